@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+import multipart from '@fastify/multipart';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { requestIdFor } from './common/request-id.js';
+import { FidesValidationPipe } from './common/validation/fides-validation.pipe.js';
+import { HERALD_VERSION } from './common/version.js';
+import type { Settings } from './config/settings.js';
+
+/** Request bodies above this are refused with 413 (Fides' largest bodies, bulk datasets, stay far below). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the whole application, initialised but not listening: the same app for `main.ts` and for the tests.
+ * `settings.databaseUrl` must point at a running PostgreSQL.
+ */
+export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Fides answers every route with and without a trailing slash, without redirecting.
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: (req: IncomingMessage) => requestIdFor(req),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  // Fides' /oauth/token takes multipart forms too; fields become a plain object, files are not accepted.
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fieldSize: 16 * 1024, fields: 20 } });
+  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  app.setGlobalPrefix('api/v1', { exclude: ['health'] });
+  app.useGlobalPipes(new FidesValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  setUpOpenApi(app);
+  await app.init();
+  return app;
+}
+
+function setUpOpenApi(app: NestFastifyApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Herald')
+    .setDescription(
+      'Messaging for privacy requests, compatible with Fides clients. Get a token at `POST /api/v1/oauth/token` ' +
+        '(client credentials); each route names the scope it needs. GraphQL lives at `/graphql`.',
+    )
+    .setVersion(HERALD_VERSION)
+    .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/api/v1/oauth/token', scopes: {} } } }, 'oauth2')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+}

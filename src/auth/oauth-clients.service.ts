@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { SETTINGS, type Settings } from '../config/settings.js';
+import { HeraldError } from '../common/errors/herald.error.js';
+import { OauthClientEntity } from './oauth-client.entity.js';
+import { INVALID_SCOPE_MESSAGE, SCOPE_REGISTRY, isScope } from './scope-registry.js';
+import { hashSecret, safeEqual, verifySecret } from './secret-hash.js';
+import { TokenClaims, TokenService } from './token.service.js';
+
+export interface Caller {
+  clientId: string;
+  scopes: string[];
+  root: boolean;
+}
+
+const AUTHENTICATION_FAILURE = 'Authentication Failure';
+
+/** OAuth client-credentials as Fides has them: a root client from settings, others stored with hashed secrets. */
+@Injectable()
+export class OauthClientsService {
+  constructor(
+    @InjectRepository(OauthClientEntity) private readonly clients: Repository<OauthClientEntity>,
+    private readonly tokens: TokenService,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  async issueToken(clientId: string | undefined, clientSecret: string | undefined): Promise<string> {
+    if (!clientId || !clientSecret) throw new HeraldError('unauthenticated', AUTHENTICATION_FAILURE);
+    const { oauthRootClientId, oauthRootClientSecret } = this.settings.security;
+    if (clientId === oauthRootClientId) {
+      if (!safeEqual(clientSecret, oauthRootClientSecret)) throw new HeraldError('unauthenticated', AUTHENTICATION_FAILURE);
+      return this.tokens.issue(clientId, SCOPE_REGISTRY);
+    }
+    const client = await this.clients.findOneBy({ id: clientId });
+    if (!client || !(await verifySecret(clientSecret, client.hashedSecret, client.salt))) {
+      throw new HeraldError('unauthenticated', AUTHENTICATION_FAILURE);
+    }
+    return this.tokens.issue(client.id, client.scopes);
+  }
+
+  /**
+   * Who a bearer token speaks for, or undefined. Like Fides, a token is only as good as its client today: deleting
+   * the client, or taking a scope away from it, revokes the tokens already issued.
+   */
+  async authenticate(token: string): Promise<Caller | undefined> {
+    const claims: TokenClaims | undefined = await this.tokens.verify(token);
+    if (!claims) return undefined;
+    if (claims.clientId === this.settings.security.oauthRootClientId) {
+      return { clientId: claims.clientId, scopes: claims.scopes, root: true };
+    }
+    const client = await this.clients.findOneBy({ id: claims.clientId });
+    if (!client) return undefined;
+    const current = new Set(client.scopes);
+    if (!claims.scopes.every((s) => current.has(s))) return undefined;
+    return { clientId: client.id, scopes: claims.scopes, root: false };
+  }
+
+  async create(scopes: string[]): Promise<{ client_id: string; client_secret: string }> {
+    assertScopes(scopes);
+    const clientId = randomBytes(16).toString('hex');
+    const clientSecret = randomBytes(16).toString('hex');
+    const { hash, salt } = await hashSecret(clientSecret);
+    await this.clients.insert({ id: clientId, hashedSecret: hash, salt, scopes: unique(scopes) });
+    return { client_id: clientId, client_secret: clientSecret };
+  }
+
+  async delete(clientId: string): Promise<void> {
+    await this.clients.delete({ id: clientId });
+  }
+
+  async scopesOf(clientId: string): Promise<string[]> {
+    return (await this.clients.findOneBy({ id: clientId }))?.scopes ?? [];
+  }
+
+  /** Replaces the scopes; an unknown client is left alone, as in Fides. */
+  async setScopes(clientId: string, scopes: string[]): Promise<void> {
+    assertScopes(scopes);
+    await this.clients.update({ id: clientId }, { scopes: unique(scopes) });
+  }
+}
+
+function assertScopes(scopes: string[]): void {
+  if (!scopes.every(isScope)) throw new HeraldError('unprocessable', INVALID_SCOPE_MESSAGE);
+}
+
+const unique = (values: string[]) => [...new Set(values)];

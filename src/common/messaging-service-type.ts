@@ -1,0 +1,18 @@
+/** The messaging providers Herald can send through; values as Fides stores them. */
+export enum MessagingServiceType {
+  MAILGUN = 'MAILGUN',
+  TWILIO_TEXT = 'TWILIO_TEXT',
+  TWILIO_EMAIL = 'TWILIO_EMAIL',
+}
+
+export const MESSAGING_SERVICE_TYPE_ALIASES: Readonly<Record<string, MessagingServiceType>> = {
+  // Fides' docs say `twilio_sms`; Fides itself rejects it (decision D4 accepts it).
+  TWILIO_SMS: MessagingServiceType.TWILIO_TEXT,
+};
+
+/** Case-insensitive parse with the `twilio_sms` alias; undefined when not a service type. */
+export function parseMessagingServiceType(value: string): MessagingServiceType | undefined {
+  const upper = value.trim().toUpperCase();
+  if ((Object.values(MessagingServiceType) as string[]).includes(upper)) return upper as MessagingServiceType;
+  return MESSAGING_SERVICE_TYPE_ALIASES[upper];
+}

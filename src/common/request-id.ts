@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+const ids = new WeakMap<IncomingMessage, string>();
+const ACCEPTED = /^[\w.:-]{1,128}$/;
+
+/**
+ * The id of an HTTP request: the caller's `X-Request-Id` when it is sane, else a new UUID. Fastify and the request
+ * logger both ask, and get the same answer.
+ */
+export function requestIdFor(raw: IncomingMessage): string {
+  let id = ids.get(raw);
+  if (id === undefined) {
+    const header = raw.headers['x-request-id'];
+    id = typeof header === 'string' && ACCEPTED.test(header) ? header : randomUUID();
+    ids.set(raw, id);
+  }
+  return id;
+}

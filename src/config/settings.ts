@@ -1,0 +1,164 @@
+import { MessagingServiceType, parseMessagingServiceType } from '../common/messaging-service-type.js';
+
+/** Every setting Herald reads, typed. Built once at start-up by `loadSettings`, injected as `SETTINGS`. */
+export interface Settings {
+  port: number;
+  /** External PostgreSQL; undefined means the embedded server under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: LogLevel;
+  production: boolean;
+  security: {
+    oauthRootClientId: string;
+    oauthRootClientSecret: string;
+    appEncryptionKey: string;
+    oauthAccessTokenExpireMinutes: number;
+    identityVerificationAttemptLimit: number;
+    subjectRequestDownloadLinkTtlSeconds: number;
+  };
+  notifications: {
+    notificationServiceType: MessagingServiceType | null;
+    sendRequestReceiptNotification: boolean;
+    sendRequestReviewNotification: boolean;
+    sendRequestCompletionNotification: boolean;
+  };
+  execution: {
+    subjectIdentityVerificationRequired: boolean;
+    requireManualRequestApproval: boolean;
+  };
+  redis: { identityVerificationCodeTtlSeconds: number };
+  providers: { mailgunApiUrl: string | undefined; twilioApiUrl: string | undefined; sendgridApiUrl: string | undefined };
+}
+
+export const SETTINGS = Symbol('SETTINGS');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A setting that cannot be used; its message is one line and never contains the value of a secret. */
+export class SettingsError extends Error {
+  constructor(
+    readonly setting: string,
+    detail: string,
+  ) {
+    super(`Invalid setting ${setting}: ${detail}`);
+    this.name = 'SettingsError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+const TRUE = ['true', '1', 'yes', 'on'];
+const FALSE = ['false', '0', 'no', 'off'];
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (TRUE.includes(lower)) return true;
+  if (FALSE.includes(lower)) return false;
+  throw new SettingsError(name, 'must be a boolean: true, false, 1 or 0');
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new SettingsError(name, `must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new SettingsError(name, `must be a URL (${protocols.join(' or ')})`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new SettingsError(name, `must be a URL with scheme ${protocols.join(' or ')}`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function serviceType(env: Env, name: string): MessagingServiceType | null {
+  const value = raw(env, name);
+  if (value === undefined) return null;
+  const parsed = parseMessagingServiceType(value);
+  if (!parsed) {
+    throw new SettingsError(name, 'must be one of mailgun, twilio_text, twilio_email (alias twilio_sms), or unset');
+  }
+  return parsed;
+}
+
+function encryptionKey(env: Env, name: string): string {
+  const value = env[name] ?? '';
+  // AES-256 needs exactly 32 bytes; Fides has the same rule for this setting.
+  if (value !== '' && Buffer.byteLength(value, 'utf8') !== 32) {
+    throw new SettingsError(name, 'must be exactly 32 characters (bytes)');
+  }
+  return value;
+}
+
+/**
+ * Reads and validates every setting. Secrets that are missing stay empty here: the embedded mode fills them from
+ * its data dir, and `requireSecrets` refuses to go on without them.
+ */
+export function loadSettings(env: Env = process.env): Settings {
+  const logLevel = (raw(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new SettingsError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    dataDir: raw(env, 'HERALD_DATA_DIR') ?? '.data',
+    logLevel: logLevel as LogLevel,
+    production: (raw(env, 'NODE_ENV') ?? '').toLowerCase() === 'production',
+    security: {
+      oauthRootClientId: raw(env, 'FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID') ?? 'fidesadmin',
+      oauthRootClientSecret: env.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET ?? '',
+      appEncryptionKey: encryptionKey(env, 'FIDES__SECURITY__APP_ENCRYPTION_KEY'),
+      oauthAccessTokenExpireMinutes: int(env, 'FIDES__SECURITY__OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 11520, 1),
+      identityVerificationAttemptLimit: int(env, 'FIDES__SECURITY__IDENTITY_VERIFICATION_ATTEMPT_LIMIT', 3, 1),
+      subjectRequestDownloadLinkTtlSeconds: int(env, 'FIDES__SECURITY__SUBJECT_REQUEST_DOWNLOAD_LINK_TTL_SECONDS', 432000, 1),
+    },
+    notifications: {
+      notificationServiceType: serviceType(env, 'FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE'),
+      sendRequestReceiptNotification: bool(env, 'FIDES__NOTIFICATIONS__SEND_REQUEST_RECEIPT_NOTIFICATION', false),
+      sendRequestReviewNotification: bool(env, 'FIDES__NOTIFICATIONS__SEND_REQUEST_REVIEW_NOTIFICATION', false),
+      sendRequestCompletionNotification: bool(env, 'FIDES__NOTIFICATIONS__SEND_REQUEST_COMPLETION_NOTIFICATION', false),
+    },
+    execution: {
+      subjectIdentityVerificationRequired: bool(env, 'FIDES__EXECUTION__SUBJECT_IDENTITY_VERIFICATION_REQUIRED', false),
+      requireManualRequestApproval: bool(env, 'FIDES__EXECUTION__REQUIRE_MANUAL_REQUEST_APPROVAL', false),
+    },
+    redis: {
+      identityVerificationCodeTtlSeconds: int(env, 'FIDES__REDIS__IDENTITY_VERIFICATION_CODE_TTL_SECONDS', 600, 1),
+    },
+    providers: {
+      mailgunApiUrl: url(env, 'MAILGUN_API_URL', ['http', 'https']),
+      twilioApiUrl: url(env, 'TWILIO_API_URL', ['http', 'https']),
+      sendgridApiUrl: url(env, 'SENDGRID_API_URL', ['http', 'https']),
+    },
+  };
+}
+
+/** The root client secret and the encryption key must be known before the app starts. */
+export function requireSecrets(settings: Settings): Settings {
+  if (settings.security.oauthRootClientSecret === '') {
+    throw new SettingsError('FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET', 'is required when DATABASE_URL is set');
+  }
+  if (settings.security.appEncryptionKey === '') {
+    throw new SettingsError('FIDES__SECURITY__APP_ENCRYPTION_KEY', 'is required (32 characters) when DATABASE_URL is set');
+  }
+  return settings;
+}

@@ -1,0 +1,33 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SETTINGS, type Settings } from '../config/settings.js';
+import { JobQueueService } from './job-queue.service.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { MigrationsRunner } from './migrations.runner.js';
+
+/**
+ * The PostgreSQL connection (external, or the embedded server that main.ts started and whose URL it put in the
+ * settings) and the pg-boss queue on the same database. Schema changes come only from migrations, run at start-up.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [SETTINGS],
+      useFactory: (settings: Settings) => ({
+        type: 'postgres' as const,
+        url: settings.databaseUrl,
+        autoLoadEntities: true,
+        synchronize: false,
+        migrations: MIGRATIONS,
+        // Run by MigrationsRunner under an advisory lock, not by TypeORM at connect time.
+        migrationsRun: false,
+        extra: { max: 20 },
+        logging: false,
+      }),
+    }),
+  ],
+  providers: [MigrationsRunner, JobQueueService],
+  exports: [JobQueueService],
+})
+export class DatabaseModule {}

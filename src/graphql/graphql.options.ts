@@ -1,0 +1,23 @@
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import type { Settings } from '../config/settings.js';
+
+/**
+ * Code-first GraphQL at /graphql. The schema is built in memory at start-up; `npm run schema` writes the same,
+ * sorted, to schema.gql (a test fails when the committed file is stale).
+ */
+export function graphqlOptions(settings: Settings): ApolloDriverConfig {
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    playground: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      settings.production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+    ],
+  };
+}

@@ -1,0 +1,4 @@
+import { AuthInfoResolver } from '../auth/auth-info.resolver.js';
+
+/** Every resolver class, for generating schema.gql without a database. A test checks it against the running app. */
+export const RESOLVERS: Function[] = [AuthInfoResolver];

@@ -1,0 +1,57 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import type { ApiResponseSchemaHost } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/scopes.decorator.js';
+import { HERALD_VERSION } from '../common/version.js';
+import { JobQueueService } from '../database/job-queue.service.js';
+
+type Status = 'healthy' | 'unhealthy';
+
+const HEALTH_SCHEMA: ApiResponseSchemaHost['schema'] = {
+  type: 'object',
+  properties: {
+    webserver: { type: 'string', enum: ['healthy'] },
+    version: { type: 'string' },
+    database: { type: 'string', enum: ['healthy', 'unhealthy'] },
+    queue: { type: 'string', enum: ['healthy', 'unhealthy'] },
+  },
+};
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+@ApiTags('Health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: JobQueueService,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Liveness and the state of the database and the queue' })
+  @ApiOkResponse({ schema: HEALTH_SCHEMA })
+  @ApiServiceUnavailableResponse({ description: 'A part is unhealthy', schema: HEALTH_SCHEMA })
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    const [database, queue] = await Promise.all([
+      check(() => this.dataSource.query('SELECT 1').then(() => true)),
+      check(() => this.queue.isHealthy()),
+    ]);
+    if (database === 'unhealthy' || queue === 'unhealthy') void reply.status(503);
+    return { webserver: 'healthy', version: HERALD_VERSION, database, queue };
+  }
+}
+
+async function check(probe: () => Promise<boolean>): Promise<Status> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS)));
+  try {
+    return (await Promise.race([probe(), timeout])) ? 'healthy' : 'unhealthy';
+  } catch {
+    return 'unhealthy';
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from './app.factory.js';
+import { SettingsError, loadSettings, requireSecrets, type Settings } from './config/settings.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-database.js';
+
+/**
+ * Herald's entry point: settings → database (the external one, or the embedded server) → app → listen.
+ * A bad setting ends the process with one line naming it; SIGINT/SIGTERM close the app, then the database.
+ */
+async function main(): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = loadSettings(process.env);
+  } catch (error) {
+    return fail(error);
+  }
+
+  let embedded: EmbeddedDatabase | undefined;
+  if (settings.databaseUrl === undefined) {
+    embedded = await startEmbeddedDatabase(settings.dataDir, (line) => {
+      if (settings.logLevel === 'debug' || settings.logLevel === 'trace') process.stderr.write(`[postgres] ${line}\n`);
+    });
+    settings = {
+      ...settings,
+      databaseUrl: embedded.url,
+      security: {
+        ...settings.security,
+        oauthRootClientSecret: settings.security.oauthRootClientSecret || embedded.secrets.oauthRootClientSecret,
+        appEncryptionKey: settings.security.appEncryptionKey || embedded.secrets.appEncryptionKey,
+      },
+    };
+    if (embedded.created) announceGeneratedSecrets(settings);
+  }
+
+  let app: NestFastifyApplication | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal} received: stopping Herald\n`);
+    try {
+      await app?.close();
+    } finally {
+      await embedded?.stop();
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    requireSecrets(settings);
+    app = await createApp(settings);
+    await app.listen({ port: settings.port, host: '0.0.0.0' });
+    process.stderr.write(`Herald listening on http://127.0.0.1:${settings.port} (REST /api/v1, GraphQL /graphql, docs /docs)\n`);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await embedded?.stop();
+    return fail(error);
+  }
+}
+
+function announceGeneratedSecrets(settings: Settings): void {
+  // Printed once, on the terminal of whoever started Herald for the first time; never logged afterwards.
+  process.stderr.write(
+    [
+      '',
+      `First start: created an embedded PostgreSQL in ${settings.dataDir}/postgres.`,
+      `Generated credentials are kept in ${settings.dataDir}/herald-secrets.json (mode 0600):`,
+      `  root client id:      ${settings.security.oauthRootClientId}`,
+      `  root client secret:  ${settings.security.oauthRootClientSecret}`,
+      '  app encryption key:  (in the file)',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+function fail(error: unknown): void {
+  if (error instanceof SettingsError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Herald could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+}
+
+await main();

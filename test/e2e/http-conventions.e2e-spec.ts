@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { BODY_LIMIT_BYTES } from '../../src/app.factory.js';
+import { printSortedSchema } from '../../src/graphql/schema-printer.js';
+import { HERALD_VERSION } from '../../src/common/version.js';
+import { TestApp, bearer, createTestApp } from '../support/test-app.js';
+
+describe('HTTP conventions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('GET /health reports every part healthy, without auth', async () => {
+    const res = await t.http().get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ webserver: 'healthy', version: HERALD_VERSION, database: 'healthy', queue: 'healthy' });
+  });
+
+  it('answers unknown routes with 404 {"detail": "Not Found"}', async () => {
+    for (const path of ['/api/v1/nothing-here', '/nowhere', '/api/v1/oauth/client/x/unknown']) {
+      const res = await t.http().get(path);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ detail: 'Not Found' });
+    }
+  });
+
+  it('accepts a trailing slash on every route, without redirecting', async () => {
+    const token = await t.rootToken();
+    const plain = await t.http().get('/api/v1/oauth/scope').set(bearer(token));
+    const slash = await t.http().get('/api/v1/oauth/scope/').set(bearer(token));
+    expect(slash.status).toBe(200);
+    expect(slash.body).toEqual(plain.body);
+    expect((await t.http().get('/health/')).status).toBe(200);
+  });
+
+  it('refuses a body over the limit with 413 and stores nothing', async () => {
+    const before = await t.db.query('SELECT count(*)::int AS n FROM oauth_client');
+    const huge = JSON.stringify(Array.from({ length: BODY_LIMIT_BYTES / 10 }, () => 'scope:read'));
+    const res = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).set('content-type', 'application/json').send(huge);
+    expect(res.status).toBe(413);
+    expect(typeof res.body.detail).toBe('string');
+    expect((await t.db.query('SELECT count(*)::int AS n FROM oauth_client')).rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('answers malformed JSON with a 422 in the list shape', async () => {
+    const res = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).set('content-type', 'application/json').send('["scope:read"');
+    expect(res.status).toBe(422);
+    expect(res.body.detail[0]).toMatchObject({ loc: ['body'], type: 'value_error.jsondecode' });
+  });
+
+  it('echoes a request id, taking the caller\'s when sane', async () => {
+    const given = await t.http().get('/health').set('x-request-id', 'trace-abc.123');
+    expect(given.headers['x-request-id']).toBe('trace-abc.123');
+    const generated = await t.http().get('/health').set('x-request-id', 'bad id with spaces');
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the OpenAPI document, every operation naming its scope or being public', async () => {
+    const res = await t.http().get('/openapi.json');
+    expect(res.status).toBe(200);
+    const paths = res.body.paths as Record<string, Record<string, { security?: { oauth2: string[] }[] }>>;
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/v1/oauth/token', '/api/v1/oauth/client', '/health']));
+    expect(paths['/api/v1/oauth/client'].post.security).toEqual([{ oauth2: ['client:create'] }]);
+    expect((await t.http().get('/docs')).status).toBe(200);
+  });
+
+  it('serves a GraphQL landing page to browsers outside production', async () => {
+    const res = await t.http().get('/graphql').set('accept', 'text/html');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<html');
+  });
+
+  it('has a committed schema.gql equal to the running schema', async () => {
+    const committed = await readFile(new URL('../../schema.gql', import.meta.url), 'utf8');
+    expect(committed).toBe(printSortedSchema(t.app.get(GraphQLSchemaHost).schema));
+  });
+});
