@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app.factory.js';
 import { SettingsError, loadSettings, requireSecrets, type Settings } from './config/settings.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-database.js';
 
@@ -51,9 +50,13 @@ async function main(): Promise<void> {
 
   try {
     requireSecrets(settings);
+    // Loaded only now, so that a bad setting is reported without first loading the whole framework.
+    const { createApp } = await import('./app.factory.js');
     app = await createApp(settings);
     await app.listen({ port: settings.port, host: '0.0.0.0' });
-    process.stderr.write(`Herald listening on http://127.0.0.1:${settings.port} (REST /api/v1, GraphQL /graphql, docs /docs)\n`);
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : settings.port;
+    process.stderr.write(`Herald listening on http://127.0.0.1:${port} (REST /api/v1, GraphQL /graphql, docs /docs)\n`);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await embedded?.stop();

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { SETTINGS, type Settings } from '../config/settings.js';
 
+const DECRYPTED_CACHE_SIZE = 10_000;
+
 /** What a token says: Fides' payload keys (`client-id`, `scopes`, `iat`). */
 export interface TokenClaims {
   clientId: string;
@@ -23,6 +25,8 @@ interface FidesTokenPayload {
 export class TokenService {
   private readonly key: Uint8Array;
   private readonly lifetimeMs: number;
+  /** Decrypted claims by token: decryption is the costliest step of a request, and a client reuses its token. */
+  private readonly decrypted = new Map<string, TokenClaims | null>();
 
   constructor(@Inject(SETTINGS) settings: Settings) {
     this.key = new TextEncoder().encode(settings.security.appEncryptionKey);
@@ -38,6 +42,17 @@ export class TokenService {
 
   /** The claims of a token that is ours and still valid; undefined for anything else. */
   async verify(token: string, now: Date = new Date()): Promise<TokenClaims | undefined> {
+    let claims = this.decrypted.get(token);
+    if (claims === undefined) {
+      claims = (await this.decrypt(token)) ?? null;
+      if (this.decrypted.size >= DECRYPTED_CACHE_SIZE) this.decrypted.delete(this.decrypted.keys().next().value as string);
+      this.decrypted.set(token, claims);
+    }
+    if (claims === null || claims.issuedAt.getTime() + this.lifetimeMs <= now.getTime()) return undefined;
+    return claims;
+  }
+
+  private async decrypt(token: string): Promise<TokenClaims | undefined> {
     let payload: FidesTokenPayload;
     try {
       const { plaintext } = await compactDecrypt(token, this.key);
@@ -49,7 +64,7 @@ export class TokenService {
     if (typeof clientId !== 'string' || !Array.isArray(scopes) || typeof iat !== 'string') return undefined;
     if (!scopes.every((s): s is string => typeof s === 'string')) return undefined;
     const issuedAt = new Date(iat);
-    if (Number.isNaN(issuedAt.getTime()) || issuedAt.getTime() + this.lifetimeMs <= now.getTime()) return undefined;
+    if (Number.isNaN(issuedAt.getTime())) return undefined;
     return { clientId, scopes, issuedAt };
   }
 }

