@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { requestIdFor } from './common/request-id.js';
@@ -18,14 +19,14 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * Builds the whole application, initialised but not listening: the same app for `main.ts` and for the tests.
  * `settings.databaseUrl` must point at a running PostgreSQL.
  */
-export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
+export async function createApp(settings: Settings, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // Fides answers every route with and without a trailing slash, without redirecting.
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: (req: IncomingMessage) => requestIdFor(req),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings, options.logDestination), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -1,4 +1,5 @@
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { requestIdFor } from './request-id.js';
 
@@ -17,15 +18,15 @@ export const REDACTED_PATHS = [
   ]),
 ];
 
-export function loggerOptions(settings: Settings): Params {
-  return {
-    pinoHttp: {
-      level: settings.logLevel,
-      genReqId: (req) => requestIdFor(req),
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Health probes every few seconds would drown the log.
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-      quietReqLogger: true,
-    },
+/** `destination` defaults to stdout; tests pass a stream to read what was logged. */
+export function loggerOptions(settings: Settings, destination?: DestinationStream): Params {
+  const options: NonNullable<Exclude<Params['pinoHttp'], unknown[]>> = {
+    level: settings.logLevel,
+    genReqId: (req) => requestIdFor(req),
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Health probes every few seconds would drown the log.
+    autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+    quietReqLogger: true,
   };
+  return { pinoHttp: destination ? [options, destination] : options };
 }

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadSettings, type Env, type Settings } from '../../src/config/settings.js';
@@ -60,10 +61,10 @@ export function testEnv(databaseUrl: string, overrides: Env = {}): Env {
 }
 
 /** The whole Herald app on its own fresh database, served over HTTP on a loopback port. */
-export async function createTestApp(overrides: Env = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Env = {}, logDestination?: DestinationStream): Promise<TestApp> {
   const database = await createTestDatabase();
   const settings = loadSettings(testEnv(database.url, overrides));
-  const app = await createApp(settings);
+  const app = await createApp(settings, { logDestination });
   await app.getHttpAdapter().getInstance().ready();
   const server = app.getHttpServer();
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
@@ -102,4 +103,10 @@ export async function graphql(
   if (token) req.set(bearer(token));
   const response = await req.send({ query, variables });
   return response.body as never;
+}
+
+/** A log destination that keeps every line, for tests that check what was (not) logged. */
+export function captureLogs(): DestinationStream & { lines: string[]; text: () => string } {
+  const lines: string[] = [];
+  return { lines, write: (line: string) => void lines.push(line), text: () => lines.join('') };
 }

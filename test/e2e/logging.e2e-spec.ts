@@ -1,0 +1,28 @@
+import { ROOT_CLIENT_ID, ROOT_CLIENT_SECRET, TestApp, bearer, captureLogs, createTestApp } from '../support/test-app.js';
+
+describe('logs', () => {
+  const logs = captureLogs();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ LOG_LEVEL: 'debug' }, logs);
+  });
+  afterAll(() => t.close());
+
+  it('are JSON lines with request ids, and never carry a credential or token', async () => {
+    const tokenResponse = await t.http().post('/api/v1/oauth/token').set('x-request-id', 'req-logging-1').type('form')
+      .send({ client_id: ROOT_CLIENT_ID, client_secret: ROOT_CLIENT_SECRET });
+    const token = tokenResponse.body.access_token as string;
+    const created = await t.http().post('/api/v1/oauth/client').set(bearer(token)).set('cookie', 'session=cookie-value').send(['scope:read']);
+    await t.http().get('/api/v1/oauth/scope').set('Authorization', 'Bearer not-a-real-token');
+
+    const entries = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLogs = entries.filter((e) => (e.req as { id?: string } | undefined)?.id !== undefined);
+    expect(requestLogs.map((e) => (e.req as { id: string }).id)).toContain('req-logging-1');
+    expect(requestLogs.some((e) => (e.req as { headers: Record<string, string> }).headers.authorization === '[redacted]')).toBe(true);
+
+    const text = logs.text();
+    for (const secret of [ROOT_CLIENT_SECRET, token, created.body.client_secret, 'not-a-real-token', 'cookie-value']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
