@@ -3,6 +3,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { BODY_LIMIT_BYTES } from '../../src/app.factory.js';
 import { printSortedSchema } from '../../src/graphql/schema-printer.js';
 import { HERALD_VERSION } from '../../src/common/version.js';
+import { JobQueueService } from '../../src/database/job-queue.service.js';
 import { TestApp, bearer, createTestApp } from '../support/test-app.js';
 
 describe('HTTP conventions', () => {
@@ -75,5 +76,20 @@ describe('HTTP conventions', () => {
   it('has a committed schema.gql equal to the running schema', async () => {
     const committed = await readFile(new URL('../../schema.gql', import.meta.url), 'utf8');
     expect(committed).toBe(printSortedSchema(t.app.get(GraphQLSchemaHost).schema));
+  });
+});
+
+describe('GET /health when a part is down', () => {
+  it('answers 503 naming the unhealthy part', async () => {
+    const t = await createTestApp();
+    try {
+      // Stop the queue as shutdown would; the web server and the database stay up.
+      await t.app.get(JobQueueService).onApplicationShutdown();
+      const res = await t.http().get('/health');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ webserver: 'healthy', version: HERALD_VERSION, database: 'healthy', queue: 'unhealthy' });
+    } finally {
+      await t.close();
+    }
   });
 });
