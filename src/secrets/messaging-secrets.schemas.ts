@@ -1,0 +1,58 @@
+import { plainToInstance } from 'class-transformer';
+import { IsString, validateSync } from 'class-validator';
+import { HeraldError } from '../common/errors/herald.error.js';
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import { toIssues } from '../common/validation/fides-validation.pipe.js';
+import { Optional, Required } from '../common/validation/fides-validators.js';
+
+/** Fides' messaging secrets schemas (all forbid extra keys). Stored as validated, optional keys present as null. */
+export class MailgunSecrets {
+  @Required() @IsString() mailgun_api_key: string;
+}
+
+export class TwilioTextSecrets {
+  @Required() @IsString() twilio_account_sid: string;
+  @Required() @IsString() twilio_auth_token: string;
+  @Optional() @IsString() twilio_messaging_service_sid?: string | null;
+  @Optional() @IsString() twilio_sender_phone_number?: string | null;
+}
+
+export class TwilioEmailSecrets {
+  @Required() @IsString() twilio_api_key: string;
+}
+
+export type MessagingSecrets = MailgunSecrets | TwilioTextSecrets | TwilioEmailSecrets;
+
+const SCHEMAS: Record<MessagingServiceType, { type: new () => object; keys: string[] }> = {
+  [MessagingServiceType.MAILGUN]: { type: MailgunSecrets, keys: ['mailgun_api_key'] },
+  [MessagingServiceType.TWILIO_TEXT]: {
+    type: TwilioTextSecrets,
+    keys: ['twilio_account_sid', 'twilio_auth_token', 'twilio_messaging_service_sid', 'twilio_sender_phone_number'],
+  },
+  [MessagingServiceType.TWILIO_EMAIL]: { type: TwilioEmailSecrets, keys: ['twilio_api_key'] },
+};
+
+export const TWILIO_SENDER_REQUIRED = 'Either the twilio_messaging_service_sid or the twilio_sender_phone_number should be supplied.';
+export const TWILIO_PHONE_FORMAT = 'Sender phone number must include country code, formatted like +15558675309';
+
+/**
+ * Validates secrets for a service type as Fides does, answering problems as its 400 list of strings
+ * (`"field required ('mailgun_api_key',)"`). Returns the object to store. Messages never contain a value.
+ */
+export function validateMessagingSecrets(serviceType: MessagingServiceType, raw: unknown): MessagingSecrets {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new HeraldError('bad_request', ["value is not a valid dict ('__root__',)"]);
+  }
+  const schema = SCHEMAS[serviceType];
+  const instance = plainToInstance(schema.type, raw);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+  const problems = errors.flatMap((e) => toIssues(e, [])).map((i) => `${i.msg} (${i.loc.map((l) => `'${l}'`).join(', ')},)`);
+  if (serviceType === MessagingServiceType.TWILIO_TEXT) {
+    const { twilio_messaging_service_sid: sid, twilio_sender_phone_number: phone } = raw as Record<string, unknown>;
+    if (!sid && !phone) problems.push(`${TWILIO_SENDER_REQUIRED} ('__root__',)`);
+    if (phone && (typeof phone !== 'string' || !/^\+\d+$/.test(phone))) problems.push(`${TWILIO_PHONE_FORMAT} ('__root__',)`);
+  }
+  if (problems.length > 0) throw new HeraldError('bad_request', problems);
+  const values = raw as Record<string, unknown>;
+  return Object.fromEntries(schema.keys.map((k) => [k, values[k] ?? null])) as unknown as MessagingSecrets;
+}

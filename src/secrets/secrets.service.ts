@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { ENVELOPE_VERSION, open, seal } from '../common/crypto-envelope.js';
+import { SETTINGS, type Settings } from '../config/settings.js';
+import { SecretEntity } from './secret.entity.js';
+
+/** Who a secret belongs to: a kind of owner (a table, in effect) and the owner's id. */
+export type SecretOwnerKind = 'messaging_config' | 'connection';
+
+/**
+ * Encrypted storage of an owner's secrets, as one JSON object per owner. Owners call it; it calls no feature.
+ * Pass the caller's EntityManager to take part in its transaction.
+ */
+@Injectable()
+export class SecretsService {
+  private readonly key: string;
+
+  constructor(
+    @InjectRepository(SecretEntity) private readonly secrets: Repository<SecretEntity>,
+    @Inject(SETTINGS) settings: Settings,
+  ) {
+    this.key = settings.security.appEncryptionKey;
+  }
+
+  /** Replaces the owner's secrets. */
+  async put(kind: SecretOwnerKind, ownerId: string, value: object, manager?: EntityManager): Promise<void> {
+    const envelope = seal(JSON.stringify(value), this.key, context(kind, ownerId));
+    await this.repository(manager).upsert(
+      { ownerKind: kind, ownerId, envelope, keyVersion: ENVELOPE_VERSION, updatedAt: new Date() },
+      { conflictPaths: ['ownerKind', 'ownerId'] },
+    );
+  }
+
+  async get<T extends object>(kind: SecretOwnerKind, ownerId: string, manager?: EntityManager): Promise<T | undefined> {
+    const row = await this.repository(manager).findOneBy({ ownerKind: kind, ownerId });
+    return row ? (JSON.parse(open(row.envelope, this.key, context(kind, ownerId))) as T) : undefined;
+  }
+
+  async has(kind: SecretOwnerKind, ownerId: string): Promise<boolean> {
+    return this.secrets.existsBy({ ownerKind: kind, ownerId });
+  }
+
+  /** Which of these owners have secrets, in one query. */
+  async whichHave(kind: SecretOwnerKind, ownerIds: string[]): Promise<Set<string>> {
+    if (ownerIds.length === 0) return new Set();
+    const rows = await this.secrets.find({ select: { ownerId: true }, where: { ownerKind: kind, ownerId: In(ownerIds) } });
+    return new Set(rows.map((r) => r.ownerId));
+  }
+
+  async delete(kind: SecretOwnerKind, ownerId: string, manager?: EntityManager): Promise<void> {
+    await this.repository(manager).delete({ ownerKind: kind, ownerId });
+  }
+
+  private repository(manager?: EntityManager): Repository<SecretEntity> {
+    return manager ? manager.getRepository(SecretEntity) : this.secrets;
+  }
+}
+
+const context = (kind: SecretOwnerKind, ownerId: string) => `${kind}:${ownerId}`;
