@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerOptions } from './common/logging.js';
+import { MessagingConfigModule } from './messaging-config/messaging-config.module.js';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(settings) }),
         AuthModule,
         HealthModule,
+        MessagingConfigModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IntBetween, Optional } from './validation/fides-validators.js';
 
@@ -28,4 +29,16 @@ export const pageOffset = (q: { page: number; size: number }): number => (q.page
 
 export function toPage<T>(items: T[], total: number, q: { page: number; size: number }): Page<T> {
   return { items, total, page: q.page, size: q.size };
+}
+
+/** The same bounds for GraphQL list queries. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 1 })
+  @IntBetween(1, Number.MAX_SAFE_INTEGER)
+  page: number = 1;
+
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE })
+  @IntBetween(1, MAX_PAGE_SIZE)
+  size: number = DEFAULT_PAGE_SIZE;
 }

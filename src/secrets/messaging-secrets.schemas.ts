@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { IsString, validateSync } from 'class-validator';
 import { HeraldError } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
-import { toIssues } from '../common/validation/fides-validation.pipe.js';
+import { issuesOf } from '../common/validation/fides-validation.pipe.js';
 import { Optional, Required } from '../common/validation/fides-validators.js';
 
 /** Fides' messaging secrets schemas (all forbid extra keys). Stored as validated, optional keys present as null. */
@@ -46,7 +46,7 @@ export function validateMessagingSecrets(serviceType: MessagingServiceType, raw:
   const schema = SCHEMAS[serviceType];
   const instance = plainToInstance(schema.type, raw);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
-  const problems = errors.flatMap((e) => toIssues(e, [])).map((i) => `${i.msg} (${i.loc.map((l) => `'${l}'`).join(', ')},)`);
+  const problems = issuesOf(errors, []).map((i) => `${i.msg} (${i.loc.map((l) => `'${l}'`).join(', ')},)`);
   if (serviceType === MessagingServiceType.TWILIO_TEXT) {
     const { twilio_messaging_service_sid: sid, twilio_sender_phone_number: phone } = raw as Record<string, unknown>;
     if (!sid && !phone) problems.push(`${TWILIO_SENDER_REQUIRED} ('__root__',)`);

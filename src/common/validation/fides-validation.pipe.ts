@@ -1,4 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { RequestValidationError, ValidationIssue } from '../errors/herald.error.js';
 
 /** class-validator constraint → pydantic v1's message and type, for the constraints whose text is fixed. */
@@ -33,26 +35,33 @@ export class FidesValidationPipe extends ValidationPipe {
       forbidNonWhitelisted: true,
       forbidUnknownValues: false,
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) => new RequestValidationError(errors.flatMap((e) => toIssues(e, []))),
+      exceptionFactory: (errors) => new RequestValidationError(issuesOf(errors, [])),
     });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!metadata.metatype || !this.toValidate(metadata)) return super.transform(value, metadata);
-    const location = LOCATION[metadata.type] ?? 'body';
+    // REST parts are located as FastAPI does (`body`, `query`, `path`); a GraphQL argument by its name.
+    const location = LOCATION[metadata.type] ?? (typeof metadata.data === 'string' ? metadata.data : undefined);
     if ((value === undefined || value === null || value === '') && metadata.type === 'body') {
       throw new RequestValidationError([{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }]);
     }
     if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-      throw new RequestValidationError([{ loc: [location], msg: 'value is not a valid dict', type: 'type_error.dict' }]);
+      throw new RequestValidationError([{ loc: location ? [location] : [], msg: 'value is not a valid dict', type: 'type_error.dict' }]);
     }
     try {
       return await super.transform(value ?? {}, metadata);
     } catch (error) {
-      if (error instanceof RequestValidationError) throw error.locatedAt(location);
+      if (error instanceof RequestValidationError) throw location ? error.locatedAt(location) : error;
       throw error;
     }
   }
+}
+
+/** Every problem of a validation, in pydantic's order: declared fields first, unknown (extra) fields last. */
+export function issuesOf(errors: ValidationError[], loc: (string | number)[]): ValidationIssue[] {
+  const issues = errors.flatMap((e) => toIssues(e, loc));
+  return [...issues.filter((i) => i.type !== 'value_error.extra'), ...issues.filter((i) => i.type === 'value_error.extra')];
 }
 
 export function toIssues(error: ValidationError, parent: (string | number)[]): ValidationIssue[] {
@@ -68,4 +77,18 @@ export function toIssues(error: ValidationError, parent: (string | number)[]): V
   }
   for (const child of error.children ?? []) issues.push(...toIssues(child, loc));
   return issues;
+}
+
+/**
+ * Validates a plain value against a DTO class outside a pipe (e.g. a part whose schema depends on another field),
+ * reporting at `loc`. Returns the transformed instance.
+ */
+export function validateObject<T extends object>(type: new () => T, value: unknown, loc: (string | number)[]): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RequestValidationError([{ loc, msg: 'value is not a valid dict', type: 'type_error.dict' }]);
+  }
+  const instance = plainToInstance(type, value);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+  if (errors.length > 0) throw new RequestValidationError(issuesOf(errors, loc));
+  return instance;
 }

@@ -1,0 +1,80 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsObject, IsString } from 'class-validator';
+import { MessagingServiceType, parseMessagingServiceType } from '../../common/messaging-service-type.js';
+import { FidesKey, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
+import { mailgunDetails, validateDetails } from '../messaging-config-details.js';
+import type { MessagingConfigInput } from '../messaging-config.service.js';
+
+const SERVICE_TYPES = Object.values(MessagingServiceType);
+
+/** Body of POST and PATCH `/messaging/config` (Fides' MessagingConfigRequest). */
+export class MessagingConfigRequestDto {
+  @ApiProperty({ example: 'My Mailgun' })
+  @Required()
+  @IsString()
+  name: string;
+
+  @ApiPropertyOptional({ nullable: true, description: 'FidesKey; generated from the name when omitted', example: 'my_mailgun_config' })
+  @Optional()
+  @IsString()
+  @FidesKey()
+  key?: string | null;
+
+  @ApiProperty({ enum: [...SERVICE_TYPES, 'twilio_sms'], description: 'Any case; twilio_sms is an alias of TWILIO_TEXT' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseMessagingServiceType(value) ?? value) : value))
+  @Required()
+  @OneOf(SERVICE_TYPES)
+  service_type: MessagingServiceType;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'MAILGUN: {domain, is_eu_domain=false, api_version="v3"} (required); TWILIO_EMAIL: {twilio_email_from} (required); TWILIO_TEXT: none',
+    example: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' },
+  })
+  @Optional()
+  @IsObject()
+  details?: Record<string, unknown> | null;
+}
+
+export function toConfigInput(dto: MessagingConfigRequestDto): MessagingConfigInput {
+  return {
+    name: dto.name,
+    key: dto.key ?? undefined,
+    serviceType: dto.service_type,
+    details: validateDetails(dto.service_type, dto.details, ['body']),
+  };
+}
+
+/** Body of POST and PATCH `/email/config` (fidesops' EmailConfigRequest): Mailgun only, details required. */
+export class EmailConfigRequestDto {
+  @ApiProperty({ example: 'My Mailgun' })
+  @Required()
+  @IsString()
+  name: string;
+
+  @ApiPropertyOptional({ nullable: true, example: 'my_mailgun_config' })
+  @Optional()
+  @IsString()
+  @FidesKey()
+  key?: string | null;
+
+  @ApiProperty({ enum: ['mailgun'] })
+  @Required()
+  @OneOf(['mailgun'])
+  service_type: 'mailgun';
+
+  @ApiProperty({ example: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' } })
+  @Required()
+  @IsObject()
+  details: Record<string, unknown>;
+}
+
+export function toEmailConfigInput(dto: EmailConfigRequestDto): MessagingConfigInput {
+  return {
+    name: dto.name,
+    key: dto.key ?? undefined,
+    serviceType: MessagingServiceType.MAILGUN,
+    details: mailgunDetails(dto.details, ['body', 'details']),
+  };
+}

@@ -1,0 +1,81 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsString, ValidateNested } from 'class-validator';
+import { MessagingServiceType } from '../../common/messaging-service-type.graphql.js';
+import { Email, FidesKey, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
+
+@InputType()
+export class MailgunDetailsInput {
+  @Field() @Required() @IsString() domain: string;
+  @Field({ defaultValue: false }) @Optional() @IsBoolean() isEuDomain: boolean = false;
+  @Field({ defaultValue: 'v3' }) @Optional() @IsString() apiVersion: string = 'v3';
+}
+
+@InputType()
+export class TwilioEmailDetailsInput {
+  @Field() @Required() @IsString() @Email() twilioEmailFrom: string;
+}
+
+@InputType()
+export class MessagingConfigInput {
+  @Field() @Required() @IsString() name: string;
+
+  @Field({ nullable: true, description: 'FidesKey; generated from the name when omitted' })
+  @Optional()
+  @IsString()
+  @FidesKey()
+  key?: string;
+
+  @Field(() => MessagingServiceType) @Required() @OneOf(Object.values(MessagingServiceType)) serviceType: MessagingServiceType;
+
+  @Field(() => MailgunDetailsInput, { nullable: true, description: 'Required for MAILGUN' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => MailgunDetailsInput)
+  mailgun?: MailgunDetailsInput;
+
+  @Field(() => TwilioEmailDetailsInput, { nullable: true, description: 'Required for TWILIO_EMAIL' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => TwilioEmailDetailsInput)
+  twilioEmail?: TwilioEmailDetailsInput;
+}
+
+@InputType()
+export class MailgunSecretsInput {
+  @Field() @Required() @IsString() apiKey: string;
+}
+
+@InputType()
+export class TwilioTextSecretsInput {
+  @Field() @Required() @IsString() accountSid: string;
+  @Field() @Required() @IsString() authToken: string;
+  @Field({ nullable: true }) @Optional() @IsString() messagingServiceSid?: string;
+  @Field({ nullable: true, description: 'E.164, e.g. +15558675309' }) @Optional() @IsString() senderPhoneNumber?: string;
+}
+
+@InputType()
+export class TwilioEmailSecretsInput {
+  @Field({ description: 'The SendGrid API key' }) @Required() @IsString() apiKey: string;
+}
+
+@InputType({ description: "Exactly one of these, matching the config's service type" })
+export class MessagingSecretsInput {
+  @Field(() => MailgunSecretsInput, { nullable: true })
+  @Optional()
+  @ValidateNested()
+  @Type(() => MailgunSecretsInput)
+  mailgun?: MailgunSecretsInput;
+
+  @Field(() => TwilioTextSecretsInput, { nullable: true })
+  @Optional()
+  @ValidateNested()
+  @Type(() => TwilioTextSecretsInput)
+  twilioText?: TwilioTextSecretsInput;
+
+  @Field(() => TwilioEmailSecretsInput, { nullable: true })
+  @Optional()
+  @ValidateNested()
+  @Type(() => TwilioEmailSecretsInput)
+  twilioEmail?: TwilioEmailSecretsInput;
+}

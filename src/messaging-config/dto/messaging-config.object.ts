@@ -1,0 +1,39 @@
+import { createUnionType, Field, Int, ObjectType } from '@nestjs/graphql';
+import { MessagingServiceType } from '../../common/messaging-service-type.graphql.js';
+
+@ObjectType('MailgunDetails')
+export class MailgunDetailsObject {
+  @Field() domain: string;
+  @Field() isEuDomain: boolean;
+  @Field() apiVersion: string;
+}
+
+@ObjectType('TwilioEmailDetails')
+export class TwilioEmailDetailsObject {
+  @Field({ description: 'The SendGrid sender address' }) twilioEmailFrom: string;
+}
+
+export const MessagingConfigDetailsUnion = createUnionType({
+  name: 'MessagingConfigDetails',
+  types: () => [MailgunDetailsObject, TwilioEmailDetailsObject] as const,
+  resolveType: (value: object) => ('domain' in value ? MailgunDetailsObject : TwilioEmailDetailsObject),
+});
+
+@ObjectType('MessagingConfig', { description: 'A messaging provider configuration; secrets are write-only' })
+export class MessagingConfigObject {
+  @Field() key: string;
+  @Field() name: string;
+  @Field(() => MessagingServiceType) serviceType: MessagingServiceType;
+  @Field(() => MessagingConfigDetailsUnion, { nullable: true }) details: MailgunDetailsObject | TwilioEmailDetailsObject | null;
+  @Field({ description: 'Whether secrets have been set (they are never shown)' }) hasSecrets: boolean;
+  @Field() createdAt: Date;
+  @Field() updatedAt: Date;
+}
+
+@ObjectType('MessagingConfigPage')
+export class MessagingConfigPageObject {
+  @Field(() => [MessagingConfigObject]) items: MessagingConfigObject[];
+  @Field(() => Int) total: number;
+  @Field(() => Int) page: number;
+  @Field(() => Int) size: number;
+}

@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../auth/scopes.decorator.js';
+import { badRequest, notFound } from '../common/errors/herald.error.js';
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import { Page, PageQuery } from '../common/pagination.js';
+import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
+import { EmailConfigRequestDto, toEmailConfigInput } from './dto/messaging-config-request.dto.js';
+import { MessagingConfigEntity } from './messaging-config.entity.js';
+import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toFidesopsResponse } from './messaging-config.mapper.js';
+import { MessagingConfigService } from './messaging-config.service.js';
+import { FIDESOPS_TEXTS } from './messaging-config.texts.js';
+
+/**
+ * fidesops' `/email/config` routes, for older clients: the same table seen as Mailgun-only, one config at a time,
+ * service type in lower case, scopes `email:*`.
+ */
+@ApiTags('Email config (fidesops)')
+@Controller('email/config')
+export class EmailConfigController {
+  constructor(private readonly configs: MessagingConfigService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Scopes('email:create_or_update')
+  @ApiOperation({ summary: 'Create the Mailgun config (only one email config at a time)' })
+  async create(@Body() body: EmailConfigRequestDto): Promise<MessagingConfigResponse> {
+    const input = toEmailConfigInput(body);
+    if ((await this.configs.count(MessagingServiceType.MAILGUN)) > 0) {
+      throw badRequest(`Only one email config is supported at a time. Config with key ${body.key ?? 'None'} is already configured.`);
+    }
+    return toFidesopsResponse(await this.configs.createOrUpdate(input));
+  }
+
+  @Get()
+  @Scopes('email:read')
+  @ApiOperation({ summary: 'Email configs, newest first' })
+  async list(@Query() query: PageQuery): Promise<Page<MessagingConfigResponse>> {
+    const page = await this.configs.list(query, MessagingServiceType.MAILGUN);
+    return { ...page, items: page.items.map(toFidesopsResponse) };
+  }
+
+  @Get(':config_key')
+  @Scopes('email:read')
+  @ApiOperation({ summary: 'One email config' })
+  async get(@FidesKeyParam('config_key') key: string): Promise<MessagingConfigResponse> {
+    return toFidesopsResponse(await this.mailgun(key));
+  }
+
+  @Patch(':config_key')
+  @Scopes('email:create_or_update')
+  @ApiOperation({ summary: 'Replace the email config (full body)' })
+  async update(@FidesKeyParam('config_key') key: string, @Body() body: EmailConfigRequestDto): Promise<MessagingConfigResponse> {
+    const input = toEmailConfigInput(body);
+    await this.mailgun(key);
+    return toFidesopsResponse(await this.configs.update(key, input, FIDESOPS_TEXTS));
+  }
+
+  @Delete(':config_key')
+  @HttpCode(204)
+  @Scopes('email:delete')
+  @ApiOperation({ summary: 'Delete the email config and its secrets' })
+  @ApiNoContentResponse()
+  async delete(@FidesKeyParam('config_key') key: string): Promise<void> {
+    await this.mailgun(key);
+    await this.configs.delete(key, FIDESOPS_TEXTS);
+  }
+
+  @Put(':config_key/secret')
+  @Scopes('email:create_or_update')
+  @ApiOperation({ summary: 'Replace the Mailgun secrets ({mailgun_api_key})' })
+  @ApiBody({ schema: { type: 'object', properties: { mailgun_api_key: { type: 'string' } } } })
+  async setSecrets(@FidesKeyParam('config_key') key: string, @Body() body: unknown): Promise<SecretsUpdatedResponse> {
+    await this.mailgun(key, FIDESOPS_TEXTS.secretsNotFound(key));
+    await this.configs.setSecrets(key, body, FIDESOPS_TEXTS);
+    return secretsUpdated(FIDESOPS_TEXTS.secretsUpdated(key));
+  }
+
+  /** fidesops only knows Mailgun configs: any other type is "not found" here. */
+  private async mailgun(key: string, notFoundText = FIDESOPS_TEXTS.notFound(key)): Promise<MessagingConfigEntity> {
+    const config = await this.configs.get(key, { ...FIDESOPS_TEXTS, notFound: () => notFoundText });
+    if (config.serviceType !== MessagingServiceType.MAILGUN) throw notFound(notFoundText);
+    return config;
+  }
+}

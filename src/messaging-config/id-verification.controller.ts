@@ -1,0 +1,33 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/scopes.decorator.js';
+import { SETTINGS, type Settings } from '../config/settings.js';
+import { MessagingConfigService } from './messaging-config.service.js';
+
+@ApiTags('Identity verification')
+@Controller('id-verification')
+export class IdVerificationController {
+  constructor(
+    private readonly configs: MessagingConfigService,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  /**
+   * Whether requests must be verified, and whether a code could be sent: true when the config of the notification
+   * service type exists and has secrets (Fides looks at the first config of any type; decided otherwise, see README).
+   */
+  @Get('config')
+  @Public()
+  @ApiOperation({ summary: 'Is identity verification required, and can a verification message be sent?' })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { identity_verification_required: { type: 'boolean' }, valid_email_config_exists: { type: 'boolean' } } },
+  })
+  async config(): Promise<{ identity_verification_required: boolean; valid_email_config_exists: boolean }> {
+    const serviceType = this.settings.notifications.notificationServiceType;
+    const config = serviceType ? await this.configs.findByServiceType(serviceType) : null;
+    return {
+      identity_verification_required: this.settings.execution.subjectIdentityVerificationRequired,
+      valid_email_config_exists: config ? await this.configs.hasSecrets(config) : false,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { IsBoolean, IsString } from 'class-validator';
+import { RequestValidationError } from '../common/errors/herald.error.js';
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import { validateObject } from '../common/validation/fides-validation.pipe.js';
+import { Email, Optional, Required } from '../common/validation/fides-validators.js';
+
+/** `details` of a MAILGUN config, as Fides stores it (defaults filled). */
+export interface MailgunDetails {
+  domain: string;
+  is_eu_domain: boolean;
+  api_version: string;
+}
+
+/** `details` of a TWILIO_EMAIL config (decision D5): the SendGrid sender. */
+export interface TwilioEmailDetails {
+  twilio_email_from: string;
+}
+
+export type MessagingConfigDetails = MailgunDetails | TwilioEmailDetails;
+
+export class MailgunDetailsDto {
+  @Required() @IsString() domain: string;
+  @Optional() @IsBoolean() is_eu_domain?: boolean;
+  @Optional() @IsString() api_version?: string;
+}
+
+export class TwilioEmailDetailsDto {
+  @Required() @IsString() @Email() twilio_email_from: string;
+}
+
+class NoDetailsDto {}
+
+const MISSING: Record<MessagingServiceType, string | undefined> = {
+  [MessagingServiceType.MAILGUN]: 'Mailgun messaging config must include details',
+  [MessagingServiceType.TWILIO_EMAIL]: 'Twilio email messaging config must include details',
+  [MessagingServiceType.TWILIO_TEXT]: undefined,
+};
+
+/**
+ * The details a service type needs, validated and with defaults filled; null for a type without details.
+ * `bodyLoc` is where the request body sits (`['body']` over REST), for error locations.
+ */
+export function validateDetails(serviceType: MessagingServiceType, details: unknown, bodyLoc: (string | number)[]): MessagingConfigDetails | null {
+  const absent = details === undefined || details === null || (typeof details === 'object' && Object.keys(details).length === 0);
+  const missing = MISSING[serviceType];
+  if (absent) {
+    if (missing) throw new RequestValidationError([{ loc: [...bodyLoc, '__root__'], msg: missing, type: 'value_error' }]);
+    return null;
+  }
+  const loc = [...bodyLoc, 'details'];
+  switch (serviceType) {
+    case MessagingServiceType.MAILGUN:
+      return mailgunDetails(details, loc);
+    case MessagingServiceType.TWILIO_EMAIL:
+      return { twilio_email_from: validateObject(TwilioEmailDetailsDto, details, loc).twilio_email_from };
+    case MessagingServiceType.TWILIO_TEXT:
+      validateObject(NoDetailsDto, details, loc);
+      return null;
+  }
+}
+
+/** Mailgun details with Fides' defaults; `{}` reports the missing domain (fidesops' behaviour). */
+export function mailgunDetails(details: unknown, loc: (string | number)[]): MailgunDetails {
+  const d = validateObject(MailgunDetailsDto, details, loc);
+  return { domain: d.domain, is_eu_domain: d.is_eu_domain ?? false, api_version: d.api_version ?? 'v3' };
+}

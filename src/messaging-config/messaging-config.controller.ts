@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../auth/scopes.decorator.js';
+import { Page, PageQuery } from '../common/pagination.js';
+import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
+import { MessagingConfigRequestDto, toConfigInput } from './dto/messaging-config-request.dto.js';
+import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toFidesResponse } from './messaging-config.mapper.js';
+import { MessagingConfigService } from './messaging-config.service.js';
+import { FIDES_TEXTS } from './messaging-config.texts.js';
+
+const SECRETS_EXAMPLE = {
+  description: 'MAILGUN {mailgun_api_key}; TWILIO_TEXT {twilio_account_sid, twilio_auth_token, twilio_messaging_service_sid?, twilio_sender_phone_number?}; TWILIO_EMAIL {twilio_api_key}',
+  schema: { type: 'object', additionalProperties: { type: 'string' }, example: { mailgun_api_key: 'key-...' } },
+} as const;
+
+/** Fides' `/messaging/config` routes. */
+@ApiTags('Messaging config')
+@Controller('messaging/config')
+export class MessagingConfigController {
+  constructor(private readonly configs: MessagingConfigService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Scopes('messaging:create_or_update')
+  @ApiOperation({ summary: 'Create a config (a body key naming an existing config updates it, as in Fides)' })
+  async create(@Body() body: MessagingConfigRequestDto): Promise<MessagingConfigResponse> {
+    return toFidesResponse(await this.configs.createOrUpdate(toConfigInput(body)));
+  }
+
+  @Get()
+  @Scopes('messaging:read')
+  @ApiOperation({ summary: 'Configs, newest first' })
+  async list(@Query() query: PageQuery): Promise<Page<MessagingConfigResponse>> {
+    const page = await this.configs.list(query);
+    return { ...page, items: page.items.map(toFidesResponse) };
+  }
+
+  @Get(':config_key')
+  @Scopes('messaging:read')
+  @ApiOperation({ summary: 'One config' })
+  async get(@FidesKeyParam('config_key') key: string): Promise<MessagingConfigResponse> {
+    return toFidesResponse(await this.configs.get(key, FIDES_TEXTS));
+  }
+
+  @Patch(':config_key')
+  @Scopes('messaging:create_or_update')
+  @ApiOperation({ summary: 'Replace a config (full body); a different body key renames it' })
+  async update(@FidesKeyParam('config_key') key: string, @Body() body: MessagingConfigRequestDto): Promise<MessagingConfigResponse> {
+    return toFidesResponse(await this.configs.update(key, toConfigInput(body), FIDES_TEXTS));
+  }
+
+  @Delete(':config_key')
+  @HttpCode(204)
+  @Scopes('messaging:delete')
+  @ApiOperation({ summary: 'Delete a config and its secrets' })
+  @ApiNoContentResponse()
+  async delete(@FidesKeyParam('config_key') key: string): Promise<void> {
+    await this.configs.delete(key, FIDES_TEXTS);
+  }
+
+  @Put(':config_key/secret')
+  @Scopes('messaging:create_or_update')
+  @ApiOperation({ summary: "Replace a config's secrets, validated for its service type (400 with a list of problems)" })
+  @ApiBody(SECRETS_EXAMPLE)
+  async setSecrets(@FidesKeyParam('config_key') key: string, @Body() body: unknown): Promise<SecretsUpdatedResponse> {
+    await this.configs.setSecrets(key, body, FIDES_TEXTS);
+    return secretsUpdated(FIDES_TEXTS.secretsUpdated(key));
+  }
+}

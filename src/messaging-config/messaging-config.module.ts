@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SecretsModule } from '../secrets/secrets.module.js';
+import { EmailConfigController } from './email-config.controller.js';
+import { IdVerificationController } from './id-verification.controller.js';
+import { MessagingConfigController } from './messaging-config.controller.js';
+import { MessagingConfigEntity } from './messaging-config.entity.js';
+import { MessagingConfigResolver } from './messaging-config.resolver.js';
+import { MessagingConfigService } from './messaging-config.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([MessagingConfigEntity]), SecretsModule],
+  controllers: [MessagingConfigController, EmailConfigController, IdVerificationController],
+  providers: [MessagingConfigService, MessagingConfigResolver],
+  exports: [MessagingConfigService],
+})
+export class MessagingConfigModule {}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { HeraldError, conflict, invalid, notFound } from '../common/errors/herald.error.js';
+import { keyFromName } from '../common/fides-key.js';
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import { Page, pageOffset, toPage } from '../common/pagination.js';
+import { validateMessagingSecrets, type MessagingSecrets } from '../secrets/messaging-secrets.schemas.js';
+import { SecretsService } from '../secrets/secrets.service.js';
+import type { MessagingConfigDetails } from './messaging-config-details.js';
+import { MessagingConfigEntity } from './messaging-config.entity.js';
+import { FIDES_TEXTS, type ConfigTexts } from './messaging-config.texts.js';
+
+/** A create or update request, validated and normalised by the transport. */
+export interface MessagingConfigInput {
+  name: string;
+  key?: string;
+  serviceType: MessagingServiceType;
+  details: MessagingConfigDetails | null;
+}
+
+const OWNER = 'messaging_config';
+
+/** One service for every transport (Fides REST, fidesops REST, GraphQL); `texts` picks the dialect's words. */
+@Injectable()
+export class MessagingConfigService {
+  constructor(
+    @InjectRepository(MessagingConfigEntity) private readonly configs: Repository<MessagingConfigEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  /** Newest first. */
+  async list(page: { page: number; size: number }, serviceType?: MessagingServiceType): Promise<Page<MessagingConfigEntity>> {
+    const [items, total] = await this.configs.findAndCount({
+      where: serviceType ? { serviceType } : {},
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: pageOffset(page),
+      take: page.size,
+    });
+    return toPage(items, total, page);
+  }
+
+  async get(key: string, texts: ConfigTexts = FIDES_TEXTS): Promise<MessagingConfigEntity> {
+    const config = await this.configs.findOneBy({ key });
+    if (!config) throw notFound(texts.notFound(key));
+    return config;
+  }
+
+  findByServiceType(serviceType: MessagingServiceType): Promise<MessagingConfigEntity | null> {
+    return this.configs.findOneBy({ serviceType });
+  }
+
+  count(serviceType?: MessagingServiceType): Promise<number> {
+    return this.configs.countBy(serviceType ? { serviceType } : {});
+  }
+
+  /** Fides' POST: a body key naming an existing config updates it; anything else creates a config. */
+  async createOrUpdate(input: MessagingConfigInput): Promise<MessagingConfigEntity> {
+    return this.write(async (m) => {
+      const existing = input.key === undefined ? null : await m.findOneBy(MessagingConfigEntity, { key: input.key });
+      if (existing) return this.apply(m, existing, input, existing.key);
+      const key = input.key ?? keyFromName(input.name);
+      if (key === undefined) {
+        throw invalid(['body', 'name'], `A key cannot be made from the name '${input.name}': give a key`, 'value_error');
+      }
+      if (await m.existsBy(MessagingConfigEntity, { key })) {
+        throw conflict(
+          `Key ${key} already exists in MessagingConfig. Keys will be snake-cased names if not provided. ` +
+            'If you are seeing this error without providing a key, please provide a key or a different name.',
+        );
+      }
+      return this.apply(m, m.create(MessagingConfigEntity), input, key);
+    });
+  }
+
+  /** PATCH (decision D2): updates the config named by the path; a different body key renames it. */
+  async update(pathKey: string, input: MessagingConfigInput, texts: ConfigTexts = FIDES_TEXTS): Promise<MessagingConfigEntity> {
+    return this.write(async (m) => {
+      const config = await m.findOneBy(MessagingConfigEntity, { key: pathKey });
+      if (!config) throw notFound(texts.notFound(pathKey));
+      const key = input.key ?? pathKey;
+      if (key !== pathKey && (await m.existsBy(MessagingConfigEntity, { key }))) {
+        throw conflict(`Key ${key} already exists in MessagingConfig.`);
+      }
+      return this.apply(m, config, { ...input, details: input.details ?? (input.serviceType === config.serviceType ? config.details : null) }, key);
+    });
+  }
+
+  /** Deletes the config and its secrets together. */
+  async delete(key: string, texts: ConfigTexts = FIDES_TEXTS): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const config = await m.findOneBy(MessagingConfigEntity, { key });
+      if (!config) throw notFound(texts.notFound(key));
+      await this.secrets.delete(OWNER, config.id, m);
+      await m.delete(MessagingConfigEntity, { id: config.id });
+    });
+  }
+
+  /** Validates the secrets for the config's service type (400 list on failure, nothing changed) and replaces them. */
+  async setSecrets(key: string, raw: unknown, texts: ConfigTexts = FIDES_TEXTS): Promise<MessagingConfigEntity> {
+    const config = await this.configs.findOneBy({ key });
+    if (!config) throw notFound(texts.secretsNotFound(key));
+    await this.secrets.put(OWNER, config.id, validateMessagingSecrets(config.serviceType, raw));
+    return config;
+  }
+
+  /** The decrypted secrets of a config, for the code that sends through it. */
+  getSecrets<T extends MessagingSecrets>(config: MessagingConfigEntity): Promise<T | undefined> {
+    return this.secrets.get<T>(OWNER, config.id);
+  }
+
+  hasSecrets(config: MessagingConfigEntity): Promise<boolean> {
+    return this.secrets.has(OWNER, config.id);
+  }
+
+  /** The ids of those configs that have secrets, in one query. */
+  withSecrets(configs: MessagingConfigEntity[]): Promise<Set<string>> {
+    return this.secrets.whichHave(OWNER, configs.map((c) => c.id));
+  }
+
+  private async apply(m: EntityManager, config: MessagingConfigEntity, input: MessagingConfigInput, key: string): Promise<MessagingConfigEntity> {
+    const clash = await m
+      .createQueryBuilder(MessagingConfigEntity, 'c')
+      .where('(c.name = :name OR c.service_type = :serviceType)', { name: input.name, serviceType: input.serviceType })
+      .andWhere(config.id ? 'c.id <> :id' : 'TRUE', { id: config.id })
+      .getOne();
+    if (clash?.name === input.name) throw conflict(`Name ${input.name} already exists in MessagingConfig.`);
+    if (clash) throw serviceTypeTaken(input.serviceType, clash.key);
+    Object.assign(config, { key, name: input.name, serviceType: input.serviceType, details: input.details });
+    return m.save(config);
+  }
+
+  /** Runs a write in a transaction, turning a unique violation from a concurrent writer into the same 409. */
+  private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if (error instanceof HeraldError) throw error;
+      const constraint = uniqueViolation(error);
+      if (constraint === 'UQ_messaging_config_service_type') throw conflict('Key (service_type) already exists: one config per service type');
+      if (constraint) throw conflict(`A messaging config with this ${constraint.replace('UQ_messaging_config_', '')} already exists.`);
+      throw error;
+    }
+  }
+}
+
+function serviceTypeTaken(serviceType: MessagingServiceType, key: string): HeraldError {
+  // Fides' text (from the database) contains `Key (service_type)=(MAILGUN) already exists`; clients match on it.
+  return conflict(`Key (service_type)=(${serviceType}) already exists: only one config per service type (see config ${key}).`);
+}
+
+function uniqueViolation(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === '23505' ? (driverError.constraint ?? 'unique') : undefined;
+}
