@@ -1,5 +1,6 @@
-// API benchmark: an authenticated REST route of Herald beside a bare Fastify + pg baseline doing the same database
-// work (the token's client lookup), measured in the same run on the same database. Prints figures; asserts nothing.
+// API benchmark: Herald's authenticated `GET /api/v1/messaging/config/{key}` and GraphQL `messagingConfig(key)`
+// beside a baseline measured in the same run on the same database: a bare Fastify server with a pg pool running the
+// same SELECT. Prints requests/s, p99 and the ratios (goals: REST >= 0.5, GraphQL >= 0.35); asserts nothing.
 //   npm run bench:api            (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default; DATABASE_URL to use a server)
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -11,15 +12,15 @@ import pg from 'pg';
 import { createApp } from '../dist/app.factory.js';
 import { loadSettings } from '../dist/config/settings.js';
 import { startEmbeddedDatabase } from '../dist/database/embedded-database.js';
-import { SCOPE_REGISTRY } from '../dist/auth/scope-registry.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROOT = { id: 'bench-root', secret: 'bench-root-secret' };
 
-async function load(url, headers) {
-  await autocannon({ url, headers, connections: CONNECTIONS, duration: Math.min(3, SECONDS) }); // warm-up
-  const r = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
+async function load(url, headers, method = 'GET', body = undefined) {
+  const options = { url, headers, method, body, connections: CONNECTIONS };
+  await autocannon({ ...options, duration: Math.min(3, SECONDS) }); // warm-up
+  const r = await autocannon({ ...options, duration: SECONDS });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return { rps: r.requests.average, p99: r.latency.p99 };
 }
@@ -53,29 +54,44 @@ async function main() {
     await fetch(`${herald}/api/v1/oauth/client`, {
       method: 'POST',
       headers: { authorization: `Bearer ${root}`, 'content-type': 'application/json' },
-      body: JSON.stringify(['scope:read']),
+      body: JSON.stringify(['messaging:read']),
     })
   ).json();
   const clientToken = await token(client.client_id, client.client_secret);
+  const auth = { authorization: `Bearer ${process.env.BENCH_ROOT ? root : clientToken}` };
+  const created = await fetch(`${herald}/api/v1/messaging/config`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${root}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ key: 'bench_mailgun', name: 'Bench Mailgun', service_type: 'mailgun', details: { domain: 'mg.example.com' } }),
+  });
+  if (created.status !== 200) throw new Error(`config not created: ${created.status}`);
 
-  // Baseline: the least a server can do for this route: one indexed SELECT on a pool, then the JSON answer.
+  // Baseline: the least a server can do for this route: the same indexed SELECT on a pool, then the JSON answer.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
   const bare = Fastify();
-  bare.get('/scope', async () => {
-    const { rows } = await pool.query('SELECT scopes FROM oauth_client WHERE id = $1', [client.client_id]);
-    if (rows.length === 0) throw new Error('missing client');
-    return [...SCOPE_REGISTRY];
+  bare.get('/config/:key', async (request) => {
+    const { rows } = await pool.query('SELECT key, name, service_type, details FROM messaging_config WHERE key = $1', [request.params.key]);
+    if (rows.length === 0) throw new Error('missing config');
+    return rows[0];
   });
   await bare.listen({ port: 0, host: '127.0.0.1' });
-  const baselineUrl = `http://127.0.0.1:${bare.server.address().port}/scope`;
+  const baselineUrl = `http://127.0.0.1:${bare.server.address().port}/config/bench_mailgun`;
 
   try {
     const baseline = await load(baselineUrl, {});
-    const rest = await load(`${herald}/api/v1/oauth/scope`, { authorization: `Bearer ${clientToken}` });
-    const row = (name, r) => `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
+    const rest = await load(`${herald}/api/v1/messaging/config/bench_mailgun`, auth);
+    const gql = await load(
+      `${herald}/graphql`,
+      { ...auth, 'content-type': 'application/json' },
+      'POST',
+      JSON.stringify({ query: '{ messagingConfig(key: "bench_mailgun") { key name serviceType hasSecrets } }' }),
+    );
+    const row = (name, r) => `${name.padEnd(48)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
+    const ratio = (r) => `   ratio ${(r.rps / baseline.rps).toFixed(2)}`;
     console.log(`\napi bench: ${CONNECTIONS} connections, ${SECONDS} s each, after a warm-up`);
     console.log(row('baseline (bare Fastify + pg, same SELECT)', baseline));
-    console.log(row('REST GET /api/v1/oauth/scope (client token)', rest) + `   ratio ${(rest.rps / baseline.rps).toFixed(2)}`);
+    console.log(row('REST GET /api/v1/messaging/config/{key}', rest) + ratio(rest) + '   (goal >= 0.5)');
+    console.log(row('GraphQL messagingConfig(key)', gql) + ratio(gql) + '   (goal >= 0.35)');
   } finally {
     await bare.close();
     await pool.end();

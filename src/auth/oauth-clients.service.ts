@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { SETTINGS, type Settings } from '../config/settings.js';
 import { HeraldError } from '../common/errors/herald.error.js';
+import { ClientScopesCache } from './client-scopes.cache.js';
 import { OauthClientEntity } from './oauth-client.entity.js';
 import { INVALID_SCOPE_MESSAGE, SCOPE_REGISTRY, isScope } from './scope-registry.js';
 import { hashSecret, safeEqual, verifySecret } from './secret-hash.js';
@@ -23,6 +24,7 @@ export class OauthClientsService {
   constructor(
     @InjectRepository(OauthClientEntity) private readonly clients: Repository<OauthClientEntity>,
     private readonly tokens: TokenService,
+    private readonly scopeCache: ClientScopesCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -50,11 +52,11 @@ export class OauthClientsService {
     if (claims.clientId === this.settings.security.oauthRootClientId) {
       return { clientId: claims.clientId, scopes: claims.scopes, root: true };
     }
-    const client = await this.clients.findOneBy({ id: claims.clientId });
-    if (!client) return undefined;
-    const current = new Set(client.scopes);
+    const scopes = await this.scopeCache.scopesOf(claims.clientId);
+    if (scopes === null) return undefined;
+    const current = new Set(scopes);
     if (!claims.scopes.every((s) => current.has(s))) return undefined;
-    return { clientId: client.id, scopes: claims.scopes, root: false };
+    return { clientId: claims.clientId, scopes: claims.scopes, root: false };
   }
 
   async create(scopes: string[]): Promise<{ client_id: string; client_secret: string }> {
@@ -68,6 +70,7 @@ export class OauthClientsService {
 
   async delete(clientId: string): Promise<void> {
     await this.clients.delete({ id: clientId });
+    await this.scopeCache.changed(clientId);
   }
 
   async scopesOf(clientId: string): Promise<string[]> {
@@ -78,6 +81,7 @@ export class OauthClientsService {
   async setScopes(clientId: string, scopes: string[]): Promise<void> {
     assertScopes(scopes);
     await this.clients.update({ id: clientId }, { scopes: unique(scopes) });
+    await this.scopeCache.changed(clientId);
   }
 }
 

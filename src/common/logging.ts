@@ -3,20 +3,28 @@ import type { DestinationStream } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { requestIdFor } from './request-id.js';
 
+/** Header paths pino replaces with `[redacted]` (fixed paths: wildcard redaction costs a third of throughput). */
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];
+
 /**
- * Paths pino replaces with `[redacted]` wherever they appear in a log object: credentials, tokens, anything under a
+ * Keys whose values never reach a log line, at any depth of a logged object: credentials, tokens, anything under a
  * `secrets` key, and the identities of data subjects. Code should not log these at all; this is the second fence.
  */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  ...['client_secret', 'access_token', 'token', 'password', 'secrets', 'identity', 'email', 'phone_number'].flatMap((key) => [
-    key,
-    `*.${key}`,
-    `*.*.${key}`,
-  ]),
-];
+export const SENSITIVE_KEYS = new Set([
+  'authorization', 'cookie', 'client_secret', 'access_token', 'token', 'password', 'secrets', 'identity', 'email', 'phone_number',
+]);
+
+const MAX_DEPTH = 6;
+
+/** A copy of a log object with sensitive keys censored; only walks objects that are actually logged. */
+export function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || value instanceof Date) return value;
+  if (value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = SENSITIVE_KEYS.has(key.toLowerCase()) ? '[redacted]' : scrub(v, depth + 1);
+  return out;
+}
 
 /** `destination` defaults to stdout; tests pass a stream to read what was logged. */
 export function loggerOptions(settings: Settings, destination?: DestinationStream): Params {
@@ -24,6 +32,7 @@ export function loggerOptions(settings: Settings, destination?: DestinationStrea
     level: settings.logLevel,
     genReqId: (req) => requestIdFor(req),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    formatters: { log: (object) => scrub(object) as Record<string, unknown> },
     // Health probes every few seconds would drown the log.
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
     quietReqLogger: true,

@@ -29,7 +29,8 @@ export class EmailConfigController {
     if ((await this.configs.count(MessagingServiceType.MAILGUN)) > 0) {
       throw badRequest(`Only one email config is supported at a time. Config with key ${body.key ?? 'None'} is already configured.`);
     }
-    return toFidesopsResponse(await this.configs.createOrUpdate(input));
+    // No Mailgun config exists here, so a taken key belongs to a config this dialect cannot see: never take it over.
+    return toFidesopsResponse(await this.configs.createOrUpdate(input, { createOnly: true }));
   }
 
   @Get()

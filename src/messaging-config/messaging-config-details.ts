@@ -1,5 +1,5 @@
 import { IsBoolean, IsString } from 'class-validator';
-import { RequestValidationError } from '../common/errors/herald.error.js';
+import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { validateObject } from '../common/validation/fides-validation.pipe.js';
 import { Email, Optional, Required } from '../common/validation/fides-validators.js';
@@ -28,8 +28,6 @@ export class TwilioEmailDetailsDto {
   @Required() @IsString() @Email() twilio_email_from: string;
 }
 
-class NoDetailsDto {}
-
 const MISSING: Record<MessagingServiceType, string | undefined> = {
   [MessagingServiceType.MAILGUN]: 'Mailgun messaging config must include details',
   [MessagingServiceType.TWILIO_EMAIL]: 'Twilio email messaging config must include details',
@@ -54,8 +52,12 @@ export function validateDetails(serviceType: MessagingServiceType, details: unkn
     case MessagingServiceType.TWILIO_EMAIL:
       return { twilio_email_from: validateObject(TwilioEmailDetailsDto, details, loc).twilio_email_from };
     case MessagingServiceType.TWILIO_TEXT:
-      validateObject(NoDetailsDto, details, loc);
-      return null;
+      // No details schema: every key is an extra field. (class-validator refuses a class without rules as an
+      // "unknown value" instead of listing its keys, so they are listed here.)
+      if (typeof details !== 'object' || Array.isArray(details)) throw invalid(loc, 'value is not a valid dict', 'type_error.dict');
+      throw new RequestValidationError(
+        Object.keys(details as object).map((k) => ({ loc: [...loc, k], msg: 'extra fields not permitted', type: 'value_error.extra' })),
+      );
   }
 }
 

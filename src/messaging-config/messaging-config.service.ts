@@ -55,10 +55,13 @@ export class MessagingConfigService {
     return this.configs.countBy(serviceType ? { serviceType } : {});
   }
 
-  /** Fides' POST: a body key naming an existing config updates it; anything else creates a config. */
-  async createOrUpdate(input: MessagingConfigInput): Promise<MessagingConfigEntity> {
+  /**
+   * Fides' POST: a body key naming an existing config updates it; anything else creates a config.
+   * `createOnly` (fidesops' POST, which sees Mailgun configs only) answers 409 for a taken key instead.
+   */
+  async createOrUpdate(input: MessagingConfigInput, options: { createOnly?: boolean } = {}): Promise<MessagingConfigEntity> {
     return this.write(async (m) => {
-      const existing = input.key === undefined ? null : await m.findOneBy(MessagingConfigEntity, { key: input.key });
+      const existing = input.key === undefined || options.createOnly ? null : await m.findOneBy(MessagingConfigEntity, { key: input.key });
       if (existing) return this.apply(m, existing, input, existing.key);
       const key = input.key ?? keyFromName(input.name);
       if (key === undefined) {

@@ -131,6 +131,25 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
     });
   });
 
+  it('revokes at once in every Herald process sharing the database', async () => {
+    const other = await createTestApp({}, undefined, t.databaseUrl);
+    try {
+      const created = await createClient(['scope:read']);
+      const token = await obtainToken(t.http(), created.client_id, created.client_secret);
+      // The other process has now seen (and cached) this client.
+      expect((await other.http().get('/api/v1/oauth/scope').set(bearer(token))).status).toBe(200);
+      expect((await t.http().delete(`/api/v1/oauth/client/${created.client_id}`).set(bearer(await t.rootToken()))).status).toBe(200);
+      let status = 200;
+      for (let i = 0; i < 40 && status === 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        status = (await other.http().get('/api/v1/oauth/scope').set(bearer(token))).status;
+      }
+      expect(status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
   describe('GraphQL authInfo', () => {
     it('answers the root caller', async () => {
       const res = await graphql(t, '{ authInfo { clientId root scopes } }', {}, await t.rootToken());

@@ -15,6 +15,7 @@ export const ENCRYPTION_KEY = 'test-encryption-key-32-bytes-ok!';
 export interface TestApp {
   app: NestFastifyApplication;
   settings: Settings;
+  databaseUrl: string;
   /** A supertest agent over a real HTTP server. */
   http: () => TestAgent;
   /** A client on this app's own database, for checking what was stored. */
@@ -61,8 +62,13 @@ export function testEnv(databaseUrl: string, overrides: Env = {}): Env {
 }
 
 /** The whole Herald app on its own fresh database, served over HTTP on a loopback port. */
-export async function createTestApp(overrides: Env = {}, logDestination?: DestinationStream): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function createTestApp(
+  overrides: Env = {},
+  logDestination?: DestinationStream,
+  /** Another app's database, to run several Herald processes on one database (it is dropped by its creator). */
+  sharedDatabaseUrl?: string,
+): Promise<TestApp> {
+  const database = sharedDatabaseUrl ? { url: sharedDatabaseUrl, drop: async () => {} } : await createTestDatabase();
   const settings = loadSettings(testEnv(database.url, overrides));
   const app = await createApp(settings, { logDestination });
   await app.getHttpAdapter().getInstance().ready();
@@ -73,6 +79,7 @@ export async function createTestApp(overrides: Env = {}, logDestination?: Destin
   return {
     app,
     settings,
+    databaseUrl: database.url,
     http,
     db,
     rootToken: async () => (token ??= await obtainToken(http(), ROOT_CLIENT_ID, ROOT_CLIENT_SECRET)),
