@@ -1,6 +1,7 @@
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Settings } from '../config/settings.js';
+import { formatGraphqlError } from './graphql-errors.js';
 
 /**
  * Code-first GraphQL at /graphql. The schema is built in memory at start-up; `npm run schema` writes the same,
@@ -14,6 +15,7 @@ export function graphqlOptions(settings: Settings): ApolloDriverConfig {
     playground: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    formatError: formatGraphqlError,
     plugins: [
       settings.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })

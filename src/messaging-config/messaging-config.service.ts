@@ -130,6 +130,8 @@ export class MessagingConfigService {
       .getOne();
     if (clash?.name === input.name) throw conflict(`Name ${input.name} already exists in MessagingConfig.`);
     if (clash) throw serviceTypeTaken(input.serviceType, clash.key);
+    // Secrets fit one service type only: a config that changes type starts without any (Fides kept stale ones).
+    if (config.id && config.serviceType !== input.serviceType) await this.secrets.delete(OWNER, config.id, m);
     Object.assign(config, { key, name: input.name, serviceType: input.serviceType, details: input.details });
     return m.save(config);
   }
@@ -140,9 +142,12 @@ export class MessagingConfigService {
       return await this.dataSource.transaction(work);
     } catch (error) {
       if (error instanceof HeraldError) throw error;
-      const constraint = uniqueViolation(error);
-      if (constraint === 'UQ_messaging_config_service_type') throw conflict('Key (service_type) already exists: one config per service type');
-      if (constraint) throw conflict(`A messaging config with this ${constraint.replace('UQ_messaging_config_', '')} already exists.`);
+      const violation = uniqueViolation(error);
+      if (violation?.constraint === 'UQ_messaging_config_service_type') {
+        // PostgreSQL's detail is Fides' text (`Key (service_type)=(MAILGUN) already exists.`), which clients match on.
+        throw conflict(`${violation.detail?.replace(/\.$/, '') ?? 'Key (service_type) already exists'}: only one config per service type.`);
+      }
+      if (violation) throw conflict(`A messaging config with this ${violation.constraint.replace('UQ_messaging_config_', '')} already exists.`);
       throw error;
     }
   }
@@ -153,8 +158,8 @@ function serviceTypeTaken(serviceType: MessagingServiceType, key: string): Heral
   return conflict(`Key (service_type)=(${serviceType}) already exists: only one config per service type (see config ${key}).`);
 }
 
-function uniqueViolation(error: unknown): string | undefined {
+function uniqueViolation(error: unknown): { constraint: string; detail?: string } | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;
-  const driverError = error.driverError as { code?: string; constraint?: string };
-  return driverError.code === '23505' ? (driverError.constraint ?? 'unique') : undefined;
+  const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
+  return driverError.code === '23505' ? { constraint: driverError.constraint ?? 'unique', detail: driverError.detail } : undefined;
 }

@@ -364,6 +364,20 @@ describe('Messaging config REST API', () => {
         });
       });
 
+      it('for concurrent creates of one service type: one wins, the other gets the same text', async () => {
+        for (let round = 0; round < 8; round++) {
+          await t.db.query('DELETE FROM messaging_config');
+          const [a, b] = await Promise.all([
+            api('post', FIDES, { ...EMAIL_BODY, name: `A${round}`, key: `a${round}` }),
+            api('post', FIDES, { ...EMAIL_BODY, name: `B${round}`, key: `b${round}` }),
+          ]);
+          expect([a.status, b.status].sort()).toEqual([200, 409]);
+          const loser = a.status === 409 ? a : b;
+          expect(loser.body.detail).toContain('Key (service_type)=(TWILIO_EMAIL) already exists');
+          expect((await state()).configs).toHaveLength(1);
+        }
+      });
+
       it('when an upsert by key would take the name or the service type of another config', async () => {
         const name = await unchanged(() => api('post', FIDES, { ...MAILGUN_BODY, name: 'My Twilio SMS' }));
         expect(name.status).toBe(409);

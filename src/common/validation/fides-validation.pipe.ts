@@ -42,7 +42,10 @@ export class FidesValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!metadata.metatype || !this.toValidate(metadata)) return super.transform(value, metadata);
     // REST parts are located as FastAPI does (`body`, `query`, `path`); a GraphQL argument by its name.
-    const location = LOCATION[metadata.type] ?? (typeof metadata.data === 'string' ? metadata.data : undefined);
+    // (GraphQL arguments come as `body` parts named by `data`; our REST handlers never name their @Body().)
+    const location = typeof metadata.data === 'string' && metadata.type !== 'query' && metadata.type !== 'param'
+      ? metadata.data
+      : (LOCATION[metadata.type] ?? undefined);
     if ((value === undefined || value === null || value === '') && metadata.type === 'body') {
       throw new RequestValidationError([{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }]);
     }
