@@ -78,13 +78,16 @@ async function main() {
   const baselineUrl = `http://127.0.0.1:${bare.server.address().port}/config/bench_mailgun`;
 
   try {
-    const baseline = await load(baselineUrl, {});
-    const rest = await load(`${herald}/api/v1/messaging/config/bench_mailgun`, auth);
-    const gql = await load(
+    const only = process.env.BENCH_ONLY; // 'rest' or 'graphql', for profiling one scenario
+    const skipped = { rps: NaN, p99: NaN };
+    const baseline = only ? skipped : await load(baselineUrl, {});
+    const rest = only === 'graphql' ? skipped : await load(`${herald}/api/v1/messaging/config/bench_mailgun`, auth);
+    const gql = only === 'rest' ? skipped : await load(
       `${herald}/graphql`,
       { ...auth, 'content-type': 'application/json' },
       'POST',
-      JSON.stringify({ query: '{ messagingConfig(key: "bench_mailgun") { key name serviceType hasSecrets } }' }),
+      // The same columns as the baseline's SELECT.
+      JSON.stringify({ query: '{ messagingConfig(key: "bench_mailgun") { key name serviceType details { ... on MailgunDetails { domain isEuDomain apiVersion } } } }' }),
     );
     const row = (name, r) => `${name.padEnd(48)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
     const ratio = (r) => `   ratio ${(r.rps / baseline.rps).toFixed(2)}`;

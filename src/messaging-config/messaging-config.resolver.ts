@@ -1,4 +1,4 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Scopes } from '../auth/scopes.decorator.js';
 import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
@@ -21,25 +21,28 @@ export class MessagingConfigResolver {
     return { ...result, items: result.items.map((c) => toObject(c, withSecrets.has(c.id))) };
   }
 
+  /** Resolved only when asked for, so a query without it costs one statement. */
+  @ResolveField(() => Boolean, { description: 'Whether secrets have been set (they are never shown)' })
+  async hasSecrets(@Parent() config: MessagingConfigObject): Promise<boolean> {
+    return config.knownHasSecrets ?? this.configs.hasSecrets(config);
+  }
+
   @Query(() => MessagingConfigObject)
   @Scopes('messaging:read')
   async messagingConfig(@Args('key') key: string): Promise<MessagingConfigObject> {
-    const config = await this.configs.get(key);
-    return toObject(config, await this.configs.hasSecrets(config));
+    return toObject(await this.configs.get(key));
   }
 
   @Mutation(() => MessagingConfigObject, { description: 'Creates a config (an existing key updates it, as over REST)' })
   @Scopes('messaging:create_or_update')
   async createMessagingConfig(@Args('input') input: MessagingConfigInput): Promise<MessagingConfigObject> {
-    const config = await this.configs.createOrUpdate(toConfigInput(input));
-    return toObject(config, await this.configs.hasSecrets(config));
+    return toObject(await this.configs.createOrUpdate(toConfigInput(input)));
   }
 
   @Mutation(() => MessagingConfigObject, { description: 'Replaces the config named by key; a different input key renames it' })
   @Scopes('messaging:create_or_update')
   async updateMessagingConfig(@Args('key') key: string, @Args('input') input: MessagingConfigInput): Promise<MessagingConfigObject> {
-    const config = await this.configs.update(key, toConfigInput(input));
-    return toObject(config, await this.configs.hasSecrets(config));
+    return toObject(await this.configs.update(key, toConfigInput(input)));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes the config and its secrets' })
@@ -94,7 +97,7 @@ function toRawSecrets(serviceType: MessagingServiceType, input: MessagingSecrets
 const mismatch = (field: string, serviceType: MessagingServiceType): RequestValidationError =>
   invalid(['input', field], `this config is of service type ${serviceType}: give the secrets for that type`);
 
-function toObject(c: MessagingConfigEntity, hasSecrets: boolean): MessagingConfigObject {
+function toObject(c: MessagingConfigEntity, knownHasSecrets?: boolean): MessagingConfigObject {
   const d = c.details;
   return {
     key: c.key,
@@ -105,7 +108,8 @@ function toObject(c: MessagingConfigEntity, hasSecrets: boolean): MessagingConfi
       : 'domain' in d
         ? { domain: (d as MailgunDetails).domain, isEuDomain: (d as MailgunDetails).is_eu_domain, apiVersion: (d as MailgunDetails).api_version }
         : { twilioEmailFrom: (d as TwilioEmailDetails).twilio_email_from },
-    hasSecrets,
+    id: c.id,
+    knownHasSecrets,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

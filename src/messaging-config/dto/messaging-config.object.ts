@@ -25,7 +25,10 @@ export class MessagingConfigObject {
   @Field() name: string;
   @Field(() => MessagingServiceType) serviceType: MessagingServiceType;
   @Field(() => MessagingConfigDetailsUnion, { nullable: true }) details: MailgunDetailsObject | TwilioEmailDetailsObject | null;
-  @Field({ description: 'Whether secrets have been set (they are never shown)' }) hasSecrets: boolean;
+  /** Internal: the config's id, for resolving `hasSecrets`; not a GraphQL field. */
+  id: string;
+  /** Internal: `hasSecrets` when already known (lists fetch it for every item in one query). */
+  knownHasSecrets?: boolean;
   @Field() createdAt: Date;
   @Field() updatedAt: Date;
 }
