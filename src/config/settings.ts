@@ -27,7 +27,13 @@ export interface Settings {
     requireManualRequestApproval: boolean;
   };
   redis: { identityVerificationCodeTtlSeconds: number };
-  providers: { mailgunApiUrl: string | undefined; twilioApiUrl: string | undefined; sendgridApiUrl: string | undefined };
+  providers: {
+    mailgunApiUrl: string | undefined;
+    twilioApiUrl: string | undefined;
+    sendgridApiUrl: string | undefined;
+    /** Every provider call gives up after this long (and counts as a retryable failure). */
+    timeoutMs: number;
+  };
 }
 
 export const SETTINGS = Symbol('SETTINGS');
@@ -148,6 +154,7 @@ export function loadSettings(env: Env = process.env): Settings {
       mailgunApiUrl: url(env, 'MAILGUN_API_URL', ['http', 'https']),
       twilioApiUrl: url(env, 'TWILIO_API_URL', ['http', 'https']),
       sendgridApiUrl: url(env, 'SENDGRID_API_URL', ['http', 'https']),
+      timeoutMs: int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),
     },
   };
 }

@@ -1,0 +1,65 @@
+import type { MessagingServiceType } from '../../common/messaging-service-type.js';
+import type { MessagingConfigDetails } from '../../messaging-config/messaging-config-details.js';
+import type { MessagingSecrets } from '../../secrets/messaging-secrets.schemas.js';
+
+export type Channel = 'email' | 'sms';
+
+interface OutgoingBase {
+  /** Herald's id of the message (the `message` row), passed to providers that carry custom data. */
+  messageId: string;
+  /** The same for every attempt at one logical message; sent as a header where the provider takes one. */
+  idempotencyKey: string;
+  /** Recipient address: an email address or an E.164 phone number. */
+  to: string;
+}
+
+export interface OutgoingEmail extends OutgoingBase {
+  channel: 'email';
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface OutgoingSms extends OutgoingBase {
+  channel: 'sms';
+  body: string;
+}
+
+export type OutgoingMessage = OutgoingEmail | OutgoingSms;
+
+/** What a provider is given with each message: the config's details and decrypted secrets, never kept. */
+export interface ProviderContext {
+  details: MessagingConfigDetails | null;
+  secrets: MessagingSecrets;
+}
+
+export interface DeliveryReceipt {
+  /** The provider's id for the message, when it gives one. */
+  providerMessageId: string | null;
+}
+
+/** One messaging provider (a strategy chosen by service type). The only code that imports its SDK. */
+export interface MessagingProvider {
+  readonly serviceType: MessagingServiceType;
+  readonly channel: Channel;
+  /** Sends one message; throws `DeliveryError` for every failure. */
+  send(message: OutgoingMessage, context: ProviderContext): Promise<DeliveryReceipt>;
+}
+
+/** The injection token under which every provider is registered (see MessagingProviderRegistry). */
+export const MESSAGING_PROVIDERS = Symbol('MESSAGING_PROVIDERS');
+
+/**
+ * A failed delivery, whatever the SDK: retryable for network errors, timeouts, 408, 429 and 5xx; permanent for other
+ * 4xx and for problems found before calling (bad config). `reason` is safe to store and show: no secret, no recipient.
+ */
+export class DeliveryError extends Error {
+  constructor(
+    readonly retryable: boolean,
+    readonly status: number | undefined,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'DeliveryError';
+  }
+}

@@ -1,0 +1,16 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/** Fides' MessagingActionType values for the messages Herald sends. */
+export enum MessagingActionType {
+  SUBJECT_IDENTITY_VERIFICATION = 'subject_identity_verification',
+  PRIVACY_REQUEST_RECEIPT = 'privacy_request_receipt',
+  PRIVACY_REQUEST_REVIEW_APPROVE = 'privacy_request_review_approve',
+  PRIVACY_REQUEST_REVIEW_DENY = 'privacy_request_review_deny',
+  PRIVACY_REQUEST_COMPLETE_ACCESS = 'privacy_request_complete_access',
+  PRIVACY_REQUEST_COMPLETE_DELETION = 'privacy_request_complete_deletion',
+  MESSAGE_ERASURE_FULFILLMENT = 'message_erasure_fulfillment',
+  /** Herald's test message (decision D15). */
+  TEST_MESSAGE = 'test_message',
+}
+
+registerEnumType(MessagingActionType, { name: 'MessagingActionType' });
