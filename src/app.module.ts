@@ -11,6 +11,7 @@ import { graphqlOptions } from './graphql/graphql.options.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerOptions } from './common/logging.js';
 import { MessagingConfigModule } from './messaging-config/messaging-config.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         MessagingConfigModule,
+        NotificationsModule,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { requestIdFor } from './request-id.js';
 
@@ -26,6 +26,12 @@ export function scrub(value: unknown, depth = 0): unknown {
   return out;
 }
 
+function withoutQueryParameters<T extends object>(serialized: T): T {
+  const { parameters: _, ...rest } = serialized as T & { parameters?: unknown; driverError?: object };
+  const driverError = (rest as { driverError?: object }).driverError;
+  return (driverError ? { ...rest, driverError: withoutQueryParameters(driverError) } : rest) as T;
+}
+
 /** `destination` defaults to stdout; tests pass a stream to read what was logged. */
 export function loggerOptions(settings: Settings, destination?: DestinationStream): Params {
   const options: NonNullable<Exclude<Params['pinoHttp'], unknown[]>> = {
@@ -33,6 +39,8 @@ export function loggerOptions(settings: Settings, destination?: DestinationStrea
     genReqId: (req) => requestIdFor(req),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { log: (object) => scrub(object) as Record<string, unknown> },
+    // A failed query carries its parameters (identities, sealed payloads): the statement is logged, its values not.
+    serializers: { err: (error: unknown) => withoutQueryParameters(pino.stdSerializers.err(error as Error)) },
     // Health probes every few seconds would drown the log.
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
     quietReqLogger: true,

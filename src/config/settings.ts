@@ -27,6 +27,13 @@ export interface Settings {
     requireManualRequestApproval: boolean;
   };
   redis: { identityVerificationCodeTtlSeconds: number };
+  /** The outbox: how messages are retried and how many are sent at once by each process. */
+  delivery: {
+    maxAttempts: number;
+    retryDelaySeconds: number;
+    retryDelayMaxSeconds: number;
+    concurrency: number;
+  };
   providers: {
     mailgunApiUrl: string | undefined;
     twilioApiUrl: string | undefined;
@@ -149,6 +156,12 @@ export function loadSettings(env: Env = process.env): Settings {
     },
     redis: {
       identityVerificationCodeTtlSeconds: int(env, 'FIDES__REDIS__IDENTITY_VERIFICATION_CODE_TTL_SECONDS', 600, 1),
+    },
+    delivery: {
+      maxAttempts: int(env, 'HERALD_DELIVERY_MAX_ATTEMPTS', 5, 1, 100),
+      retryDelaySeconds: int(env, 'HERALD_DELIVERY_RETRY_DELAY_SECONDS', 2, 1, 3600),
+      retryDelayMaxSeconds: int(env, 'HERALD_DELIVERY_RETRY_DELAY_MAX_SECONDS', 300, 1, 86400),
+      concurrency: int(env, 'HERALD_DELIVERY_CONCURRENCY', 20, 1, 500),
     },
     providers: {
       mailgunApiUrl: url(env, 'MAILGUN_API_URL', ['http', 'https']),

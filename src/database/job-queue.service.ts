@@ -13,7 +13,8 @@ export class JobQueueService implements OnModuleInit, OnApplicationShutdown {
   private started = false;
 
   constructor(@Inject(SETTINGS) settings: Settings) {
-    this.instance = new PgBoss({ connectionString: settings.databaseUrl, max: 5, application_name: 'herald-queue' });
+    // LISTEN/NOTIFY wakes workers the moment a job commits (in any process); polling stays as the floor.
+    this.instance = new PgBoss({ connectionString: settings.databaseUrl, max: 10, application_name: 'herald-queue', useListenNotify: true });
     this.instance.on('error', (error: Error) => this.logger.error(`queue error: ${error.message}`));
   }
 

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretsModule } from '../secrets/secrets.module.js';
 import { EmailConfigController } from './email-config.controller.js';
-import { IdVerificationController } from './id-verification.controller.js';
 import { MessagingConfigController } from './messaging-config.controller.js';
 import { MessagingConfigEntity } from './messaging-config.entity.js';
 import { MessagingConfigResolver } from './messaging-config.resolver.js';
@@ -10,7 +9,7 @@ import { MessagingConfigService } from './messaging-config.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MessagingConfigEntity]), SecretsModule],
-  controllers: [MessagingConfigController, EmailConfigController, IdVerificationController],
+  controllers: [MessagingConfigController, EmailConfigController],
   providers: [MessagingConfigService, MessagingConfigResolver],
   exports: [MessagingConfigService],
 })

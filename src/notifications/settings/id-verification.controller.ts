@@ -1,15 +1,15 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/scopes.decorator.js';
-import { SETTINGS, type Settings } from '../config/settings.js';
-import { MessagingConfigService } from './messaging-config.service.js';
+import { Public } from '../../auth/scopes.decorator.js';
+import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
+import { NotificationSettingsService } from './notification-settings.service.js';
 
 @ApiTags('Identity verification')
 @Controller('id-verification')
 export class IdVerificationController {
   constructor(
     private readonly configs: MessagingConfigService,
-    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly settings: NotificationSettingsService,
   ) {}
 
   /**
@@ -23,10 +23,11 @@ export class IdVerificationController {
     schema: { type: 'object', properties: { identity_verification_required: { type: 'boolean' }, valid_email_config_exists: { type: 'boolean' } } },
   })
   async config(): Promise<{ identity_verification_required: boolean; valid_email_config_exists: boolean }> {
-    const serviceType = this.settings.notifications.notificationServiceType;
+    const { notifications, execution } = await this.settings.current();
+    const serviceType = notifications.notification_service_type;
     const config = serviceType ? await this.configs.findByServiceType(serviceType) : null;
     return {
-      identity_verification_required: this.settings.execution.subjectIdentityVerificationRequired,
+      identity_verification_required: execution.subject_identity_verification_required,
       valid_email_config_exists: config ? await this.configs.hasSecrets(config) : false,
     };
   }

@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../auth/scopes.decorator.js';
+import { MessagesQuery, TestMessageRequestDto } from './messages.dto.js';
+import { toAttemptResponse, toMessageResponse } from './outbox/message.mapper.js';
+import { MessagesService } from './outbox/messages.service.js';
+import { TestMessageService } from './test-message.service.js';
+
+@ApiTags('Messages')
+@Controller('messaging')
+export class MessagesController {
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly testMessages: TestMessageService,
+  ) {}
+
+  @Post('config/test')
+  @HttpCode(200)
+  @Scopes('messaging:create_or_update')
+  @ApiOperation({ summary: "Send one real test message through the service type's config, and say how it went" })
+  async test(@Body() body: TestMessageRequestDto) {
+    const result = await this.testMessages.send(body.service_type, { email: body.email, phone_number: body.phone_number }, ['body']);
+    return {
+      msg: result.status === 'sent' ? 'Test message sent.' : 'The test message could not be sent.',
+      message_id: result.messageId,
+      status: result.status,
+      failure_reason: result.reason,
+    };
+  }
+
+  @Get('messages')
+  @Scopes('messaging:read')
+  @ApiOperation({ summary: 'The message log, newest first (recipients masked)' })
+  async list(@Query() query: MessagesQuery) {
+    const page = await this.messages.list(query, { status: query.status, actionType: query.action_type, privacyRequestId: query.privacy_request_id });
+    return { ...page, items: page.items.map(toMessageResponse) };
+  }
+
+  @Get('messages/:message_id')
+  @Scopes('messaging:read')
+  @ApiOperation({ summary: 'One message with every attempt' })
+  async get(@Param('message_id') id: string) {
+    const { message, attempts } = await this.messages.get(id);
+    return { ...toMessageResponse(message), attempt_log: attempts.map(toAttemptResponse) };
+  }
+}

@@ -1,0 +1,90 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsString, Matches } from 'class-validator';
+import { MessagingServiceType } from '../common/messaging-service-type.graphql.js';
+import { parseMessagingServiceType } from '../common/messaging-service-type.js';
+import { PageArgs, PageQuery } from '../common/pagination.js';
+import { Email, OneOf, Optional, Required } from '../common/validation/fides-validators.js';
+import { MessagingActionType } from './templates/messaging-action-type.js';
+
+const STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
+const ACTION_TYPES = Object.values(MessagingActionType);
+const SERVICE_TYPES = Object.values(MessagingServiceType);
+const PHONE = /^\+[1-9]\d{1,14}$/;
+const PHONE_MESSAGE = { message: 'Phone number must be in E.164 format, e.g. +15558675309', context: { type: 'value_error' } };
+
+export class MessagesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: STATUSES }) @Optional() @OneOf(STATUSES) status?: (typeof STATUSES)[number];
+  @ApiPropertyOptional({ enum: ACTION_TYPES }) @Optional() @OneOf(ACTION_TYPES) action_type?: MessagingActionType;
+  @ApiPropertyOptional() @Optional() @IsString() privacy_request_id?: string;
+}
+
+/** Body of POST /messaging/config/test (decision D15). */
+export class TestMessageRequestDto {
+  @ApiProperty({ enum: SERVICE_TYPES, description: 'Any case; twilio_sms is an alias' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseMessagingServiceType(value) ?? value) : value))
+  @Required()
+  @OneOf(SERVICE_TYPES)
+  service_type: MessagingServiceType;
+
+  @ApiPropertyOptional({ description: 'Recipient for email service types' }) @Optional() @IsString() @Email() email?: string;
+  @ApiPropertyOptional({ description: 'Recipient for TWILIO_TEXT, E.164' }) @Optional() @IsString() @Matches(PHONE, PHONE_MESSAGE) phone_number?: string;
+}
+
+@ObjectType('MessageAttempt')
+export class MessageAttemptObject {
+  @Field(() => Int) number: number;
+  @Field() outcome: string;
+  @Field(() => Int, { nullable: true }) statusCode: number | null;
+  @Field(() => String, { nullable: true }) reason: string | null;
+  @Field() startedAt: Date;
+  @Field() finishedAt: Date;
+}
+
+@ObjectType('Message', { description: 'A message in the outbox; the recipient is masked' })
+export class MessageObject {
+  @Field(() => ID) id: string;
+  @Field(() => MessagingActionType) actionType: string;
+  @Field(() => MessagingServiceType, { nullable: true }) serviceType: string | null;
+  @Field(() => String, { nullable: true }) channel: string | null;
+  @Field() status: string;
+  @Field(() => String, { nullable: true }) recipient: string | null;
+  @Field(() => String, { nullable: true }) privacyRequestId: string | null;
+  @Field(() => Int) attempts: number;
+  @Field(() => String, { nullable: true }) providerMessageId: string | null;
+  @Field(() => String, { nullable: true }) failureReason: string | null;
+  @Field() createdAt: Date;
+  @Field() updatedAt: Date;
+  @Field(() => Date, { nullable: true }) sentAt: Date | null;
+  @Field(() => [MessageAttemptObject], { nullable: true, description: 'Every attempt (only on message(id))' }) attemptLog?: MessageAttemptObject[];
+}
+
+@ObjectType('MessagePage')
+export class MessagePageObject {
+  @Field(() => [MessageObject]) items: MessageObject[];
+  @Field(() => Int) total: number;
+  @Field(() => Int) page: number;
+  @Field(() => Int) size: number;
+}
+
+@ArgsType()
+export class MessageFilterArgs extends PageArgs {
+  @Field(() => String, { nullable: true }) @Optional() @OneOf(STATUSES) status?: (typeof STATUSES)[number];
+  @Field(() => MessagingActionType, { nullable: true }) @Optional() @OneOf(ACTION_TYPES) actionType?: MessagingActionType;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() privacyRequestId?: string;
+}
+
+@InputType()
+export class TestMessageInput {
+  @Field(() => MessagingServiceType) @Required() @OneOf(SERVICE_TYPES) serviceType: MessagingServiceType;
+  @Field({ nullable: true }) @Optional() @IsString() @Email() email?: string;
+  @Field({ nullable: true }) @Optional() @IsString() @Matches(PHONE, PHONE_MESSAGE) phoneNumber?: string;
+}
+
+@ObjectType('TestMessageResult')
+export class TestMessageResultObject {
+  @Field(() => ID) messageId: string;
+  @Field({ description: 'sent, failed, or queued when the first attempt failed and a retry is scheduled' }) status: string;
+  @Field(() => String, { nullable: true }) failureReason: string | null;
+}

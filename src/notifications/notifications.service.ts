@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { seal } from '../common/crypto-envelope.js';
+import { SETTINGS, type Settings } from '../config/settings.js';
+import { JobQueueService } from '../database/job-queue.service.js';
+import { DELIVERY_QUEUE, type DeliveryJob } from './outbox/delivery-queue.js';
+import type { MessageStatus, ServiceTypeRule } from './outbox/message.entity.js';
+import { maskRecipient, type Recipient } from './outbox/recipient.js';
+import type { MessagingActionType } from './templates/messaging-action-type.js';
+
+export interface NotifyRequest {
+  actionType: MessagingActionType;
+  recipient: Recipient;
+  /** The template's parameters (see templates/message-templates.ts). Sealed with the recipient. */
+  params?: Record<string, unknown>;
+  privacyRequestId?: string | null;
+  /** Names one logical message: asking again with the same key returns the first message and sends nothing new. */
+  idempotencyKey: string;
+  /** Default `notification` (the notification service type setting, read when the message is sent). */
+  serviceType?: ServiceTypeRule;
+}
+
+export interface Enqueued {
+  messageId: string;
+  /** False when a message with this idempotency key already existed. */
+  created: boolean;
+}
+
+export interface FirstAttempt {
+  messageId: string;
+  /** `sent`, `failed`, or `queued` when the first attempt failed and a retry is scheduled. */
+  status: MessageStatus;
+  reason: string | null;
+  /** True when no attempt finished within the wait. */
+  timedOut: boolean;
+}
+
+/** Seals a message's recipient and parameters; the context binds the envelope to its message. */
+export const payloadContext = (messageId: string) => `message:${messageId}`;
+
+/**
+ * The way into the outbox. `notify` writes the message and its delivery job in the caller's transaction (pass its
+ * EntityManager): a rolled-back change leaves no message, a committed one cannot lose its message.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: JobQueueService,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  async notify(request: NotifyRequest, manager?: EntityManager): Promise<Enqueued> {
+    const run = async (m: EntityManager): Promise<Enqueued> => {
+      const id = randomUUID();
+      const payload = seal(JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }), this.settings.security.appEncryptionKey, payloadContext(id));
+      const inserted = (await m.query(
+        `INSERT INTO message (id, idempotency_key, action_type, service_type_rule, status, recipient_hint, payload, privacy_request_id, attempts)
+         VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, 0)
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+        [id, request.idempotencyKey, request.actionType, request.serviceType ?? 'notification', maskRecipient(request.recipient), payload, request.privacyRequestId ?? null],
+      )) as { id: string }[];
+      if (inserted.length === 0) {
+        const existing = (await m.query('SELECT id FROM message WHERE idempotency_key = $1', [request.idempotencyKey])) as { id: string }[];
+        return { messageId: existing[0].id, created: false };
+      }
+      const job: DeliveryJob = { messageId: id };
+      await this.queue.boss.send(DELIVERY_QUEUE, job, {
+        id,
+        // The job is written by the caller's transaction, so it exists exactly when the message does.
+        db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await m.query(text, values)) as unknown[] }) },
+      });
+      return { messageId: id, created: true };
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  /**
+   * Enqueues (committing at once) and waits, bounded, for the first attempt, for callers that must tell their own
+   * caller whether a message went out (identity verification codes).
+   */
+  async sendNow(request: NotifyRequest, timeoutMs = this.settings.providers.timeoutMs + 5_000): Promise<FirstAttempt> {
+    const { messageId } = await this.notify(request);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = (await this.dataSource.query('SELECT status, attempts, failure_reason FROM message WHERE id = $1', [messageId])) as {
+        status: MessageStatus;
+        attempts: number;
+        failure_reason: string | null;
+      }[];
+      const { status, attempts, failure_reason: reason } = rows[0];
+      if (status === 'sent' || status === 'failed' || (status === 'queued' && attempts > 0)) {
+        return { messageId, status, reason, timedOut: false };
+      }
+      if (Date.now() >= deadline) return { messageId, status, reason, timedOut: true };
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { open } from '../../common/crypto-envelope.js';
+import { MessagingServiceType } from '../../common/messaging-service-type.js';
+import { SETTINGS, type Settings } from '../../config/settings.js';
+import { JobQueueService } from '../../database/job-queue.service.js';
+import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
+import { payloadContext } from '../notifications.service.js';
+import { DeliveryError, type OutgoingMessage } from '../providers/messaging-provider.js';
+import { MessagingProviderRegistry } from '../providers/messaging-provider.registry.js';
+import { NotificationSettingsService } from '../settings/notification-settings.service.js';
+import { renderEmail, renderSms } from '../templates/message-templates.js';
+import type { MessagingActionType } from '../templates/messaging-action-type.js';
+import { DELIVERY_QUEUE, type DeliveryJob } from './delivery-queue.js';
+import type { MessageStatus, ServiceTypeRule } from './message.entity.js';
+import type { Recipient } from './recipient.js';
+
+interface ClaimedMessage {
+  id: string;
+  idempotency_key: string;
+  action_type: MessagingActionType;
+  service_type_rule: ServiceTypeRule;
+  payload: string;
+  privacy_request_id: string | null;
+  attempts: number;
+}
+
+/** What became of a message once it will not be tried again. */
+export interface FinalOutcome {
+  messageId: string;
+  privacyRequestId: string | null;
+  actionType: string;
+  status: Extract<MessageStatus, 'sent' | 'failed'>;
+  reason: string | null;
+}
+
+const EMAIL_TYPES = new Set([MessagingServiceType.MAILGUN, MessagingServiceType.TWILIO_EMAIL]);
+
+/**
+ * Delivers queued messages: one pg-boss job per message, retried with exponential backoff while failures are
+ * retryable. Every attempt is recorded; a message ends `sent` or `failed`. Jobs may run more than once (a process
+ * dying mid-send): a message already final is left alone.
+ */
+@Injectable()
+export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MessageDeliveryWorker.name);
+  private readonly listeners: ((outcome: FinalOutcome) => Promise<void>)[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: JobQueueService,
+    private readonly configs: MessagingConfigService,
+    private readonly providers: MessagingProviderRegistry,
+    private readonly notificationSettings: NotificationSettingsService,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { maxAttempts, retryDelaySeconds, retryDelayMaxSeconds, concurrency } = this.settings.delivery;
+    const options = {
+      retryLimit: maxAttempts - 1,
+      retryDelay: retryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: retryDelayMaxSeconds,
+      // A job running longer than this is taken to have died with its process, and is retried.
+      expireInSeconds: Math.ceil(this.settings.providers.timeoutMs / 1000) + 60,
+    };
+    const boss = this.queue.boss;
+    if (await boss.getQueue(DELIVERY_QUEUE)) await boss.updateQueue(DELIVERY_QUEUE, options);
+    else await boss.createQueue(DELIVERY_QUEUE, { ...options, notify: true });
+    await boss.work<DeliveryJob>(DELIVERY_QUEUE, {
+        batchSize: 1,
+        localConcurrency: concurrency,
+        // New jobs wake workers through LISTEN/NOTIFY; polling finds the retries that become due (pg-boss would
+        // otherwise poll a notify-enabled queue only every 30 s).
+        pollingIntervalSeconds: 2,
+        notifyPollingIntervalSeconds: 2,
+      }, async ([job]) =>
+      this.deliver(job.data.messageId),
+    );
+  }
+
+  /** Stops taking jobs and waits for the ones in hand, while the database is still there. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.queue.boss.offWork(DELIVERY_QUEUE, { wait: true }).catch(() => undefined);
+  }
+
+  /** Called once per message when it ends sent or failed (privacy requests wait on some messages). */
+  onFinalOutcome(listener: (outcome: FinalOutcome) => Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
+  /** One attempt at one message. Throws (so that pg-boss retries) only for a retryable failure with attempts left. */
+  async deliver(messageId: string): Promise<void> {
+    const claimed = (await this.dataSource.query(
+      `UPDATE message SET status = 'sending', attempts = attempts + 1, updated_at = now()
+       WHERE id = $1 AND status IN ('queued', 'sending')
+       RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts`,
+      [messageId],
+    )) as [ClaimedMessage[], number];
+    const message = claimed[0][0];
+    if (!message) return;
+    const startedAt = new Date();
+    let route: { serviceType: string | null; channel: string | null } = { serviceType: null, channel: null };
+    try {
+      const result = await this.attempt(message, (r) => (route = r));
+      await this.finish(message, startedAt, 'sent', { ...route, providerMessageId: result.providerMessageId });
+    } catch (thrown) {
+      const error = thrown instanceof DeliveryError ? thrown : this.internal(thrown, message.id);
+      const retry = error.retryable && message.attempts < this.settings.delivery.maxAttempts;
+      await this.finish(message, startedAt, retry ? 'retry' : 'failed', { ...route, reason: error.reason, statusCode: error.status ?? null });
+      if (retry) throw error;
+    }
+  }
+
+  private async attempt(message: ClaimedMessage, routed: (r: { serviceType: string; channel: string }) => void) {
+    const { recipient, params } = JSON.parse(open(message.payload, this.settings.security.appEncryptionKey, payloadContext(message.id))) as {
+      recipient: Recipient;
+      params: Record<string, unknown>;
+    };
+    const serviceType = await this.serviceTypeFor(message.service_type_rule);
+    const config = await this.configs.findByServiceType(serviceType);
+    if (!config) throw new DeliveryError(false, undefined, `No messaging config found for service_type ${serviceType}.`);
+    const secrets = await this.configs.getSecrets(config);
+    if (!secrets) throw new DeliveryError(false, undefined, `Messaging secrets not found for config with key: ${config.key}`);
+    const provider = this.providers.get(serviceType);
+    routed({ serviceType, channel: provider.channel });
+
+    const base = { messageId: message.id, idempotencyKey: message.idempotency_key };
+    let outgoing: OutgoingMessage;
+    if (provider.channel === 'email') {
+      if (!recipient.email) throw new DeliveryError(false, undefined, 'No email identity supplied.');
+      outgoing = { ...base, channel: 'email', to: recipient.email.trim(), ...this.render(() => renderEmail(message.action_type, params as never)) };
+    } else {
+      if (!recipient.phone_number) throw new DeliveryError(false, undefined, 'No phone identity supplied.');
+      outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: this.render(() => renderSms(message.action_type, params as never)) };
+    }
+    return provider.send(outgoing, { details: config.details, secrets });
+  }
+
+  private render<T>(render: () => T): T {
+    try {
+      return render();
+    } catch (error) {
+      throw new DeliveryError(false, undefined, error instanceof Error ? error.message : 'The message could not be rendered.');
+    }
+  }
+
+  /** Decision D9 for `email`: the notification type when it is an email type, else Twilio email, else Mailgun. */
+  private async serviceTypeFor(rule: ServiceTypeRule): Promise<MessagingServiceType> {
+    if (rule !== 'notification' && rule !== 'email') return rule as MessagingServiceType;
+    const configured = (await this.notificationSettings.current()).notifications.notification_service_type;
+    if (rule === 'notification') {
+      if (!configured) throw new DeliveryError(false, undefined, 'No notification service type configured.');
+      return configured;
+    }
+    if (configured && EMAIL_TYPES.has(configured)) return configured;
+    for (const candidate of [MessagingServiceType.TWILIO_EMAIL, MessagingServiceType.MAILGUN]) {
+      if (await this.configs.findByServiceType(candidate)) return candidate;
+    }
+    throw new DeliveryError(false, undefined, 'No notification service type configured.');
+  }
+
+  private internal(error: unknown, messageId: string): DeliveryError {
+    // Not a provider's answer (a bug, the database): logged in full here, stored without detail, and retried.
+    this.logger.error({ err: error, messageId }, 'message delivery failed unexpectedly');
+    return new DeliveryError(true, undefined, 'Internal error while sending; see the logs');
+  }
+
+  private async finish(
+    message: ClaimedMessage,
+    startedAt: Date,
+    outcome: 'sent' | 'retry' | 'failed',
+    facts: { serviceType: string | null; channel: string | null; providerMessageId?: string | null; reason?: string; statusCode?: number | null },
+  ): Promise<void> {
+    const status: MessageStatus = outcome === 'retry' ? 'queued' : outcome;
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `UPDATE message SET status = $2::varchar, service_type = COALESCE($3, service_type), channel = COALESCE($4, channel),
+           provider_message_id = $5, failure_reason = $6, sent_at = CASE WHEN $2::varchar = 'sent' THEN now() ELSE sent_at END, updated_at = now()
+         WHERE id = $1`,
+        [message.id, status, facts.serviceType, facts.channel, facts.providerMessageId ?? null, facts.reason ?? null],
+      );
+      await m.query(
+        `INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [message.id, message.attempts, outcome, facts.statusCode ?? null, facts.reason ?? null, startedAt],
+      );
+    });
+    if (outcome === 'retry') return;
+    const final: FinalOutcome = {
+      messageId: message.id,
+      privacyRequestId: message.privacy_request_id,
+      actionType: message.action_type,
+      status: outcome,
+      reason: facts.reason ?? null,
+    };
+    for (const listener of this.listeners) {
+      await listener(final).catch((error: unknown) => this.logger.error({ err: error, messageId: message.id }, 'a message outcome listener failed'));
+    }
+  }
+}

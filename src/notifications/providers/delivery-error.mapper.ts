@@ -1,0 +1,171 @@
+import { STATUS_CODES } from 'node:http';
+import { DeliveryError } from './messaging-provider.js';
+
+/**
+ * One classifier for the errors of every provider SDK (see stack-notes 1d), turning each into a `DeliveryError`:
+ * - the provider answered: 408, 429 and 5xx are retryable, any other status is permanent;
+ * - the request never got an answer (connection refused or reset, DNS, timeout): retryable;
+ * - anything else thrown before a request went out (the SDK refusing its input): permanent.
+ *
+ * The traps it handles: mailgun.js reports transport failures as `status: 400` with the error code (`ECONNREFUSED`,
+ * `ECONNABORTED`) as its message; @sendgrid's `ResponseError` carries the HTTP status in `.code` (a number), not
+ * `.status`; twilio's `RestException.code` is Twilio's own error number (e.g. 20003), the status is in `.status`;
+ * transport failures of twilio and @sendgrid are raw AxiosErrors whose `.code` is a string.
+ */
+
+/** What the mapper needs to know to write a safe reason. */
+export interface DeliveryErrorContext {
+  /** Human name of the provider, first word of every reason: `Mailgun`, `Twilio`, `SendGrid`. */
+  provider: string;
+  /** The recipient's address or number; replaced by `[recipient]` wherever a provider echoes it. */
+  recipient?: string;
+  /** Every secret value of the config (and anything else not to be shown); replaced by `[redacted]`. */
+  secrets?: readonly unknown[];
+}
+
+const MAX_REASON_LENGTH = 300;
+/** Shorter values are not redacted: replacing one or two letters everywhere would only garble the reason. */
+const MIN_REDACTED_LENGTH = 4;
+
+/** Error codes of Node (`ECONNREFUSED`, `EAI_AGAIN`), axios (`ECONNABORTED`, `ERR_NETWORK`) and undici. */
+const TRANSPORT_CODE = /^(E[A-Z0-9_]+|ERR_[A-Z0-9_]+|UND_ERR_[A-Z0-9_]+)$/;
+/** Codes that are about the request options, not the network: retrying them cannot help. */
+const PERMANENT_CODES = new Set(['ERR_BAD_OPTION', 'ERR_BAD_OPTION_VALUE', 'ERR_INVALID_URL', 'ERR_NOT_SUPPORT', 'ERR_DEPRECATED', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
+
+/** 408, 429 and 5xx are worth another attempt; the other statuses will not change by asking again. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+type Loose = Record<string, unknown>;
+
+function asRecord(value: unknown): Loose | undefined {
+  return typeof value === 'object' && value !== null ? (value as Loose) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function validStatus(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
+}
+
+interface Classified {
+  /** The provider's HTTP status, when it answered. */
+  status?: number;
+  /** Set when no answer came back (or the SDK said so): the transport failed. */
+  transportCode?: string;
+  /** The most useful text the error carries, unsanitised. */
+  text?: string;
+}
+
+function classify(error: unknown): Classified {
+  const e = asRecord(error);
+  if (!e) return { text: str(error) };
+
+  // mailgun.js: { type: 'MailgunAPIError', status, message: body.error || statusText || error code, details: body message }
+  if (e.type === 'MailgunAPIError') {
+    const message = str(e.message);
+    const details = str(e.details);
+    if (e.status === 400 && message !== undefined && TRANSPORT_CODE.test(message)) {
+      return { transportCode: message, text: details ?? message };
+    }
+    const status = validStatus(e.status);
+    const statusText = status === undefined ? undefined : STATUS_CODES[status];
+    const extra = [message, details].filter((t): t is string => t !== undefined && t !== statusText);
+    return { status, text: [...new Set(extra)].join(': ') || undefined };
+  }
+
+  // twilio: RestException { status, code: Twilio's number, message } or TwilioServiceException { status, title, detail, code }
+  const status = validStatus(e.status);
+  if (status !== undefined) {
+    const text = str(e.detail) ?? str(e.title) ?? str(e.message);
+    const twilioCode = typeof e.code === 'number' && e.code > 0 ? ` (code ${e.code})` : '';
+    return { status, text: text === undefined ? undefined : text + twilioCode };
+  }
+
+  // @sendgrid: ResponseError { code: HTTP status, message: statusText, response: { body: { errors: [{ message }] } } }
+  const codeStatus = validStatus(e.code);
+  if (codeStatus !== undefined) {
+    const body = asRecord(asRecord(e.response)?.body);
+    const errors = Array.isArray(body?.errors) ? body.errors : [];
+    const messages = errors.map((x) => str(asRecord(x)?.message)).filter((m): m is string => m !== undefined);
+    return { status: codeStatus, text: messages.join('; ') || undefined };
+  }
+
+  // An AxiosError that did get an answer (e.g. a status @sendgrid does not turn into a ResponseError).
+  const responseStatus = validStatus(asRecord(e.response)?.status);
+  if (responseStatus !== undefined) return { status: responseStatus, text: str(e.message) };
+
+  // No answer: axios and Node report transport failures with a string code.
+  const code = str(e.code);
+  const message = str(e.message);
+  if (code !== undefined && TRANSPORT_CODE.test(code)) return { transportCode: code, text: message ?? code };
+  if (e.isAxiosError === true) return { transportCode: code ?? 'ERR_NETWORK', text: message ?? code };
+  return { text: message };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Redacts the recipient and the secrets, flattens whitespace, and keeps the reason short. */
+export function sanitizeReason(reason: string, context: Omit<DeliveryErrorContext, 'provider'> = {}): string {
+  let text = reason.replace(/\s+/g, ' ').trim();
+  const replace = (value: string, by: string): void => {
+    if (value.length >= MIN_REDACTED_LENGTH) text = text.replace(new RegExp(escapeRegExp(value), 'gi'), by);
+  };
+  // Longest first, so a secret that contains another is replaced whole.
+  const secrets = (context.secrets ?? [])
+    .filter((s): s is string => typeof s === 'string')
+    .map((s) => s.trim())
+    .sort((a, b) => b.length - a.length);
+  for (const secret of secrets) replace(secret, '[redacted]');
+  const recipient = context.recipient?.trim();
+  if (recipient) {
+    replace(recipient, '[recipient]');
+    // Providers echo numbers with or without the leading `+`, and addresses URL-encoded.
+    if (recipient.startsWith('+')) replace(recipient.slice(1), '[recipient]');
+    replace(encodeURIComponent(recipient), '[recipient]');
+  }
+  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH - 1)}…` : text;
+}
+
+/** The HTTP status a provider answered with, or undefined when no answer came back (or it is not known). */
+export function providerHttpStatus(error: unknown): number | undefined {
+  return classify(error).status;
+}
+
+/**
+ * Maps whatever a provider SDK threw to a `DeliveryError` with a short, safe reason, such as
+ * `Mailgun answered 401 Unauthorized: Forbidden` or `Twilio: connect ECONNREFUSED 127.0.0.1:9302`.
+ * A `DeliveryError` passes through unchanged.
+ */
+export function toDeliveryError(error: unknown, context: DeliveryErrorContext): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const { status, transportCode, text } = classify(error);
+  const { provider } = context;
+  if (status !== undefined) {
+    const statusText = STATUS_CODES[status];
+    const head = `${provider} answered ${status}${statusText ? ` ${statusText}` : ''}`;
+    let reason = text ? `${head}: ${text}` : head;
+    // A body that only repeats the status text ("too many requests", maybe with Twilio's code) adds nothing.
+    if (text && statusText && text.toLowerCase().startsWith(statusText.toLowerCase())) {
+      const rest = text.slice(statusText.length).trim();
+      if (rest === '' || /^\(code \d+\)$/.test(rest)) reason = rest === '' ? head : `${head} ${rest}`;
+    }
+    return new DeliveryError(isRetryableStatus(status), status, sanitizeReason(reason, context));
+  }
+  if (transportCode !== undefined) {
+    return new DeliveryError(!PERMANENT_CODES.has(transportCode), undefined, sanitizeReason(`${provider}: ${text ?? transportCode}`, context));
+  }
+  // Thrown before any request went out (the SDK refused its input): the same input would fail again.
+  const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+  return new DeliveryError(false, undefined, sanitizeReason(`${provider}: ${name}${text ?? 'unknown error'}`, context));
+}
+
+/** A problem found before calling the provider (missing or invalid detail or secret): permanent, no status. */
+export function configurationError(provider: string, problem: string): DeliveryError {
+  return new DeliveryError(false, undefined, sanitizeReason(`${provider}: ${problem}`));
+}

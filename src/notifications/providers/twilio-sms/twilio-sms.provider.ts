@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import type * as TwilioHttpResponse from 'twilio/lib/http/response.js';
+import { MessagingServiceType } from '../../../common/messaging-service-type.js';
+import { SETTINGS, type Settings } from '../../../config/settings.js';
+import { configurationError, toDeliveryError } from '../delivery-error.mapper.js';
+import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
+
+const PROVIDER = 'Twilio';
+
+/**
+ * The HTTP client every Twilio call goes through (twilio's documented `httpClient` option): an explicit timeout, no
+ * automatic retries (Herald's outbox retries), and, when `TWILIO_API_URL` is set, every request sent to that origin
+ * instead (path and query kept). The SDK has no base-URL setting of its own, and `edge`/`region` only rename
+ * `api.twilio.com`. It holds no credentials: they come with each request.
+ */
+export class HeraldTwilioRequestClient extends twilio.RequestClient {
+  private readonly baseUrl: string | undefined;
+
+  constructor(baseUrl: string | undefined, timeoutMs: number) {
+    super({ timeout: timeoutMs, autoRetry: false });
+    this.baseUrl = baseUrl?.replace(/\/+$/, '');
+  }
+
+  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<TwilioHttpResponse.default<TData>> {
+    if (this.baseUrl === undefined) return super.request<TData>(opts);
+    const original = new URL(opts.uri);
+    return super.request<TData>({ ...opts, uri: `${this.baseUrl}${original.pathname}${original.search}` });
+  }
+}
+
+interface TwilioTarget {
+  accountSid: string;
+  authToken: string;
+  sender: { messagingServiceSid: string } | { from: string };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function target(context: ProviderContext): TwilioTarget {
+  const secrets = (context.secrets ?? {}) as unknown as Partial<Record<string, unknown>>;
+  const accountSid = nonEmpty(secrets.twilio_account_sid);
+  const authToken = nonEmpty(secrets.twilio_auth_token);
+  if (!accountSid) throw configurationError(PROVIDER, 'the config has no twilio_account_sid secret');
+  if (!authToken) throw configurationError(PROVIDER, 'the config has no twilio_auth_token secret');
+  // Fides prefers the messaging service when both are set.
+  const messagingServiceSid = nonEmpty(secrets.twilio_messaging_service_sid);
+  const from = nonEmpty(secrets.twilio_sender_phone_number);
+  if (messagingServiceSid) return { accountSid, authToken, sender: { messagingServiceSid } };
+  if (from) return { accountSid, authToken, sender: { from } };
+  throw configurationError(PROVIDER, 'the config has neither twilio_messaging_service_sid nor twilio_sender_phone_number');
+}
+
+/** SMS through Twilio's Messages API (`POST /2010-04-01/Accounts/{sid}/Messages.json`), via the twilio SDK. */
+@Injectable()
+export class TwilioSmsProvider implements MessagingProvider {
+  readonly serviceType = MessagingServiceType.TWILIO_TEXT;
+  readonly channel = 'sms' as const;
+  private readonly httpClient: HeraldTwilioRequestClient;
+
+  constructor(@Inject(SETTINGS) settings: Settings) {
+    // Built from settings only (no config's credentials), so one serves every call and keeps its connections.
+    this.httpClient = new HeraldTwilioRequestClient(settings.providers.twilioApiUrl, settings.providers.timeoutMs);
+  }
+
+  async send(message: OutgoingMessage, context: ProviderContext): Promise<DeliveryReceipt> {
+    if (message.channel !== 'sms') throw configurationError(PROVIDER, `cannot send ${message.channel} messages`);
+    const { accountSid, authToken, sender } = target(context);
+    const secrets = Object.values(context.secrets ?? {});
+    try {
+      // A client per call, from this config's credentials. `env: {}` keeps TWILIO_* variables of the process (edge,
+      // region, log level) from changing where or how Herald sends: its own settings decide.
+      const client = twilio(accountSid, authToken, { httpClient: this.httpClient, env: {}, autoRetry: false });
+      const sent = await client.messages.create({ to: message.to.trim(), body: message.body, ...sender });
+      return { providerMessageId: sent.sid ?? null };
+    } catch (error) {
+      throw toDeliveryError(error, { provider: PROVIDER, recipient: message.to, secrets });
+    }
+  }
+}

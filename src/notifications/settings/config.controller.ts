@@ -1,0 +1,26 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../../auth/scopes.decorator.js';
+import { ConfigPatchDto } from './notification-settings.dto.js';
+import { NotificationSettingsService, type NotificationSettings } from './notification-settings.service.js';
+
+/** Fides' later application-config routes, for the notification and execution switches (decision D16). */
+@ApiTags('Application config')
+@Controller('config')
+export class ConfigController {
+  constructor(private readonly settings: NotificationSettingsService) {}
+
+  @Get()
+  @Scopes('config:read')
+  @ApiOperation({ summary: 'The effective notification and execution settings' })
+  get(): Promise<NotificationSettings> {
+    return this.settings.current();
+  }
+
+  @Patch()
+  @Scopes('config:update')
+  @ApiOperation({ summary: 'Override some settings at run time (stored in the database, shared by every process)' })
+  update(@Body() body: ConfigPatchDto): Promise<NotificationSettings> {
+    return this.settings.update({ notifications: body.notifications, execution: body.execution });
+  }
+}

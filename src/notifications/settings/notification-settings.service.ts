@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MessagingServiceType } from '../../common/messaging-service-type.js';
+import { SETTINGS, type Settings } from '../../config/settings.js';
+
+/** The switches Fides keeps in `notifications` and `execution` (decision D16: env gives defaults, the API changes them). */
+export interface NotificationSettings {
+  notifications: {
+    notification_service_type: MessagingServiceType | null;
+    send_request_receipt_notification: boolean;
+    send_request_review_notification: boolean;
+    send_request_completion_notification: boolean;
+  };
+  execution: {
+    subject_identity_verification_required: boolean;
+    require_manual_request_approval: boolean;
+  };
+}
+
+export type NotificationSettingsPatch = {
+  notifications?: Partial<NotificationSettings['notifications']>;
+  execution?: Partial<NotificationSettings['execution']>;
+};
+
+/**
+ * The effective notification settings: the environment's defaults with the overrides stored in the database on top.
+ * Read from the database on each use, so every Herald process sees a change at once.
+ */
+@Injectable()
+export class NotificationSettingsService {
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  defaults(): NotificationSettings {
+    const { notifications: n, execution: e } = this.settings;
+    return {
+      notifications: {
+        notification_service_type: n.notificationServiceType,
+        send_request_receipt_notification: n.sendRequestReceiptNotification,
+        send_request_review_notification: n.sendRequestReviewNotification,
+        send_request_completion_notification: n.sendRequestCompletionNotification,
+      },
+      execution: {
+        subject_identity_verification_required: e.subjectIdentityVerificationRequired,
+        require_manual_request_approval: e.requireManualRequestApproval,
+      },
+    };
+  }
+
+  async current(): Promise<NotificationSettings> {
+    const rows = (await this.dataSource.query('SELECT config FROM application_config WHERE id = 1')) as { config: NotificationSettingsPatch }[];
+    return merge(this.defaults(), rows[0]?.config ?? {});
+  }
+
+  /** Stores the given values as overrides (merged into earlier ones) and answers the effective settings. */
+  async update(patch: NotificationSettingsPatch): Promise<NotificationSettings> {
+    await this.dataSource.query(
+      `INSERT INTO application_config (id, config, updated_at) VALUES (1, $1::jsonb, now())
+       ON CONFLICT (id) DO UPDATE SET
+         config = jsonb_build_object(
+           'notifications', COALESCE(application_config.config->'notifications', '{}'::jsonb) || COALESCE($1::jsonb->'notifications', '{}'::jsonb),
+           'execution', COALESCE(application_config.config->'execution', '{}'::jsonb) || COALESCE($1::jsonb->'execution', '{}'::jsonb)),
+         updated_at = now()`,
+      [JSON.stringify({ notifications: patch.notifications ?? {}, execution: patch.execution ?? {} })],
+    );
+    return this.current();
+  }
+}
+
+function merge(defaults: NotificationSettings, overrides: NotificationSettingsPatch): NotificationSettings {
+  return {
+    notifications: { ...defaults.notifications, ...(overrides.notifications ?? {}) },
+    execution: { ...defaults.execution, ...(overrides.execution ?? {}) },
+  };
+}

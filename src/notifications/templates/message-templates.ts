@@ -1,0 +1,236 @@
+import Handlebars from 'handlebars';
+import { humanizeDuration } from './humanize-duration.js';
+import { MessagingActionType } from './messaging-action-type.js';
+import * as sources from './message-template-sources.js';
+import type { MessageTemplateSource } from './message-template-sources.js';
+
+// ---- Parameters per action (the names are Fides' body params, as stored with each message) ----
+
+export interface SubjectIdentityVerificationParams {
+  verification_code: string;
+  verification_code_ttl_seconds: number;
+}
+
+export interface PrivacyRequestReceiptParams {
+  /** The policy's action types with at least one rule, in the order to show (the caller picks a stable one). */
+  request_types: string[];
+}
+
+export interface PrivacyRequestCompleteAccessParams {
+  download_links: string[];
+  /** The real lifetime of the links (`FIDES__SECURITY__SUBJECT_REQUEST_DOWNLOAD_LINK_TTL_SECONDS`), decision D8. */
+  download_link_ttl_seconds: number;
+}
+
+export type PrivacyRequestCompleteDeletionParams = Record<string, never>;
+export type PrivacyRequestReviewApproveParams = Record<string, never>;
+
+export interface PrivacyRequestReviewDenyParams {
+  /** Null (or empty) sends the text without a reason. */
+  rejection_reason: string | null;
+}
+
+/** Fides' `ManualAction` (fides-connections.md §4.4). */
+export interface ErasureFulfillmentAction {
+  locators: Record<string, unknown[]>;
+  get: null;
+  /** Field path → masking strategy; only the field paths are shown. Null or empty: nothing to erase. */
+  update: Record<string, string> | null;
+}
+
+/** Fides' `CheckpointActionRequired` for one collection of the dataset. */
+export interface ErasureFulfillmentCollection {
+  /** The collection's name, without the dataset prefix. */
+  collection: string;
+  action_needed: ErasureFulfillmentAction[];
+}
+
+export interface MessageErasureFulfillmentParams {
+  /** The email dataset the instructions are for (one email per dataset). Not shown in the message, as in Fides. */
+  dataset_key: string;
+  collections: ErasureFulfillmentCollection[];
+}
+
+export type TestMessageParams = Record<string, never>;
+
+export interface MessageParams {
+  [MessagingActionType.SUBJECT_IDENTITY_VERIFICATION]: SubjectIdentityVerificationParams;
+  [MessagingActionType.PRIVACY_REQUEST_RECEIPT]: PrivacyRequestReceiptParams;
+  [MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE]: PrivacyRequestReviewApproveParams;
+  [MessagingActionType.PRIVACY_REQUEST_REVIEW_DENY]: PrivacyRequestReviewDenyParams;
+  [MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS]: PrivacyRequestCompleteAccessParams;
+  [MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION]: PrivacyRequestCompleteDeletionParams;
+  [MessagingActionType.MESSAGE_ERASURE_FULFILLMENT]: MessageErasureFulfillmentParams;
+  [MessagingActionType.TEST_MESSAGE]: TestMessageParams;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  /** A minimal HTML5 document; every value is HTML-escaped. */
+  html: string;
+  /** The same wording without markup; list items are lines starting with "- ". */
+  text: string;
+}
+
+/** A message's parameters do not fit its template (a caller's bug, or a stored message from an older shape). */
+export class MessageTemplateError extends Error {
+  override name = 'MessageTemplateError';
+}
+
+// ---- Values the templates see ----
+
+type View = Record<string, unknown>;
+
+function fail(action: MessagingActionType, problem: string): never {
+  throw new MessageTemplateError(`Invalid parameters for ${action}: ${problem}`);
+}
+
+function asObject(action: MessagingActionType, params: unknown): Record<string, unknown> {
+  if (params === null || params === undefined) return {};
+  if (typeof params !== 'object' || Array.isArray(params)) fail(action, 'expected an object');
+  return params as Record<string, unknown>;
+}
+
+function stringList(action: MessagingActionType, params: Record<string, unknown>, key: string): string[] {
+  const value = params[key];
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
+    fail(action, `${key} must be a non-empty list of strings`);
+  }
+  return value as string[];
+}
+
+function seconds(action: MessagingActionType, params: Record<string, unknown>, key: string): number {
+  const value = params[key];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(action, `${key} must be a number of seconds >= 0`);
+  return value;
+}
+
+/** Fides: 0 if ttl < 60 else floor(ttl / 60). */
+export function verificationCodeTtlMinutes(ttlSeconds: number): number {
+  return ttlSeconds < 60 ? 0 : Math.floor(ttlSeconds / 60);
+}
+
+/** A locator value as text (Jinja's `join` stringifies each value; nulls are dropped before they get here). */
+function locatorValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+function erasureView(action: MessagingActionType, params: Record<string, unknown>): View {
+  if (typeof params.dataset_key !== 'string') fail(action, 'dataset_key must be a string');
+  if (!Array.isArray(params.collections)) fail(action, 'collections must be a list');
+  const collections = (params.collections as unknown[]).map((item, i) => {
+    const c = asObject(action, item);
+    if (typeof c.collection !== 'string') fail(action, `collections[${i}].collection must be a string`);
+    if (!Array.isArray(c.action_needed)) fail(action, `collections[${i}].action_needed must be a list`);
+    const actions = (c.action_needed as unknown[]).map((raw, j) => {
+      const a = asObject(action, raw);
+      const locators = asObject(action, a.locators);
+      const update = a.update === null || a.update === undefined ? {} : asObject(action, a.update);
+      return {
+        locators: Object.entries(locators).map(([field, values]) => {
+          if (!Array.isArray(values)) fail(action, `collections[${i}].action_needed[${j}].locators.${field} must be a list`);
+          return { field, values: values.map(locatorValue).join(', ') };
+        }),
+        erase: Object.keys(update),
+      };
+    });
+    return { collection: c.collection, actions };
+  });
+  return { dataset_key: params.dataset_key, collections };
+}
+
+function buildView(action: MessagingActionType, raw: unknown): View {
+  const params = asObject(action, raw);
+  switch (action) {
+    case MessagingActionType.SUBJECT_IDENTITY_VERIFICATION: {
+      if (typeof params.verification_code !== 'string' || params.verification_code === '') {
+        fail(action, 'verification_code must be a non-empty string');
+      }
+      const ttl = seconds(action, params, 'verification_code_ttl_seconds');
+      return { verification_code: params.verification_code, minutes: verificationCodeTtlMinutes(ttl) };
+    }
+    case MessagingActionType.PRIVACY_REQUEST_RECEIPT: {
+      const types = stringList(action, params, 'request_types');
+      return { several: types.length > 1, first: types[0], request_types: types, joined: types.join(',') };
+    }
+    case MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS: {
+      const links = stringList(action, params, 'download_links');
+      const lifetime = humanizeDuration(seconds(action, params, 'download_link_ttl_seconds'));
+      return { several: links.length > 1, first: links[0], download_links: links, joined: links.join(','), lifetime };
+    }
+    case MessagingActionType.PRIVACY_REQUEST_REVIEW_DENY: {
+      const reason = params.rejection_reason;
+      if (reason !== null && reason !== undefined && typeof reason !== 'string') fail(action, 'rejection_reason must be a string or null');
+      return { rejection_reason: reason ? reason : null };
+    }
+    case MessagingActionType.MESSAGE_ERASURE_FULFILLMENT:
+      return erasureView(action, params);
+    case MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION:
+    case MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE:
+    case MessagingActionType.TEST_MESSAGE:
+      return {};
+    default:
+      throw new MessageTemplateError(`No corresponding template linked to the ${String(action)}`);
+  }
+}
+
+// ---- Compilation (once per template, on first use) ----
+
+const SOURCES: Record<MessagingActionType, MessageTemplateSource> = {
+  [MessagingActionType.SUBJECT_IDENTITY_VERIFICATION]: sources.SUBJECT_IDENTITY_VERIFICATION,
+  [MessagingActionType.PRIVACY_REQUEST_RECEIPT]: sources.PRIVACY_REQUEST_RECEIPT,
+  [MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE]: sources.PRIVACY_REQUEST_REVIEW_APPROVE,
+  [MessagingActionType.PRIVACY_REQUEST_REVIEW_DENY]: sources.PRIVACY_REQUEST_REVIEW_DENY,
+  [MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS]: sources.PRIVACY_REQUEST_COMPLETE_ACCESS,
+  [MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION]: sources.PRIVACY_REQUEST_COMPLETE_DELETION,
+  [MessagingActionType.MESSAGE_ERASURE_FULFILLMENT]: sources.MESSAGE_ERASURE_FULFILLMENT,
+  [MessagingActionType.TEST_MESSAGE]: sources.TEST_MESSAGE,
+};
+
+/** An isolated environment: no global helpers or partials; only the built-in block helpers are known. */
+const handlebars = Handlebars.create();
+
+type Compiled = (view: View) => string;
+
+const compiled = new Map<string, Compiled>();
+
+function compile(key: string, source: string, escape: boolean): Compiled {
+  let template = compiled.get(key);
+  if (!template) {
+    // strict: a value missing from the view throws instead of rendering as nothing.
+    const delegate = handlebars.compile<View>(source, { strict: true, knownHelpersOnly: true, noEscape: !escape });
+    template = (view) => delegate(view);
+    compiled.set(key, template);
+  }
+  return template;
+}
+
+/** Drops the blank lines the template sources start and end with. */
+const trimBlankLines = (s: string) => s.replace(/^\n+|\n+$/g, '');
+
+function sourceFor(action: MessagingActionType): MessageTemplateSource {
+  const source = Object.prototype.hasOwnProperty.call(SOURCES, action) ? SOURCES[action] : undefined;
+  if (!source) throw new MessageTemplateError(`No corresponding template linked to the ${String(action)}`);
+  return source;
+}
+
+/** The email for a message: subject, HTML document and plain-text part. */
+export function renderEmail<A extends MessagingActionType>(action: A, params: MessageParams[A]): RenderedEmail {
+  const source = sourceFor(action);
+  const view = buildView(action, params);
+  const main = trimBlankLines(compile(`${action}.html`, source.html, true)(view));
+  const html = compile('layout.html', sources.HTML_LAYOUT, true)({ title: source.title, main });
+  const text = trimBlankLines(compile(`${action}.text`, source.text, false)(view));
+  return { subject: source.subject, html, text };
+}
+
+/** The SMS text for a message, exactly as Fides words it (with D8 for the access completion). */
+export function renderSms<A extends MessagingActionType>(action: A, params: MessageParams[A]): string {
+  const source = sourceFor(action);
+  if (source.sms === undefined) {
+    throw new MessageTemplateError(`Message action type ${action} is not implemented for SMS`);
+  }
+  return compile(`${action}.sms`, source.sms, false)(buildView(action, params));
+}

@@ -1,0 +1,2 @@
+// Entry point of the loopback provider fakes (see provider-fakes.mjs).
+export * from './provider-fakes.mjs';

@@ -1,0 +1,48 @@
+import type { FakeHttpServer, FakeServerOptions, RecordedRequest } from './fake-http-server.mjs';
+
+export type { FailOptions, FakeAnswer, FakeHttpServer, FakeServerOptions, FieldValue, RecordedRequest, UploadedFile } from './fake-http-server.mjs';
+export { startFakeHttpServer } from './fake-http-server.mjs';
+
+export function parseBasicAuth(header: string | undefined): { user: string; password: string } | undefined;
+export function parseBearerAuth(header: string | undefined): string | undefined;
+
+export interface MailgunFakeOptions extends FakeServerOptions {
+  /** The only key accepted (user `api`); any non-empty key when not given. */
+  apiKey?: string;
+}
+export interface TwilioFakeOptions extends FakeServerOptions {
+  /** The only account accepted (the Basic user must also match the path's account); any when not given. */
+  accountSid?: string;
+  /** The only auth token accepted; any non-empty one when not given. */
+  authToken?: string;
+}
+export interface SendGridFakeOptions extends FakeServerOptions {
+  /** The only Bearer key accepted; any when not given. */
+  apiKey?: string;
+}
+
+export function startMailgunFake(options?: MailgunFakeOptions): Promise<FakeHttpServer>;
+export function startTwilioFake(options?: TwilioFakeOptions): Promise<FakeHttpServer>;
+export function startSendGridFake(options?: SendGridFakeOptions): Promise<FakeHttpServer>;
+
+export interface ProviderFakesOptions {
+  host?: string;
+  ports?: { mailgun?: number; twilio?: number; sendgrid?: number };
+  mailgun?: Omit<MailgunFakeOptions, 'host' | 'port' | 'onRequest'>;
+  twilio?: Omit<TwilioFakeOptions, 'host' | 'port' | 'onRequest'>;
+  sendgrid?: Omit<SendGridFakeOptions, 'host' | 'port' | 'onRequest'>;
+  onRequest?: (request: RecordedRequest) => void;
+}
+
+export interface ProviderFakes {
+  mailgun: FakeHttpServer;
+  twilio: FakeHttpServer;
+  sendgrid: FakeHttpServer;
+  urls: { mailgun: string; twilio: string; sendgrid: string };
+  /** Herald's settings pointing at the fakes: spread into `loadSettings({ ... })` or the environment. */
+  env: { MAILGUN_API_URL: string; TWILIO_API_URL: string; SENDGRID_API_URL: string };
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export function startProviderFakes(options?: ProviderFakesOptions): Promise<ProviderFakes>;

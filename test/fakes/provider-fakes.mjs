@@ -1,0 +1,232 @@
+// Loopback stand-ins for Mailgun, Twilio (Messages API) and SendGrid (Twilio email), answering in each provider's
+// success and error shapes, recording every request, and failing, delaying or dropping on demand.
+// Used by jest specs (types in provider-fakes.d.mts), by bench/*.mjs and by `npm run fakes` (serve.mjs).
+import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { startFakeHttpServer } from './fake-http-server.mjs';
+
+export { startFakeHttpServer } from './fake-http-server.mjs';
+
+const hex = (bytes) => randomBytes(bytes).toString('hex');
+
+/** `{ user, password }` of a Basic Authorization header, or undefined. */
+export function parseBasicAuth(header) {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** The token of a Bearer Authorization header, or undefined. */
+export function parseBearerAuth(header) {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match ? match[1] : undefined;
+}
+
+const first = (value) => (Array.isArray(value) ? value[0] : value);
+const present = (value) => value !== undefined && value !== null && value !== '';
+
+// ---------------------------------------------------------------- Mailgun: POST /{version}/{domain}/messages
+
+const MAILGUN_MESSAGES = /^\/(v\d+)\/([^/]+)\/messages$/;
+
+function mailgunError(status) {
+  const messages = { 401: 'Invalid private key', 404: 'Not Found', 429: 'Too many requests' };
+  return { message: messages[status] ?? STATUS_CODES[status] ?? 'Error' };
+}
+
+/** Mailgun: Basic `api:{apiKey}` (any key when `apiKey` is not given), a form body; 200 `{ id, message }`. */
+export function startMailgunFake(options = {}) {
+  return startFakeHttpServer({
+    name: 'mailgun',
+    host: options.host,
+    port: options.port,
+    onRequest: options.onRequest,
+    errorBody: mailgunError,
+    handle(record) {
+      const match = MAILGUN_MESSAGES.exec(record.path);
+      if (!match || record.method !== 'POST') return { status: 404, body: mailgunError(404) };
+      const auth = parseBasicAuth(record.authorization);
+      if (!auth || auth.user !== 'api' || auth.password === '' || (options.apiKey !== undefined && auth.password !== options.apiKey)) {
+        return { status: 401, body: mailgunError(401) };
+      }
+      const f = record.fields;
+      if (!present(f.from)) return { status: 400, body: { message: "'from' parameter is missing" } };
+      if (!present(f.to)) return { status: 400, body: { message: "'to' parameter is missing" } };
+      if (!present(f.text) && !present(f.html) && !present(f.template)) {
+        return { status: 400, body: { message: "Need at least one of 'text', 'html' or 'template' parameters specified" } };
+      }
+      const domain = decodeURIComponent(match[2]);
+      return { status: 200, body: { id: `<${Date.now()}.${hex(8)}@${domain}>`, message: 'Queued. Thank you.' } };
+    },
+  });
+}
+
+// ---------------------------------------------------------------- Twilio: POST /2010-04-01/Accounts/{sid}/Messages.json
+
+const TWILIO_MESSAGES = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+const TWILIO_CODES = {
+  400: [21211, (r) => `The 'To' number ${first(r?.fields?.To) ?? ''} is not a valid phone number.`],
+  401: [20003, () => 'Authenticate'],
+  404: [20404, (r) => `The requested resource ${r?.path ?? ''} was not found`],
+  429: [20429, () => 'Too Many Requests'],
+  500: [20500, () => 'Internal Server Error'],
+  503: [20503, () => 'Service Unavailable'],
+};
+
+// Statuses without a documented Twilio code get a made-up one (20000 + status), so the shape stays the same.
+function twilioError(status, record, override) {
+  // Twilio echoes the number it refuses (code 21211), which is why reasons must redact the recipient.
+  const [code, message] = override ?? TWILIO_CODES[status] ?? [20000 + status, () => STATUS_CODES[status] ?? 'Error'];
+  return { code, message: message(record), more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+}
+
+/** Twilio: Basic `{accountSid}:{authToken}` matching the path's account, a urlencoded body; 201 with a message resource. */
+export function startTwilioFake(options = {}) {
+  return startFakeHttpServer({
+    name: 'twilio',
+    host: options.host,
+    port: options.port,
+    onRequest: options.onRequest,
+    errorBody: (status, record) => twilioError(status, record),
+    handle(record) {
+      const match = TWILIO_MESSAGES.exec(record.path);
+      if (!match || record.method !== 'POST') return { status: 404, body: twilioError(404, record) };
+      const accountSid = decodeURIComponent(match[1]);
+      const auth = parseBasicAuth(record.authorization);
+      const wrong =
+        !auth ||
+        auth.user !== accountSid ||
+        auth.password === '' ||
+        (options.accountSid !== undefined && auth.user !== options.accountSid) ||
+        (options.authToken !== undefined && auth.password !== options.authToken);
+      if (wrong) return { status: 401, body: twilioError(401, record) };
+      const f = record.fields;
+      const to = first(f.To);
+      const from = first(f.From);
+      const service = first(f.MessagingServiceSid);
+      if (!present(to)) return { status: 400, body: twilioError(400, record, [21604, () => "A 'To' phone number is required."]) };
+      if (!present(first(f.Body))) return { status: 400, body: twilioError(400, record, [21602, () => 'Message body is required.']) };
+      if (!present(from) && !present(service)) {
+        return { status: 400, body: twilioError(400, record, [21603, () => "A 'From' or 'MessagingServiceSid' parameter is required to send a message."]) };
+      }
+      const sid = `SM${hex(16)}`;
+      const now = new Date().toUTCString().replace('GMT', '+0000');
+      const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`;
+      return {
+        status: 201,
+        body: {
+          account_sid: accountSid,
+          api_version: '2010-04-01',
+          body: first(f.Body),
+          date_created: now,
+          date_sent: null,
+          date_updated: now,
+          direction: 'outbound-api',
+          error_code: null,
+          error_message: null,
+          from: present(from) ? from : null,
+          messaging_service_sid: present(service) ? service : null,
+          num_media: '0',
+          num_segments: '1',
+          price: null,
+          price_unit: 'USD',
+          sid,
+          status: 'queued',
+          subresource_uris: { media: uri.replace('.json', '/Media.json') },
+          to,
+          uri,
+        },
+      };
+    },
+  });
+}
+
+// ---------------------------------------------------------------- SendGrid: POST /v3/mail/send
+
+const SENDGRID_HELP = 'http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html';
+
+function sendgridError(status) {
+  const messages = {
+    401: 'The provided authorization grant is invalid, expired, or revoked',
+    403: 'access forbidden',
+    404: 'not found',
+    413: 'request entity too large',
+    429: 'too many requests',
+  };
+  return { errors: [{ message: messages[status] ?? (STATUS_CODES[status] ?? 'error').toLowerCase(), field: null, help: null }] };
+}
+
+function sendgridInvalid(message, field) {
+  return { status: 400, body: { errors: [{ message, field, help: `${SENDGRID_HELP}#message.${field}` }] } };
+}
+
+/** SendGrid: Bearer `{apiKey}` (any key when not given), a JSON body; 202 with an empty body and `x-message-id`. */
+export function startSendGridFake(options = {}) {
+  return startFakeHttpServer({
+    name: 'sendgrid',
+    host: options.host,
+    port: options.port,
+    onRequest: options.onRequest,
+    errorBody: sendgridError,
+    handle(record) {
+      if (record.path !== '/v3/mail/send' || record.method !== 'POST') return { status: 404, body: sendgridError(404) };
+      const key = parseBearerAuth(record.authorization);
+      if (!key || (options.apiKey !== undefined && key !== options.apiKey)) return { status: 401, body: sendgridError(401) };
+      const mail = record.body;
+      if (typeof mail !== 'object' || mail === null || Array.isArray(mail)) return sendgridInvalid('Bad Request', 'body');
+      const personalizations = mail.personalizations;
+      if (!Array.isArray(personalizations) || personalizations.length === 0) {
+        return sendgridInvalid('The personalizations field is required and must have at least one personalization.', 'personalizations');
+      }
+      if (!personalizations.every((p) => Array.isArray(p?.to) && p.to.length > 0 && p.to.every((t) => present(t?.email)))) {
+        return sendgridInvalid('The to array is required for all personalization objects, and must have at least one email object with a valid email address.', 'personalizations.0.to');
+      }
+      if (!present(mail.from?.email)) return sendgridInvalid('The from object must be provided for every email send.', 'from');
+      if (!present(mail.subject) && !personalizations.every((p) => present(p.subject))) {
+        return sendgridInvalid('The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.', 'subject');
+      }
+      if (!present(mail.template_id) && (!Array.isArray(mail.content) || mail.content.length === 0 || !mail.content.every((c) => present(c?.value)))) {
+        return sendgridInvalid('Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.', 'content');
+      }
+      return { status: 202, headers: { 'x-message-id': randomBytes(16).toString('base64url').slice(0, 22) } };
+    },
+  });
+}
+
+// ---------------------------------------------------------------- all three
+
+/**
+ * Starts the three fakes (each on `ports.<name>`, default 0 = any free port) and returns them with their base URLs,
+ * as Herald's settings want them (`env`), ready to pass to `loadSettings({ ...env })`.
+ */
+export async function startProviderFakes(options = {}) {
+  const { host, ports = {}, onRequest } = options;
+  const started = [];
+  try {
+    const mailgun = await startMailgunFake({ ...options.mailgun, host, port: ports.mailgun, onRequest });
+    started.push(mailgun);
+    const twilio = await startTwilioFake({ ...options.twilio, host, port: ports.twilio, onRequest });
+    started.push(twilio);
+    const sendgrid = await startSendGridFake({ ...options.sendgrid, host, port: ports.sendgrid, onRequest });
+    started.push(sendgrid);
+    return {
+      mailgun,
+      twilio,
+      sendgrid,
+      urls: { mailgun: mailgun.url, twilio: twilio.url, sendgrid: sendgrid.url },
+      env: { MAILGUN_API_URL: mailgun.url, TWILIO_API_URL: twilio.url, SENDGRID_API_URL: sendgrid.url },
+      reset() {
+        for (const fake of started) fake.reset();
+      },
+      async close() {
+        await Promise.all(started.map((fake) => fake.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((fake) => fake.close()));
+    throw error;
+  }
+}

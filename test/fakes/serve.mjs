@@ -1,0 +1,66 @@
+// `npm run fakes`: Mailgun, Twilio and SendGrid stand-ins on fixed loopback ports, to try Herald end to end without
+// accounts. Start Herald with the printed *_API_URL settings; every request the fakes receive is logged here.
+//   MAILGUN_FAKE_PORT (9301), TWILIO_FAKE_PORT (9302), SENDGRID_FAKE_PORT (9303), FAKES_HOST (127.0.0.1)
+//   FAKES_VERBOSE=1 prints whole bodies (default: values cut at 200 characters)
+// Fault injection from another shell (per fake, on its own port):
+//   curl -X POST 'http://127.0.0.1:9301/__fake/fail?count=2&status=500'     (also &retryAfter=7)
+//   curl -X POST 'http://127.0.0.1:9302/__fake/delay?ms=15000'              (0 to stop)
+//   curl -X POST 'http://127.0.0.1:9303/__fake/drop?count=1'
+//   curl -X POST 'http://127.0.0.1:9301/__fake/reset';  curl 'http://127.0.0.1:9301/__fake/requests'   (Authorization values hidden)
+import { startProviderFakes } from './provider-fakes.mjs';
+
+function port(name, fallback) {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    console.error(`${name} must be a port number (0-65535), got ${JSON.stringify(value)}`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+const verbose = ['1', 'true', 'yes'].includes((process.env.FAKES_VERBOSE ?? '').toLowerCase());
+const cut = (value) => {
+  if (typeof value === 'string') return verbose || value.length <= 200 ? value : `${value.slice(0, 200)}… (${value.length} chars)`;
+  if (Array.isArray(value)) return value.map(cut);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v)]));
+  return value;
+};
+
+function log(request) {
+  const time = request.receivedAt.toISOString().slice(11, 23);
+  const answer = request.outcome === 'answered' ? String(request.status) : request.outcome;
+  const ms = request.answeredAt ? ` ${request.answeredAt.getTime() - request.receivedAt.getTime()}ms` : '';
+  // The Authorization header's value is never printed: only its scheme.
+  const auth = request.authorization ? `${request.authorization.split(/\s+/)[0]} [hidden]` : 'none';
+  console.log(`${time} [${request.provider}] ${request.method} ${request.url} -> ${answer}${ms} (authorization: ${auth}, ${request.contentType ?? 'no body'})`);
+  if (request.body !== undefined) console.log(`  ${JSON.stringify(cut(request.body))}`);
+}
+
+const fakes = await startProviderFakes({
+  host: process.env.FAKES_HOST || '127.0.0.1',
+  ports: {
+    mailgun: port('MAILGUN_FAKE_PORT', 9301),
+    twilio: port('TWILIO_FAKE_PORT', 9302),
+    sendgrid: port('SENDGRID_FAKE_PORT', 9303),
+  },
+  onRequest: log,
+}).catch((error) => {
+  console.error(`Could not start the provider fakes: ${error.message}`);
+  process.exit(1);
+});
+
+console.log('Provider fakes listening. Start Herald with:');
+for (const [name, value] of Object.entries(fakes.env)) console.log(`${name}=${value}`);
+console.log('Any key is accepted. Ctrl-C to stop.');
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await fakes.close();
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
