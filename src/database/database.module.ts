@@ -22,7 +22,8 @@ import { MigrationsRunner } from './migrations.runner.js';
         migrations: MIGRATIONS,
         // Run by MigrationsRunner under an advisory lock, not by TypeORM at connect time.
         migrationsRun: false,
-        extra: { max: 20 },
+        // Room for every delivery worker plus the API's own requests.
+        extra: { max: settings.delivery.concurrency + 20 },
         logging: false,
       }),
     }),

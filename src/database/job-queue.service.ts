@@ -14,7 +14,14 @@ export class JobQueueService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@Inject(SETTINGS) settings: Settings) {
     // LISTEN/NOTIFY wakes workers the moment a job commits (in any process); polling stays as the floor.
-    this.instance = new PgBoss({ connectionString: settings.databaseUrl, max: 10, application_name: 'herald-queue', useListenNotify: true });
+    this.instance = new PgBoss({
+      connectionString: settings.databaseUrl,
+      max: 10,
+      application_name: 'herald-queue',
+      useListenNotify: true,
+      // Workers read the backlog from this cache to decide whether to fetch again at once (see MessageDeliveryWorker).
+      queueCacheIntervalSeconds: 2,
+    });
     this.instance.on('error', (error: Error) => this.logger.error(`queue error: ${error.message}`));
   }
 

@@ -7,6 +7,7 @@ import { NotificationsService } from './notifications.service.js';
 import { MessageAttemptEntity, MessageEntity } from './outbox/message.entity.js';
 import { MessageDeliveryWorker } from './outbox/message-delivery.worker.js';
 import { MessagesService } from './outbox/messages.service.js';
+import { SendingContextCache } from './outbox/sending-context.cache.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { ConfigController } from './settings/config.controller.js';
 import { IdVerificationController } from './settings/id-verification.controller.js';
@@ -21,6 +22,7 @@ import { TestMessageService } from './test-message.service.js';
     NotificationsService,
     NotificationSettingsService,
     MessageDeliveryWorker,
+    SendingContextCache,
     MessagesService,
     TestMessageService,
     MessagesResolver,

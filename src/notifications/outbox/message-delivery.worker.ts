@@ -15,6 +15,7 @@ import type { MessagingActionType } from '../templates/messaging-action-type.js'
 import { DELIVERY_QUEUE, type DeliveryJob } from './delivery-queue.js';
 import type { MessageStatus, ServiceTypeRule } from './message.entity.js';
 import type { Recipient } from './recipient.js';
+import { SendingContextCache, type SendingContext } from './sending-context.cache.js';
 
 interface ClaimedMessage {
   id: string;
@@ -53,6 +54,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     private readonly configs: MessagingConfigService,
     private readonly providers: MessagingProviderRegistry,
     private readonly notificationSettings: NotificationSettingsService,
+    private readonly contexts: SendingContextCache,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -69,15 +71,33 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     const boss = this.queue.boss;
     if (await boss.getQueue(DELIVERY_QUEUE)) await boss.updateQueue(DELIVERY_QUEUE, options);
     else await boss.createQueue(DELIVERY_QUEUE, { ...options, notify: true });
-    await boss.work<DeliveryJob>(DELIVERY_QUEUE, {
-        batchSize: 1,
-        localConcurrency: concurrency,
-        // New jobs wake workers through LISTEN/NOTIFY; polling finds the retries that become due (pg-boss would
-        // otherwise poll a notify-enabled queue only every 30 s).
+    // Up to four fetch loops, each taking its share of the concurrency in one fetch and sending them side by side. A job's
+    // outcome is its own (perJobResults): one failure does not re-run its batch. While fetches come back full they
+    // repeat at once; otherwise new jobs wake the loops through LISTEN/NOTIFY, and polling every 2 s finds the
+    // retries that become due (pg-boss would poll a notify-enabled queue only every 30 s).
+    const loops = Math.min(4, concurrency);
+    await boss.work<DeliveryJob>(
+      DELIVERY_QUEUE,
+      {
+        batchSize: Math.ceil(concurrency / loops),
+        localConcurrency: loops,
+        perJobResults: true,
+        burstWhenBatchFull: true,
         pollingIntervalSeconds: 2,
         notifyPollingIntervalSeconds: 2,
-      }, async ([job]) =>
-      this.deliver(job.data.messageId),
+      },
+      async (jobs) =>
+        Promise.all(
+          jobs.map(async (job) => {
+            try {
+              await this.deliver(job.data.messageId);
+              return { id: job.id, status: 'completed' as const };
+            } catch {
+              // deliver() throws only for a retryable failure with attempts left: pg-boss retries it with backoff.
+              return { id: job.id, status: 'failed' as const };
+            }
+          }),
+        ),
     );
   }
 
@@ -119,11 +139,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       recipient: Recipient;
       params: Record<string, unknown>;
     };
-    const serviceType = await this.serviceTypeFor(message.service_type_rule);
-    const config = await this.configs.findByServiceType(serviceType);
-    if (!config) throw new DeliveryError(false, undefined, `No messaging config found for service_type ${serviceType}.`);
-    const secrets = await this.configs.getSecrets(config);
-    if (!secrets) throw new DeliveryError(false, undefined, `Messaging secrets not found for config with key: ${config.key}`);
+    const { serviceType, config, secrets } = await this.sendingContext(message.service_type_rule);
     const provider = this.providers.get(serviceType);
     routed({ serviceType, channel: provider.channel });
 
@@ -137,6 +153,19 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: this.render(() => renderSms(message.action_type, params as never)) };
     }
     return provider.send(outgoing, { details: config.details, secrets });
+  }
+
+  private async sendingContext(rule: ServiceTypeRule): Promise<SendingContext> {
+    const cached = this.contexts.get(rule);
+    if (cached) return cached;
+    const serviceType = await this.serviceTypeFor(rule);
+    const config = await this.configs.findByServiceType(serviceType);
+    if (!config) throw new DeliveryError(false, undefined, `No messaging config found for service_type ${serviceType}.`);
+    const secrets = await this.configs.getSecrets(config);
+    if (!secrets) throw new DeliveryError(false, undefined, `Messaging secrets not found for config with key: ${config.key}`);
+    const context = { serviceType, config, secrets };
+    this.contexts.set(rule, context);
+    return context;
   }
 
   private render<T>(render: () => T): T {
@@ -175,18 +204,17 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     facts: { serviceType: string | null; channel: string | null; providerMessageId?: string | null; reason?: string; statusCode?: number | null },
   ): Promise<void> {
     const status: MessageStatus = outcome === 'retry' ? 'queued' : outcome;
-    await this.dataSource.transaction(async (m) => {
-      await m.query(
-        `UPDATE message SET status = $2::varchar, service_type = COALESCE($3, service_type), channel = COALESCE($4, channel),
-           provider_message_id = $5, failure_reason = $6, sent_at = CASE WHEN $2::varchar = 'sent' THEN now() ELSE sent_at END, updated_at = now()
-         WHERE id = $1`,
-        [message.id, status, facts.serviceType, facts.channel, facts.providerMessageId ?? null, facts.reason ?? null],
-      );
-      await m.query(
-        `INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [message.id, message.attempts, outcome, facts.statusCode ?? null, facts.reason ?? null, startedAt],
-      );
-    });
+    // One statement, so atomic without a transaction: the message's new state and the attempt's record.
+    await this.dataSource.query(
+      `WITH updated AS (
+         UPDATE message SET status = $2::varchar, service_type = COALESCE($3, service_type), channel = COALESCE($4, channel),
+           provider_message_id = $5, failure_reason = $6,
+           sent_at = CASE WHEN $2::varchar = 'sent' THEN now() ELSE sent_at END, updated_at = now()
+         WHERE id = $1 RETURNING id)
+       INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at)
+       SELECT id, $7, $8, $9, $6, $10 FROM updated`,
+      [message.id, status, facts.serviceType, facts.channel, facts.providerMessageId ?? null, facts.reason ?? null, message.attempts, outcome, facts.statusCode ?? null, startedAt],
+    );
     if (outcome === 'retry') return;
     const final: FinalOutcome = {
       messageId: message.id,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../config/settings.js';
+import { SendingContextCache } from '../outbox/sending-context.cache.js';
 
 /** The switches Fides keeps in `notifications` and `execution` (decision D16: env gives defaults, the API changes them). */
 export interface NotificationSettings {
@@ -32,6 +33,7 @@ export class NotificationSettingsService {
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sendingContexts: SendingContextCache,
   ) {}
 
   defaults(): NotificationSettings {
@@ -66,6 +68,7 @@ export class NotificationSettingsService {
          updated_at = now()`,
       [JSON.stringify({ notifications: patch.notifications ?? {}, execution: patch.execution ?? {} })],
     );
+    this.sendingContexts.clear();
     return this.current();
   }
 }
