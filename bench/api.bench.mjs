@@ -5,13 +5,10 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { createApp } from '../dist/app.factory.js';
 import { loadSettings } from '../dist/config/settings.js';
-import { startEmbeddedDatabase } from '../dist/database/embedded-database.js';
+import { benchDatabase } from './bench-database.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -26,15 +23,8 @@ async function load(url, headers, method = 'GET', body = undefined) {
 }
 
 async function main() {
-  let dir;
-  let embedded;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    dir = await mkdtemp(join(tmpdir(), 'herald-bench-'));
-    await chmod(dir, 0o755);
-    embedded = await startEmbeddedDatabase(join(dir, 'data'));
-    databaseUrl = embedded.url;
-  }
+  const database = await benchDatabase();
+  const databaseUrl = database.url;
   const settings = loadSettings({
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
@@ -99,8 +89,7 @@ async function main() {
     await bare.close();
     await pool.end();
     await app.close();
-    await embedded?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await database.stop();
   }
 }
 

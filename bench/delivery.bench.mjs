@@ -6,12 +6,9 @@
 import 'reflect-metadata';
 import FormData from 'form-data';
 import Mailgun from 'mailgun.js';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createApp } from '../dist/app.factory.js';
 import { loadSettings } from '../dist/config/settings.js';
-import { startEmbeddedDatabase } from '../dist/database/embedded-database.js';
+import { benchDatabase } from './bench-database.mjs';
 import { MessagingConfigService } from '../dist/messaging-config/messaging-config.service.js';
 import { NotificationsService } from '../dist/notifications/notifications.service.js';
 import { startMailgunFake } from '../test/fakes/provider-fakes.mjs';
@@ -42,15 +39,8 @@ async function baseline(fakeUrl) {
 }
 
 async function main() {
-  let dir;
-  let embedded;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    dir = await mkdtemp(join(tmpdir(), 'herald-bench-'));
-    await chmod(dir, 0o755);
-    embedded = await startEmbeddedDatabase(join(dir, 'data'));
-    databaseUrl = embedded.url;
-  }
+  const database = await benchDatabase();
+  const databaseUrl = database.url;
   const receivedAt = new Map();
   const fake = await startMailgunFake({
     apiKey: KEY,
@@ -108,8 +98,7 @@ async function main() {
   } finally {
     await app.close();
     await fake.close();
-    await embedded?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await database.stop();
   }
 }
 
