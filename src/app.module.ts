@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { loggerOptions } from './common/logging.js';
 import { MessagingConfigModule } from './messaging-config/messaging-config.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { ConnectionsModule } from './connections/connections.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         HealthModule,
         MessagingConfigModule,
         NotificationsModule,
+        ConnectionsModule,
       ],
     };
   }

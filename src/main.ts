@@ -38,12 +38,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${signal} received: stopping Herald\n`);
-    try {
-      await app?.close();
-    } finally {
-      await embedded?.stop();
-      process.exit(0);
+    let clean = true;
+    // The app first (workers finish their messages while the database is there), then the embedded server.
+    for (const [part, close] of [['app', () => app?.close()], ['embedded PostgreSQL', () => embedded?.stop()]] as const) {
+      try {
+        await close();
+      } catch (error) {
+        clean = false;
+        process.stderr.write(`Stopping the ${part} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
     }
+    process.exit(clean ? 0 : 1);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

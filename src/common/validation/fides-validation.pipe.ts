@@ -95,3 +95,26 @@ export function validateObject<T extends object>(type: new () => T, value: unkno
   if (errors.length > 0) throw new RequestValidationError(issuesOf(errors, loc));
   return instance;
 }
+
+/**
+ * Validates a bulk body (a JSON array of at most `maxItems` objects) item by item, reporting every problem at
+ * `[...loc, index, ...]` as FastAPI does; the whole request is refused when any item is invalid.
+ */
+export function validateList<T extends object>(type: new () => T, value: unknown, loc: (string | number)[], maxItems: number): T[] {
+  if (!Array.isArray(value)) throw new RequestValidationError([{ loc, msg: 'value is not a valid list', type: 'type_error.list' }]);
+  if (value.length > maxItems) {
+    throw new RequestValidationError([{ loc, msg: `ensure this value has at most ${maxItems} items`, type: 'value_error.list.max_items' }]);
+  }
+  const issues: ValidationIssue[] = [];
+  const items = value.map((item, index) => {
+    try {
+      return validateObject(type, item, [...loc, index]);
+    } catch (error) {
+      if (!(error instanceof RequestValidationError)) throw error;
+      issues.push(...error.issues);
+      return undefined as never;
+    }
+  });
+  if (issues.length > 0) throw new RequestValidationError(issues);
+  return items;
+}

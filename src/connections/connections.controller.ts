@@ -1,0 +1,77 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { Scopes } from '../auth/scopes.decorator.js';
+import type { Page } from '../common/pagination.js';
+import { validateList } from '../common/validation/fides-validation.pipe.js';
+import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
+import { Optional } from '../common/validation/fides-validators.js';
+import { ConnectionResponse, TestStatusMessage, toBulkResponse, toConnectionResponse, toTestStatusMessage } from './connection.mapper.js';
+import { ConnectionsService, MAX_BULK_CONNECTIONS } from './connections.service.js';
+import { ConnectionListQuery, ConnectionRequestDto, EmailSecretsDto, toConnectionFilter, toConnectionInput } from './dto/connection-request.dto.js';
+
+class VerifyQuery {
+  @Optional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? { true: true, false: false, '1': true, '0': false }[value.toLowerCase()] ?? value : value))
+  @IsBoolean()
+  verify: boolean = true;
+}
+
+/** Fides' `/connection` routes, for email connectors. */
+@ApiTags('Connections')
+@ApiExtraModels(ConnectionRequestDto, EmailSecretsDto)
+@Controller('connection')
+export class ConnectionsController {
+  constructor(private readonly connections: ConnectionsService) {}
+
+  @Patch()
+  @Scopes('connection:create_or_update')
+  @ApiOperation({ summary: 'Create or update up to 50 connections; each item succeeds or fails on its own' })
+  @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK_CONNECTIONS, items: { $ref: getSchemaPath(ConnectionRequestDto) } } })
+  async upsert(@Body() body: unknown) {
+    const items = validateList(ConnectionRequestDto, body, ['body'], MAX_BULK_CONNECTIONS);
+    return toBulkResponse(await this.connections.upsertMany(items.map(toConnectionInput), ['body']));
+  }
+
+  @Get()
+  @Scopes('connection:read')
+  @ApiOperation({ summary: 'Connections by name, filtered' })
+  async list(@Query() query: ConnectionListQuery): Promise<Page<ConnectionResponse>> {
+    const page = await this.connections.list(toConnectionFilter(query), query);
+    return { ...page, items: page.items.map(toConnectionResponse) };
+  }
+
+  @Get(':connection_key')
+  @Scopes('connection:read')
+  @ApiOperation({ summary: 'One connection' })
+  async get(@FidesKeyParam('connection_key') key: string): Promise<ConnectionResponse> {
+    return toConnectionResponse(await this.connections.get(key));
+  }
+
+  @Delete(':connection_key')
+  @HttpCode(204)
+  @Scopes('connection:delete')
+  @ApiOperation({ summary: 'Delete a connection with its datasets and secrets' })
+  @ApiNoContentResponse()
+  async delete(@FidesKeyParam('connection_key') key: string): Promise<void> {
+    await this.connections.delete(key);
+  }
+
+  @Put(':connection_key/secret')
+  @Scopes('connection:create_or_update')
+  @ApiOperation({ summary: 'Replace the secrets; with verify (default) send a test email to test_email' })
+  @ApiQuery({ name: 'verify', required: false, type: Boolean })
+  @ApiBody({ schema: { $ref: getSchemaPath(EmailSecretsDto) } })
+  async setSecrets(@FidesKeyParam('connection_key') key: string, @Query() query: VerifyQuery, @Body() body: unknown): Promise<TestStatusMessage> {
+    const result = await this.connections.setSecrets(key, body, query.verify);
+    return toTestStatusMessage(`Secrets updated for ConnectionConfig with key: ${key}.`, result);
+  }
+
+  @Get(':connection_key/test')
+  @Scopes('connection:read')
+  @ApiOperation({ summary: 'Send a test email with the stored secrets' })
+  async test(@FidesKeyParam('connection_key') key: string): Promise<TestStatusMessage> {
+    return toTestStatusMessage(`Test completed for ConnectionConfig with key: ${key}.`, await this.connections.testStored(key));
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { SecretsModule } from '../secrets/secrets.module.js';
+import { ConnectionTester } from './connection-tester.js';
+import { ConnectionEntity } from './connection.entity.js';
+import { ConnectionsController } from './connections.controller.js';
+import { ConnectionsResolver } from './connections.resolver.js';
+import { ConnectionsService } from './connections.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ConnectionEntity]), SecretsModule, NotificationsModule],
+  controllers: [ConnectionsController],
+  providers: [ConnectionsService, ConnectionTester, ConnectionsResolver],
+  exports: [ConnectionsService],
+})
+export class ConnectionsModule {}

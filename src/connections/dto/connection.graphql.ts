@@ -1,0 +1,122 @@
+import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsBoolean, IsString } from 'class-validator';
+import { PageArgs } from '../../common/pagination.js';
+import { Email, FidesKey, Optional, Required } from '../../common/validation/fides-validators.js';
+import type { AccessLevel, ConnectionType } from '../connection.entity.js';
+
+export enum ConnectionTypeValue {
+  EMAIL = 'email',
+}
+export enum AccessLevelValue {
+  READ = 'read',
+  WRITE = 'write',
+}
+export enum ConnectionTestStatusFilter {
+  PASSED = 'passed',
+  FAILED = 'failed',
+  UNTESTED = 'untested',
+}
+export enum ConnectionTestStatus {
+  SUCCEEDED = 'succeeded',
+  FAILED = 'failed',
+}
+registerEnumType(ConnectionTypeValue, { name: 'ConnectionType', description: 'Herald keeps email connectors only' });
+registerEnumType(AccessLevelValue, { name: 'AccessLevel', description: '`WRITE` lets erasure requests email the third party' });
+registerEnumType(ConnectionTestStatusFilter, { name: 'ConnectionTestStatusFilter' });
+registerEnumType(ConnectionTestStatus, { name: 'ConnectionTestStatus' });
+
+@ObjectType('Connection', { description: 'A third party reached by email; its secrets are write-only' })
+export class ConnectionObject {
+  @Field() key: string;
+  @Field() name: string;
+  @Field(() => String, { nullable: true }) description: string | null;
+  @Field(() => ConnectionTypeValue) connectionType: ConnectionType;
+  @Field(() => AccessLevelValue) access: AccessLevel;
+  @Field() disabled: boolean;
+  @Field(() => Date, { nullable: true }) disabledAt: Date | null;
+  @Field(() => Date, { nullable: true }) lastTestTimestamp: Date | null;
+  @Field(() => Boolean, { nullable: true }) lastTestSucceeded: boolean | null;
+  @Field() createdAt: Date;
+  @Field() updatedAt: Date;
+  /** Internal, for resolving `hasSecrets`. */
+  id: string;
+  knownHasSecrets?: boolean;
+}
+
+@ObjectType('ConnectionPage')
+export class ConnectionPageObject {
+  @Field(() => [ConnectionObject]) items: ConnectionObject[];
+  @Field(() => Int) total: number;
+  @Field(() => Int) page: number;
+  @Field(() => Int) size: number;
+}
+
+@ArgsType()
+export class ConnectionListArgs extends PageArgs {
+  @Field({ nullable: true, description: 'Case-insensitive substring of the key, name or description' })
+  @Optional()
+  @IsString()
+  search?: string;
+
+  @Field(() => [ConnectionTypeValue], { nullable: true })
+  @Optional()
+  connectionTypes?: ConnectionTypeValue[];
+
+  @Field({ nullable: true }) @Optional() @IsBoolean() disabled?: boolean;
+
+  @Field(() => ConnectionTestStatusFilter, { nullable: true })
+  @Optional()
+  testStatus?: ConnectionTestStatusFilter;
+}
+
+@InputType()
+export class ConnectionInput {
+  @Field() @Required() @IsString() name: string;
+
+  @Field(() => String, { nullable: true, description: 'FidesKey; generated from the name when omitted' })
+  @Optional()
+  @IsString()
+  @FidesKey()
+  key?: string | null;
+
+  @Field(() => ConnectionTypeValue) @Required() connectionType: ConnectionTypeValue;
+  @Field(() => AccessLevelValue) @Required() access: AccessLevelValue;
+  @Field({ defaultValue: false }) @Optional() @IsBoolean() disabled: boolean = false;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() description?: string | null;
+}
+
+@ObjectType('ConnectionFailedItem', { description: 'The item as it was given' })
+export class ConnectionFailedItemObject {
+  @Field() name: string;
+  @Field(() => String, { nullable: true }) key: string | null;
+  @Field(() => ConnectionTypeValue) connectionType: ConnectionType;
+  @Field(() => AccessLevelValue) access: AccessLevel;
+  @Field() disabled: boolean;
+  @Field(() => String, { nullable: true }) description: string | null;
+}
+
+@ObjectType('ConnectionFailure')
+export class ConnectionFailureObject {
+  @Field() message: string;
+  @Field(() => ConnectionFailedItemObject) data: ConnectionFailedItemObject;
+}
+
+@ObjectType('ConnectionBulkResult')
+export class ConnectionBulkResultObject {
+  @Field(() => [ConnectionObject]) succeeded: ConnectionObject[];
+  @Field(() => [ConnectionFailureObject]) failed: ConnectionFailureObject[];
+}
+
+@InputType()
+export class EmailConnectionSecretsInput {
+  @Field({ description: 'Where erasure instructions are sent' }) @Required() @IsString() @Email() toEmail: string;
+  @Field(() => String, { nullable: true, description: 'Where the test email is sent' }) @Optional() @IsString() @Email() testEmail?: string | null;
+}
+
+@ObjectType('ConnectionTestResult')
+export class ConnectionTestResultObject {
+  @Field(() => ConnectionObject) connection: ConnectionObject;
+  @Field(() => ConnectionTestStatus, { nullable: true, description: 'Null when no test was asked for' }) testStatus: ConnectionTestStatus | null;
+  @Field(() => String, { nullable: true }) failureReason: string | null;
+  @Field(() => String, { nullable: true, description: 'The test email in the message log' }) messageId: string | null;
+}
