@@ -71,7 +71,7 @@ export class ConnectionsService {
 
   /** Ordered by name, as Fides. */
   async list(filter: ConnectionFilter, page: { page: number; size: number }): Promise<Page<ConnectionEntity>> {
-    const query = this.connections.createQueryBuilder('c').orderBy('c.name', 'ASC').skip(pageOffset(page)).take(page.size);
+    const query = this.connections.createQueryBuilder('c').orderBy('lower(c.name)', 'ASC').addOrderBy('c.name', 'ASC').skip(pageOffset(page)).take(page.size);
     if (filter.none) query.andWhere('FALSE');
     if (filter.search) {
       const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

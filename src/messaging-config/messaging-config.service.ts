@@ -27,11 +27,18 @@ const SELECT_BY_KEY = `SELECT id, key, name, service_type AS "serviceType", deta
 /** One service for every transport (Fides REST, fidesops REST, GraphQL); `texts` picks the dialect's words. */
 @Injectable()
 export class MessagingConfigService {
+  private readonly changeListeners: (() => void)[] = [];
+
   constructor(
     @InjectRepository(MessagingConfigEntity) private readonly configs: Repository<MessagingConfigEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly secrets: SecretsService,
   ) {}
+
+  /** Called after every committed change to a config or its secrets in this process (caches of senders). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
 
   /** Newest first. */
   async list(page: { page: number; size: number }, serviceType?: MessagingServiceType): Promise<Page<MessagingConfigEntity>> {
@@ -103,6 +110,7 @@ export class MessagingConfigService {
       await this.secrets.delete(OWNER, config.id, m);
       await m.delete(MessagingConfigEntity, { id: config.id });
     });
+    this.changed();
   }
 
   /** Validates the secrets for the config's service type (400 list on failure, nothing changed) and replaces them. */
@@ -110,6 +118,7 @@ export class MessagingConfigService {
     const config = await this.configs.findOneBy({ key });
     if (!config) throw notFound(texts.secretsNotFound(key));
     await this.secrets.put(OWNER, config.id, validateMessagingSecrets(config.serviceType, raw));
+    this.changed();
     return config;
   }
 
@@ -125,6 +134,10 @@ export class MessagingConfigService {
   /** The ids of those configs that have secrets, in one query. */
   withSecrets(configs: MessagingConfigEntity[]): Promise<Set<string>> {
     return this.secrets.whichHave(OWNER, configs.map((c) => c.id));
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   private async apply(m: EntityManager, config: MessagingConfigEntity, input: MessagingConfigInput, key: string): Promise<MessagingConfigEntity> {
@@ -144,7 +157,9 @@ export class MessagingConfigService {
   /** Runs a write in a transaction, turning a unique violation from a concurrent writer into the same 409. */
   private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      const result = await this.dataSource.transaction(work);
+      this.changed();
+      return result;
     } catch (error) {
       if (error instanceof HeraldError) throw error;
       const violation = uniqueViolation(error);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MessagingServiceType } from '../../common/messaging-service-type.js';
 import type { MessagingConfigEntity } from '../../messaging-config/messaging-config.entity.js';
+import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
 import type { MessagingSecrets } from '../../secrets/messaging-secrets.schemas.js';
 import type { ServiceTypeRule } from './message.entity.js';
 
@@ -14,12 +15,16 @@ const TTL_MS = 2_000;
 
 /**
  * The service type, config and secrets a rule leads to, remembered for 2 s: under load, looking them up for every
- * message would cost three statements each. A settings change in this process clears it at once; other changes (and
- * other processes' changes) apply within 2 s.
+ * message would cost three statements each. A change of settings, of a config or of its secrets in this process
+ * clears it at once; other processes' changes apply within 2 s.
  */
 @Injectable()
 export class SendingContextCache {
   private readonly entries = new Map<ServiceTypeRule, { context: SendingContext; expires: number }>();
+
+  constructor(configs: MessagingConfigService) {
+    configs.onChange(() => this.clear());
+  }
 
   get(rule: ServiceTypeRule): SendingContext | undefined {
     const entry = this.entries.get(rule);
