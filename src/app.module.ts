@@ -13,6 +13,7 @@ import { loggerOptions } from './common/logging.js';
 import { MessagingConfigModule } from './messaging-config/messaging-config.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ConnectionsModule } from './connections/connections.module.js';
+import { DatasetsModule } from './datasets/datasets.module.js';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         MessagingConfigModule,
         NotificationsModule,
         ConnectionsModule,
+        DatasetsModule,
       ],
     };
   }

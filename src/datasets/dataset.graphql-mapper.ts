@@ -1,0 +1,39 @@
+import { RequestValidationError } from '../common/errors/herald.error.js';
+import type { DatasetObject } from './dto/dataset.graphql.js';
+import type { FidesopsDataset } from './schema/index.js';
+
+// GraphQL speaks camelCase, Fides snake_case; the dataset's shape is otherwise the same, so the keys are converted
+// recursively. `meta` is a free string map, carried as a list of entries in GraphQL.
+
+const toCamel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function convert(value: unknown, rename: (key: string) => string, meta: (value: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => convert(v, rename, meta));
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[rename(key)] = key === 'meta' ? meta(v) : convert(v, rename, meta);
+  }
+  return out;
+}
+
+export function toDatasetObject(dataset: FidesopsDataset): DatasetObject {
+  return convert(dataset, toCamel, (m) => (m ? Object.entries(m as Record<string, string>).map(([key, value]) => ({ key, value })) : null)) as DatasetObject;
+}
+
+/** The typed input as Fides' raw dataset, for the one parser. */
+export function fromDatasetInput(input: object): unknown {
+  return convert(input, toSnake, (m) => (Array.isArray(m) ? Object.fromEntries(m.map((e: { key: string; value: string }) => [e.key, e.value])) : m));
+}
+
+/** The parser's locations in GraphQL's names. */
+export async function camelLocations<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof RequestValidationError)) throw error;
+    throw new RequestValidationError(error.issues.map((i) => ({ ...i, loc: i.loc.map((p) => (typeof p === 'string' ? toCamel(p) : p)) })));
+  }
+}

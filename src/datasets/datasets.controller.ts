@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../auth/scopes.decorator.js';
+import { Page, PageQuery } from '../common/pagination.js';
+import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
+import { DatasetsService, MAX_BULK_DATASETS, type DatasetValidation } from './datasets.service.js';
+import type { FidesopsDataset } from './schema/index.js';
+
+const DATASET_SCHEMA = {
+  type: 'object',
+  required: ['fides_key', 'collections'],
+  description: "Fides' dataset (fides-connections.md §3.2); every collection of an email connector declares a primary_key field",
+  example: {
+    fides_key: 'email_dataset',
+    name: 'Daycare CRM',
+    collections: [
+      {
+        name: 'children',
+        fields: [
+          { name: 'id', data_categories: ['system.operations'], fidesops_meta: { primary_key: true } },
+          { name: 'first_name', data_categories: ['user.childrens'] },
+          { name: 'parent_email', data_categories: ['user.contact.email'], fidesops_meta: { identity: 'email' } },
+        ],
+      },
+    ],
+  },
+};
+
+/** Fides' dataset routes on a connection. */
+@ApiTags('Datasets')
+@Controller('connection/:connection_key')
+export class DatasetsController {
+  constructor(private readonly datasets: DatasetsService) {}
+
+  @Patch('dataset')
+  @Scopes('dataset:create_or_update')
+  @ApiOperation({ summary: 'Create or update up to 50 datasets on the connection (all valid, or 422)' })
+  @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK_DATASETS, items: DATASET_SCHEMA } })
+  async upsert(@FidesKeyParam('connection_key') connectionKey: string, @Body() body: unknown) {
+    const result = await this.datasets.upsertMany(connectionKey, body, ['body']);
+    return {
+      succeeded: result.succeeded,
+      // Fides put its internal connection id here; Herald names the connection by key.
+      failed: result.failed.map((f) => ({ message: f.message, data: { connection_key: connectionKey, fides_key: f.dataset.fides_key, dataset: f.dataset } })),
+    };
+  }
+
+  @Get('dataset')
+  @Scopes('dataset:read')
+  @ApiOperation({ summary: "The connection's datasets, newest first" })
+  list(@FidesKeyParam('connection_key') connectionKey: string, @Query() query: PageQuery): Promise<Page<FidesopsDataset>> {
+    return this.datasets.list(connectionKey, query);
+  }
+
+  @Get('dataset/:fides_key')
+  @Scopes('dataset:read')
+  @ApiOperation({ summary: 'One dataset' })
+  get(@FidesKeyParam('connection_key') connectionKey: string, @FidesKeyParam('fides_key') fidesKey: string): Promise<FidesopsDataset> {
+    return this.datasets.get(connectionKey, fidesKey);
+  }
+
+  @Delete('dataset/:fides_key')
+  @HttpCode(204)
+  @Scopes('dataset:delete')
+  @ApiOperation({ summary: 'Delete a dataset' })
+  @ApiNoContentResponse()
+  async delete(@FidesKeyParam('connection_key') connectionKey: string, @FidesKeyParam('fides_key') fidesKey: string): Promise<void> {
+    await this.datasets.delete(connectionKey, fidesKey);
+  }
+
+  @Put('validate_dataset')
+  @Scopes('dataset:read')
+  @ApiOperation({ summary: 'Validate a dataset for the connection and say whether it can be traversed; stores nothing' })
+  @ApiBody({ schema: DATASET_SCHEMA })
+  validate(@FidesKeyParam('connection_key') connectionKey: string, @Body() body: unknown): Promise<DatasetValidation> {
+    return this.datasets.validate(connectionKey, body, ['body']);
+  }
+}

@@ -1,0 +1,57 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Scopes } from '../auth/scopes.decorator.js';
+import { camelLocations, fromDatasetInput, toDatasetObject } from './dataset.graphql-mapper.js';
+import { DatasetsService } from './datasets.service.js';
+import {
+  DatasetBulkResultObject,
+  DatasetInput,
+  DatasetListArgs,
+  DatasetObject,
+  DatasetPageObject,
+  DatasetValidationObject,
+} from './dto/dataset.graphql.js';
+
+@Resolver(() => DatasetObject)
+export class DatasetsResolver {
+  constructor(private readonly service: DatasetsService) {}
+
+  @Query(() => DatasetPageObject, { description: "A connection's datasets, newest first" })
+  @Scopes('dataset:read')
+  async datasets(@Args() args: DatasetListArgs): Promise<DatasetPageObject> {
+    const page = await this.service.list(args.connectionKey, args);
+    return { ...page, items: page.items.map(toDatasetObject) };
+  }
+
+  @Query(() => DatasetObject)
+  @Scopes('dataset:read')
+  async dataset(@Args('connectionKey') connectionKey: string, @Args('fidesKey') fidesKey: string): Promise<DatasetObject> {
+    return toDatasetObject(await this.service.get(connectionKey, fidesKey));
+  }
+
+  @Mutation(() => DatasetBulkResultObject, { description: 'Creates or updates up to 50 datasets on a connection (all valid, or BAD_USER_INPUT)' })
+  @Scopes('dataset:create_or_update')
+  async upsertDatasets(
+    @Args('connectionKey') connectionKey: string,
+    @Args('inputs', { type: () => [DatasetInput] }) inputs: DatasetInput[],
+  ): Promise<DatasetBulkResultObject> {
+    const result = await camelLocations(() => this.service.upsertMany(connectionKey, inputs.map(fromDatasetInput), ['inputs']));
+    return {
+      succeeded: result.succeeded.map(toDatasetObject),
+      failed: result.failed.map((f) => ({ message: f.message, fidesKey: f.dataset.fides_key })),
+    };
+  }
+
+  @Mutation(() => Boolean)
+  @Scopes('dataset:delete')
+  async deleteDataset(@Args('connectionKey') connectionKey: string, @Args('fidesKey') fidesKey: string): Promise<boolean> {
+    await this.service.delete(connectionKey, fidesKey);
+    return true;
+  }
+
+  @Mutation(() => DatasetValidationObject, { description: 'Validates a dataset for a connection and says whether it can be traversed; stores nothing' })
+  @Scopes('dataset:read')
+  async validateDataset(@Args('connectionKey') connectionKey: string, @Args('input') input: DatasetInput): Promise<DatasetValidationObject> {
+    const { dataset, traversal_details: t } = await camelLocations(() => this.service.validate(connectionKey, fromDatasetInput(input), ['input']));
+    return { dataset: toDatasetObject(dataset), traversalDetails: { isTraversable: t.is_traversable, msg: t.msg } };
+  }
+}
