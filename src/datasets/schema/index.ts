@@ -1,5 +1,5 @@
 export * from './dataset.types.js';
-export { parseDataset, type ParseDatasetOptions } from './parse-dataset.js';
+export { missingPrimaryKeyMessage, parseDataset, type ParseDatasetOptions } from './parse-dataset.js';
 export { traversalDetails } from './dataset-traversal.js';
 export {
   DATA_CATEGORY_KEYS,

@@ -13,7 +13,7 @@ import {
   FieldFidesopsMeta,
   REFERENCE_DIRECTIONS,
 } from './dataset.types.js';
-import { complete, Dict, INVALID, Loc, Parse, Reader, Result, sortByName } from './pydantic-reader.js';
+import { complete, INVALID, Loc, Parse, Reader, Result, sortByName } from './pydantic-reader.js';
 
 /*
  * Why a walker and not class-validator DTOs: fields nest recursively, collections and fields are re-sorted (so a
@@ -40,10 +40,24 @@ export function parseDataset(raw: unknown, loc: Loc, options: ParseDatasetOption
   return dataset;
 }
 
+export const missingPrimaryKeyMessage = (collection: string) =>
+  `Collection '${collection}' must declare a primary_key field: an email connector's erasure instructions locate records by it.`;
+
 function datasetParser(r: Reader, options: ParseDatasetOptions): Parse<FidesopsDataset> {
   const field = fieldParser(r);
   const categories = categoriesParser(r);
   const strings = r.list(r.str);
+  const collectionMeta = r.model((m, at) => complete({ after: r.optional(m, 'after', at, r.list(collectionKey(r))) }));
+  const datasetMeta = r.model((m, at) => complete({ after: r.optional(m, 'after', at, r.list(r.fidesKey)) }));
+  const fidesctlMeta = r.model((m, at) => complete({ resource_id: r.optional(m, 'resource_id', at, r.str) }));
+  const contact = r.model((m, at) =>
+    complete({
+      name: r.withDefault(m, 'name', at, '', r.str),
+      address: r.withDefault(m, 'address', at, '', r.str),
+      email: r.withDefault(m, 'email', at, '', r.str),
+      phone: r.withDefault(m, 'phone', at, '', r.str),
+    }),
+  );
 
   const collection = r.model<DatasetCollection>((o, loc) => {
     const parsed = complete({
@@ -53,11 +67,12 @@ function datasetParser(r: Reader, options: ParseDatasetOptions): Parse<FidesopsD
       data_qualifier: r.withDefault(o, 'data_qualifier', loc, DEFAULT_DATA_QUALIFIER, r.fidesKey),
       retention: r.optional(o, 'retention', loc, r.str),
       fields: r.required(o, 'fields', loc, r.list(field)),
-      fidesops_meta: r.optional(o, 'fidesops_meta', loc, r.model((m, at) => complete({ after: r.optional(m, 'after', at, r.list(collectionKey(r))) }))),
+      fidesops_meta: r.optional(o, 'fidesops_meta', loc, collectionMeta),
     });
     if (parsed === INVALID) return INVALID;
+    // Checked on a collection that is otherwise valid, so a broken field cannot hide or fake a primary key.
     if (options.requirePrimaryKeys && !parsed.fields.some(hasPrimaryKey)) {
-      r.fail(loc, `Collection '${parsed.name}' must declare a primary_key field: an email connector's erasure instructions locate records by it.`);
+      r.fail(loc, missingPrimaryKeyMessage(parsed.name));
     }
     return { ...parsed, fields: sortByName(parsed.fields) };
   });
@@ -72,17 +87,12 @@ function datasetParser(r: Reader, options: ParseDatasetOptions): Parse<FidesopsD
       meta: r.optional(o, 'meta', loc, r.mapping(r.str)),
       data_categories: r.optional(o, 'data_categories', loc, categories),
       data_qualifier: r.withDefault(o, 'data_qualifier', loc, DEFAULT_DATA_QUALIFIER, r.fidesKey),
-      fidesctl_meta: r.optional(o, 'fidesctl_meta', loc, r.model((m, at) => complete({ resource_id: r.optional(m, 'resource_id', at, r.str) }))),
-      joint_controller: r.optional(o, 'joint_controller', loc, r.model((m, at) => complete({
-        name: r.withDefault(m, 'name', at, '', r.str),
-        address: r.withDefault(m, 'address', at, '', r.str),
-        email: r.withDefault(m, 'email', at, '', r.str),
-        phone: r.withDefault(m, 'phone', at, '', r.str),
-      }))),
+      fidesctl_meta: r.optional(o, 'fidesctl_meta', loc, fidesctlMeta),
+      joint_controller: r.optional(o, 'joint_controller', loc, contact),
       retention: r.optional(o, 'retention', loc, r.str, DEFAULT_DATASET_RETENTION),
       third_country_transfers: r.optional(o, 'third_country_transfers', loc, countriesParser(r)),
       collections: r.required(o, 'collections', loc, r.list(collection)),
-      fidesops_meta: r.optional(o, 'fidesops_meta', loc, r.model((m, at) => complete({ after: r.optional(m, 'after', at, r.list(r.fidesKey)) }))),
+      fidesops_meta: r.optional(o, 'fidesops_meta', loc, datasetMeta),
     });
     return parsed === INVALID ? INVALID : { ...parsed, collections: sortByName(parsed.collections) };
   });
