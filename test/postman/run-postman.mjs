@@ -1,5 +1,5 @@
 // Runs Fides' own Postman collection (../shared/fides/Fides.postman_collection.json, unedited) with newman against
-// a Herald started on a throwaway embedded PostgreSQL, and fails on any non-2xx answer.
+// a Herald started on a throwaway embedded PostgreSQL, and fails on any non-2xx answer or failed bulk item.
 //   npm run test:postman        (FIDES_POSTMAN_COLLECTION to use another copy of the collection)
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,7 +13,7 @@ const collectionPath = process.env.FIDES_POSTMAN_COLLECTION ?? join(root, '..', 
 const ROOT_CLIENT = { id: 'postman-root', secret: 'postman-root-secret' };
 
 /** The requests to run, by folder, in the collection's own order. */
-const FOLDERS = ['Messaging Config - Email', 'Messaging Config - SMS', 'Identity Verification'];
+const FOLDERS = ['Messaging Config - Email', 'Messaging Config - SMS', 'Identity Verification', 'Email ConnectionConfig'];
 
 function findItem(items, predicate) {
   for (const item of items) {
@@ -106,7 +106,16 @@ async function main() {
         (error, result) => (error ? reject(error) : resolve(result)),
       ),
     );
-    const failures = summary.run.executions.filter((e) => !e.response || e.response.code < 200 || e.response.code >= 300);
+    // Bulk routes answer 200 even when items fail: an item in `failed` is a failure too.
+    const failedItems = (e) => {
+      try {
+        const body = JSON.parse(e.response.text());
+        return Array.isArray(body?.failed) && body.failed.length > 0;
+      } catch {
+        return false;
+      }
+    };
+    const failures = summary.run.executions.filter((e) => !e.response || e.response.code < 200 || e.response.code >= 300 || failedItems(e));
     for (const e of failures) {
       console.error(`FAILED ${e.item.name}: ${e.response?.code ?? 'no response'} ${e.response?.text?.() ?? ''}`);
     }
