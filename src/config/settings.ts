@@ -3,6 +3,8 @@ import { MessagingServiceType, parseMessagingServiceType } from '../common/messa
 /** Every setting Herald reads, typed. Built once at start-up by `loadSettings`, injected as `SETTINGS`. */
 export interface Settings {
   port: number;
+  /** Where clients reach Herald: the base of the download links sent to data subjects. */
+  publicUrl: string;
   /** External PostgreSQL; undefined means the embedded server under `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
@@ -132,6 +134,7 @@ export function loadSettings(env: Env = process.env): Settings {
   }
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
+    publicUrl: (url(env, 'HERALD_PUBLIC_URL', ['http', 'https']) ?? `http://127.0.0.1:${int(env, 'PORT', 8080, 0, 65535)}`).replace(/\/+$/, ''),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     dataDir: raw(env, 'HERALD_DATA_DIR') ?? '.data',
     logLevel: logLevel as LogLevel,

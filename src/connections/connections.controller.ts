@@ -1,20 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
-import { IsBoolean } from 'class-validator';
-import { Transform } from 'class-transformer';
 import { Scopes } from '../auth/scopes.decorator.js';
 import type { Page } from '../common/pagination.js';
 import { validateList } from '../common/validation/fides-validation.pipe.js';
 import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
-import { Optional } from '../common/validation/fides-validators.js';
+import { Optional, QueryBoolean } from '../common/validation/fides-validators.js';
 import { ConnectionResponse, TestStatusMessage, toBulkResponse, toConnectionResponse, toTestStatusMessage } from './connection.mapper.js';
 import { ConnectionsService, MAX_BULK_CONNECTIONS } from './connections.service.js';
 import { ConnectionListQuery, ConnectionRequestDto, EmailSecretsDto, toConnectionFilter, toConnectionInput } from './dto/connection-request.dto.js';
 
 class VerifyQuery {
   @Optional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? { true: true, false: false, '1': true, '0': false }[value.toLowerCase()] ?? value : value))
-  @IsBoolean()
+  @QueryBoolean()
   verify: boolean = true;
 }
 

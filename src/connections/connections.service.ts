@@ -99,9 +99,9 @@ export class ConnectionsService {
     return this.connections.findOneBy({ key });
   }
 
-  /** Enabled connections with write access, for erasure. */
-  writable(): Promise<ConnectionEntity[]> {
-    return this.connections.find({ where: { access: 'write', disabled: false }, order: { name: 'ASC' } });
+  /** Every connection by name, for a privacy request's run (it logs why disabled and read-only ones are skipped). */
+  all(): Promise<ConnectionEntity[]> {
+    return this.connections.find({ order: { name: 'ASC' } });
   }
 
   /**

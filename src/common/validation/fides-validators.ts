@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsDefined,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -26,8 +27,9 @@ export const FidesKey = () => Matches(FIDES_KEY_PATTERN, as(FIDES_KEY_MESSAGE, '
 
 export const Email = () => IsEmail({}, as('value is not a valid email address', 'value_error.email'));
 
-export const OneOf = (values: readonly string[]) =>
-  IsIn([...values], as(`value is not a valid enumeration member; permitted: ${values.map((v) => `'${v}'`).join(', ')}`, 'type_error.enum'));
+/** One of the values (`each`: every item of a list is). */
+export const OneOf = (values: readonly string[], each = false) =>
+  IsIn([...values], as(`value is not a valid enumeration member; permitted: ${values.map((v) => `'${v}'`).join(', ')}`, 'type_error.enum', each));
 
 export const MaxItems = (n: number) => ArrayMaxSize(n, as(`ensure this value has at most ${n} items`, 'value_error.list.max_items'));
 
@@ -41,3 +43,15 @@ export const IntBetween = (min: number, max: number) =>
   );
 
 export { IsOptional as Optional };
+
+/** pydantic's boolean words, for query strings. */
+function parseBoolean({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const word = value.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(word)) return true;
+  if (['false', '0', 'no', 'off'].includes(word)) return false;
+  return value;
+}
+
+/** A boolean query value (`true/false/1/0/yes/no/on/off`, any case). */
+export const QueryBoolean = () => applyDecorators(Transform(parseBoolean), IsBoolean(as('value could not be parsed to a boolean', 'type_error.bool')));

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsString } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { Email, FidesKey, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
+import { Email, FidesKey, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
 import { ACCESS_LEVELS, CONNECTION_TYPES, type AccessLevel, type ConnectionType } from '../connection.entity.js';
 import type { ConnectionInput, ConnectionFilter, TestStatusFilter } from '../connections.service.js';
 
@@ -52,15 +52,6 @@ export const toConnectionInput = (dto: ConnectionRequestDto): ConnectionInput =>
 const TEST_STATUSES: readonly TestStatusFilter[] = ['passed', 'failed', 'untested'];
 const SYSTEM_TYPES = ['saas', 'database', 'manual'] as const;
 
-/** pydantic's boolean words, for query strings. */
-function parseBoolean({ value }: { value: unknown }): unknown {
-  if (typeof value !== 'string') return value;
-  const word = value.toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(word)) return true;
-  if (['false', '0', 'no', 'off'].includes(word)) return false;
-  return value;
-}
-
 /** Query of `GET /connection`. */
 export class ConnectionListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the key, name or description' })
@@ -76,8 +67,7 @@ export class ConnectionListQuery extends PageQuery {
 
   @ApiPropertyOptional()
   @Optional()
-  @Transform(parseBoolean)
-  @IsBoolean()
+  @QueryBoolean()
   disabled?: boolean;
 
   @ApiPropertyOptional({ enum: TEST_STATUSES })

@@ -1,0 +1,294 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConnectionsService } from '../../connections/connections.service.js';
+import type { ConnectionEntity } from '../../connections/connection.entity.js';
+import { DatasetsService } from '../../datasets/datasets.service.js';
+import { NotificationsService } from '../../notifications/notifications.service.js';
+import { NotificationSettingsService } from '../../notifications/settings/notification-settings.service.js';
+import { MessagingActionType } from '../../notifications/templates/messaging-action-type.js';
+import { MessagingServiceType } from '../../common/messaging-service-type.js';
+import { PoliciesService, type Policy } from '../policies/policies.service.js';
+import { IdentityVault, type Identity } from '../requests/identity-vault.js';
+import {
+  AuditLogEntity,
+  ExecutionLogEntity,
+  PrivacyRequestEntity,
+  type ExecutionStep,
+} from '../requests/privacy-request.entity.js';
+import { SYSTEM } from '../requests/privacy-requests.service.js';
+import { AccessPackages } from './access-packages.js';
+import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets } from './erasure-instructions.js';
+
+type Outcome = 'next' | 'wait' | { error: string };
+
+const RUNNABLE = new Set(['pending', 'approved', 'in_processing']);
+
+/**
+ * Runs a privacy request step by step (access package → erasure instructions → erasure emails → completion notices →
+ * finished) under the request's row lock, so that duplicate jobs or several Herald processes never run a step twice.
+ * Steps that send messages enqueue them in the same transaction and return; the message outcomes wake the run again
+ * (see RequestExecutionWorker), which then moves on, or stops in `error` naming the step to retry from.
+ */
+@Injectable()
+export class RequestRunner {
+  private readonly logger = new Logger(RequestRunner.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policies: PoliciesService,
+    private readonly connections: ConnectionsService,
+    private readonly datasets: DatasetsService,
+    private readonly notifications: NotificationsService,
+    private readonly notificationSettings: NotificationSettingsService,
+    private readonly vault: IdentityVault,
+    private readonly accessPackages: AccessPackages,
+  ) {}
+
+  async run(requestId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const request = await m.findOne(PrivacyRequestEntity, { where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+      if (!request || !RUNNABLE.has(request.status)) return;
+      const policy = await this.policies.findById(request.policyId);
+      if (!policy) return this.fail(m, request, 'access', `The policy of this request no longer exists.`);
+      if (request.status !== 'in_processing') {
+        Object.assign(request, { status: 'in_processing', startedProcessingAt: request.startedProcessingAt ?? new Date() });
+      }
+      request.step ??= 'access';
+      for (;;) {
+        const step: ExecutionStep = request.step;
+        const outcome = await this.runStep(m, request, policy, step);
+        if (outcome === 'wait') break;
+        if (typeof outcome === 'object') return this.fail(m, request, step, outcome.error);
+        if (step === 'finished') break;
+        request.step = nextStep(step);
+        request.awaitingMessages = false;
+      }
+      await m.save(request);
+    });
+  }
+
+  /** Records an unexpected failure of a run (the job gave up), so the request can be retried from its step. */
+  async markFailed(requestId: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const request = await m.findOne(PrivacyRequestEntity, { where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+      if (request && RUNNABLE.has(request.status)) await this.fail(m, request, request.step ?? 'access', reason);
+    });
+  }
+
+  private runStep(m: EntityManager, request: PrivacyRequestEntity, policy: Policy, step: ExecutionStep): Promise<Outcome> {
+    switch (step) {
+      case 'access':
+        return this.access(m, request, policy);
+      case 'erasure':
+        return this.erasure(m, request, policy);
+      case 'erasure_email_post_send':
+        return this.erasureEmails(m, request, policy);
+      case 'completion_notification':
+        return this.completion(m, request, policy);
+      case 'finished':
+        return this.finish(m, request);
+    }
+  }
+
+  /** The access package: what Herald holds about the request (the request and its logs), sealed under the data dir. */
+  private async access(m: EntityManager, request: PrivacyRequestEntity, policy: Policy): Promise<Outcome> {
+    if (!policy.rules.some((r) => r.actionType === 'access')) return 'next';
+    const [executionLogs, auditLogs] = await Promise.all([
+      m.find(ExecutionLogEntity, { where: { privacyRequestId: request.id }, order: { updatedAt: 'ASC' } }),
+      m.find(AuditLogEntity, { where: { privacyRequestId: request.id }, order: { createdAt: 'ASC' } }),
+    ]);
+    await this.accessPackages.write(request.id, {
+      privacy_request: { id: request.id, policy_key: policy.key, requested_at: request.requestedAt, created_at: request.createdAt, external_id: request.externalId },
+      identity: this.vault.open(request.id, request.identity),
+      execution_logs: executionLogs.map((l) => ({ dataset_name: l.datasetName, collection_name: l.collectionName, action_type: l.actionType, status: l.status, message: l.message, updated_at: l.updatedAt })),
+      audit_logs: auditLogs.map((l) => ({ action: l.action, message: l.message, created_at: l.createdAt })),
+    });
+    return 'next';
+  }
+
+  /** Per collection of every email connector's datasets: execution logs saying what will be asked of the third party. */
+  private async erasure(m: EntityManager, request: PrivacyRequestEntity, policy: Policy): Promise<Outcome> {
+    const rules = erasureRules(policy);
+    if (rules.length === 0) return 'next';
+    const identity = this.vault.open(request.id, request.identity);
+    for (const { connection, dataset } of await this.emailDatasets()) {
+      const instructions = buildErasureInstructions(dataset, identity, rules);
+      for (const collection of dataset.collections) {
+        const log = (status: string, message: string, fieldsAffected: unknown[] | null = null) =>
+          m.insert(ExecutionLogEntity, {
+            privacyRequestId: request.id,
+            datasetName: dataset.fides_key,
+            collectionName: collection.name,
+            actionType: 'erasure',
+            status,
+            message,
+            fieldsAffected,
+          });
+        if (connection.disabled) {
+          await log('skipped', `Skipping collection ${dataset.fides_key}:${collection.name}. ConnectionConfig ${connection.key} is disabled.`);
+          continue;
+        }
+        if (connection.access !== 'write') {
+          await log('error', `No values were erased since this connection ${connection.key} has not been given write access`);
+          continue;
+        }
+        const prepared = instructions.find((i) => i.collection === collection.name);
+        if (!prepared) {
+          await log('complete', 'No values were erased since no primary key was defined for this collection');
+          continue;
+        }
+        await log('in_processing', 'starting');
+        await log('complete', 'email prepared', prepared.fieldsAffected);
+      }
+    }
+    return 'next';
+  }
+
+  /** One email per email dataset with something to erase, to its connection's `to_email` (decision D9). */
+  private async erasureEmails(m: EntityManager, request: PrivacyRequestEntity, policy: Policy): Promise<Outcome> {
+    const rules = erasureRules(policy);
+    if (rules.length === 0) return 'next';
+    const prefix = `pr:${request.id}:erasure:`;
+    if (request.awaitingMessages) {
+      return this.outcomeOf(m, request, prefix, async (sent) => {
+        for (const key of sent) {
+          const dataset = key.slice(prefix.length, key.lastIndexOf(':'));
+          await m.insert(AuditLogEntity, { privacyRequestId: request.id, action: 'email_sent', userId: SYSTEM, message: `Erasure email instructions dispatched for '${dataset}'` });
+        }
+      });
+    }
+    const identity = this.vault.open(request.id, request.identity);
+    const alreadySent = await this.sentKeys(m, request.id, prefix);
+    let enqueued = 0;
+    for (const { connection, dataset } of await this.emailDatasets()) {
+      if (connection.disabled || connection.access !== 'write') continue;
+      const instructions = buildErasureInstructions(dataset, identity, rules);
+      if (!hasSomethingToErase(instructions)) continue;
+      // A dataset whose email went out in an earlier run is not emailed again.
+      if ([...alreadySent].some((key) => key.startsWith(`${prefix}${dataset.fides_key}:`))) continue;
+      const secrets = await this.connections.getSecrets(connection);
+      if (!secrets?.to_email) return { error: `The connection ${connection.key} has no to_email secret: the erasure instructions for '${dataset.fides_key}' could not be sent.` };
+      await this.notifications.notify(
+        {
+          actionType: MessagingActionType.MESSAGE_ERASURE_FULFILLMENT,
+          recipient: { email: secrets.to_email },
+          params: toErasureParams(dataset.fides_key, instructions) as unknown as Record<string, unknown>,
+          privacyRequestId: request.id,
+          idempotencyKey: `${prefix}${dataset.fides_key}:${request.runAttempt}`,
+          serviceType: 'email',
+        },
+        m,
+      );
+      enqueued++;
+    }
+    if (enqueued === 0) return 'next';
+    request.awaitingMessages = true;
+    return 'wait';
+  }
+
+  /** Completion notices to the subject, on the channel of the notification service type. */
+  private async completion(m: EntityManager, request: PrivacyRequestEntity, policy: Policy): Promise<Outcome> {
+    const prefix = `pr:${request.id}:completion:`;
+    if (request.awaitingMessages) return this.outcomeOf(m, request, prefix, async () => undefined);
+    const current = await this.notificationSettings.current();
+    if (!current.notifications.send_request_completion_notification) return 'next';
+    const serviceType = current.notifications.notification_service_type;
+    if (!serviceType) return { error: 'No notification service type configured.' };
+    const identity = this.vault.open(request.id, request.identity);
+    const sms = serviceType === MessagingServiceType.TWILIO_TEXT;
+    const recipient: Identity = sms ? { phone_number: identity.phone_number } : { email: identity.email };
+    if (!(sms ? identity.phone_number : identity.email)) {
+      return { error: `Identity ${sms ? 'phone_number' : 'email'} was not found, so request completion ${sms ? 'message' : 'email'} could not be sent.` };
+    }
+    const sent = await this.sentKeys(m, request.id, prefix);
+    const notices: { kind: string; actionType: MessagingActionType; params: Record<string, unknown> }[] = [];
+    if (policy.rules.some((r) => r.actionType === 'access')) {
+      notices.push({
+        kind: 'access',
+        actionType: MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS,
+        params: { download_links: [await this.accessPackages.link(request.id)], download_link_ttl_seconds: this.accessPackages.ttlSeconds },
+      });
+    }
+    if (policy.rules.some((r) => r.actionType === 'erasure')) {
+      notices.push({ kind: 'erasure', actionType: MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION, params: {} });
+    }
+    let enqueued = 0;
+    for (const notice of notices) {
+      if ([...sent].some((key) => key.startsWith(`${prefix}${notice.kind}:`))) continue;
+      await this.notifications.notify(
+        { actionType: notice.actionType, recipient, params: notice.params, privacyRequestId: request.id, idempotencyKey: `${prefix}${notice.kind}:${request.runAttempt}` },
+        m,
+      );
+      enqueued++;
+    }
+    if (enqueued === 0) return 'next';
+    request.awaitingMessages = true;
+    return 'wait';
+  }
+
+  private async finish(m: EntityManager, request: PrivacyRequestEntity): Promise<Outcome> {
+    await m.insert(AuditLogEntity, { privacyRequestId: request.id, action: 'finished', userId: SYSTEM, message: '' });
+    Object.assign(request, { status: 'complete', finishedProcessingAt: new Date(), awaitingMessages: false });
+    return 'next';
+  }
+
+  /**
+   * The outcome of the messages a step enqueued in this run: wait while any is in flight; `error` with the provider's
+   * reason when one failed; otherwise `onSent` (with their idempotency keys) and on to the next step.
+   */
+  private async outcomeOf(m: EntityManager, request: PrivacyRequestEntity, prefix: string, onSent: (keys: string[]) => Promise<void>): Promise<Outcome> {
+    const rows = (await m.query(
+      `SELECT idempotency_key AS key, status, failure_reason AS reason FROM message
+       WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 ORDER BY created_at`,
+      [request.id, `${escapeLike(prefix)}%:${request.runAttempt}`],
+    )) as { key: string; status: string; reason: string | null }[];
+    if (rows.some((r) => r.status === 'queued' || r.status === 'sending')) return 'wait';
+    const failed = rows.find((r) => r.status === 'failed');
+    if (failed) return { error: failed.reason ?? 'A message could not be sent.' };
+    await onSent(rows.map((r) => r.key));
+    return 'next';
+  }
+
+  private async sentKeys(m: EntityManager, requestId: string, prefix: string): Promise<Set<string>> {
+    const rows = (await m.query(
+      `SELECT idempotency_key AS key FROM message WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 AND status = 'sent'`,
+      [requestId, `${escapeLike(prefix)}%`],
+    )) as { key: string }[];
+    return new Set(rows.map((r) => r.key));
+  }
+
+  private async emailDatasets(): Promise<{ connection: ConnectionEntity; dataset: Awaited<ReturnType<DatasetsService['ofConnections']>>[number]['dataset'] }[]> {
+    const connections = (await this.connections.all()).filter((c) => c.connectionType === 'email');
+    const byId = new Map(connections.map((c) => [c.id, c]));
+    const datasets = await this.datasets.ofConnections(connections.map((c) => c.id));
+    return datasets.map((d) => ({ connection: byId.get(d.connectionId)!, dataset: d.dataset }));
+  }
+
+  private async fail(m: EntityManager, request: PrivacyRequestEntity, step: ExecutionStep, reason: string): Promise<void> {
+    Object.assign(request, {
+      status: 'error',
+      step,
+      awaitingMessages: false,
+      failureReason: reason,
+      actionRequiredDetails: { step, collection: null, action_needed: null },
+      finishedProcessingAt: new Date(),
+    });
+    await m.save(request);
+    await m.insert(ExecutionLogEntity, { privacyRequestId: request.id, actionType: step === 'access' ? 'access' : 'erasure', status: 'error', message: reason });
+    this.logger.warn({ privacyRequestId: request.id, step }, 'privacy request stopped in error');
+  }
+}
+
+function nextStep(step: ExecutionStep): ExecutionStep {
+  const order: ExecutionStep[] = ['access', 'erasure', 'erasure_email_post_send', 'completion_notification', 'finished'];
+  return order[Math.min(order.indexOf(step) + 1, order.length - 1)];
+}
+
+function erasureRules(policy: Policy): ErasureRuleTargets[] {
+  return policy.rules
+    .filter((r) => r.actionType === 'erasure')
+    .map((r) => ({ ruleKey: r.key, maskingStrategy: r.maskingStrategy?.strategy ?? 'null_rewrite', dataCategories: r.targets.map((t) => t.dataCategory) }));
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,0 +1,72 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export const PRIVACY_REQUEST_STATUSES = [
+  'identity_unverified', 'requires_input', 'pending', 'approved', 'denied', 'in_processing', 'complete', 'paused', 'canceled', 'error',
+] as const;
+export type PrivacyRequestStatus = (typeof PRIVACY_REQUEST_STATUSES)[number];
+
+/** The checkpoints of a run, in order; a failed run resumes at its step (Fides' names). */
+export const EXECUTION_STEPS = ['access', 'erasure', 'erasure_email_post_send', 'completion_notification', 'finished'] as const;
+export type ExecutionStep = (typeof EXECUTION_STEPS)[number];
+
+export interface ActionRequiredDetails {
+  step: ExecutionStep;
+  collection: string | null;
+  action_needed: null;
+}
+
+/** A data subject's request, run against a policy. Its identity is sealed; hashes find it by identity. */
+@Entity('privacy_request')
+export class PrivacyRequestEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) id: string;
+  @Column({ name: 'policy_id', type: 'uuid' }) policyId: string;
+  @Column({ type: 'varchar', length: 32 }) status: PrivacyRequestStatus;
+  @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true }) externalId: string | null;
+  @Column({ type: 'text' }) identity: string;
+  @Column({ name: 'email_hash', type: 'varchar', length: 64, nullable: true }) emailHash: string | null;
+  @Column({ name: 'phone_number_hash', type: 'varchar', length: 64, nullable: true }) phoneNumberHash: string | null;
+  @Column({ name: 'requested_at', type: 'timestamptz' }) requestedAt: Date;
+  @Column({ name: 'due_date', type: 'timestamptz', nullable: true }) dueDate: Date | null;
+  @Column({ name: 'identity_verified_at', type: 'timestamptz', nullable: true }) identityVerifiedAt: Date | null;
+  @Column({ name: 'verification_code_hash', type: 'varchar', length: 128, nullable: true }) verificationCodeHash: string | null;
+  @Column({ name: 'verification_expires_at', type: 'timestamptz', nullable: true }) verificationExpiresAt: Date | null;
+  @Column({ name: 'verification_attempts', type: 'integer', default: 0 }) verificationAttempts: number;
+  @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true }) reviewedAt: Date | null;
+  @Column({ name: 'reviewed_by', type: 'varchar', length: 255, nullable: true }) reviewedBy: string | null;
+  @Column({ name: 'started_processing_at', type: 'timestamptz', nullable: true }) startedProcessingAt: Date | null;
+  @Column({ name: 'finished_processing_at', type: 'timestamptz', nullable: true }) finishedProcessingAt: Date | null;
+  @Column({ name: 'paused_at', type: 'timestamptz', nullable: true }) pausedAt: Date | null;
+  @Column({ type: 'varchar', length: 64, nullable: true }) step: ExecutionStep | null;
+  @Column({ name: 'awaiting_messages', type: 'boolean', default: false }) awaitingMessages: boolean;
+  @Column({ name: 'run_attempt', type: 'integer', default: 1 }) runAttempt: number;
+  @Column({ name: 'action_required_details', type: 'jsonb', nullable: true }) actionRequiredDetails: ActionRequiredDetails | null;
+  @Column({ name: 'failure_reason', type: 'text', nullable: true }) failureReason: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}
+
+/** Who did what to a request (Fides' AuditLog): approved, denied, email_sent, finished. */
+@Entity('audit_log')
+export class AuditLogEntity {
+  @Column({ type: 'uuid', primary: true, generated: 'uuid' }) id: string;
+  @Column({ name: 'privacy_request_id', type: 'varchar', length: 64 }) privacyRequestId: string;
+  @Column({ type: 'varchar', length: 32 }) action: string;
+  @Column({ name: 'user_id', type: 'varchar', length: 255, nullable: true }) userId: string | null;
+  @Column({ type: 'text', nullable: true }) message: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}
+
+/** What a run did per collection (Fides' ExecutionLog). */
+@Entity('execution_log')
+export class ExecutionLogEntity {
+  @Column({ type: 'uuid', primary: true, generated: 'uuid' }) id: string;
+  @Column({ name: 'privacy_request_id', type: 'varchar', length: 64 }) privacyRequestId: string;
+  @Column({ name: 'dataset_name', type: 'varchar', length: 255, nullable: true }) datasetName: string | null;
+  @Column({ name: 'collection_name', type: 'varchar', length: 255, nullable: true }) collectionName: string | null;
+  @Column({ name: 'fields_affected', type: 'jsonb', nullable: true }) fieldsAffected: unknown[] | null;
+  @Column({ name: 'action_type', type: 'varchar', length: 16 }) actionType: string;
+  @Column({ type: 'varchar', length: 32 }) status: string;
+  @Column({ type: 'text', nullable: true }) message: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}
