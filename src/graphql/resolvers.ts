@@ -1,9 +1,10 @@
 import { AuthInfoResolver } from '../auth/auth-info.resolver.js';
 import { ConnectionsResolver } from '../connections/connections.resolver.js';
 import { DatasetsResolver } from '../datasets/datasets.resolver.js';
+import { PrivacyRequestsResolver } from '../privacy-requests/requests/privacy-requests.resolver.js';
 import { MessagingConfigResolver } from '../messaging-config/messaging-config.resolver.js';
 import { MessagesResolver } from '../notifications/messages.resolver.js';
 import { NotificationSettingsResolver } from '../notifications/settings/notification-settings.resolver.js';
 
 /** Every resolver class, for generating schema.gql without a database. A test checks it against the running app. */
-export const RESOLVERS: Function[] = [AuthInfoResolver, MessagingConfigResolver, MessagesResolver, NotificationSettingsResolver, ConnectionsResolver, DatasetsResolver];
+export const RESOLVERS: Function[] = [AuthInfoResolver, MessagingConfigResolver, MessagesResolver, NotificationSettingsResolver, ConnectionsResolver, DatasetsResolver, PrivacyRequestsResolver];

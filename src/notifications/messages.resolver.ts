@@ -16,14 +16,14 @@ export class MessagesResolver {
   @Scopes('messaging:read')
   async messages(@Args() args: MessageFilterArgs): Promise<MessagePageObject> {
     const result = await this.messageLog.list(args, args);
-    return { ...result, items: result.items.map((m) => toObject(m)) };
+    return { ...result, items: result.items.map((m) => toMessageObject(m)) };
   }
 
   @Query(() => MessageObject)
   @Scopes('messaging:read')
   async message(@Args('id', { type: () => ID }) id: string): Promise<MessageObject> {
     const { message, attempts } = await this.messageLog.get(id);
-    return toObject(message, attempts);
+    return toMessageObject(message, attempts);
   }
 
   @Mutation(() => TestMessageResultObject, { description: 'Sends one real test message through the config of a service type' })
@@ -34,7 +34,7 @@ export class MessagesResolver {
   }
 }
 
-function toObject(m: MessageEntity, attempts?: MessageAttemptEntity[]): MessageObject {
+export function toMessageObject(m: MessageEntity, attempts?: MessageAttemptEntity[]): MessageObject {
   return {
     id: m.id,
     actionType: m.actionType,

@@ -28,6 +28,6 @@ import { TestMessageService } from './test-message.service.js';
     MessagesResolver,
     NotificationSettingsResolver,
   ],
-  exports: [NotificationsService, NotificationSettingsService, MessageDeliveryWorker],
+  exports: [NotificationsService, NotificationSettingsService, MessageDeliveryWorker, MessagesService],
 })
 export class NotificationsModule {}

@@ -13,6 +13,8 @@ export function kindToHttpStatus(kind: ErrorKind): number {
       return 404;
     case 'conflict':
       return 409;
+    case 'gone':
+      return 410;
     case 'payload_too_large':
       return 413;
     case 'unprocessable':
@@ -35,6 +37,8 @@ export function kindToGraphqlCode(kind: ErrorKind): string {
       return 'NOT_FOUND';
     case 'conflict':
       return 'CONFLICT';
+    case 'gone':
+      return 'GONE';
     case 'payload_too_large':
       return 'PAYLOAD_TOO_LARGE';
     case 'unavailable':
@@ -48,6 +52,7 @@ const STATUS_TO_KIND: Record<number, ErrorKind> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  410: 'gone',
   413: 'payload_too_large',
   422: 'unprocessable',
   503: 'unavailable',

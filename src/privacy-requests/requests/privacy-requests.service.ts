@@ -193,6 +193,14 @@ export class PrivacyRequestsService {
     return toPage(items, total, page);
   }
 
+  async auditLogs(id: string): Promise<AuditLogEntity[]> {
+    return this.dataSource.getRepository(AuditLogEntity).find({ where: { privacyRequestId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  identityOf(request: PrivacyRequestEntity): Identity {
+    return this.vault.open(request.id, request.identity);
+  }
+
   /** Fides' five outcomes; the code is spent on success and when the attempt limit is hit (decision D7). */
   async verify(id: string, code: string): Promise<PrivacyRequestView> {
     const current = await this.notificationSettings.current();
