@@ -50,7 +50,12 @@ export class DatasetsResolver {
 
   @Mutation(() => DatasetValidationObject, { description: 'Validates a dataset for a connection and says whether it can be traversed; stores nothing' })
   @Scopes('dataset:read')
-  async validateDataset(@Args('connectionKey') connectionKey: string, @Args('input') input: DatasetInput): Promise<DatasetValidationObject> {
+  async validateDataset(
+    @Args('connectionKey') connectionKey: string,
+    // Typed as `object` so the global class-validator pipe leaves it alone (DatasetInput carries no validators, it
+    // would refuse every key as extra): the dataset parser checks it, as it does upsertDatasets' list.
+    @Args('input', { type: () => DatasetInput }) input: object,
+  ): Promise<DatasetValidationObject> {
     const { dataset, traversal_details: t } = await camelLocations(() => this.service.validate(connectionKey, fromDatasetInput(input), ['input']));
     return { dataset: toDatasetObject(dataset), traversalDetails: { isTraversable: t.is_traversable, msg: t.msg } };
   }

@@ -1,4 +1,5 @@
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsString } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 
 // The dataset travels as typed objects (never an opaque JSON blob). Inputs mirror the objects; the resolver turns
@@ -131,7 +132,8 @@ export class DatasetValidationObject {
 
 @ArgsType()
 export class DatasetListArgs extends PageArgs {
-  @Field() connectionKey: string;
+  // Declared to class-validator too: the global pipe refuses undecorated properties of an args class as extra.
+  @Field() @IsString() connectionKey: string;
 }
 
 // Inputs: optional everywhere the schema has a default; the parser reports what is missing or wrong, with its loc.
