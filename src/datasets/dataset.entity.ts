@@ -13,7 +13,8 @@ export class DatasetEntity {
   @Column({ name: 'fides_key', type: 'varchar', length: 255 })
   fidesKey: string;
 
-  @Column({ type: 'jsonb' })
+  // json, not jsonb: it keeps the keys in Fides' order, which clients see when they read a dataset back.
+  @Column({ type: 'json' })
   dataset: FidesopsDataset;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -8,13 +8,13 @@ import type { FidesopsDataset } from './schema/index.js';
 const toCamel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-function convert(value: unknown, rename: (key: string) => string, meta: (value: unknown) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => convert(v, rename, meta));
+function convert(value: unknown, rename: (key: string) => string, meta: (value: unknown) => unknown, dropNulls = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => convert(v, rename, meta, dropNulls));
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (v === undefined) continue;
-    out[rename(key)] = key === 'meta' ? meta(v) : convert(v, rename, meta);
+    if (v === undefined || (dropNulls && v === null)) continue;
+    out[rename(key)] = key === 'meta' ? meta(v) : convert(v, rename, meta, dropNulls);
   }
   return out;
 }
@@ -23,9 +23,10 @@ export function toDatasetObject(dataset: FidesopsDataset): DatasetObject {
   return convert(dataset, toCamel, (m) => (m ? Object.entries(m as Record<string, string>).map(([key, value]) => ({ key, value })) : null)) as DatasetObject;
 }
 
-/** The typed input as Fides' raw dataset, for the one parser. */
+/** The typed input as Fides' raw dataset, for the one parser. A GraphQL null means "not given": the default applies. */
 export function fromDatasetInput(input: object): unknown {
-  return convert(input, toSnake, (m) => (Array.isArray(m) ? Object.fromEntries(m.map((e: { key: string; value: string }) => [e.key, e.value])) : m));
+  const meta = (m: unknown) => (Array.isArray(m) ? Object.fromEntries(m.map((e: { key: string; value: string }) => [e.key, e.value])) : m);
+  return convert(input, toSnake, meta, true);
 }
 
 /** The parser's locations in GraphQL's names. */

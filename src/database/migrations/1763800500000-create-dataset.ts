@@ -10,7 +10,7 @@ export class CreateDataset1763800500000 implements MigrationInterface {
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "connection_id" uuid NOT NULL CONSTRAINT "FK_dataset_connection" REFERENCES "connection" ("id") ON DELETE CASCADE,
         "fides_key" varchar(255) NOT NULL CONSTRAINT "UQ_dataset_fides_key" UNIQUE,
-        "dataset" jsonb NOT NULL,
+        "dataset" json NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "updated_at" timestamptz NOT NULL DEFAULT now()
       )`);

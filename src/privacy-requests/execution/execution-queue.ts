@@ -3,6 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { JobQueueService } from '../../database/job-queue.service.js';
 
 export const EXECUTION_QUEUE = 'privacy-request-execution';
+/** A run that throws unexpectedly is retried this many times before the request is put in `error`. */
+export const EXECUTION_RETRY_LIMIT = 3;
 
 export interface ExecutionJob {
   privacyRequestId: string;
@@ -18,8 +20,8 @@ export class ExecutionQueue implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const boss = this.queue.boss;
-    // A run that throws unexpectedly is retried a few times; the run records `error` itself for known failures.
-    const options = { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 };
+    // The run records `error` itself for known failures; only the unexpected ones are retried.
+    const options = { retryLimit: EXECUTION_RETRY_LIMIT, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 };
     if (await boss.getQueue(EXECUTION_QUEUE)) await boss.updateQueue(EXECUTION_QUEUE, options);
     else await boss.createQueue(EXECUTION_QUEUE, { ...options, notify: true });
   }

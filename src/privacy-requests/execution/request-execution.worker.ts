@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit, BeforeApplicationShutdown } from '@ne
 import { JobQueueService } from '../../database/job-queue.service.js';
 import { MessageDeliveryWorker } from '../../notifications/outbox/message-delivery.worker.js';
 import { MessagingActionType } from '../../notifications/templates/messaging-action-type.js';
-import { EXECUTION_QUEUE, ExecutionQueue, type ExecutionJob } from './execution-queue.js';
+import { EXECUTION_QUEUE, EXECUTION_RETRY_LIMIT, ExecutionQueue, type ExecutionJob } from './execution-queue.js';
 import { RequestRunner } from './request-runner.js';
 
 /** The messages a run waits for: their outcome wakes the run. */
@@ -31,14 +31,14 @@ export class RequestExecutionWorker implements OnModuleInit, BeforeApplicationSh
   async onModuleInit(): Promise<void> {
     await this.queue.boss.work<ExecutionJob>(
       EXECUTION_QUEUE,
-      { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2, includeMetadata: true },
+      { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
       async ([job]) => {
         try {
           await this.runner.run(job.data.privacyRequestId);
         } catch (error) {
           this.logger.error({ err: error, privacyRequestId: job.data.privacyRequestId }, 'privacy request run failed unexpectedly');
           // Retried by pg-boss; on the last attempt the request is put in `error`, to be retried by hand.
-          if (job.retryCount >= job.retryLimit) await this.runner.markFailed(job.data.privacyRequestId, 'Internal error while running the request; see the logs');
+          if (job.retryCount >= EXECUTION_RETRY_LIMIT) await this.runner.markFailed(job.data.privacyRequestId, 'Internal error while running the request; see the logs');
           throw error;
         }
       },
