@@ -14,6 +14,7 @@ import { MessagingConfigModule } from './messaging-config/messaging-config.modul
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DatasetsModule } from './datasets/datasets.module.js';
+import { PoliciesModule } from './privacy-requests/policies/policies.module.js';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         NotificationsModule,
         ConnectionsModule,
         DatasetsModule,
+        PoliciesModule,
       ],
     };
   }
