@@ -5,6 +5,7 @@ import { PrivacyRequestsResolver } from '../privacy-requests/requests/privacy-re
 import { MessagingConfigResolver } from '../messaging-config/messaging-config.resolver.js';
 import { MessagesResolver } from '../notifications/messages.resolver.js';
 import { NotificationSettingsResolver } from '../notifications/settings/notification-settings.resolver.js';
+import { PoliciesResolver } from '../privacy-requests/policies/policies.resolver.js';
 
 /** Every resolver class, for generating schema.gql without a database. A test checks it against the running app. */
-export const RESOLVERS: Function[] = [AuthInfoResolver, MessagingConfigResolver, MessagesResolver, NotificationSettingsResolver, ConnectionsResolver, DatasetsResolver, PrivacyRequestsResolver];
+export const RESOLVERS: Function[] = [AuthInfoResolver, MessagingConfigResolver, MessagesResolver, NotificationSettingsResolver, ConnectionsResolver, DatasetsResolver, PoliciesResolver, PrivacyRequestsResolver];

@@ -4,11 +4,12 @@ import { CreateMessagingConfig1763800200000 } from './1763800200000-create-messa
 import { CreateNotifications1763800300000 } from './1763800300000-create-notifications.js';
 import { CreateConnection1763800400000 } from './1763800400000-create-connection.js';
 import { CreateDataset1763800500000 } from './1763800500000-create-dataset.js';
+import { CreatePolicy1763800600000 } from './1763800600000-create-policy.js';
 import { CreatePrivacyRequest1763800700000 } from './1763800700000-create-privacy-request.js';
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
 export const MIGRATIONS = [
   CreateOauthClient1763800000000, CreateSecret1763800100000, CreateMessagingConfig1763800200000,
-  CreateNotifications1763800300000, CreateConnection1763800400000, CreateDataset1763800500000,
+  CreateNotifications1763800300000, CreateConnection1763800400000, CreateDataset1763800500000, CreatePolicy1763800600000,
   CreatePrivacyRequest1763800700000,
 ];

@@ -1,0 +1,148 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Query } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiNoContentResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Scopes } from '../../auth/scopes.decorator.js';
+import { Page, PageQuery } from '../../common/pagination.js';
+import { FidesKeyParam } from '../../common/validation/fides-key.pipe.js';
+import {
+  MaskingStrategyDto,
+  PolicyRequestDto,
+  RuleRequestDto,
+  RuleTargetRequestDto,
+  toPolicyInput,
+  toRuleInput,
+  toRuleTargetInput,
+  validateLenientList,
+} from './dto/policy-request.dto.js';
+import { MAX_BULK_POLICY_ITEMS, PoliciesService } from './policies.service.js';
+import {
+  PolicyResponse,
+  RuleTargetResponse,
+  RuleWithTargetsResponse,
+  toPolicyBulkResponse,
+  toPolicyResponse,
+  toRuleBulkResponse,
+  toRuleTargetBulkResponse,
+  toRuleTargetResponse,
+  toRuleWithTargetsResponse,
+} from './policy.mapper.js';
+
+const bulkOf = (type: Function) => ({ schema: { type: 'array', maxItems: MAX_BULK_POLICY_ITEMS, items: { $ref: getSchemaPath(type) } } });
+
+/** Fides' `/dsr/policy` routes: policies, their rules and the data categories the rules target. */
+@ApiTags('Policies')
+@ApiExtraModels(PolicyRequestDto, RuleRequestDto, RuleTargetRequestDto, MaskingStrategyDto)
+@Controller('dsr/policy')
+export class PoliciesController {
+  constructor(private readonly policies: PoliciesService) {}
+
+  @Patch()
+  @Scopes('policy:create_or_update')
+  @ApiOperation({ summary: 'Create or update up to 50 policies; each item succeeds or fails on its own' })
+  @ApiBody(bulkOf(PolicyRequestDto))
+  async upsert(@Body() body: unknown) {
+    const items = validateLenientList(PolicyRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS);
+    return toPolicyBulkResponse(await this.policies.upsertPolicies(items.map(toPolicyInput), ['body']));
+  }
+
+  @Get()
+  @Scopes('policy:read')
+  @ApiOperation({ summary: 'Policies with their rules, newest first' })
+  async list(@Query() query: PageQuery): Promise<Page<PolicyResponse>> {
+    const page = await this.policies.list(query);
+    return { ...page, items: page.items.map(toPolicyResponse) };
+  }
+
+  @Get(':policy_key')
+  @Scopes('policy:read')
+  @ApiOperation({ summary: 'One policy with its rules' })
+  async get(@FidesKeyParam('policy_key') key: string): Promise<PolicyResponse> {
+    return toPolicyResponse(await this.policies.get(key));
+  }
+
+  @Delete(':policy_key')
+  @HttpCode(204)
+  @Scopes('policy:delete')
+  @ApiOperation({ summary: 'Delete a policy with its rules and targets' })
+  @ApiNoContentResponse()
+  async delete(@FidesKeyParam('policy_key') key: string): Promise<void> {
+    await this.policies.delete(key);
+  }
+
+  @Patch(':policy_key/rule')
+  @Scopes('rule:create_or_update')
+  @ApiOperation({ summary: "Create or update up to 50 of the policy's rules; each item succeeds or fails on its own" })
+  @ApiBody(bulkOf(RuleRequestDto))
+  async upsertRules(@FidesKeyParam('policy_key') policyKey: string, @Body() body: unknown) {
+    const parse = () => validateLenientList(RuleRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS).map(toRuleInput);
+    return toRuleBulkResponse(await this.policies.upsertRules(policyKey, parse, ['body']));
+  }
+
+  @Get(':policy_key/rule')
+  @Scopes('rule:read')
+  @ApiOperation({ summary: "The policy's rules with their targets, newest first" })
+  async listRules(@FidesKeyParam('policy_key') policyKey: string, @Query() query: PageQuery): Promise<Page<RuleWithTargetsResponse>> {
+    const page = await this.policies.listRules(policyKey, query);
+    return { ...page, items: page.items.map(toRuleWithTargetsResponse) };
+  }
+
+  @Get(':policy_key/rule/:rule_key')
+  @Scopes('rule:read')
+  @ApiOperation({ summary: 'One rule with its targets' })
+  async getRule(@FidesKeyParam('policy_key') policyKey: string, @FidesKeyParam('rule_key') ruleKey: string): Promise<RuleWithTargetsResponse> {
+    return toRuleWithTargetsResponse(await this.policies.getRule(policyKey, ruleKey));
+  }
+
+  @Delete(':policy_key/rule/:rule_key')
+  @HttpCode(204)
+  @Scopes('rule:delete')
+  @ApiOperation({ summary: 'Delete a rule with its targets' })
+  @ApiNoContentResponse()
+  async deleteRule(@FidesKeyParam('policy_key') policyKey: string, @FidesKeyParam('rule_key') ruleKey: string): Promise<void> {
+    await this.policies.deleteRule(policyKey, ruleKey);
+  }
+
+  @Patch(':policy_key/rule/:rule_key/target')
+  @Scopes('rule:create_or_update')
+  @ApiOperation({ summary: "Create or update up to 50 of the rule's targets; each item succeeds or fails on its own" })
+  @ApiBody(bulkOf(RuleTargetRequestDto))
+  async upsertTargets(@FidesKeyParam('policy_key') policyKey: string, @FidesKeyParam('rule_key') ruleKey: string, @Body() body: unknown) {
+    const parse = () => validateLenientList(RuleTargetRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS).map(toRuleTargetInput);
+    return toRuleTargetBulkResponse(await this.policies.upsertTargets(policyKey, ruleKey, parse, ['body']));
+  }
+
+  @Get(':policy_key/rule/:rule_key/target')
+  @Scopes('rule:read')
+  @ApiOperation({ summary: "The rule's targets, newest first" })
+  async listTargets(
+    @FidesKeyParam('policy_key') policyKey: string,
+    @FidesKeyParam('rule_key') ruleKey: string,
+    @Query() query: PageQuery,
+  ): Promise<Page<RuleTargetResponse>> {
+    const page = await this.policies.listTargets(policyKey, ruleKey, query);
+    return { ...page, items: page.items.map(toRuleTargetResponse) };
+  }
+
+  @Get(':policy_key/rule/:rule_key/target/:rule_target_key')
+  @Scopes('rule:read')
+  @ApiOperation({ summary: 'One rule target' })
+  async getTarget(
+    @FidesKeyParam('policy_key') policyKey: string,
+    @FidesKeyParam('rule_key') ruleKey: string,
+    @FidesKeyParam('rule_target_key') targetKey: string,
+  ): Promise<RuleTargetResponse> {
+    return toRuleTargetResponse(await this.policies.getTarget(policyKey, ruleKey, targetKey));
+  }
+
+  @Delete(':policy_key/rule/:rule_key/target/:rule_target_key')
+  @HttpCode(204)
+  @Scopes('rule:delete')
+  @ApiOperation({ summary: 'Delete a rule target' })
+  @ApiNoContentResponse()
+  async deleteTarget(
+    @FidesKeyParam('policy_key') policyKey: string,
+    @FidesKeyParam('rule_key') ruleKey: string,
+    @FidesKeyParam('rule_target_key') targetKey: string,
+  ): Promise<void> {
+    await this.policies.deleteTarget(policyKey, ruleKey, targetKey);
+  }
+}
