@@ -18,7 +18,7 @@ import {
 } from '../requests/privacy-request.entity.js';
 import { SYSTEM } from '../requests/privacy-requests.service.js';
 import { AccessPackages } from './access-packages.js';
-import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets } from './erasure-instructions.js';
+import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets, type FieldAffected } from './erasure-instructions.js';
 
 type Outcome = 'next' | 'wait' | { error: string };
 
@@ -115,7 +115,7 @@ export class RequestRunner {
     for (const { connection, dataset } of await this.emailDatasets()) {
       const instructions = buildErasureInstructions(dataset, identity, rules);
       for (const collection of dataset.collections) {
-        const log = (status: string, message: string, fieldsAffected: Record<string, unknown>[] | null = null) =>
+        const log = (status: string, message: string, fieldsAffected: FieldAffected[] | null = null) =>
           m.insert(ExecutionLogEntity, {
             privacyRequestId: request.id,
             datasetName: dataset.fides_key,
@@ -139,7 +139,7 @@ export class RequestRunner {
           continue;
         }
         await log('in_processing', 'starting');
-        await log('complete', 'email prepared', prepared.fieldsAffected as unknown as Record<string, unknown>[]);
+        await log('complete', 'email prepared', prepared.fieldsAffected);
       }
     }
     return 'next';

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { FieldAffected } from '../execution/erasure-instructions.js';
 
 export const PRIVACY_REQUEST_STATUSES = [
   'identity_unverified', 'requires_input', 'pending', 'approved', 'denied', 'in_processing', 'complete', 'paused', 'canceled', 'error',
@@ -63,7 +64,7 @@ export class ExecutionLogEntity {
   @Column({ name: 'privacy_request_id', type: 'varchar', length: 64 }) privacyRequestId: string;
   @Column({ name: 'dataset_name', type: 'varchar', length: 255, nullable: true }) datasetName: string | null;
   @Column({ name: 'collection_name', type: 'varchar', length: 255, nullable: true }) collectionName: string | null;
-  @Column({ name: 'fields_affected', type: 'jsonb', nullable: true }) fieldsAffected: Record<string, unknown>[] | null;
+  @Column({ name: 'fields_affected', type: 'jsonb', nullable: true }) fieldsAffected: FieldAffected[] | null;
   @Column({ name: 'action_type', type: 'varchar', length: 16 }) actionType: string;
   @Column({ type: 'varchar', length: 32 }) status: string;
   @Column({ type: 'text', nullable: true }) message: string | null;

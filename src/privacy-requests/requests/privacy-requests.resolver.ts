@@ -66,7 +66,7 @@ export class PrivacyRequestsResolver {
       actionType: l.actionType,
       status: l.status,
       message: l.message,
-      fieldsAffected: (l.fieldsAffected ?? []).map((f) => (f as { path: string }).path),
+      fieldsAffected: (l.fieldsAffected ?? []).map((f) => f.path),
       updatedAt: l.updatedAt,
     }));
   }
