@@ -299,7 +299,7 @@ describe('privacy requests (REST, end to end)', () => {
       const [request] = (await create([{ identity: { email: SUBJECT }, policy_key: 'default_access_policy' }])).succeeded;
       await settled(request.id);
       const [notice] = sentTo(SUBJECT, 'Your data is ready to be downloaded');
-      const link = /(https?:\/\/\S+access-package\?token=[\w.-]+)/.exec(String(notice.fields.text))?.[1];
+      const link = /(https?:\/\/\S+access-package\?token=[\w-]+\.[\w-]+\.[\w-]+)/.exec(String(notice.fields.text))?.[1];
       expect(link).toBeDefined();
       expect(String(notice.fields.text)).toContain('5 days');
       const path = new URL(link!).pathname + new URL(link!).search;

@@ -244,10 +244,10 @@ export class RequestRunner {
       [request.id, `${escapeLike(prefix)}%:${request.runAttempt}`],
     )) as { key: string; status: string; reason: string | null }[];
     if (rows.some((r) => r.status === 'queued' || r.status === 'sending')) return 'wait';
+    // What went out is recorded even when another message failed: a retry does not send it again.
+    await onSent(rows.filter((r) => r.status === 'sent').map((r) => r.key));
     const failed = rows.find((r) => r.status === 'failed');
-    if (failed) return { error: failed.reason ?? 'A message could not be sent.' };
-    await onSent(rows.map((r) => r.key));
-    return 'next';
+    return failed ? { error: failed.reason ?? 'A message could not be sent.' } : 'next';
   }
 
   private async sentKeys(m: EntityManager, requestId: string, prefix: string): Promise<Set<string>> {

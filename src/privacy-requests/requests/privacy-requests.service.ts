@@ -166,16 +166,17 @@ export class PrivacyRequestsService {
       q.andWhere(new Brackets((b) => b.where('r.email_hash = :eh', { eh: this.vault.hash('email', filter.identity!) }).orWhere('r.phone_number_hash = :ph', { ph: this.vault.hash('phone_number', filter.identity!) })));
     }
     if (filter.statuses?.length) q.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
-    if (filter.createdLt) q.andWhere('r.created_at < :clt', { clt: filter.createdLt });
-    if (filter.createdGt) q.andWhere('r.created_at > :cgt', { cgt: filter.createdGt });
-    if (filter.startedLt) q.andWhere('r.started_processing_at < :slt', { slt: filter.startedLt });
-    if (filter.startedGt) q.andWhere('r.started_processing_at > :sgt', { sgt: filter.startedGt });
+    // Bounds compare at millisecond precision: the API prints milliseconds, so a printed time means what it says.
+    if (filter.createdLt) q.andWhere("date_trunc('milliseconds', r.created_at) < :clt", { clt: filter.createdLt });
+    if (filter.createdGt) q.andWhere("date_trunc('milliseconds', r.created_at) > :cgt", { cgt: filter.createdGt });
+    if (filter.startedLt) q.andWhere("date_trunc('milliseconds', r.started_processing_at) < :slt", { slt: filter.startedLt });
+    if (filter.startedGt) q.andWhere("date_trunc('milliseconds', r.started_processing_at) > :sgt", { sgt: filter.startedGt });
     if (filter.completedLt || filter.completedGt) q.andWhere("r.status = 'complete'");
-    if (filter.completedLt) q.andWhere('r.finished_processing_at < :flt', { flt: filter.completedLt });
-    if (filter.completedGt) q.andWhere('r.finished_processing_at > :fgt', { fgt: filter.completedGt });
+    if (filter.completedLt) q.andWhere("date_trunc('milliseconds', r.finished_processing_at) < :flt", { flt: filter.completedLt });
+    if (filter.completedGt) q.andWhere("date_trunc('milliseconds', r.finished_processing_at) > :fgt", { fgt: filter.completedGt });
     if (filter.erroredLt || filter.erroredGt) q.andWhere("r.status = 'error'");
-    if (filter.erroredLt) q.andWhere('r.finished_processing_at < :elt', { elt: filter.erroredLt });
-    if (filter.erroredGt) q.andWhere('r.finished_processing_at > :egt', { egt: filter.erroredGt });
+    if (filter.erroredLt) q.andWhere("date_trunc('milliseconds', r.finished_processing_at) < :elt", { elt: filter.erroredLt });
+    if (filter.erroredGt) q.andWhere("date_trunc('milliseconds', r.finished_processing_at) > :egt", { egt: filter.erroredGt });
     q.orderBy(sort, filter.sortDirection === 'asc' ? 'ASC' : 'DESC', 'NULLS LAST').addOrderBy('r.id', 'ASC');
     const [requests, total] = await q.skip(pageOffset(page)).take(page.size).getManyAndCount();
     return toPage(await this.views(requests, { includeIdentities: filter.includeIdentities, verbose: filter.verbose }), total, page);
