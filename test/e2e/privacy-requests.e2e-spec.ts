@@ -104,6 +104,13 @@ describe('privacy requests (REST, end to end)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
   beforeEach(async () => {
+    // The previous test's runs and messages finish first: a fault injected here must meet this test's request.
+    await waitFor('a quiet outbox', async () => {
+      const busy = await t.db.query(
+        "SELECT (SELECT count(*) FROM message WHERE status IN ('queued', 'sending')) + (SELECT count(*) FROM privacy_request WHERE status IN ('approved', 'in_processing')) AS n",
+      );
+      return Number(busy.rows[0].n) === 0;
+    });
     await t.db.query('DELETE FROM connection');
     await t.db.query("DELETE FROM secret WHERE owner_kind = 'connection'");
     await settings({
