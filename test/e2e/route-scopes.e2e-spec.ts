@@ -1,7 +1,15 @@
 import { TestApp, bearer, createTestApp, obtainToken } from '../support/test-app.js';
 
 /** The routes that need no token; every other route must name its scope. */
-const PUBLIC = new Set(['POST /api/v1/oauth/token', 'GET /health', 'GET /api/v1/id-verification/config']);
+const PUBLIC = new Set([
+  'POST /api/v1/oauth/token',
+  'GET /health',
+  'GET /api/v1/id-verification/config',
+  // A data subject's own routes: creating a request, proving the identity, downloading the package (signed link).
+  'POST /api/v1/privacy-request',
+  'POST /api/v1/privacy-request/{privacy_request_id}/verify',
+  'GET /api/v1/privacy-request/{privacy_request_id}/access-package',
+]);
 
 type Operations = Record<string, Record<string, { security?: { oauth2: string[] }[] }>>;
 
