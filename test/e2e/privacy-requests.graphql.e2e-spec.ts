@@ -476,7 +476,11 @@ describe('Privacy requests GraphQL API', () => {
       const stored = await row(created.id);
       expect(stored.failure_reason).toEqual(expect.any(String));
       expect(stored.failure_reason.length).toBeGreaterThan(0);
-      const failed = await ok(GET, { id: created.id });
+      const failedAnswer = await raw(GET, { id: created.id });
+      expect(failedAnswer.errors).toBeUndefined();
+      expect(JSON.stringify(failedAnswer)).not.toContain(SUBJECT);
+      expect(JSON.stringify(failedAnswer)).not.toContain('flaky@vendor.example');
+      const failed = failedAnswer.data!.privacyRequest as Record<string, any>;
       expect(failed).toMatchObject({
         status: 'ERROR',
         failedStep: 'erasure_email_post_send',
