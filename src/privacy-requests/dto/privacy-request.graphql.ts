@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsString, Matches, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 import { FidesKey, Optional, Required } from '../../common/validation/fides-validators.js';
 import { MessageObject } from '../../notifications/messages.dto.js';
@@ -100,7 +101,7 @@ export class IdentityInput {
 
 @InputType()
 export class PrivacyRequestInput {
-  @Field(() => IdentityInput) @Required() identity: IdentityInput;
+  @Field(() => IdentityInput) @Required() @ValidateNested() @Type(() => IdentityInput) identity: IdentityInput;
   @Field() @Required() @IsString() @FidesKey() policyKey: string;
   @Field(() => Date, { nullable: true }) @Optional() requestedAt?: Date | null;
   @Field(() => String, { nullable: true }) @Optional() @IsString() externalId?: string | null;
