@@ -16,6 +16,8 @@ export function graphqlOptions(settings: Settings): ApolloDriverConfig {
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatGraphqlError,
+    // Errors thrown by field resolvers get the same codes and `detail` as those of queries and mutations.
+    fieldResolverEnhancers: ['filters'],
     plugins: [
       settings.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })

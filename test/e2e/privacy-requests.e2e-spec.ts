@@ -144,7 +144,8 @@ describe('privacy requests (REST, end to end)', () => {
       const verified = await t.http().post(`/api/v1/privacy-request/${request.id}/verify`).send({ code }).expect(200);
       expect(verified.body).toMatchObject({ id: request.id, identity_verified_at: expect.any(String) });
       await settled(request.id);
-      expect(sentTo(SUBJECT, 'Your request has been received')).toHaveLength(1);
+      // The receipt goes out on its own; the request does not wait for it.
+      await waitFor('the receipt', async () => sentTo(SUBJECT, 'Your request has been received').length === 1);
       expect(String(sentTo(SUBJECT, 'Your request has been received')[0].fields.text)).toContain('Your access request has been received');
       expect(await audit(request.id)).toEqual([
         { action: 'approved', user_id: 'system', message: '' },
@@ -232,7 +233,11 @@ describe('privacy requests (REST, end to end)', () => {
       expect(approved.body.succeeded).toEqual([expect.objectContaining({ id: a, status: 'approved', reviewed_at: expect.any(String), reviewed_by: 'herald-root' })]);
       expect(approved.body.failed).toEqual([{ message: "No privacy request found with id 'bad_id'", data: { privacy_request_id: 'bad_id' } }]);
       await settled(a);
-      expect(String(sentTo('approve-me@example.com', 'Your request has been approved')[0].fields.text)).toContain('approved');
+      const [approval] = await waitFor('the approval email', async () => {
+        const sent = sentTo('approve-me@example.com', 'Your request has been approved');
+        return sent.length === 1 && sent;
+      });
+      expect(String(approval.fields.text)).toContain('approved');
 
       const denied = await t.http().patch('/api/v1/privacy-request/administrate/deny').set(auth).send({ request_ids: [d, a], reason: 'We hold no data about you' }).expect(200);
       expect(denied.body.succeeded.map((r: { status: string }) => r.status)).toEqual(['denied']);
@@ -345,7 +350,7 @@ describe('privacy requests (REST, end to end)', () => {
       expect(sentTo(SUBJECT)).toHaveLength(0);
 
       const retried = await t.http().post(`/api/v1/privacy-request/${request.id}/retry`).set(auth).expect(200);
-      expect(retried.body.status).toBe('in_processing');
+      expect(['in_processing', 'complete']).toContain(retried.body.status);
       await settled(request.id);
       // One email per dataset in all: the one sent before the failure was not sent again.
       expect(sentTo('flaky@vendor.example', 'Data erasure request')).toHaveLength(2);
@@ -380,11 +385,9 @@ describe('privacy requests (REST, end to end)', () => {
         await t.http().post(`/api/v1/privacy-request/${request.id}/verify`).send({ code }).expect(200);
         await settled(request.id);
         await waitFor('receipt SMS', async () => texts().length === 3);
-        expect(texts()).toEqual([
-          expect.stringContaining('verification code'),
-          'Your erasure request has been received',
-          'Your privacy request for deletion has been completed.',
-        ]);
+        expect(texts()[0]).toContain('verification code');
+        // The receipt and the completion notice travel independently: either may arrive first.
+        expect(texts().slice(1).sort()).toEqual(['Your erasure request has been received', 'Your privacy request for deletion has been completed.']);
         expect(fakes.mailgun.requests).toHaveLength(0);
       } finally {
         await t.http().delete('/api/v1/messaging/config/twilio').set(auth).expect(204);

@@ -246,6 +246,19 @@ describe('Privacy requests GraphQL API', () => {
       expect(await audit(request.id)).toEqual([]);
     });
 
+    it.each(['identity { email }', 'messages { id }', 'executionLogs { status }', 'auditLogs { action }'])(
+      "does not show a data subject (no token) the request's %s",
+      async (field) => {
+        const result = await graphql(
+          t,
+          `mutation Create($inputs: [PrivacyRequestInput!]!) { createPrivacyRequests(inputs: $inputs) { succeeded { id ${field} } } }`,
+          { inputs: [{ identity: { email: 'curious@example.com' }, policyKey: 'default_access_policy' }] },
+        );
+        expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+        expect(JSON.stringify(result)).not.toContain('curious@example.com');
+      },
+    );
+
     it('answers a code that could not be sent as a failure item naming the request', async () => {
       await settings({ execution: { subject_identity_verification_required: true } });
       fakes.mailgun.failNext(1, 401);

@@ -62,8 +62,8 @@ export class PrivacyRequestObject {
   @Field(() => String, { nullable: true, description: 'The step a request in error stopped at (retry resumes there)' }) failedStep: string | null;
   @Field(() => String, { nullable: true }) failureReason: string | null;
   @Field(() => String, { nullable: true }) resumeEndpoint: string | null;
-  /** Internal: set when the query asked for identities. */
-  identity?: IdentityObject | null;
+  /** Internal: answered to a caller without a token (a data subject): the nested details are not shown. */
+  anonymous?: boolean;
 }
 
 @ObjectType('PrivacyRequestPage')

@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Caller } from '../../auth/oauth-clients.service.js';
 import { CurrentCaller, Public, Scopes } from '../../auth/scopes.decorator.js';
-import { RequestValidationError } from '../../common/errors/herald.error.js';
+import { HeraldError, RequestValidationError } from '../../common/errors/herald.error.js';
 import { validateList } from '../../common/validation/fides-validation.pipe.js';
 import { toMessageObject } from '../../notifications/messages.resolver.js';
 import { MessagesService } from '../../notifications/outbox/messages.service.js';
@@ -47,18 +47,21 @@ export class PrivacyRequestsResolver {
 
   @ResolveField(() => IdentityObject, { description: 'The decrypted identity (asked for explicitly)' })
   async identity(@Parent() request: PrivacyRequestObject): Promise<IdentityObject> {
+    restricted(request);
     const { identity } = await this.service.get(request.id, { includeIdentities: true });
     return { email: identity?.email ?? null, phoneNumber: identity?.phone_number ?? null };
   }
 
   @ResolveField(() => [MessageObject], { description: 'Every message sent for the request (recipients masked)' })
   async messages(@Parent() request: PrivacyRequestObject): Promise<MessageObject[]> {
+    restricted(request);
     const page = await this.messageLog.list(LOG_PAGE, { privacyRequestId: request.id });
     return page.items.map((m) => toMessageObject(m));
   }
 
   @ResolveField(() => [ExecutionLogObject])
   async executionLogs(@Parent() request: PrivacyRequestObject): Promise<ExecutionLogObject[]> {
+    restricted(request);
     const page = await this.service.executionLogs(request.id, LOG_PAGE);
     return page.items.map((l) => ({
       datasetName: l.datasetName,
@@ -73,6 +76,7 @@ export class PrivacyRequestsResolver {
 
   @ResolveField(() => [AuditLogObject], { description: 'The audit trail: approved, denied, email_sent, finished' })
   async auditLogs(@Parent() request: PrivacyRequestObject): Promise<AuditLogObject[]> {
+    restricted(request);
     return (await this.service.auditLogs(request.id)).map((l) => ({ action: l.action, userId: l.userId, message: l.message, createdAt: l.createdAt }));
   }
 
@@ -90,7 +94,7 @@ export class PrivacyRequestsResolver {
       false,
     );
     return {
-      succeeded: result.succeeded.map(toObject),
+      succeeded: result.succeeded.map(anonymous),
       failed: result.failed.map((f) => ({
         message: f.message,
         policyKey: (f.data.policy_key as string | undefined) ?? null,
@@ -103,7 +107,7 @@ export class PrivacyRequestsResolver {
   @Mutation(() => PrivacyRequestObject, { description: 'Verifies the identity with the code sent to it' })
   @Public()
   async verifyIdentity(@Args('id', { type: () => ID }) id: string, @Args('code') code: string): Promise<PrivacyRequestObject> {
-    return toObject(await this.service.verify(id, code));
+    return anonymous(await this.service.verify(id, code));
   }
 
   @Mutation(() => ReviewResultObject)
@@ -127,6 +131,13 @@ export class PrivacyRequestsResolver {
   async retryPrivacyRequest(@Args('id', { type: () => ID }) id: string): Promise<PrivacyRequestObject> {
     return toObject(await this.service.retry(id));
   }
+}
+
+/** What a data subject (no token) gets back: the request, not its identity, messages or logs. */
+const anonymous = (view: PrivacyRequestView): PrivacyRequestObject => ({ ...toObject(view), anonymous: true });
+
+function restricted(request: PrivacyRequestObject): void {
+  if (request.anonymous) throw new HeraldError('forbidden', 'Query privacyRequest(id) with a token with privacy-request:read for this field.');
 }
 
 /** At most 50 ids, as over REST. */
