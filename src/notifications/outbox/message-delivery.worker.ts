@@ -15,6 +15,7 @@ import type { MessagingActionType } from '../templates/messaging-action-type.js'
 import { DELIVERY_QUEUE, type DeliveryJob } from './delivery-queue.js';
 import type { MessageStatus, ServiceTypeRule } from './message.entity.js';
 import type { Recipient } from './recipient.js';
+import { ProviderSlots } from './provider-slots.js';
 import { SendingContextCache, type SendingContext } from './sending-context.cache.js';
 
 interface ClaimedMessage {
@@ -47,6 +48,7 @@ const EMAIL_TYPES = new Set([MessagingServiceType.MAILGUN, MessagingServiceType.
 export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessageDeliveryWorker.name);
   private readonly listeners: ((outcome: FinalOutcome) => Promise<void>)[] = [];
+  private readonly slots: ProviderSlots;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -56,48 +58,56 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     private readonly notificationSettings: NotificationSettingsService,
     private readonly contexts: SendingContextCache,
     @Inject(SETTINGS) private readonly settings: Settings,
-  ) {}
+  ) {
+    this.slots = new ProviderSlots(settings.delivery.concurrency);
+  }
 
   async onModuleInit(): Promise<void> {
     const { maxAttempts, retryDelaySeconds, retryDelayMaxSeconds, concurrency } = this.settings.delivery;
+    // Jobs in hand: twice the provider slots, so a slot freed by one send starts the next at once while the fetch,
+    // claim and bookkeeping of other jobs go on beside the provider calls.
+    const loops = Math.min(8, 2 * concurrency);
+    const batchSize = Math.ceil((2 * concurrency) / loops);
     const options = {
       retryLimit: maxAttempts - 1,
       retryDelay: retryDelaySeconds,
       retryBackoff: true,
       retryDelayMax: retryDelayMaxSeconds,
-      // A job running longer than this is taken to have died with its process, and is retried.
-      expireInSeconds: Math.ceil(this.settings.providers.timeoutMs / 1000) + 60,
+      // A job running longer than this is taken to have died with its process, and is retried. A job may wait for a
+      // slot behind another provider call, hence two timeouts.
+      expireInSeconds: Math.ceil((2 * this.settings.providers.timeoutMs) / 1000) + 60,
     };
     const boss = this.queue.boss;
     if (await boss.getQueue(DELIVERY_QUEUE)) await boss.updateQueue(DELIVERY_QUEUE, options);
     else await boss.createQueue(DELIVERY_QUEUE, { ...options, notify: true });
-    // Up to four fetch loops, each taking its share of the concurrency in one fetch and sending them side by side. A job's
-    // outcome is its own (perJobResults): one failure does not re-run its batch. While fetches come back full they
-    // repeat at once; otherwise new jobs wake the loops through LISTEN/NOTIFY, and polling every 2 s finds the
-    // retries that become due (pg-boss would poll a notify-enabled queue only every 30 s).
-    const loops = Math.min(4, concurrency);
+    // Fetch loops each take a batch and claim it in one statement; each message then waits for a provider slot
+    // (at most `concurrency` calls at once), so a batch's slowest send holds no slot idle. A job's outcome is its own
+    // (perJobResults): one failure does not re-run its batch. While fetches come back full they repeat at once;
+    // otherwise new jobs wake the loops through LISTEN/NOTIFY, and polling every 2 s finds the retries that become
+    // due (pg-boss would poll a notify-enabled queue only every 30 s).
     await boss.work<DeliveryJob>(
       DELIVERY_QUEUE,
       {
-        batchSize: Math.ceil(concurrency / loops),
+        batchSize,
         localConcurrency: loops,
         perJobResults: true,
         burstWhenBatchFull: true,
         pollingIntervalSeconds: 2,
         notifyPollingIntervalSeconds: 2,
       },
-      async (jobs) =>
-        Promise.all(
+      async (jobs) => {
+        const claimed = await this.claim(jobs.map((job) => job.data.messageId));
+        return Promise.all(
           jobs.map(async (job) => {
-            try {
-              await this.deliver(job.data.messageId);
-              return { id: job.id, status: 'completed' as const };
-            } catch {
-              // deliver() throws only for a retryable failure with attempts left: pg-boss retries it with backoff.
-              return { id: job.id, status: 'failed' as const };
-            }
+            const message = claimed.get(job.data.messageId);
+            // Not claimable: already final (a job run twice), nothing left to do.
+            if (!message) return { id: job.id, status: 'completed' as const };
+            // Throws only for a retryable failure with attempts left: pg-boss retries it with backoff.
+            const retry = await this.deliverClaimed(message).then(() => false, () => true);
+            return { id: job.id, status: retry ? ('failed' as const) : ('completed' as const) };
           }),
-        ),
+        );
+      },
     );
   }
 
@@ -111,16 +121,19 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     this.listeners.push(listener);
   }
 
-  /** One attempt at one message. Throws (so that pg-boss retries) only for a retryable failure with attempts left. */
-  async deliver(messageId: string): Promise<void> {
-    const claimed = (await this.dataSource.query(
+  /** Marks the messages still to send as `sending` and counts the attempt, in one statement. */
+  private async claim(messageIds: string[]): Promise<Map<string, ClaimedMessage>> {
+    const [rows] = (await this.dataSource.query(
       `UPDATE message SET status = 'sending', attempts = attempts + 1, updated_at = now()
-       WHERE id = $1 AND status IN ('queued', 'sending')
+       WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
        RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts`,
-      [messageId],
+      [messageIds],
     )) as [ClaimedMessage[], number];
-    const message = claimed[0][0];
-    if (!message) return;
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** One attempt at one message. Throws (so that pg-boss retries) only for a retryable failure with attempts left. */
+  private async deliverClaimed(message: ClaimedMessage): Promise<void> {
     const startedAt = new Date();
     let route: { serviceType: string | null; channel: string | null } = { serviceType: null, channel: null };
     try {
@@ -152,7 +165,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       if (!recipient.phone_number) throw new DeliveryError(false, undefined, 'No phone identity supplied.');
       outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: this.render(() => renderSms(message.action_type, params as never)) };
     }
-    return provider.send(outgoing, { details: config.details, secrets });
+    return this.slots.run(() => provider.send(outgoing, { details: config.details, secrets }));
   }
 
   private async sendingContext(rule: ServiceTypeRule): Promise<SendingContext> {
