@@ -5,6 +5,7 @@ import { open } from '../../common/crypto-envelope.js';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../config/settings.js';
 import { JobQueueService } from '../../database/job-queue.service.js';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
 import { payloadContext } from '../notifications.service.js';
 import { DeliveryError, type OutgoingMessage } from '../providers/messaging-provider.js';
@@ -123,12 +124,15 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
 
   /** Marks the messages still to send as `sending` and counts the attempt, in one statement. */
   private async claim(messageIds: string[]): Promise<Map<string, ClaimedMessage>> {
-    const [rows] = (await this.dataSource.query(
+    const rows = await preparedQuery<ClaimedMessage>(
+      this.dataSource,
+      undefined,
+      'herald_claim_messages',
       `UPDATE message SET status = 'sending', attempts = attempts + 1, updated_at = now()
        WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
        RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts`,
       [messageIds],
-    )) as [ClaimedMessage[], number];
+    );
     return new Map(rows.map((row) => [row.id, row]));
   }
 
@@ -218,7 +222,10 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
   ): Promise<void> {
     const status: MessageStatus = outcome === 'retry' ? 'queued' : outcome;
     // One statement, so atomic without a transaction: the message's new state and the attempt's record.
-    await this.dataSource.query(
+    await preparedQuery(
+      this.dataSource,
+      undefined,
+      'herald_finish_attempt',
       `WITH updated AS (
          UPDATE message SET status = $2::varchar, service_type = COALESCE($3, service_type), channel = COALESCE($4, channel),
            provider_message_id = $5, failure_reason = $6,
