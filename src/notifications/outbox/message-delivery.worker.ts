@@ -13,6 +13,7 @@ import { MessagingProviderRegistry } from '../providers/messaging-provider.regis
 import { NotificationSettingsService } from '../settings/notification-settings.service.js';
 import { renderEmail, renderSms } from '../templates/message-templates.js';
 import type { MessagingActionType } from '../templates/messaging-action-type.js';
+import { BatchWriter } from './batch-writer.js';
 import { DELIVERY_QUEUE, type DeliveryJob } from './delivery-queue.js';
 import type { MessageStatus, ServiceTypeRule } from './message.entity.js';
 import type { Recipient } from './recipient.js';
@@ -27,6 +28,20 @@ interface ClaimedMessage {
   payload: string;
   privacy_request_id: string | null;
   attempts: number;
+}
+
+/** An attempt's end: the message's new state and the attempt's record. */
+interface AttemptRecord {
+  messageId: string;
+  status: MessageStatus;
+  serviceType: string | null;
+  channel: string | null;
+  providerMessageId: string | null;
+  reason: string | null;
+  number: number;
+  outcome: 'sent' | 'retry' | 'failed';
+  statusCode: number | null;
+  startedAt: Date;
 }
 
 /** What became of a message once it will not be tried again. */
@@ -50,6 +65,8 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
   private readonly logger = new Logger(MessageDeliveryWorker.name);
   private readonly listeners: ((outcome: FinalOutcome) => Promise<void>)[] = [];
   private readonly slots: ProviderSlots;
+  // Attempts ending together are recorded together: one statement and one commit for many under load.
+  private readonly attemptLog = new BatchWriter<AttemptRecord>((records) => this.writeAttempts(records));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -220,21 +237,18 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     outcome: 'sent' | 'retry' | 'failed',
     facts: { serviceType: string | null; channel: string | null; providerMessageId?: string | null; reason?: string; statusCode?: number | null },
   ): Promise<void> {
-    const status: MessageStatus = outcome === 'retry' ? 'queued' : outcome;
-    // One statement, so atomic without a transaction: the message's new state and the attempt's record.
-    await preparedQuery(
-      this.dataSource,
-      undefined,
-      'herald_finish_attempt',
-      `WITH updated AS (
-         UPDATE message SET status = $2::varchar, service_type = COALESCE($3, service_type), channel = COALESCE($4, channel),
-           provider_message_id = $5, failure_reason = $6,
-           sent_at = CASE WHEN $2::varchar = 'sent' THEN now() ELSE sent_at END, updated_at = now()
-         WHERE id = $1 RETURNING id)
-       INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at)
-       SELECT id, $7, $8, $9, $6, $10 FROM updated`,
-      [message.id, status, facts.serviceType, facts.channel, facts.providerMessageId ?? null, facts.reason ?? null, message.attempts, outcome, facts.statusCode ?? null, startedAt],
-    );
+    await this.attemptLog.add({
+      messageId: message.id,
+      status: outcome === 'retry' ? 'queued' : outcome,
+      serviceType: facts.serviceType,
+      channel: facts.channel,
+      providerMessageId: facts.providerMessageId ?? null,
+      reason: facts.reason ?? null,
+      number: message.attempts,
+      outcome,
+      statusCode: facts.statusCode ?? null,
+      startedAt,
+    });
     if (outcome === 'retry') return;
     const final: FinalOutcome = {
       messageId: message.id,
@@ -246,5 +260,37 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     for (const listener of this.listeners) {
       await listener(final).catch((error: unknown) => this.logger.error({ err: error, messageId: message.id }, 'a message outcome listener failed'));
     }
+  }
+
+  /** One statement, so atomic without a transaction: each message's new state and its attempt's record. */
+  private async writeAttempts(records: AttemptRecord[]): Promise<void> {
+    const column = <K extends keyof AttemptRecord>(key: K) => records.map((record) => record[key]);
+    await preparedQuery(
+      this.dataSource,
+      undefined,
+      'herald_finish_attempts',
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[], $7::int[], $8::varchar[], $9::int[], $10::timestamptz[])
+           AS i (id, status, service_type, channel, provider_message_id, reason, number, outcome, status_code, started_at)),
+       updated AS (
+         UPDATE message m SET status = i.status, service_type = COALESCE(i.service_type, m.service_type), channel = COALESCE(i.channel, m.channel),
+           provider_message_id = i.provider_message_id, failure_reason = i.reason,
+           sent_at = CASE WHEN i.status = 'sent' THEN now() ELSE m.sent_at END, updated_at = now()
+         FROM input i WHERE m.id = i.id RETURNING m.id)
+       INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at)
+       SELECT i.id, i.number, i.outcome, i.status_code, i.reason, i.started_at FROM input i WHERE i.id IN (SELECT id FROM updated)`,
+      [
+        column('messageId'),
+        column('status'),
+        column('serviceType'),
+        column('channel'),
+        column('providerMessageId'),
+        column('reason'),
+        column('number'),
+        column('outcome'),
+        column('statusCode'),
+        column('startedAt'),
+      ],
+    );
   }
 }
