@@ -83,8 +83,9 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
   async onModuleInit(): Promise<void> {
     const { maxAttempts, retryDelaySeconds, retryDelayMaxSeconds, concurrency } = this.settings.delivery;
     // Jobs in hand: twice the provider slots, so a slot freed by one send starts the next at once while the fetch,
-    // claim and bookkeeping of other jobs go on beside the provider calls.
-    const loops = Math.min(8, 2 * concurrency);
+    // claim and bookkeeping of other jobs go on beside the provider calls. Four loops with larger batches took less CPU
+    // per message than eight or two in the delivery benchmark.
+    const loops = Math.min(4, 2 * concurrency);
     const batchSize = Math.ceil((2 * concurrency) / loops);
     const options = {
       retryLimit: maxAttempts - 1,
