@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { seal } from '../common/crypto-envelope.js';
 import { SETTINGS, type Settings } from '../config/settings.js';
 import { JobQueueService } from '../database/job-queue.service.js';
+import { preparedQuery } from '../database/prepared-query.js';
 import { DELIVERY_QUEUE, type DeliveryJob } from './outbox/delivery-queue.js';
 import type { MessageStatus, ServiceTypeRule } from './outbox/message.entity.js';
 import { maskRecipient, type Recipient } from './outbox/recipient.js';
@@ -40,6 +41,34 @@ export interface FirstAttempt {
 /** Seals a message's recipient and parameters; the context binds the envelope to its message. */
 export const payloadContext = (messageId: string) => `message:${messageId}`;
 
+const MESSAGE_INSERT = `INSERT INTO message (id, idempotency_key, action_type, service_type_rule, status, recipient_hint, payload, privacy_request_id, attempts)
+  VALUES ($2, $3, $4, $5, 'queued', $6, $7, $8, 0)
+  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
+// pg-boss reads the jobs to insert from its parameter $1 (a JSON array) in exactly this place.
+const JOB_SOURCE = '$1::text::json';
+const statements = new Map<string, { name: string; text: string }>();
+
+/**
+ * pg-boss's statement inserting a job, preceded by the message's insert and fed only when that insert took place
+ * (a repeated idempotency key inserts neither). Fails loudly if a pg-boss upgrade changes the statement's shape.
+ */
+export function withMessageInsert(jobInsert: string): { name: string; text: string } {
+  let statement = statements.get(jobInsert);
+  if (!statement) {
+    const head = /^\s*WITH\b/i.test(jobInsert) ? 'WITH' : /^\s*INSERT\b/i.test(jobInsert) ? 'INSERT' : undefined;
+    if (!head || jobInsert.split(JOB_SOURCE).length !== 2) throw new Error('pg-boss inserts jobs in an unexpected way: see withMessageInsert');
+    // No message row, no JSON: json_to_recordset(NULL) yields no job.
+    const conditional = jobInsert.replace(JOB_SOURCE, () => '(SELECT $1::text FROM new_message)::json');
+    const text =
+      head === 'WITH'
+        ? conditional.replace(/^\s*WITH\b/i, () => `WITH new_message AS (${MESSAGE_INSERT}),`)
+        : `WITH new_message AS (${MESSAGE_INSERT})\n${conditional}`;
+    statement = { name: `herald_enqueue_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
+    statements.set(jobInsert, statement);
+  }
+  return statement;
+}
+
 /**
  * The way into the outbox. `notify` writes the message and its delivery job in the caller's transaction (pass its
  * EntityManager): a rolled-back change leaves no message, a committed one cannot lose its message.
@@ -53,28 +82,24 @@ export class NotificationsService {
   ) {}
 
   async notify(request: NotifyRequest, manager?: EntityManager): Promise<Enqueued> {
-    const run = async (m: EntityManager): Promise<Enqueued> => {
-      const id = randomUUID();
-      const payload = seal(JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }), this.settings.security.appEncryptionKey, payloadContext(id));
-      const inserted = (await m.query(
-        `INSERT INTO message (id, idempotency_key, action_type, service_type_rule, status, recipient_hint, payload, privacy_request_id, attempts)
-         VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, 0)
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-        [id, request.idempotencyKey, request.actionType, request.serviceType ?? 'notification', maskRecipient(request.recipient), payload, request.privacyRequestId ?? null],
-      )) as { id: string }[];
-      if (inserted.length === 0) {
-        const existing = (await m.query('SELECT id FROM message WHERE idempotency_key = $1', [request.idempotencyKey])) as { id: string }[];
-        return { messageId: existing[0].id, created: false };
-      }
-      const job: DeliveryJob = { messageId: id };
-      await this.queue.boss.send(DELIVERY_QUEUE, job, {
-        id,
-        // The job is written by the caller's transaction, so it exists exactly when the message does.
-        db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await m.query(text, values)) as unknown[] }) },
-      });
-      return { messageId: id, created: true };
-    };
-    return manager ? run(manager) : this.dataSource.transaction(run);
+    const id = randomUUID();
+    const payload = seal(JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }), this.settings.security.appEncryptionKey, payloadContext(id));
+    const message = [id, request.idempotencyKey, request.actionType, request.serviceType ?? 'notification', maskRecipient(request.recipient), payload, request.privacyRequestId ?? null];
+    const job: DeliveryJob = { messageId: id };
+    // One statement writes the message and its job (pg-boss's own insert, see withMessageInsert), so both exist or
+    // neither, in the caller's transaction or on their own.
+    const jobId = await this.queue.boss.send(DELIVERY_QUEUE, job, {
+      id,
+      db: {
+        executeSql: async (text: string, values: unknown[] = []) => {
+          const statement = withMessageInsert(text);
+          return { rows: await preparedQuery(this.dataSource, manager, statement.name, statement.text, [...values, ...message]) };
+        },
+      },
+    });
+    if (jobId) return { messageId: id, created: true };
+    const existing = await preparedQuery<{ id: string }>(this.dataSource, manager, 'herald_message_by_key', 'SELECT id FROM message WHERE idempotency_key = $1', [request.idempotencyKey]);
+    return { messageId: existing[0].id, created: false };
   }
 
   /**

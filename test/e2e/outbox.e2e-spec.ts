@@ -260,6 +260,8 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(fakes.mailgun.requests).toHaveLength(1);
       expect((await t.db.query(`SELECT count(*)::int AS n FROM message WHERE idempotency_key = 'the-one-message'`)).rows[0].n).toBe(1);
+      // The second ask wrote no job either.
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'messageId' NOT IN (SELECT id::text FROM message)`, [DELIVERY_QUEUE])).rows[0].n).toBe(0);
     });
 
     it('stores the recipient and parameters sealed, showing only a masked hint', async () => {
