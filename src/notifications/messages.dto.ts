@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { PageOf } from '../common/graphql-types.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
@@ -61,12 +62,7 @@ export class MessageObject {
 }
 
 @ObjectType('MessagePage')
-export class MessagePageObject {
-  @Field(() => [MessageObject]) items: MessageObject[];
-  @Field(() => Int) total: number;
-  @Field(() => Int) page: number;
-  @Field(() => Int) size: number;
-}
+export class MessagePageObject extends PageOf(MessageObject) {}
 
 @ArgsType()
 export class MessageFilterArgs extends PageArgs {

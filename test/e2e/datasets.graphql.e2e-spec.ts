@@ -1,9 +1,9 @@
 // Connection datasets over GraphQL: the same service and parser as REST, typed objects in camelCase (references with
 // a direction enum, meta as key/value entries, nested fields), errors as `extensions.code` with camelCase locs.
 import { missingPrimaryKeyMessage } from '../../src/datasets/schema/index.js';
+import { POSTMAN_EMAIL_DATASET_STORED as EMAIL_DATASET_STORED, QUALIFIER, storedCollection as snakeCollection, storedDataset as snakeDataset, storedField as snakeField } from '../support/datasets.js';
 import { TestApp, bearer, createTestApp, graphql, obtainToken } from '../support/test-app.js';
 
-const QUALIFIER = 'aggregated.anonymized.unlinked_pseudonymized.pseudonymized.identified';
 
 const FIELD = `name description dataCategories dataQualifier retention
   fidesopsMeta { references { dataset field direction } identity primaryKey dataType length returnAllElements readOnly }`;
@@ -113,60 +113,6 @@ const EMAIL_DATASET = gDataset(
   { name: 'An example of a dataset not automatically accessible', description: 'Example of a email dataset with a collection waiting on postgres input' },
 );
 
-/** How Fides (and REST) stores the sample: snake_case, meta a plain object. */
-const snakeField = (name: string, categories: string[] | null, meta: object | null = null, fields: object[] = []) => ({
-  name,
-  description: null,
-  data_categories: categories,
-  data_qualifier: QUALIFIER,
-  retention: null,
-  fidesops_meta: meta && { references: null, identity: null, primary_key: null, data_type: null, length: null, return_all_elements: null, read_only: null, ...meta },
-  fields,
-});
-const snakeCollection = (name: string, fields: object[], extra: object = {}) => ({
-  name,
-  description: null,
-  data_categories: null,
-  data_qualifier: QUALIFIER,
-  retention: null,
-  fields,
-  fidesops_meta: null,
-  ...extra,
-});
-const snakeDataset = (fidesKey: string, collections: object[], extra: object = {}) => ({
-  fides_key: fidesKey,
-  organization_fides_key: 'default_organization',
-  tags: null,
-  name: null,
-  description: null,
-  meta: null,
-  data_categories: null,
-  data_qualifier: QUALIFIER,
-  fidesctl_meta: null,
-  joint_controller: null,
-  retention: 'No retention or erasure policy',
-  third_country_transfers: null,
-  collections,
-  fidesops_meta: null,
-  ...extra,
-});
-const EMAIL_DATASET_STORED = snakeDataset(
-  'email_dataset',
-  [
-    snakeCollection('children', [
-      snakeField('birthday', ['user.childrens'], { data_type: 'string' }),
-      snakeField('first_name', ['user.childrens']),
-      snakeField('id', ['system.operations'], { primary_key: true }),
-      snakeField('last_name', ['user.childrens']),
-      snakeField('parent_id', ['user'], { references: [{ dataset: 'email_dataset', field: 'daycare_customer.id', direction: 'from' }] }),
-    ]),
-    snakeCollection('daycare_customer', [
-      snakeField('customer_id', ['user'], { references: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'from' }] }),
-      snakeField('id', ['system.operations'], { primary_key: true }),
-    ]),
-  ],
-  { name: 'An example of a dataset not automatically accessible', description: 'Example of a email dataset with a collection waiting on postgres input' },
-);
 
 const smallInput = (fidesKey: string, name?: string) => ({
   fidesKey,

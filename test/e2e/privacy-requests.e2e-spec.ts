@@ -1,12 +1,11 @@
 // Privacy requests end to end over Fides' REST routes, with every message going through the real SDKs to the
 // loopback fakes: verification codes, receipts, reviews, erasure emails to third parties, access packages with their
 // download links, completion notices, failures and retries.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AccessPackages } from '../../src/privacy-requests/execution/access-packages.js';
-import { startProviderFakes, type ProviderFakes, type RecordedRequest } from '../fakes/provider-fakes.mjs';
-import { TestApp, bearer, createTestApp } from '../support/test-app.js';
+import { postmanEmailDataset } from '../support/datasets.js';
+import type { ProviderFakes, RecordedRequest } from '../fakes/provider-fakes.mjs';
+import { startPrivacyRequestWorld, waitFor, type PrivacyRequestWorld } from '../support/privacy-request-world.js';
+import type { TestApp } from '../support/test-app.js';
 
 const MAILGUN_KEY = 'key-privacy-requests-5150';
 const TWILIO = { sid: 'AC5150aaaabbbbccccddddeeeeffff0000', token: 'twilio-pr-token-5150', service: 'MG5150aaaabbbbccccddddeeeeffff0000' };
@@ -14,31 +13,6 @@ const SUBJECT = 'customer-1@example.com';
 const PHONE = '+15557770001';
 const THIRD_PARTY = 'erasure@daycare.example';
 
-/** The Postman collection's email dataset (fides-connections.md §7.3). */
-const EMAIL_DATASET = {
-  fides_key: 'email_dataset',
-  name: 'An example of a dataset not automatically accessible',
-  description: 'Example of a email dataset with a collection waiting on postgres input',
-  collections: [
-    {
-      name: 'daycare_customer',
-      fields: [
-        { name: 'id', data_categories: ['system.operations'], fidesops_meta: { primary_key: true } },
-        { name: 'customer_id', data_categories: ['user'], fidesops_meta: { references: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'from' }] } },
-      ],
-    },
-    {
-      name: 'children',
-      fields: [
-        { name: 'id', data_categories: ['system.operations'], fidesops_meta: { primary_key: true } },
-        { name: 'first_name', data_categories: ['user.childrens'] },
-        { name: 'last_name', data_categories: ['user.childrens'] },
-        { name: 'birthday', data_categories: ['user.childrens'], fidesops_meta: { data_type: 'string' } },
-        { name: 'parent_id', data_categories: ['user'], fidesops_meta: { references: [{ dataset: 'email_dataset', field: 'daycare_customer.id', direction: 'from' }] } },
-      ],
-    },
-  ],
-};
 
 /** A dataset seeded by the subject's email. */
 const loyaltyDataset = (key: string) => ({
@@ -55,21 +29,11 @@ const loyaltyDataset = (key: string) => ({
   ],
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('privacy requests (REST, end to end)', () => {
   let fakes: ProviderFakes;
   let t: TestApp;
   let auth: Record<string, string>;
-  let dataDir: string;
 
   const sentTo = (to: string, subject?: string): RecordedRequest[] =>
     fakes.mailgun.requests.filter((r) => r.fields.to === to && (subject === undefined || r.fields.subject === subject) && r.status === 200);
@@ -84,41 +48,13 @@ describe('privacy requests (REST, end to end)', () => {
   const audit = async (id: string) => (await t.db.query('SELECT action, user_id, message FROM audit_log WHERE privacy_request_id = $1 ORDER BY created_at, action', [id])).rows;
   const codeFrom = (r: RecordedRequest) => /code is (\d{6})/.exec(String(r.fields.text ?? r.fields.Body))?.[1];
 
+  let world: PrivacyRequestWorld;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'herald-pr-'));
-    fakes = await startProviderFakes({ mailgun: { apiKey: MAILGUN_KEY }, twilio: { accountSid: TWILIO.sid, authToken: TWILIO.token } });
-    t = await createTestApp({
-      ...fakes.env,
-      HERALD_DATA_DIR: dataDir,
-      HERALD_DELIVERY_MAX_ATTEMPTS: '2',
-      HERALD_DELIVERY_RETRY_DELAY_SECONDS: '1',
-      FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun',
-    });
-    auth = bearer(await t.rootToken());
-    await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } }).expect(200);
-    await t.http().put('/api/v1/messaging/config/mailgun/secret').set(auth).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
+    world = await startPrivacyRequestWorld(MAILGUN_KEY, { twilio: { accountSid: TWILIO.sid, authToken: TWILIO.token } });
+    ({ t, fakes, auth } = world);
   });
-  afterAll(async () => {
-    await t.close();
-    await fakes.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    // The previous test's runs and messages finish first: a fault injected here must meet this test's request.
-    await waitFor('a quiet outbox', async () => {
-      const busy = await t.db.query(
-        "SELECT (SELECT count(*) FROM message WHERE status IN ('queued', 'sending')) + (SELECT count(*) FROM privacy_request WHERE status IN ('approved', 'in_processing')) AS n",
-      );
-      return Number(busy.rows[0].n) === 0;
-    });
-    await t.db.query('DELETE FROM connection');
-    await t.db.query("DELETE FROM secret WHERE owner_kind = 'connection'");
-    await settings({
-      notifications: { notification_service_type: 'mailgun', send_request_receipt_notification: false, send_request_review_notification: false, send_request_completion_notification: false },
-      execution: { subject_identity_verification_required: false, require_manual_request_approval: false },
-    });
-    fakes.reset();
-  });
+  afterAll(() => world.close());
+  beforeEach(() => world.reset());
 
   const emailConnector = async (key: string, access: 'write' | 'read', datasets: object[], options: { disabled?: boolean; toEmail?: string } = {}) => {
     await t.http().patch('/api/v1/connection').set(auth).send([{ name: key, key, connection_type: 'email', access, disabled: options.disabled ?? false }]).expect(200);
@@ -257,7 +193,7 @@ describe('privacy requests (REST, end to end)', () => {
   describe('execution', () => {
     it("emails the third party the erasure instructions of the Postman email_dataset and tells the subject it's done", async () => {
       await settings({ notifications: { send_request_completion_notification: true } });
-      await emailConnector('daycare', 'write', [EMAIL_DATASET]);
+      await emailConnector('daycare', 'write', [postmanEmailDataset()]);
       const [request] = (await create([{ identity: { email: SUBJECT }, policy_key: 'default_erasure_policy' }])).succeeded;
       await settled(request.id);
 

@@ -1,11 +1,9 @@
 // Privacy requests over GraphQL: the same service as REST (privacy-requests.e2e-spec.ts), typed inputs, per-item
 // results, nested logs and messages, errors as `extensions.code`; every message goes through the real SDKs to the
 // loopback fakes.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startProviderFakes, type ProviderFakes, type RecordedRequest } from '../fakes/provider-fakes.mjs';
-import { TestApp, bearer, createTestApp, graphql, obtainToken } from '../support/test-app.js';
+import type { ProviderFakes, RecordedRequest } from '../fakes/provider-fakes.mjs';
+import { startPrivacyRequestWorld, waitFor, type PrivacyRequestWorld } from '../support/privacy-request-world.js';
+import { TestApp, graphql, obtainToken } from '../support/test-app.js';
 
 const MAILGUN_KEY = 'key-gql-privacy-requests-7731';
 const SUBJECT = 'gql-customer@example.com';
@@ -70,22 +68,12 @@ const APPROVE = `mutation Approve($ids: [ID!]!) { approvePrivacyRequests(ids: $i
 const DENY = `mutation Deny($ids: [ID!]!, $reason: String) { denyPrivacyRequests(ids: $ids, reason: $reason) { ${REVIEW} } }`;
 const RETRY = `mutation Retry($id: ID!) { retryPrivacyRequest(id: $id) { ${FIELDS} } }`;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('Privacy requests GraphQL API', () => {
   let fakes: ProviderFakes;
   let t: TestApp;
   let root: string;
   let auth: Record<string, string>;
-  let dataDir: string;
 
   const ok = async (query: string, variables: Record<string, unknown> = {}, token: string | null = root) => {
     const result = await graphql(t, query, variables, token ?? undefined);
@@ -118,42 +106,13 @@ describe('Privacy requests GraphQL API', () => {
     });
   const codeFrom = (r: RecordedRequest) => /code is (\d{6})/.exec(String(r.fields.text))?.[1];
 
+  let world: PrivacyRequestWorld;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'herald-pr-gql-'));
-    fakes = await startProviderFakes({ mailgun: { apiKey: MAILGUN_KEY } });
-    t = await createTestApp({
-      ...fakes.env,
-      HERALD_DATA_DIR: dataDir,
-      HERALD_DELIVERY_MAX_ATTEMPTS: '2',
-      HERALD_DELIVERY_RETRY_DELAY_SECONDS: '1',
-      FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun',
-    });
-    root = await t.rootToken();
-    auth = bearer(root);
-    await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } }).expect(200);
-    await t.http().put('/api/v1/messaging/config/mailgun/secret').set(auth).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
+    world = await startPrivacyRequestWorld(MAILGUN_KEY, {});
+    ({ t, fakes, auth, root } = world);
   });
-  afterAll(async () => {
-    await t.close();
-    await fakes.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    // The previous test's runs and messages finish first: a fault injected here must meet this test's request.
-    await waitFor('a quiet outbox', async () => {
-      const busy = await t.db.query(
-        "SELECT (SELECT count(*) FROM message WHERE status IN ('queued', 'sending')) + (SELECT count(*) FROM privacy_request WHERE status IN ('approved', 'in_processing')) AS n",
-      );
-      return Number(busy.rows[0].n) === 0;
-    });
-    await t.db.query('DELETE FROM connection');
-    await t.db.query("DELETE FROM secret WHERE owner_kind = 'connection'");
-    await settings({
-      notifications: { notification_service_type: 'mailgun', send_request_receipt_notification: false, send_request_review_notification: false, send_request_completion_notification: false },
-      execution: { subject_identity_verification_required: false, require_manual_request_approval: false },
-    });
-    fakes.reset();
-  });
+  afterAll(() => world.close());
+  beforeEach(() => world.reset());
 
   const emailConnector = async (key: string, datasets: object[], toEmail = THIRD_PARTY) => {
     await t.http().patch('/api/v1/connection').set(auth).send([{ name: key, key, connection_type: 'email', access: 'write', disabled: false }]).expect(200);

@@ -1,4 +1,5 @@
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageOf, FailureOf, BulkResultOf } from '../../common/graphql-types.js';
 import { IsBoolean, IsString } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 import { Email, FidesKey, Optional, Required } from '../../common/validation/fides-validators.js';
@@ -44,12 +45,7 @@ export class ConnectionObject {
 }
 
 @ObjectType('ConnectionPage')
-export class ConnectionPageObject {
-  @Field(() => [ConnectionObject]) items: ConnectionObject[];
-  @Field(() => Int) total: number;
-  @Field(() => Int) page: number;
-  @Field(() => Int) size: number;
-}
+export class ConnectionPageObject extends PageOf(ConnectionObject) {}
 
 @ArgsType()
 export class ConnectionListArgs extends PageArgs {
@@ -96,16 +92,10 @@ export class ConnectionFailedItemObject {
 }
 
 @ObjectType('ConnectionFailure')
-export class ConnectionFailureObject {
-  @Field() message: string;
-  @Field(() => ConnectionFailedItemObject) data: ConnectionFailedItemObject;
-}
+export class ConnectionFailureObject extends FailureOf(ConnectionFailedItemObject) {}
 
 @ObjectType('ConnectionBulkResult')
-export class ConnectionBulkResultObject {
-  @Field(() => [ConnectionObject]) succeeded: ConnectionObject[];
-  @Field(() => [ConnectionFailureObject]) failed: ConnectionFailureObject[];
-}
+export class ConnectionBulkResultObject extends BulkResultOf(ConnectionObject, ConnectionFailureObject) {}
 
 @InputType()
 export class EmailConnectionSecretsInput {

@@ -1,4 +1,5 @@
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageOf, BulkResultOf } from '../../common/graphql-types.js';
 import { IsString } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 
@@ -99,12 +100,7 @@ export class DatasetObject {
 }
 
 @ObjectType('DatasetPage')
-export class DatasetPageObject {
-  @Field(() => [DatasetObject]) items: DatasetObject[];
-  @Field(() => Int) total: number;
-  @Field(() => Int) page: number;
-  @Field(() => Int) size: number;
-}
+export class DatasetPageObject extends PageOf(DatasetObject) {}
 
 @ObjectType('DatasetFailure')
 export class DatasetFailureObject {
@@ -113,10 +109,7 @@ export class DatasetFailureObject {
 }
 
 @ObjectType('DatasetBulkResult')
-export class DatasetBulkResultObject {
-  @Field(() => [DatasetObject]) succeeded: DatasetObject[];
-  @Field(() => [DatasetFailureObject]) failed: DatasetFailureObject[];
-}
+export class DatasetBulkResultObject extends BulkResultOf(DatasetObject, DatasetFailureObject) {}
 
 @ObjectType('TraversalDetails')
 export class TraversalDetailsObject {

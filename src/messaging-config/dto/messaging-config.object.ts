@@ -1,4 +1,5 @@
 import { createUnionType, Field, Int, ObjectType } from '@nestjs/graphql';
+import { PageOf } from '../../common/graphql-types.js';
 import { MessagingServiceType } from '../../common/messaging-service-type.graphql.js';
 
 @ObjectType('MailgunDetails')
@@ -34,9 +35,4 @@ export class MessagingConfigObject {
 }
 
 @ObjectType('MessagingConfigPage')
-export class MessagingConfigPageObject {
-  @Field(() => [MessagingConfigObject]) items: MessagingConfigObject[];
-  @Field(() => Int) total: number;
-  @Field(() => Int) page: number;
-  @Field(() => Int) size: number;
-}
+export class MessagingConfigPageObject extends PageOf(MessagingConfigObject) {}

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageOf, BulkResultOf } from '../../common/graphql-types.js';
 import { Type } from 'class-transformer';
 import { IsString, Matches, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
@@ -67,12 +68,7 @@ export class PrivacyRequestObject {
 }
 
 @ObjectType('PrivacyRequestPage')
-export class PrivacyRequestPageObject {
-  @Field(() => [PrivacyRequestObject]) items: PrivacyRequestObject[];
-  @Field(() => Int) total: number;
-  @Field(() => Int) page: number;
-  @Field(() => Int) size: number;
-}
+export class PrivacyRequestPageObject extends PageOf(PrivacyRequestObject) {}
 
 @ObjectType('PrivacyRequestFailure')
 export class PrivacyRequestFailureObject {
@@ -83,10 +79,7 @@ export class PrivacyRequestFailureObject {
 }
 
 @ObjectType('PrivacyRequestBulkResult')
-export class PrivacyRequestBulkResultObject {
-  @Field(() => [PrivacyRequestObject]) succeeded: PrivacyRequestObject[];
-  @Field(() => [PrivacyRequestFailureObject]) failed: PrivacyRequestFailureObject[];
-}
+export class PrivacyRequestBulkResultObject extends BulkResultOf(PrivacyRequestObject, PrivacyRequestFailureObject) {}
 
 @InputType()
 export class IdentityInput {

@@ -1,4 +1,5 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageOf, FailureOf, BulkResultOf } from '../../../common/graphql-types.js';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, ValidateNested } from 'class-validator';
 import { FidesKey, Optional, Required } from '../../../common/validation/fides-validators.js';
@@ -50,12 +51,7 @@ export class PolicyObject {
 }
 
 @ObjectType('PolicyPage')
-export class PolicyPageObject {
-  @Field(() => [PolicyObject]) items: PolicyObject[];
-  @Field(() => Int) total: number;
-  @Field(() => Int) page: number;
-  @Field(() => Int) size: number;
-}
+export class PolicyPageObject extends PageOf(PolicyObject) {}
 
 @InputType()
 export class PolicyInput {
@@ -128,16 +124,10 @@ export class PolicyFailedItemObject {
 }
 
 @ObjectType('PolicyFailure')
-export class PolicyFailureObject {
-  @Field() message: string;
-  @Field(() => PolicyFailedItemObject) data: PolicyFailedItemObject;
-}
+export class PolicyFailureObject extends FailureOf(PolicyFailedItemObject) {}
 
 @ObjectType('PolicyBulkResult')
-export class PolicyBulkResultObject {
-  @Field(() => [PolicyObject]) succeeded: PolicyObject[];
-  @Field(() => [PolicyFailureObject]) failed: PolicyFailureObject[];
-}
+export class PolicyBulkResultObject extends BulkResultOf(PolicyObject, PolicyFailureObject) {}
 
 @ObjectType('RuleFailedItem', { description: 'The item as it was given' })
 export class RuleFailedItemObject {
@@ -148,16 +138,10 @@ export class RuleFailedItemObject {
 }
 
 @ObjectType('RuleFailure')
-export class RuleFailureObject {
-  @Field() message: string;
-  @Field(() => RuleFailedItemObject) data: RuleFailedItemObject;
-}
+export class RuleFailureObject extends FailureOf(RuleFailedItemObject) {}
 
 @ObjectType('RuleBulkResult')
-export class RuleBulkResultObject {
-  @Field(() => [PolicyRuleObject]) succeeded: PolicyRuleObject[];
-  @Field(() => [RuleFailureObject]) failed: RuleFailureObject[];
-}
+export class RuleBulkResultObject extends BulkResultOf(PolicyRuleObject, RuleFailureObject) {}
 
 /** A failed target as given: its key may be missing. */
 @ObjectType('RuleTargetFailedItem')
@@ -174,7 +158,4 @@ export class RuleTargetFailureObject {
 }
 
 @ObjectType('RuleTargetBulkResult')
-export class RuleTargetBulkResultObject {
-  @Field(() => [RuleTargetObject]) succeeded: RuleTargetObject[];
-  @Field(() => [RuleTargetFailureObject]) failed: RuleTargetFailureObject[];
-}
+export class RuleTargetBulkResultObject extends BulkResultOf(RuleTargetObject, RuleTargetFailureObject) {}

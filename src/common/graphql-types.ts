@@ -1,0 +1,37 @@
+import type { Type } from '@nestjs/common';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+
+// The shapes every feature's GraphQL API repeats. Each returns an abstract type to extend under the concrete
+// name: `@ObjectType('ConnectionPage') class ConnectionPageObject extends PageOf(ConnectionObject) {}`.
+
+/** A page of items with Fides' paging fields. */
+export function PageOf<T>(item: Type<T>) {
+  @ObjectType({ isAbstract: true })
+  abstract class PageObject {
+    @Field(() => [item]) items: T[];
+    @Field(() => Int) total: number;
+    @Field(() => Int) page: number;
+    @Field(() => Int) size: number;
+  }
+  return PageObject;
+}
+
+/** One failed item of a bulk write: why, and the item as it was given. */
+export function FailureOf<D>(data: Type<D>) {
+  @ObjectType({ isAbstract: true })
+  abstract class FailureObject {
+    @Field() message: string;
+    @Field(() => data) data: D;
+  }
+  return FailureObject;
+}
+
+/** A bulk write's outcome: what succeeded, and what failed with why. */
+export function BulkResultOf<T, F>(item: Type<T>, failure: Type<F>) {
+  @ObjectType({ isAbstract: true })
+  abstract class BulkResultObject {
+    @Field(() => [item]) succeeded: T[];
+    @Field(() => [failure]) failed: F[];
+  }
+  return BulkResultObject;
+}
