@@ -1,5 +1,5 @@
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageOf, FailureOf, BulkResultOf } from '../../common/graphql-types.js';
+import { BulkResultOf, FailureOf, NamedInput, PageOf } from '../../common/graphql-types.js';
 import { IsBoolean, IsString } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 import { Email, FidesKey, Optional, Required } from '../../common/validation/fides-validators.js';
@@ -66,15 +66,7 @@ export class ConnectionListArgs extends PageArgs {
 }
 
 @InputType()
-export class ConnectionInput {
-  @Field() @Required() @IsString() name: string;
-
-  @Field(() => String, { nullable: true, description: 'FidesKey; generated from the name when omitted' })
-  @Optional()
-  @IsString()
-  @FidesKey()
-  key?: string | null;
-
+export class ConnectionInput extends NamedInput {
   @Field(() => ConnectionTypeValue) @Required() connectionType: ConnectionTypeValue;
   @Field(() => AccessLevelValue) @Required() access: AccessLevelValue;
   @Field({ defaultValue: false }) @Optional() @IsBoolean() disabled: boolean = false;

@@ -1,63 +1,16 @@
 import { RequestValidationError, ValidationIssue } from '../../common/errors/herald.error.js';
 import { FIDES_KEY_MESSAGE } from '../../common/fides-key.js';
 import { parseDataset, ParseDatasetOptions } from './parse-dataset.js';
+import {
+  POSTMAN_EMAIL_DATASET_STORED,
+  postmanEmailDataset as emailDataset,
+  QUALIFIER,
+  storedField,
+  storedMeta,
+} from '../../../test/support/datasets.js';
 
-const QUALIFIER = 'aggregated.anonymized.unlinked_pseudonymized.pseudonymized.identified';
-
-/** Postman's "Create/Update Email Dataset" body (spec §7.3), collections and fields deliberately out of order. */
-const emailDataset = () => ({
-  fides_key: 'email_dataset',
-  name: 'An example of a dataset not automatically accessible',
-  description: 'Example of a email dataset with a collection waiting on postgres input',
-  collections: [
-    {
-      name: 'daycare_customer',
-      fields: [
-        { name: 'id', data_categories: ['system.operations'], fidesops_meta: { primary_key: true } },
-        {
-          name: 'customer_id',
-          data_categories: ['user'],
-          fidesops_meta: { references: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'from' }] },
-        },
-      ],
-    },
-    {
-      name: 'children',
-      fields: [
-        { name: 'id', data_categories: ['system.operations'], fidesops_meta: { primary_key: true } },
-        { name: 'first_name', data_categories: ['user.childrens'] },
-        { name: 'last_name', data_categories: ['user.childrens'] },
-        { name: 'birthday', data_categories: ['user.childrens'], fidesops_meta: { data_type: 'string' } },
-        {
-          name: 'parent_id',
-          data_categories: ['user'],
-          fidesops_meta: { references: [{ dataset: 'email_dataset', field: 'daycare_customer.id', direction: 'from' }] },
-        },
-      ],
-    },
-  ],
-});
-
-const meta = (values: object) => ({
-  references: null,
-  identity: null,
-  primary_key: null,
-  data_type: null,
-  length: null,
-  return_all_elements: null,
-  read_only: null,
-  ...values,
-});
-
-const field = (name: string, categories: string[] | null, fidesopsMeta: object | null = null) => ({
-  name,
-  description: null,
-  data_categories: categories,
-  data_qualifier: QUALIFIER,
-  retention: null,
-  fidesops_meta: fidesopsMeta && meta(fidesopsMeta),
-  fields: [],
-});
+const meta = storedMeta;
+const field = storedField;
 
 function issues(raw: unknown, options?: ParseDatasetOptions, loc: (string | number)[] = ['body']): ValidationIssue[] {
   try {
@@ -77,50 +30,7 @@ const F = ['body', 'collections', 0, 'fields'];
 describe('parseDataset: the sample email dataset', () => {
   it('comes back fully defaulted, collections and top-level fields sorted by name', () => {
     const parsed = parseDataset(emailDataset(), ['body'], { requirePrimaryKeys: true });
-    expect(parsed).toEqual({
-      fides_key: 'email_dataset',
-      organization_fides_key: 'default_organization',
-      tags: null,
-      name: 'An example of a dataset not automatically accessible',
-      description: 'Example of a email dataset with a collection waiting on postgres input',
-      meta: null,
-      data_categories: null,
-      data_qualifier: QUALIFIER,
-      fidesctl_meta: null,
-      joint_controller: null,
-      retention: 'No retention or erasure policy',
-      third_country_transfers: null,
-      collections: [
-        {
-          name: 'children',
-          description: null,
-          data_categories: null,
-          data_qualifier: QUALIFIER,
-          retention: null,
-          fields: [
-            field('birthday', ['user.childrens'], { data_type: 'string' }),
-            field('first_name', ['user.childrens']),
-            field('id', ['system.operations'], { primary_key: true }),
-            field('last_name', ['user.childrens']),
-            field('parent_id', ['user'], { references: [{ dataset: 'email_dataset', field: 'daycare_customer.id', direction: 'from' }] }),
-          ],
-          fidesops_meta: null,
-        },
-        {
-          name: 'daycare_customer',
-          description: null,
-          data_categories: null,
-          data_qualifier: QUALIFIER,
-          retention: null,
-          fields: [
-            field('customer_id', ['user'], { references: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'from' }] }),
-            field('id', ['system.operations'], { primary_key: true }),
-          ],
-          fidesops_meta: null,
-        },
-      ],
-      fidesops_meta: null,
-    });
+    expect(parsed).toEqual(POSTMAN_EMAIL_DATASET_STORED);
   });
 
   it('lists every key in the wire order', () => {

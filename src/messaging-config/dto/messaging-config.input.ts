@@ -1,4 +1,5 @@
 import { Field, InputType } from '@nestjs/graphql';
+import { NamedInput } from '../../common/graphql-types.js';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsString, ValidateNested } from 'class-validator';
 import { MessagingServiceType } from '../../common/messaging-service-type.graphql.js';
@@ -17,15 +18,7 @@ export class TwilioEmailDetailsInput {
 }
 
 @InputType()
-export class MessagingConfigInput {
-  @Field() @Required() @IsString() name: string;
-
-  @Field({ nullable: true, description: 'FidesKey; generated from the name when omitted' })
-  @Optional()
-  @IsString()
-  @FidesKey()
-  key?: string;
-
+export class MessagingConfigInput extends NamedInput {
   @Field(() => MessagingServiceType) @Required() @OneOf(Object.values(MessagingServiceType)) serviceType: MessagingServiceType;
 
   @Field(() => MailgunDetailsInput, { nullable: true, description: 'Required for MAILGUN' })

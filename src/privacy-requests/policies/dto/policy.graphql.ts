@@ -1,5 +1,5 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageOf, FailureOf, BulkResultOf } from '../../../common/graphql-types.js';
+import { BulkResultOf, FailureOf, NamedInput, PageOf } from '../../../common/graphql-types.js';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, ValidateNested } from 'class-validator';
 import { FidesKey, Optional, Required } from '../../../common/validation/fides-validators.js';
@@ -54,15 +54,7 @@ export class PolicyObject {
 export class PolicyPageObject extends PageOf(PolicyObject) {}
 
 @InputType()
-export class PolicyInput {
-  @Field() @Required() @IsString() name: string;
-
-  @Field(() => String, { nullable: true, description: 'FidesKey; generated from the name when omitted' })
-  @Optional()
-  @IsString()
-  @FidesKey()
-  key?: string | null;
-
+export class PolicyInput extends NamedInput {
   @Field(() => Int, { nullable: true }) @Optional() @IsInt() executionTimeframe?: number | null;
 }
 
@@ -85,15 +77,7 @@ export class MaskingStrategyInput {
 }
 
 @InputType()
-export class RuleInput {
-  @Field() @Required() @IsString() name: string;
-
-  @Field(() => String, { nullable: true, description: 'FidesKey; generated from the name when omitted' })
-  @Optional()
-  @IsString()
-  @FidesKey()
-  key?: string | null;
-
+export class RuleInput extends NamedInput {
   @Field(() => ActionTypeValue) @Required() actionType: ActionTypeValue;
 
   @Field(() => MaskingStrategyInput, { nullable: true, description: 'Required on erasure rules, refused on access rules' })
