@@ -1,7 +1,9 @@
 // API benchmark: Herald's authenticated `GET /api/v1/messaging/config/{key}` and GraphQL `messagingConfig(key)`
 // beside a baseline measured in the same run on the same database: a bare Fastify server with a pg pool running the
 // same SELECT. Prints requests/s, p99 and the ratios (goals: REST >= 0.5, GraphQL >= 0.35); asserts nothing.
-//   npm run bench:api            (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default; DATABASE_URL to use a server)
+// The three scenarios run interleaved in rounds and each ratio is taken against its own round's baseline, so a
+// machine that slows down for a while (a small VM shares its cores with PostgreSQL) skews no ratio; the medians count.
+//   npm run bench:api   (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3 by default; DATABASE_URL to use a server)
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -12,15 +14,24 @@ import { benchDatabase } from './bench-database.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROOT = { id: 'bench-root', secret: 'bench-root-secret' };
 
-async function load(url, headers, method = 'GET', body = undefined) {
-  const options = { url, headers, method, body, connections: CONNECTIONS };
-  await autocannon({ ...options, duration: Math.min(3, SECONDS) }); // warm-up
-  const r = await autocannon({ ...options, duration: SECONDS });
+async function load({ url, headers, method = 'GET', body }, duration = SECONDS) {
+  const before = performance.eventLoopUtilization();
+  // One worker thread generates the load, so autocannon does not share the event loop of the server it measures.
+  const r = await autocannon({ url, headers, method, body, connections: CONNECTIONS, duration, workers: 1 });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return { rps: r.requests.average, p99: r.latency.p99 };
+  // The servers' event loop time per request: steadier than requests/s on a busy machine, and what code changes move.
+  const busyUs = (performance.eventLoopUtilization(before).active * 1000) / r.requests.total;
+  return { rps: r.requests.average, p99: r.latency.p99, busyUs };
 }
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 async function main() {
   const database = await benchDatabase();
@@ -68,23 +79,41 @@ async function main() {
   const baselineUrl = `http://127.0.0.1:${bare.server.address().port}/config/bench_mailgun`;
 
   try {
-    const only = process.env.BENCH_ONLY; // 'rest' or 'graphql', for profiling one scenario
-    const skipped = { rps: NaN, p99: NaN };
-    const baseline = only ? skipped : await load(baselineUrl, {});
-    const rest = only === 'graphql' ? skipped : await load(`${herald}/api/v1/messaging/config/bench_mailgun`, auth);
-    const gql = only === 'rest' ? skipped : await load(
-      `${herald}/graphql`,
-      { ...auth, 'content-type': 'application/json' },
-      'POST',
-      // The same columns as the baseline's SELECT.
-      JSON.stringify({ query: '{ messagingConfig(key: "bench_mailgun") { key name serviceType details { ... on MailgunDetails { domain isEuDomain apiVersion } } } }' }),
-    );
-    const row = (name, r) => `${name.padEnd(48)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
-    const ratio = (r) => `   ratio ${(r.rps / baseline.rps).toFixed(2)}`;
-    console.log(`\napi bench: ${CONNECTIONS} connections, ${SECONDS} s each, after a warm-up`);
-    console.log(row('baseline (bare Fastify + pg, same SELECT)', baseline));
-    console.log(row('REST GET /api/v1/messaging/config/{key}', rest) + ratio(rest) + '   (goal >= 0.5)');
-    console.log(row('GraphQL messagingConfig(key)', gql) + ratio(gql) + '   (goal >= 0.35)');
+    const only = process.env.BENCH_ONLY; // 'baseline', 'rest' or 'graphql', for profiling one scenario
+    const scenarios = [
+      { name: 'baseline (bare Fastify + pg, same SELECT)', url: baselineUrl, headers: {} },
+      { name: 'REST GET /api/v1/messaging/config/{key}', goal: 0.5, url: `${herald}/api/v1/messaging/config/bench_mailgun`, headers: auth },
+      {
+        name: 'GraphQL messagingConfig(key)',
+        goal: 0.35,
+        url: `${herald}/graphql`,
+        headers: { ...auth, 'content-type': 'application/json' },
+        method: 'POST',
+        // The same columns as the baseline's SELECT.
+        body: JSON.stringify({ query: '{ messagingConfig(key: "bench_mailgun") { key name serviceType details { ... on MailgunDetails { domain isEuDomain apiVersion } } } }' }),
+      },
+    ].filter((s) => !only || s.name.toLowerCase().startsWith(only));
+    for (const scenario of scenarios) await load(scenario, Math.min(3, SECONDS)); // warm-up
+    const runs = scenarios.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, scenario] of scenarios.entries()) runs[i].push(await load(scenario));
+    }
+
+    const row = (name, rps, p99, busyUs) =>
+      `${name.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p99 ${String(p99).padStart(4)} ms   loop ${busyUs.toFixed(0).padStart(4)} µs/req`;
+    console.log(`\napi bench: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per scenario after a warm-up; medians`);
+    for (const [i, scenario] of scenarios.entries()) {
+      const rps = median(runs[i].map((r) => r.rps));
+      const p99 = median(runs[i].map((r) => r.p99));
+      const busyUs = median(runs[i].map((r) => r.busyUs));
+      if (scenario.goal === undefined || only) {
+        console.log(row(scenario.name, rps, p99, busyUs));
+        continue;
+      }
+      const ratios = runs[i].map((r, round) => r.rps / runs[0][round].rps);
+      const rounds = ratios.map((r) => r.toFixed(2)).join(' ');
+      console.log(`${row(scenario.name, rps, p99, busyUs)}   ratio ${median(ratios).toFixed(2)} (rounds ${rounds}; goal >= ${scenario.goal})`);
+    }
   } finally {
     await bare.close();
     await pool.end();

@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { pino, type DestinationStream } from 'pino';
 import type { Settings } from '../config/settings.js';
@@ -19,7 +20,8 @@ const MAX_DEPTH = 6;
 /** A copy of a log object with sensitive keys censored; only walks objects that are actually logged. */
 export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || value instanceof Date) return value;
-  if (value instanceof Error) return value;
+  // Errors, requests and responses go to their serializers whole; the redaction paths cover their headers.
+  if (value instanceof Error || value instanceof IncomingMessage || value instanceof ServerResponse) return value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) out[key] = SENSITIVE_KEYS.has(key.toLowerCase()) ? '[redacted]' : scrub(v, depth + 1);
@@ -44,6 +46,11 @@ export function loggerOptions(settings: Settings, destination?: DestinationStrea
     // Health probes every few seconds would drown the log.
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
     quietReqLogger: true,
+    // The request is serialised when its line is written, not at every request's start: a `{req}` child logger
+    // would serialise and redact it even when the level drops the line.
+    quietResLogger: true,
+    customSuccessObject: (req, _res, value) => ({ req, ...value }),
+    customErrorObject: (req, _res, _error, value) => ({ req, ...value }),
   };
   return { pinoHttp: destination ? [options, destination] : options };
 }

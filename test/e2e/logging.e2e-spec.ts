@@ -19,6 +19,9 @@ describe('logs', () => {
     const requestLogs = entries.filter((e) => (e.req as { id?: string } | undefined)?.id !== undefined);
     expect(requestLogs.map((e) => (e.req as { id: string }).id)).toContain('req-logging-1');
     expect(requestLogs.some((e) => (e.req as { headers: Record<string, string> }).headers.authorization === '[redacted]')).toBe(true);
+    // One line per request, when it completes: method, url, status and time.
+    const completed = requestLogs.find((e) => (e.req as { id: string }).id === 'req-logging-1' && e.msg === 'request completed');
+    expect(completed).toMatchObject({ req: { method: 'POST', url: '/api/v1/oauth/token' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
 
     const text = logs.text();
     for (const secret of [ROOT_CLIENT_SECRET, token, created.body.client_secret, 'not-a-real-token', 'cookie-value']) {
