@@ -44,7 +44,17 @@ describe('privacy requests (REST, end to end)', () => {
     return res.body.items[0];
   };
   const statusOf = async (id: string) => (await t.db.query('SELECT status FROM privacy_request WHERE id = $1', [id])).rows[0]?.status as string;
-  const settled = (id: string, status = 'complete') => waitFor(`${id} to be ${status}`, async () => (await statusOf(id)) === status);
+  const settled = async (id: string, status = 'complete') => {
+    try {
+      return await waitFor(`${id} to be ${status}`, async () => (await statusOf(id)) === status);
+    } catch (error) {
+      // What the request, its messages and the fake saw, so that a timeout explains itself.
+      const request = (await t.db.query('SELECT status, step, awaiting_messages, failure_reason, run_attempt FROM privacy_request WHERE id = $1', [id])).rows[0];
+      const messages = (await t.db.query('SELECT action_type, status, attempts, failure_reason, idempotency_key FROM message WHERE privacy_request_id = $1 ORDER BY created_at', [id])).rows;
+      const received = fakes.mailgun.requests.map((r) => ({ to: r.fields.to, subject: r.fields.subject, status: r.status }));
+      throw new Error(`${(error as Error).message}: ${JSON.stringify({ request, messages, received })}`);
+    }
+  };
   const audit = async (id: string) => (await t.db.query('SELECT action, user_id, message FROM audit_log WHERE privacy_request_id = $1 ORDER BY created_at, action', [id])).rows;
   const codeFrom = (r: RecordedRequest) => /code is (\d{6})/.exec(String(r.fields.text ?? r.fields.Body))?.[1];
 

@@ -49,7 +49,10 @@ export async function startPrivacyRequestWorld(mailgunKey: string, fakesOptions:
       // The previous test's runs and messages finish first: a fault injected next must meet the next test's request.
       await waitFor('a quiet outbox', async () => {
         const busy = await t.db.query(
-          "SELECT (SELECT count(*) FROM message WHERE status IN ('queued', 'sending')) + (SELECT count(*) FROM privacy_request WHERE status IN ('approved', 'in_processing')) AS n",
+          // An auto-approved request stays `pending` (as in Fides) until its run starts: its `approved` entry tells.
+          `SELECT (SELECT count(*) FROM message WHERE status IN ('queued', 'sending'))
+                + (SELECT count(*) FROM privacy_request r WHERE r.status IN ('approved', 'in_processing')
+                     OR (r.status = 'pending' AND EXISTS (SELECT 1 FROM audit_log a WHERE a.privacy_request_id = r.id AND a.action = 'approved'))) AS n`,
         );
         return Number(busy.rows[0].n) === 0;
       });

@@ -22,17 +22,20 @@ const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'isInt', 'isBo
 const LOCATION: Record<string, string> = { body: 'body', query: 'query', param: 'path' };
 
 /**
- * The global validation: class-validator DTOs with unknown keys refused, answered in Fides' 422 shape
+ * The global validation: class-validator DTOs with unknown body keys refused, answered in Fides' 422 shape
  * (`{"detail": [{"loc": ["body", ...], "msg", "type"}]}`). Decorators may give their own pydantic-style message and,
- * through `context: { type }`, its type.
+ * through `context: { type }`, its type. Unknown query parameters are dropped, not refused: FastAPI ignores them,
+ * and Fides' clients send some (the Postman collection's `?id=` on the privacy request list).
  */
 @Injectable()
 export class FidesValidationPipe extends ValidationPipe {
-  constructor() {
+  private queryPipe?: FidesValidationPipe;
+
+  constructor(private readonly forbidUnknown = true) {
     super({
       transform: true,
       whitelist: true,
-      forbidNonWhitelisted: true,
+      forbidNonWhitelisted: forbidUnknown,
       forbidUnknownValues: false,
       validationError: { target: false, value: false },
       exceptionFactory: (errors) => new RequestValidationError(issuesOf(errors, [])),
@@ -41,6 +44,10 @@ export class FidesValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!metadata.metatype || !this.toValidate(metadata)) return super.transform(value, metadata);
+    if (metadata.type === 'query' && this.forbidUnknown) {
+      this.queryPipe ??= new FidesValidationPipe(false);
+      return this.queryPipe.transform(value, metadata);
+    }
     // REST parts are located as FastAPI does (`body`, `query`, `path`); a GraphQL argument by its name.
     // (GraphQL arguments come as `body` parts named by `data`; our REST handlers never name their @Body().)
     const location = typeof metadata.data === 'string' && metadata.type !== 'query' && metadata.type !== 'param'
