@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { RawServerDefault } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
@@ -31,6 +32,7 @@ export async function createApp(settings: Settings, options: { logDestination?: 
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  acceptEmptyJsonBodies(app);
   app.flushLogs();
 
   // Fides' /oauth/token takes multipart forms too; fields become a plain object, files are not accepted.
@@ -45,6 +47,17 @@ export async function createApp(settings: Settings, options: { logDestination?: 
   setUpOpenApi(app);
   await app.init();
   return app;
+}
+
+/**
+ * An empty body sent as `application/json` is no body, as in FastAPI (clients send the header on DELETE too), not
+ * Fastify's 400; anything else goes to Fastify's own parser, with its prototype-poisoning checks.
+ */
+function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
+  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) =>
+    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done),
+  );
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SettingsError, loadSettings, requireSecrets, type Settings } from './config/settings.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-database.js';
+import { waitForDatabase } from './database/wait-for-database.js';
 
 /**
  * Herald's entry point: settings → database (the external one, or the embedded server) → app → listen.
@@ -17,9 +18,15 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedDatabase | undefined;
   if (settings.databaseUrl === undefined) {
-    embedded = await startEmbeddedDatabase(settings.dataDir, (line) => {
-      if (settings.logLevel === 'debug' || settings.logLevel === 'trace') process.stderr.write(`[postgres] ${line}\n`);
-    });
+    const given = settings.security;
+    try {
+      embedded = await startEmbeddedDatabase(settings.dataDir, (line) => {
+        if (settings.logLevel === 'debug' || settings.logLevel === 'trace') process.stderr.write(`[postgres] ${line}\n`);
+      });
+    } catch (error) {
+      // A data dir that cannot be used, or one another Herald holds: one line, like a bad setting.
+      return fail(error);
+    }
     settings = {
       ...settings,
       databaseUrl: embedded.url,
@@ -29,7 +36,7 @@ async function main(): Promise<void> {
         appEncryptionKey: settings.security.appEncryptionKey || embedded.secrets.appEncryptionKey,
       },
     };
-    if (embedded.created) announceGeneratedSecrets(settings);
+    if (embedded.created) announceGeneratedSecrets(settings, { secretGiven: Boolean(given.oauthRootClientSecret), keyGiven: Boolean(given.appEncryptionKey) });
   }
 
   let app: NestFastifyApplication | undefined;
@@ -55,6 +62,7 @@ async function main(): Promise<void> {
 
   try {
     requireSecrets(settings);
+    if (!embedded) await waitForDatabase(settings.databaseUrl!, settings.databaseWaitSeconds, (line) => process.stderr.write(`${line}\n`));
     // Loaded only now, so that a bad setting is reported without first loading the whole framework.
     const { createApp } = await import('./app.factory.js');
     app = await createApp(settings);
@@ -69,16 +77,17 @@ async function main(): Promise<void> {
   }
 }
 
-function announceGeneratedSecrets(settings: Settings): void {
-  // Printed once, on the terminal of whoever started Herald for the first time; never logged afterwards.
+function announceGeneratedSecrets(settings: Settings, given: { secretGiven: boolean; keyGiven: boolean }): void {
+  // Printed once, on the terminal of whoever started Herald for the first time; never logged afterwards. A value
+  // the environment supplied is the operator's already, and is not echoed.
   process.stderr.write(
     [
       '',
       `First start: created an embedded PostgreSQL in ${settings.dataDir}/postgres.`,
-      `Generated credentials are kept in ${settings.dataDir}/herald-secrets.json (mode 0600):`,
+      `Credentials generated for settings left unset are kept in ${settings.dataDir}/herald-secrets.json (mode 0600):`,
       `  root client id:      ${settings.security.oauthRootClientId}`,
-      `  root client secret:  ${settings.security.oauthRootClientSecret}`,
-      '  app encryption key:  (in the file)',
+      `  root client secret:  ${given.secretGiven ? '(from FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET)' : settings.security.oauthRootClientSecret}`,
+      `  app encryption key:  ${given.keyGiven ? '(from FIDES__SECURITY__APP_ENCRYPTION_KEY)' : '(in the file)'}`,
       '',
     ].join('\n') + '\n',
   );

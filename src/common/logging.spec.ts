@@ -1,4 +1,4 @@
-import { scrub } from './logging.js';
+import { loggedUrl, scrub } from './logging.js';
 
 describe('scrub (log redaction of sensitive keys at any depth)', () => {
   it('censors credentials, tokens, secrets and identities, keeping the rest', () => {
@@ -24,5 +24,20 @@ describe('scrub (log redaction of sensitive keys at any depth)', () => {
     const date = new Date(0);
     expect(scrub({ err: error, at: date, n: 1 })).toEqual({ err: error, at: date, n: 1 });
     expect(scrub('text')).toBe('text');
+  });
+});
+
+describe('loggedUrl (query values never logged)', () => {
+  it('keeps the path and the parameter names, censoring every value', () => {
+    expect(loggedUrl('/api/v1/privacy-request/pri_1/access-package?token=eyJ.abc.def')).toBe('/api/v1/privacy-request/pri_1/access-package?token=[redacted]');
+    expect(loggedUrl('/api/v1/privacy-request?identity=a%40b.c&status=complete&status=error')).toBe(
+      '/api/v1/privacy-request?identity=[redacted]&status=[redacted]&status=[redacted]',
+    );
+    expect(loggedUrl('/x?flag&&y=')).toBe('/x?flag=[redacted]&y=[redacted]');
+  });
+
+  it('leaves a URL without a query alone', () => {
+    expect(loggedUrl('/api/v1/messaging/config')).toBe('/api/v1/messaging/config');
+    expect(loggedUrl(undefined)).toBeUndefined();
   });
 });

@@ -34,6 +34,21 @@ function withoutQueryParameters<T extends object>(serialized: T): T {
   return (driverError ? { ...rest, driverError: withoutQueryParameters(driverError) } : rest) as T;
 }
 
+/**
+ * A URL as logged: the path, and the query's parameter names with their values censored. Values carry download-link
+ * tokens, identities searched for, and whatever a client put there; the names are enough to follow a request.
+ */
+export function loggedUrl(url: string | undefined): string | undefined {
+  const at = url?.indexOf('?') ?? -1;
+  if (url === undefined || at < 0) return url;
+  const names = url
+    .slice(at + 1)
+    .split('&')
+    .filter((part) => part !== '')
+    .map((part) => `${part.split('=')[0]}=[redacted]`);
+  return `${url.slice(0, at)}?${names.join('&')}`;
+}
+
 /** `destination` defaults to stdout; tests pass a stream to read what was logged. */
 export function loggerOptions(settings: Settings, destination?: DestinationStream): Params {
   const options: NonNullable<Exclude<Params['pinoHttp'], unknown[]>> = {
@@ -42,7 +57,15 @@ export function loggerOptions(settings: Settings, destination?: DestinationStrea
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { log: (object) => scrub(object) as Record<string, unknown> },
     // A failed query carries its parameters (identities, sealed payloads): the statement is logged, its values not.
-    serializers: { err: (error: unknown) => withoutQueryParameters(pino.stdSerializers.err(error as Error)) },
+    serializers: {
+      err: (error: unknown) => withoutQueryParameters(pino.stdSerializers.err(error as Error)),
+      // pino-http hands this the standard serialisation of the request, whose `query` repeats the query's values.
+      req: (req: { url?: string; query?: unknown }) => {
+        req.url = loggedUrl(req.url);
+        delete req.query;
+        return req;
+      },
+    },
     // Health probes every few seconds would drown the log.
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
     quietReqLogger: true,

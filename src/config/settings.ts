@@ -7,6 +7,8 @@ export interface Settings {
   publicUrl: string;
   /** External PostgreSQL; undefined means the embedded server under `dataDir`. */
   databaseUrl: string | undefined;
+  /** How long start-up waits for the external PostgreSQL to answer (a container may start before its database). */
+  databaseWaitSeconds: number;
   dataDir: string;
   logLevel: LogLevel;
   production: boolean;
@@ -136,6 +138,7 @@ export function loadSettings(env: Env = process.env): Settings {
     port: int(env, 'PORT', 8080, 0, 65535),
     publicUrl: (url(env, 'HERALD_PUBLIC_URL', ['http', 'https']) ?? `http://127.0.0.1:${int(env, 'PORT', 8080, 0, 65535)}`).replace(/\/+$/, ''),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    databaseWaitSeconds: int(env, 'HERALD_DATABASE_WAIT_SECONDS', 30, 0, 3600),
     dataDir: raw(env, 'HERALD_DATA_DIR') ?? '.data',
     logLevel: logLevel as LogLevel,
     production: (raw(env, 'NODE_ENV') ?? '').toLowerCase() === 'production',

@@ -25,6 +25,8 @@ import { MigrationsRunner } from './migrations.runner.js';
         // Room for every delivery worker plus the API's own requests.
         extra: { max: settings.delivery.concurrency + 20 },
         logging: false,
+        // main.ts waited for the server already; a failure here is reported once, not retried with stack traces.
+        toRetry: () => false,
       }),
     }),
   ],

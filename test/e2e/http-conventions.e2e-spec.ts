@@ -51,6 +51,20 @@ describe('HTTP conventions', () => {
     expect(res.body.detail[0]).toMatchObject({ loc: ['body'], type: 'value_error.jsondecode' });
   });
 
+  it('takes an empty body sent as JSON for no body, as FastAPI does', async () => {
+    const auth = bearer(await t.rootToken());
+    await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'empty_body', name: 'Empty body', service_type: 'twilio_text' }).expect(200);
+    await t.http().delete('/api/v1/messaging/config/empty_body').set(auth).set('content-type', 'application/json').expect(204);
+    expect((await t.db.query("SELECT count(*)::int AS n FROM messaging_config WHERE key = 'empty_body'")).rows[0].n).toBe(0);
+    // Where a body is required, its absence is FastAPI's 422.
+    const missing = await t.http().post('/api/v1/messaging/config').set(auth).set('content-type', 'application/json').expect(422);
+    expect(missing.body).toEqual({ detail: [{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }] });
+    // Prototype poisoning is still refused.
+    const poisoned = await t.http().post('/api/v1/messaging/config').set(auth).set('content-type', 'application/json').send('{"__proto__": {"x": 1}}');
+    expect(poisoned.status).toBeGreaterThanOrEqual(400);
+    expect(poisoned.status).toBeLessThan(500);
+  });
+
   it('ignores unknown query parameters, as FastAPI does, and still validates the known ones', async () => {
     const auth = bearer(await t.rootToken());
     const plain = await t.http().get('/api/v1/messaging/config?size=5').set(auth).expect(200);

@@ -14,6 +14,9 @@ describe('logs', () => {
     const token = tokenResponse.body.access_token as string;
     const created = await t.http().post('/api/v1/oauth/client').set(bearer(token)).set('cookie', 'session=cookie-value').send(['scope:read']);
     await t.http().get('/api/v1/oauth/scope').set('Authorization', 'Bearer not-a-real-token');
+    // Query values carry download-link tokens and searched identities: the log keeps the names only.
+    await t.http().get('/api/v1/privacy-request?identity=subject%40example.com&size=5').set(bearer(token)).set('x-request-id', 'req-logging-2');
+    await t.http().get('/api/v1/privacy-request/pri_x/access-package?token=link-token-value').set('x-request-id', 'req-logging-3');
 
     const entries = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const requestLogs = entries.filter((e) => (e.req as { id?: string } | undefined)?.id !== undefined);
@@ -22,9 +25,12 @@ describe('logs', () => {
     // One line per request, when it completes: method, url, status and time.
     const completed = requestLogs.find((e) => (e.req as { id: string }).id === 'req-logging-1' && e.msg === 'request completed');
     expect(completed).toMatchObject({ req: { method: 'POST', url: '/api/v1/oauth/token' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
+    const urlOf = (id: string) => (requestLogs.find((e) => (e.req as { id: string }).id === id)?.req as { url: string }).url;
+    expect(urlOf('req-logging-2')).toBe('/api/v1/privacy-request?identity=[redacted]&size=[redacted]');
+    expect(urlOf('req-logging-3')).toBe('/api/v1/privacy-request/pri_x/access-package?token=[redacted]');
 
     const text = logs.text();
-    for (const secret of [ROOT_CLIENT_SECRET, token, created.body.client_secret, 'not-a-real-token', 'cookie-value']) {
+    for (const secret of [ROOT_CLIENT_SECRET, token, created.body.client_secret, 'not-a-real-token', 'cookie-value', 'subject%40example.com', 'subject@example.com', 'link-token-value']) {
       expect(text).not.toContain(secret);
     }
   });

@@ -287,7 +287,7 @@ describe('Messaging config REST API', () => {
         [
           'TWILIO_EMAIL without details (D5)',
           { name: 'sendgrid', service_type: 'twilio_email' },
-          [{ loc: ['body', '__root__'], msg: 'Twilio email messaging config must include details', type: 'value_error' }],
+          [{ loc: ['body', '__root__'], msg: 'Messaging config must include details', type: 'value_error' }],
         ],
         [
           'TWILIO_EMAIL with a sender that is not an email address (D5)',

@@ -162,7 +162,7 @@ describe('Messaging config GraphQL API', () => {
       [
         'TWILIO_EMAIL without details',
         { name: 's', serviceType: 'TWILIO_EMAIL' },
-        [{ loc: ['input', '__root__'], msg: 'Twilio email messaging config must include details', type: 'value_error' }],
+        [{ loc: ['input', '__root__'], msg: 'Messaging config must include details', type: 'value_error' }],
       ],
       [
         'TWILIO_EMAIL with a sender that is not an email address',

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '../support/test-app.js';
@@ -118,6 +118,49 @@ describe('start-up', () => {
 
       // Figures for the record (not assertions): see the README's "Start-up" section.
       console.log(`embedded first start ${firstStartMs} ms, restart ${restartMs} ms, RSS after start ${rss.toFixed(0)} MiB`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('waits a bounded time for an external PostgreSQL that does not answer, then stops with one line', async () => {
+    const r = run({
+      DATABASE_URL: 'postgres://herald:db-password-never-shown@127.0.0.1:1/none',
+      HERALD_DATABASE_WAIT_SECONDS: '1',
+      FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'external-secret',
+      FIDES__SECURITY__APP_ENCRYPTION_KEY: 'e'.repeat(32),
+    });
+    expect(await r.exited).toBe(1);
+    expect(r.output().trim().split('\n')).toEqual([
+      'Waiting up to 1 s for PostgreSQL at DATABASE_URL (connect ECONNREFUSED 127.0.0.1:1)',
+      'Herald could not start: PostgreSQL at DATABASE_URL did not answer: connect ECONNREFUSED 127.0.0.1:1',
+    ]);
+  });
+
+  it('stops with one line when the data dir cannot be used', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-startup-'));
+    try {
+      await writeFile(join(dir, 'a-file'), '');
+      const r = run({ HERALD_DATA_DIR: join(dir, 'a-file', 'data') });
+      expect(await r.exited).toBe(1);
+      expect(r.output().trim()).toBe(`Herald could not start: ENOTDIR: not a directory, mkdir '${join(dir, 'a-file', 'data')}'`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not echo a root client secret the environment supplied on the first embedded start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-startup-'));
+    await chmod(dir, 0o755);
+    try {
+      const r = run({ HERALD_DATA_DIR: join(dir, 'data'), FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'operator-chosen-secret-42' });
+      const base = await listening(r);
+      expect(r.output()).toContain('root client secret:  (from FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET)');
+      expect(r.output()).not.toContain('operator-chosen-secret-42');
+      const token = await fetch(`${base}/api/v1/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: 'fidesadmin', client_secret: 'operator-chosen-secret-42' }) });
+      expect(token.status).toBe(200);
+      r.child.kill('SIGTERM');
+      expect(await r.exited).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
