@@ -1,3 +1,4 @@
+import { FidesKeyArg } from '../common/validation/fides-key.pipe.js';
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Scopes } from '../auth/scopes.decorator.js';
 import { validateList } from '../common/validation/fides-validation.pipe.js';
@@ -31,7 +32,7 @@ export class ConnectionsResolver {
 
   @Query(() => ConnectionObject)
   @Scopes('connection:read')
-  async connection(@Args('key') key: string): Promise<ConnectionObject> {
+  async connection(@FidesKeyArg('key') key: string): Promise<ConnectionObject> {
     return toObject(await this.service.get(key));
   }
 
@@ -56,7 +57,7 @@ export class ConnectionsResolver {
 
   @Mutation(() => Boolean, { description: 'Deletes the connection with its datasets and secrets' })
   @Scopes('connection:delete')
-  async deleteConnection(@Args('key') key: string): Promise<boolean> {
+  async deleteConnection(@FidesKeyArg('key') key: string): Promise<boolean> {
     await this.service.delete(key);
     return true;
   }
@@ -64,7 +65,7 @@ export class ConnectionsResolver {
   @Mutation(() => ConnectionTestResultObject, { description: 'Replaces the secrets; with verify (default) sends a test email to testEmail' })
   @Scopes('connection:create_or_update')
   async setConnectionSecrets(
-    @Args('key') key: string,
+    @FidesKeyArg('key') key: string,
     @Args('input') input: EmailConnectionSecretsInput,
     @Args('verify', { defaultValue: true }) verify: boolean,
   ): Promise<ConnectionTestResultObject> {
@@ -74,7 +75,7 @@ export class ConnectionsResolver {
 
   @Mutation(() => ConnectionTestResultObject, { description: 'Sends a test email with the stored secrets' })
   @Scopes('connection:read')
-  async testConnection(@Args('key') key: string): Promise<ConnectionTestResultObject> {
+  async testConnection(@FidesKeyArg('key') key: string): Promise<ConnectionTestResultObject> {
     return toTestResult(await this.service.testStored(key));
   }
 }

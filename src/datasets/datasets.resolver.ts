@@ -1,3 +1,4 @@
+import { FidesKeyArg } from '../common/validation/fides-key.pipe.js';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Scopes } from '../auth/scopes.decorator.js';
 import { camelLocations, fromDatasetInput, toDatasetObject } from './dataset.graphql-mapper.js';
@@ -24,14 +25,14 @@ export class DatasetsResolver {
 
   @Query(() => DatasetObject)
   @Scopes('dataset:read')
-  async dataset(@Args('connectionKey') connectionKey: string, @Args('fidesKey') fidesKey: string): Promise<DatasetObject> {
+  async dataset(@FidesKeyArg('connectionKey') connectionKey: string, @FidesKeyArg('fidesKey') fidesKey: string): Promise<DatasetObject> {
     return toDatasetObject(await this.service.get(connectionKey, fidesKey));
   }
 
   @Mutation(() => DatasetBulkResultObject, { description: 'Creates or updates up to 50 datasets on a connection (all valid, or BAD_USER_INPUT)' })
   @Scopes('dataset:create_or_update')
   async upsertDatasets(
-    @Args('connectionKey') connectionKey: string,
+    @FidesKeyArg('connectionKey') connectionKey: string,
     @Args('inputs', { type: () => [DatasetInput] }) inputs: DatasetInput[],
   ): Promise<DatasetBulkResultObject> {
     const result = await camelLocations(() => this.service.upsertMany(connectionKey, inputs.map(fromDatasetInput), ['inputs']));
@@ -43,7 +44,7 @@ export class DatasetsResolver {
 
   @Mutation(() => Boolean)
   @Scopes('dataset:delete')
-  async deleteDataset(@Args('connectionKey') connectionKey: string, @Args('fidesKey') fidesKey: string): Promise<boolean> {
+  async deleteDataset(@FidesKeyArg('connectionKey') connectionKey: string, @FidesKeyArg('fidesKey') fidesKey: string): Promise<boolean> {
     await this.service.delete(connectionKey, fidesKey);
     return true;
   }
@@ -51,7 +52,7 @@ export class DatasetsResolver {
   @Mutation(() => DatasetValidationObject, { description: 'Validates a dataset for a connection and says whether it can be traversed; stores nothing' })
   @Scopes('dataset:read')
   async validateDataset(
-    @Args('connectionKey') connectionKey: string,
+    @FidesKeyArg('connectionKey') connectionKey: string,
     // Typed as `object` so the global class-validator pipe leaves it alone (DatasetInput carries no validators, it
     // would refuse every key as extra): the dataset parser checks it, as it does upsertDatasets' list.
     @Args('input', { type: () => DatasetInput }) input: object,

@@ -1,3 +1,4 @@
+import { FidesKeyArg } from '../common/validation/fides-key.pipe.js';
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Scopes } from '../auth/scopes.decorator.js';
 import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
@@ -29,7 +30,7 @@ export class MessagingConfigResolver {
 
   @Query(() => MessagingConfigObject)
   @Scopes('messaging:read')
-  async messagingConfig(@Args('key') key: string): Promise<MessagingConfigObject> {
+  async messagingConfig(@FidesKeyArg('key') key: string): Promise<MessagingConfigObject> {
     return toObject(await this.configs.get(key));
   }
 
@@ -41,20 +42,20 @@ export class MessagingConfigResolver {
 
   @Mutation(() => MessagingConfigObject, { description: 'Replaces the config named by key; a different input key renames it' })
   @Scopes('messaging:create_or_update')
-  async updateMessagingConfig(@Args('key') key: string, @Args('input') input: MessagingConfigInput): Promise<MessagingConfigObject> {
+  async updateMessagingConfig(@FidesKeyArg('key') key: string, @Args('input') input: MessagingConfigInput): Promise<MessagingConfigObject> {
     return toObject(await this.configs.update(key, toConfigInput(input)));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes the config and its secrets' })
   @Scopes('messaging:delete')
-  async deleteMessagingConfig(@Args('key') key: string): Promise<boolean> {
+  async deleteMessagingConfig(@FidesKeyArg('key') key: string): Promise<boolean> {
     await this.configs.delete(key);
     return true;
   }
 
   @Mutation(() => MessagingConfigObject, { description: 'Replaces the secrets of a config' })
   @Scopes('messaging:create_or_update')
-  async setMessagingConfigSecrets(@Args('key') key: string, @Args('input') input: MessagingSecretsInput): Promise<MessagingConfigObject> {
+  async setMessagingConfigSecrets(@FidesKeyArg('key') key: string, @Args('input') input: MessagingSecretsInput): Promise<MessagingConfigObject> {
     const given = [input.mailgun, input.twilioText, input.twilioEmail].filter((v) => v !== undefined && v !== null);
     if (given.length !== 1) throw invalid(['input'], 'exactly one of mailgun, twilioText or twilioEmail is required');
     const current = await this.configs.get(key);

@@ -266,6 +266,11 @@ describe('Messaging config GraphQL API', () => {
       const error = await fails('NOT_FOUND', GET, { key: 'x' });
       expect(error.message).toBe('No messaging config found with key x');
     });
+
+    it('answers BAD_USER_INPUT for a key that is not a FidesKey, as REST answers 422', async () => {
+      const error = await fails('BAD_USER_INPUT', GET, { key: 'not a key!' });
+      expect(error.extensions?.detail).toEqual([expect.objectContaining({ loc: ['key'], type: 'value_error' })]);
+    });
   });
 
   describe('setMessagingConfigSecrets', () => {

@@ -1,3 +1,4 @@
+import { FidesKeyArg } from '../../common/validation/fides-key.pipe.js';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Scopes } from '../../auth/scopes.decorator.js';
 import { PageArgs } from '../../common/pagination.js';
@@ -29,7 +30,7 @@ export class PoliciesResolver {
 
   @Query(() => PolicyObject)
   @Scopes('policy:read')
-  async policy(@Args('key') key: string): Promise<PolicyObject> {
+  async policy(@FidesKeyArg('key') key: string): Promise<PolicyObject> {
     return toPolicyObject(await this.service.get(key));
   }
 
@@ -49,7 +50,7 @@ export class PoliciesResolver {
 
   @Mutation(() => Boolean, { description: 'Deletes the policy with its rules and targets' })
   @Scopes('policy:delete')
-  async deletePolicy(@Args('key') key: string): Promise<boolean> {
+  async deletePolicy(@FidesKeyArg('key') key: string): Promise<boolean> {
     await this.service.delete(key);
     return true;
   }
@@ -57,7 +58,7 @@ export class PoliciesResolver {
   @Mutation(() => RuleBulkResultObject, { description: "Creates or updates up to 50 of a policy's rules; each item succeeds or fails on its own" })
   @Scopes('rule:create_or_update')
   async upsertRules(
-    @Args('policyKey') policyKey: string,
+    @FidesKeyArg('policyKey') policyKey: string,
     @Args('inputs', { type: () => [RuleInput] }) inputs: RuleInput[],
   ): Promise<RuleBulkResultObject> {
     const parse = () =>
@@ -80,7 +81,7 @@ export class PoliciesResolver {
 
   @Mutation(() => Boolean, { description: 'Deletes the rule with its targets' })
   @Scopes('rule:delete')
-  async deleteRule(@Args('policyKey') policyKey: string, @Args('ruleKey') ruleKey: string): Promise<boolean> {
+  async deleteRule(@FidesKeyArg('policyKey') policyKey: string, @FidesKeyArg('ruleKey') ruleKey: string): Promise<boolean> {
     await this.service.deleteRule(policyKey, ruleKey);
     return true;
   }
@@ -88,8 +89,8 @@ export class PoliciesResolver {
   @Mutation(() => RuleTargetBulkResultObject, { description: "Creates or updates up to 50 of a rule's targets; each item succeeds or fails on its own" })
   @Scopes('rule:create_or_update')
   async upsertRuleTargets(
-    @Args('policyKey') policyKey: string,
-    @Args('ruleKey') ruleKey: string,
+    @FidesKeyArg('policyKey') policyKey: string,
+    @FidesKeyArg('ruleKey') ruleKey: string,
     @Args('inputs', { type: () => [RuleTargetInput] }) inputs: RuleTargetInput[],
   ): Promise<RuleTargetBulkResultObject> {
     const parse = () =>
@@ -100,7 +101,7 @@ export class PoliciesResolver {
 
   @Mutation(() => Boolean)
   @Scopes('rule:delete')
-  async deleteRuleTarget(@Args('policyKey') policyKey: string, @Args('ruleKey') ruleKey: string, @Args('targetKey') targetKey: string): Promise<boolean> {
+  async deleteRuleTarget(@FidesKeyArg('policyKey') policyKey: string, @FidesKeyArg('ruleKey') ruleKey: string, @FidesKeyArg('targetKey') targetKey: string): Promise<boolean> {
     await this.service.deleteTarget(policyKey, ruleKey, targetKey);
     return true;
   }
