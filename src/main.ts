@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     try {
       embedded = await startEmbeddedDatabase(settings.dataDir, (line) => {
         if (settings.logLevel === 'debug' || settings.logLevel === 'trace') process.stderr.write(`[postgres] ${line}\n`);
-      });
+      }, { appEncryptionKey: given.appEncryptionKey });
     } catch (error) {
       // A data dir that cannot be used, or one another Herald holds: one line, like a bad setting.
       return fail(error);

@@ -53,15 +53,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function loadOrCreateSecrets(file: string): Promise<{ secrets: GeneratedSecrets; created: boolean }> {
+async function loadOrCreateSecrets(file: string, given: Partial<GeneratedSecrets>): Promise<{ secrets: GeneratedSecrets; created: boolean }> {
   if (await exists(file)) {
     return { secrets: JSON.parse(await readFile(file, 'utf8')) as GeneratedSecrets, created: false };
   }
   const secrets: GeneratedSecrets = {
     databasePassword: randomBytes(24).toString('base64url'),
     oauthRootClientSecret: randomBytes(24).toString('base64url'),
-    // 32 characters, as the AES-256 key setting requires.
-    appEncryptionKey: randomBytes(24).toString('base64url'),
+    // 32 characters, as the AES-256 key setting requires. A key the environment gives is the one the data will be
+    // sealed under: kept here too, so that a later start without the setting still reads the data.
+    appEncryptionKey: given.appEncryptionKey || randomBytes(24).toString('base64url'),
   };
   await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return { secrets, created: true };
@@ -71,7 +72,11 @@ async function loadOrCreateSecrets(file: string): Promise<{ secrets: GeneratedSe
  * Starts (creating on first use) a real PostgreSQL server whose files live in `dataDir`.
  * `onLog` receives the server's own lines, which are noisy and kept at debug level by the caller.
  */
-export async function startEmbeddedDatabase(dataDir: string, onLog: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  dataDir: string,
+  onLog: (line: string) => void = () => {},
+  given: Partial<GeneratedSecrets> = {},
+): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   await mkdir(root, { recursive: true });
   if (process.getuid?.() === 0) {
@@ -79,7 +84,7 @@ export async function startEmbeddedDatabase(dataDir: string, onLog: (line: strin
     await chmod(root, 0o755);
     await assertReachableByOthers(dirname(root));
   }
-  const { secrets, created: secretsCreated } = await loadOrCreateSecrets(join(root, 'herald-secrets.json'));
+  const { secrets, created: secretsCreated } = await loadOrCreateSecrets(join(root, 'herald-secrets.json'), given);
   const pgDir = join(root, 'postgres');
   const initialised = await exists(join(pgDir, 'PG_VERSION'));
   const port = await freePort();

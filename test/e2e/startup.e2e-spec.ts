@@ -149,14 +149,19 @@ describe('start-up', () => {
     }
   });
 
-  it('does not echo a root client secret the environment supplied on the first embedded start', async () => {
+  it('does not echo secrets the environment supplied on the first embedded start, and keeps its encryption key', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'herald-startup-'));
     await chmod(dir, 0o755);
     try {
-      const r = run({ HERALD_DATA_DIR: join(dir, 'data'), FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'operator-chosen-secret-42' });
+      const key = 'operator-chosen-key-32-bytes-ok!';
+      const r = run({ HERALD_DATA_DIR: join(dir, 'data'), FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'operator-chosen-secret-42', FIDES__SECURITY__APP_ENCRYPTION_KEY: key });
       const base = await listening(r);
       expect(r.output()).toContain('root client secret:  (from FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET)');
+      expect(r.output()).toContain('app encryption key:  (from FIDES__SECURITY__APP_ENCRYPTION_KEY)');
       expect(r.output()).not.toContain('operator-chosen-secret-42');
+      expect(r.output()).not.toContain(key);
+      // The data dir keeps the key the data is sealed under, so a later start without the setting still reads it.
+      expect(JSON.parse(await readFile(join(dir, 'data', 'herald-secrets.json'), 'utf8')).appEncryptionKey).toBe(key);
       const token = await fetch(`${base}/api/v1/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: 'fidesadmin', client_secret: 'operator-chosen-secret-42' }) });
       expect(token.status).toBe(200);
       r.child.kill('SIGTERM');
