@@ -144,7 +144,7 @@ export class ConnectionsService {
    */
   async setSecrets(key: string, raw: unknown, verify: boolean, loc: (string | number)[] = []): Promise<SecretsResult> {
     const connection = await this.get(key);
-    const dto = validateObject(EmailSecretsDto, raw, loc);
+    const dto = validateEmailSecrets(raw, loc);
     const secrets: EmailSecrets = { to_email: dto.to_email, test_email: dto.test_email ?? null, url: null };
     await this.secrets.put(OWNER, connection.id, secrets);
     if (!verify) return { connection };
@@ -210,6 +210,23 @@ class BulkItemError extends Error {}
 const keyTaken = (key: string) =>
   `Key ${key} already exists in ConnectionConfig. Keys will be snake-cased names if not provided. ` +
   'If you are seeing this error without providing a key, please provide a key or a different name.';
+/**
+ * Fides' EmailSchema: the field rules, then its root rule, which fails (after them) whenever `to_email` is missing or
+ * empty: `url` alone does not make the secrets usable.
+ */
+function validateEmailSecrets(raw: unknown, loc: (string | number)[]): EmailSecretsDto {
+  try {
+    return validateObject(EmailSecretsDto, raw, loc);
+  } catch (error) {
+    const toEmail = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as { to_email?: unknown }).to_email : 'n/a';
+    if (!(error instanceof RequestValidationError) || toEmail) throw error;
+    throw new RequestValidationError([
+      ...error.issues,
+      { loc: [...loc, '__root__'], msg: "EmailSchema must be supplied a 'url' or all of: ['to_email'].", type: 'value_error' },
+    ]);
+  }
+}
+
 const nameTaken = (name: string) => `Name ${name} already exists in ConnectionConfig.`;
 
 function failureMessage(error: unknown, input: ConnectionInput): string {

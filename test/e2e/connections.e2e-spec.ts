@@ -308,8 +308,17 @@ describe('email connections (REST)', () => {
       await putSecrets({ to_email: TO_EMAIL }, '?verify=false').expect(200);
       const before = await secretRows();
       const res = await putSecrets(body).expect(422);
-      expect(res.body.detail).toEqual([expect.objectContaining({ loc, msg })]);
+      // The first problem is the field's (a missing to_email adds Fides' root error after it, tested below).
+      expect(res.body.detail[0]).toEqual(expect.objectContaining({ loc, msg }));
       expect(await secretRows()).toEqual(before);
+    });
+
+    it("adds Fides' root error after the field's when to_email is missing, even with a url", async () => {
+      const res = await putSecrets({ url: 'https://vendor.example', test_email: TEST_EMAIL }).expect(422);
+      expect(res.body.detail).toEqual([
+        { loc: ['to_email'], msg: 'field required', type: 'value_error.missing' },
+        { loc: ['__root__'], msg: "EmailSchema must be supplied a 'url' or all of: ['to_email'].", type: 'value_error' },
+      ]);
     });
 
     it('answers 404 for an unknown connection before looking at the body', async () => {
