@@ -8,6 +8,7 @@ import type { RawServerDefault } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { completeDocument } from './common/openapi.js';
 import { requestIdFor } from './common/request-id.js';
 import { FidesValidationPipe } from './common/validation/fides-validation.pipe.js';
 import { HERALD_VERSION } from './common/version.js';
@@ -70,6 +71,6 @@ function setUpOpenApi(app: NestFastifyApplication): void {
     .setVersion(HERALD_VERSION)
     .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/api/v1/oauth/token', scopes: {} } } }, 'oauth2')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = completeDocument(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBody, ApiBodyOptions, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBody, ApiBodyOptions, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Answers, arrayOf, DETAIL, enumOf, NULL, object, Refuses, string, VALIDATION_ERROR } from '../common/openapi.js';
 import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
 import { OauthClientsService } from './oauth-clients.service.js';
 import { SCOPE_REGISTRY } from './scope-registry.js';
@@ -24,7 +25,8 @@ export class OauthController {
       properties: { client_id: { type: 'string' }, client_secret: { type: 'string' }, grant_type: { type: 'string', enum: ['client_credentials'] } },
     },
   })
-  @ApiOkResponse({ schema: { type: 'object', properties: { access_token: { type: 'string' } } } })
+  @Answers(200, object({ access_token: string }))
+  @Refuses(401, 'Unknown client, or wrong secret')
   async token(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ access_token: string }> {
     const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const grantType = field(form.grant_type);
@@ -42,8 +44,8 @@ export class OauthController {
   @Scopes('client:create')
   @ApiOperation({ summary: 'Create a client with the given scopes (bare JSON array); its secret is shown only here' })
   @ApiBody({ ...SCOPE_LIST_BODY, required: false })
-  @ApiOkResponse({ schema: { type: 'object', properties: { client_id: { type: 'string' }, client_secret: { type: 'string' } } } })
-  @ApiUnprocessableEntityResponse({ description: 'An unknown scope' })
+  @Answers(200, object({ client_id: string, client_secret: string }))
+  @Refuses(422, 'Not a list of strings (a `loc` for each problem), or an unknown scope (`{"detail": "..."}`)', { oneOf: [VALIDATION_ERROR, DETAIL] })
   create(@Body() body: unknown) {
     return this.clients.create(body === undefined || body === null ? [] : scopeList(body));
   }
@@ -52,6 +54,7 @@ export class OauthController {
   @HttpCode(200)
   @Scopes('client:delete')
   @ApiOperation({ summary: 'Delete a client; its tokens stop working' })
+  @Answers(200, NULL)
   async delete(@Param('client_id') clientId: string): Promise<null> {
     await this.clients.delete(clientId);
     return null;
@@ -60,7 +63,7 @@ export class OauthController {
   @Get('client/:client_id/scope')
   @Scopes('client:read')
   @ApiOperation({ summary: "A client's scopes ([] for an unknown client)" })
-  @ApiOkResponse({ schema: { type: 'array', items: { type: 'string' } } })
+  @Answers(200, arrayOf(string))
   scopes(@Param('client_id') clientId: string): Promise<string[]> {
     return this.clients.scopesOf(clientId);
   }
@@ -69,6 +72,8 @@ export class OauthController {
   @Scopes('client:update')
   @ApiOperation({ summary: "Replace a client's scopes (bare JSON array); tokens with a removed scope stop working" })
   @ApiBody(SCOPE_LIST_BODY)
+  @Answers(200, NULL)
+  @Refuses(422, 'Not a list of strings (a `loc` for each problem), or an unknown scope (`{"detail": "..."}`)', { oneOf: [VALIDATION_ERROR, DETAIL] })
   async setScopes(@Param('client_id') clientId: string, @Body() body: unknown): Promise<null> {
     await this.clients.setScopes(clientId, scopeList(body));
     return null;
@@ -77,7 +82,7 @@ export class OauthController {
   @Get('scope')
   @Scopes('scope:read')
   @ApiOperation({ summary: 'Every scope, in registry order' })
-  @ApiOkResponse({ schema: { type: 'array', items: { type: 'string' } } })
+  @Answers(200, arrayOf(enumOf(SCOPE_REGISTRY)))
   registry(): string[] {
     return [...SCOPE_REGISTRY];
   }

@@ -8,6 +8,8 @@ import { Optional, QueryBoolean } from '../common/validation/fides-validators.js
 import { ConnectionResponse, TestStatusMessage, toBulkResponse, toConnectionResponse, toTestStatusMessage } from './connection.mapper.js';
 import { ConnectionsService, MAX_BULK_CONNECTIONS } from './connections.service.js';
 import { ConnectionListQuery, ConnectionRequestDto, EmailSecretsDto, toConnectionFilter, toConnectionInput } from './dto/connection-request.dto.js';
+import { Answers, pageOf } from '../common/openapi.js';
+import { CONNECTION, CONNECTION_BULK_RESULT, TEST_STATUS_MESSAGE } from './connections.openapi.js';
 
 class VerifyQuery {
   @Optional()
@@ -26,6 +28,7 @@ export class ConnectionsController {
   @Scopes('connection:create_or_update')
   @ApiOperation({ summary: 'Create or update up to 50 connections; each item succeeds or fails on its own' })
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK_CONNECTIONS, items: { $ref: getSchemaPath(ConnectionRequestDto) } } })
+  @Answers(200, CONNECTION_BULK_RESULT)
   async upsert(@Body() body: unknown) {
     const items = validateList(ConnectionRequestDto, body, ['body'], MAX_BULK_CONNECTIONS);
     return toBulkResponse(await this.connections.upsertMany(items.map(toConnectionInput), ['body']));
@@ -34,6 +37,7 @@ export class ConnectionsController {
   @Get()
   @Scopes('connection:read')
   @ApiOperation({ summary: 'Connections by name, filtered' })
+  @Answers(200, pageOf(CONNECTION))
   async list(@Query() query: ConnectionListQuery): Promise<Page<ConnectionResponse>> {
     const page = await this.connections.list(toConnectionFilter(query), query);
     return { ...page, items: page.items.map(toConnectionResponse) };
@@ -42,6 +46,7 @@ export class ConnectionsController {
   @Get(':connection_key')
   @Scopes('connection:read')
   @ApiOperation({ summary: 'One connection' })
+  @Answers(200, CONNECTION)
   async get(@FidesKeyParam('connection_key') key: string): Promise<ConnectionResponse> {
     return toConnectionResponse(await this.connections.get(key));
   }
@@ -60,6 +65,7 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Replace the secrets; with verify (default) send a test email to test_email' })
   @ApiQuery({ name: 'verify', required: false, type: Boolean })
   @ApiBody({ schema: { $ref: getSchemaPath(EmailSecretsDto) } })
+  @Answers(200, TEST_STATUS_MESSAGE)
   async setSecrets(@FidesKeyParam('connection_key') key: string, @Query() query: VerifyQuery, @Body() body: unknown): Promise<TestStatusMessage> {
     const result = await this.connections.setSecrets(key, body, query.verify);
     return toTestStatusMessage(`Secrets updated for ConnectionConfig with key: ${key}.`, result);
@@ -68,6 +74,7 @@ export class ConnectionsController {
   @Get(':connection_key/test')
   @Scopes('connection:read')
   @ApiOperation({ summary: 'Send a test email with the stored secrets' })
+  @Answers(200, TEST_STATUS_MESSAGE)
   async test(@FidesKeyParam('connection_key') key: string): Promise<TestStatusMessage> {
     return toTestStatusMessage(`Test completed for ConnectionConfig with key: ${key}.`, await this.connections.testStored(key));
   }

@@ -5,6 +5,8 @@ import { Page, PageQuery } from '../common/pagination.js';
 import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
 import { DatasetsService, MAX_BULK_DATASETS, type DatasetValidation } from './datasets.service.js';
 import type { FidesopsDataset } from './schema/index.js';
+import { Answers, pageOf } from '../common/openapi.js';
+import { DATASET, DATASET_BULK_RESULT, DATASET_VALIDATION } from './datasets.openapi.js';
 
 const DATASET_SCHEMA = {
   type: 'object',
@@ -36,6 +38,7 @@ export class DatasetsController {
   @Scopes('dataset:create_or_update')
   @ApiOperation({ summary: 'Create or update up to 50 datasets on the connection (all valid, or 422)' })
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK_DATASETS, items: DATASET_SCHEMA } })
+  @Answers(200, DATASET_BULK_RESULT)
   async upsert(@FidesKeyParam('connection_key') connectionKey: string, @Body() body: unknown) {
     const result = await this.datasets.upsertMany(connectionKey, body, ['body']);
     return {
@@ -48,6 +51,7 @@ export class DatasetsController {
   @Get('dataset')
   @Scopes('dataset:read')
   @ApiOperation({ summary: "The connection's datasets, newest first" })
+  @Answers(200, pageOf(DATASET))
   list(@FidesKeyParam('connection_key') connectionKey: string, @Query() query: PageQuery): Promise<Page<FidesopsDataset>> {
     return this.datasets.list(connectionKey, query);
   }
@@ -55,6 +59,7 @@ export class DatasetsController {
   @Get('dataset/:fides_key')
   @Scopes('dataset:read')
   @ApiOperation({ summary: 'One dataset' })
+  @Answers(200, DATASET)
   get(@FidesKeyParam('connection_key') connectionKey: string, @FidesKeyParam('fides_key') fidesKey: string): Promise<FidesopsDataset> {
     return this.datasets.get(connectionKey, fidesKey);
   }
@@ -72,6 +77,7 @@ export class DatasetsController {
   @Scopes('dataset:read')
   @ApiOperation({ summary: 'Validate a dataset for the connection and say whether it can be traversed; stores nothing' })
   @ApiBody({ schema: DATASET_SCHEMA })
+  @Answers(200, DATASET_VALIDATION)
   validate(@FidesKeyParam('connection_key') connectionKey: string, @Body() body: unknown): Promise<DatasetValidation> {
     return this.datasets.validate(connectionKey, body, ['body']);
   }

@@ -10,6 +10,8 @@ import { MessagingConfigEntity } from './messaging-config.entity.js';
 import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toFidesopsResponse } from './messaging-config.mapper.js';
 import { MessagingConfigService } from './messaging-config.service.js';
 import { FIDESOPS_TEXTS } from './messaging-config.texts.js';
+import { Answers, DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
+import { EMAIL_CONFIG, SECRETS_UPDATED } from './messaging-config.openapi.js';
 
 /**
  * fidesops' `/email/config` routes, for older clients: the same table seen as Mailgun-only, one config at a time,
@@ -24,6 +26,9 @@ export class EmailConfigController {
   @HttpCode(200)
   @Scopes('email:create_or_update')
   @ApiOperation({ summary: 'Create the Mailgun config (only one email config at a time)' })
+  @Answers(200, EMAIL_CONFIG)
+  @Refuses(400, 'An email config exists already')
+  @Refuses(409, 'The key or name belongs to another messaging config')
   async create(@Body() body: EmailConfigRequestDto): Promise<MessagingConfigResponse> {
     const input = toEmailConfigInput(body);
     if ((await this.configs.count(MessagingServiceType.MAILGUN)) > 0) {
@@ -36,6 +41,7 @@ export class EmailConfigController {
   @Get()
   @Scopes('email:read')
   @ApiOperation({ summary: 'Email configs, newest first' })
+  @Answers(200, pageOf(EMAIL_CONFIG))
   async list(@Query() query: PageQuery): Promise<Page<MessagingConfigResponse>> {
     const page = await this.configs.list(query, MessagingServiceType.MAILGUN);
     return { ...page, items: page.items.map(toFidesopsResponse) };
@@ -44,6 +50,7 @@ export class EmailConfigController {
   @Get(':config_key')
   @Scopes('email:read')
   @ApiOperation({ summary: 'One email config' })
+  @Answers(200, EMAIL_CONFIG)
   async get(@FidesKeyParam('config_key') key: string): Promise<MessagingConfigResponse> {
     return toFidesopsResponse(await this.mailgun(key));
   }
@@ -51,6 +58,8 @@ export class EmailConfigController {
   @Patch(':config_key')
   @Scopes('email:create_or_update')
   @ApiOperation({ summary: 'Replace the email config (full body)' })
+  @Answers(200, EMAIL_CONFIG)
+  @Refuses(409, 'The new key or name belongs to another messaging config')
   async update(@FidesKeyParam('config_key') key: string, @Body() body: EmailConfigRequestDto): Promise<MessagingConfigResponse> {
     const input = toEmailConfigInput(body);
     await this.mailgun(key);
@@ -71,6 +80,8 @@ export class EmailConfigController {
   @Scopes('email:create_or_update')
   @ApiOperation({ summary: 'Replace the Mailgun secrets ({mailgun_api_key})' })
   @ApiBody({ schema: { type: 'object', properties: { mailgun_api_key: { type: 'string' } } } })
+  @Answers(200, SECRETS_UPDATED)
+  @Refuses(400, 'Secrets refused by the Mailgun schema, one line per problem', DETAIL_LIST)
   async setSecrets(@FidesKeyParam('config_key') key: string, @Body() body: unknown): Promise<SecretsUpdatedResponse> {
     await this.mailgun(key, FIDESOPS_TEXTS.secretsNotFound(key));
     await this.configs.setSecrets(key, body, FIDESOPS_TEXTS);

@@ -7,6 +7,8 @@ import { MessagingConfigRequestDto, toConfigInput } from './dto/messaging-config
 import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toFidesResponse } from './messaging-config.mapper.js';
 import { MessagingConfigService } from './messaging-config.service.js';
 import { FIDES_TEXTS } from './messaging-config.texts.js';
+import { Answers, DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
+import { MESSAGING_CONFIG, SECRETS_UPDATED } from './messaging-config.openapi.js';
 
 const SECRETS_EXAMPLE = {
   description: 'MAILGUN {mailgun_api_key}; TWILIO_TEXT {twilio_account_sid, twilio_auth_token, twilio_messaging_service_sid?, twilio_sender_phone_number?}; TWILIO_EMAIL {twilio_api_key}',
@@ -23,6 +25,8 @@ export class MessagingConfigController {
   @HttpCode(200)
   @Scopes('messaging:create_or_update')
   @ApiOperation({ summary: 'Create a config (a body key naming an existing config updates it, as in Fides)' })
+  @Answers(200, MESSAGING_CONFIG)
+  @Refuses(409, 'A config of that name, or of that service type, exists')
   async create(@Body() body: MessagingConfigRequestDto): Promise<MessagingConfigResponse> {
     return toFidesResponse(await this.configs.createOrUpdate(toConfigInput(body)));
   }
@@ -30,6 +34,7 @@ export class MessagingConfigController {
   @Get()
   @Scopes('messaging:read')
   @ApiOperation({ summary: 'Configs, newest first' })
+  @Answers(200, pageOf(MESSAGING_CONFIG))
   async list(@Query() query: PageQuery): Promise<Page<MessagingConfigResponse>> {
     const page = await this.configs.list(query);
     return { ...page, items: page.items.map(toFidesResponse) };
@@ -38,6 +43,7 @@ export class MessagingConfigController {
   @Get(':config_key')
   @Scopes('messaging:read')
   @ApiOperation({ summary: 'One config' })
+  @Answers(200, MESSAGING_CONFIG)
   async get(@FidesKeyParam('config_key') key: string): Promise<MessagingConfigResponse> {
     return toFidesResponse(await this.configs.get(key, FIDES_TEXTS));
   }
@@ -45,6 +51,8 @@ export class MessagingConfigController {
   @Patch(':config_key')
   @Scopes('messaging:create_or_update')
   @ApiOperation({ summary: 'Replace a config (full body); a different body key renames it' })
+  @Answers(200, MESSAGING_CONFIG)
+  @Refuses(409, 'The new key, name or service type belongs to another config')
   async update(@FidesKeyParam('config_key') key: string, @Body() body: MessagingConfigRequestDto): Promise<MessagingConfigResponse> {
     return toFidesResponse(await this.configs.update(key, toConfigInput(body), FIDES_TEXTS));
   }
@@ -62,6 +70,8 @@ export class MessagingConfigController {
   @Scopes('messaging:create_or_update')
   @ApiOperation({ summary: "Replace a config's secrets, validated for its service type (400 with a list of problems)" })
   @ApiBody(SECRETS_EXAMPLE)
+  @Answers(200, SECRETS_UPDATED)
+  @Refuses(400, "Secrets refused by the service type's schema, one line per problem", DETAIL_LIST)
   async setSecrets(@FidesKeyParam('config_key') key: string, @Body() body: unknown): Promise<SecretsUpdatedResponse> {
     await this.configs.setSecrets(key, body, FIDES_TEXTS);
     return secretsUpdated(FIDES_TEXTS.secretsUpdated(key));

@@ -5,6 +5,8 @@ import { MessagesQuery, TestMessageRequestDto } from './messages.dto.js';
 import { toAttemptResponse, toMessageResponse } from './outbox/message.mapper.js';
 import { MessagesService } from './outbox/messages.service.js';
 import { TestMessageService } from './test-message.service.js';
+import { Answers, pageOf, Refuses } from '../common/openapi.js';
+import { MESSAGE_LOG_ENTRY, MESSAGE_WITH_ATTEMPTS, TEST_MESSAGE_RESULT } from './notifications.openapi.js';
 
 @ApiTags('Messages')
 @Controller('messaging')
@@ -18,6 +20,9 @@ export class MessagesController {
   @HttpCode(200)
   @Scopes('messaging:create_or_update')
   @ApiOperation({ summary: "Send one real test message through the service type's config, and say how it went" })
+  @Answers(200, TEST_MESSAGE_RESULT)
+  @Refuses(400, 'The config of that service type has no secrets')
+  @Refuses(404, 'No config of that service type')
   async test(@Body() body: TestMessageRequestDto) {
     const result = await this.testMessages.send(body.service_type, { email: body.email, phone_number: body.phone_number }, ['body']);
     return {
@@ -31,6 +36,7 @@ export class MessagesController {
   @Get('messages')
   @Scopes('messaging:read')
   @ApiOperation({ summary: 'The message log, newest first (recipients masked)' })
+  @Answers(200, pageOf(MESSAGE_LOG_ENTRY))
   async list(@Query() query: MessagesQuery) {
     const page = await this.messages.list(query, { status: query.status, actionType: query.action_type, privacyRequestId: query.privacy_request_id });
     return { ...page, items: page.items.map(toMessageResponse) };
@@ -39,6 +45,7 @@ export class MessagesController {
   @Get('messages/:message_id')
   @Scopes('messaging:read')
   @ApiOperation({ summary: 'One message with every attempt' })
+  @Answers(200, MESSAGE_WITH_ATTEMPTS)
   async get(@Param('message_id') id: string) {
     const { message, attempts } = await this.messages.get(id);
     return { ...toMessageResponse(message), attempt_log: attempts.map(toAttemptResponse) };

@@ -11,20 +11,28 @@ const PUBLIC = new Set([
   'GET /api/v1/privacy-request/{privacy_request_id}/access-package',
 ]);
 
-type Operations = Record<string, Record<string, { security?: { oauth2: string[] }[] }>>;
+interface Operation {
+  security?: { oauth2: string[] }[];
+  parameters?: { in: string }[];
+  requestBody?: object;
+  responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+}
+type Operations = Record<string, Record<string, Operation>>;
 
 describe('every REST route names its scope', () => {
   let t: TestApp;
   let paths: Operations;
+  let document: { paths: Operations; components: { schemas: Record<string, object> } };
   beforeAll(async () => {
     t = await createTestApp();
-    paths = (await t.http().get('/openapi.json')).body.paths as Operations;
+    document = (await t.http().get('/openapi.json')).body;
+    paths = document.paths;
   });
   afterAll(() => t.close());
 
   const routes = () =>
     Object.entries(paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, scopes: op.security?.[0]?.oauth2 })),
+      Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, scopes: op.security?.[0]?.oauth2, op })),
     );
   const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'some_key');
 
@@ -35,6 +43,26 @@ describe('every REST route names its scope', () => {
       if (PUBLIC.has(name)) expect(route.scopes).toBeUndefined();
       else expect({ name, scopes: route.scopes?.length ?? 0 }).toEqual({ name, scopes: 1 });
     }
+  });
+
+  // What each route answers is checked against these schemas on every e2e request (test/support/openapi-conformance.ts).
+  it('documents the body of every success and of the errors routes share', () => {
+    for (const { method, path, op } of routes()) {
+      const name = `${method} ${path}`;
+      const success = Object.keys(op.responses).filter((status) => status.startsWith('2'));
+      const documented = (status: string) => op.responses[status]?.content?.['application/json']?.schema !== undefined;
+      expect({ name, success: success.length }).toEqual({ name, success: 1 });
+      if (success[0] !== '204') expect({ name, status: success[0], schema: documented(success[0]) }).toEqual({ name, status: success[0], schema: true });
+      if (op.parameters?.some((p) => p.in === 'path')) expect({ name, 404: documented('404') }).toEqual({ name, 404: true });
+      if (op.requestBody || op.parameters?.length) expect({ name, 422: documented('422') }).toEqual({ name, 422: true });
+      if (op.security) expect({ name, 401: documented('401'), 403: documented('403') }).toEqual({ name, 401: true, 403: true });
+    }
+  });
+
+  it('names only schemas it defines', () => {
+    const refs = [...JSON.stringify(document).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(20);
+    expect([...new Set(refs)].filter((name) => !(name in document.components.schemas))).toEqual([]);
   });
 
   it('answers 401 without a token and 403 with a token lacking the scope, on every scoped route', async () => {

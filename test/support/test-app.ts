@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadSettings, type Env, type Settings } from '../../src/config/settings.js';
+import { OpenApiConformance, type OpenApiDocument } from './openapi-conformance.js';
 
 export type TestAgent = ReturnType<typeof request>;
 
@@ -71,11 +72,12 @@ export async function createTestApp(
   const database = sharedDatabaseUrl ? { url: sharedDatabaseUrl, drop: async () => {} } : await createTestDatabase();
   const settings = loadSettings(testEnv(database.url, overrides));
   const app = await createApp(settings, { logDestination });
-  await app.getHttpAdapter().getInstance().ready();
   const server = app.getHttpServer();
+  const http = () => request(server);
+  const conformance = new OpenApiConformance(app, async () => (await http().get('/openapi.json').expect(200)).body as OpenApiDocument);
+  await app.getHttpAdapter().getInstance().ready();
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   let token: string | undefined;
-  const http = () => request(server);
   return {
     app,
     settings,
@@ -84,9 +86,11 @@ export async function createTestApp(
     db,
     rootToken: async () => (token ??= await obtainToken(http(), ROOT_CLIENT_ID, ROOT_CLIENT_SECRET)),
     close: async () => {
+      const problems = await conformance.check();
       await db.end();
       await app.close();
       await database.drop();
+      if (problems.length > 0) throw new Error(`answers that differ from the OpenAPI document:\n${problems.join('\n')}`);
     },
   };
 }

@@ -3,6 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../../auth/scopes.decorator.js';
 import { ConfigPatchDto } from './notification-settings.dto.js';
 import { NotificationSettingsService, type NotificationSettings } from './notification-settings.service.js';
+import { Answers } from '../../common/openapi.js';
+import { NOTIFICATION_SETTINGS } from '../notifications.openapi.js';
 
 /** Fides' later application-config routes, for the notification and execution switches (decision D16). */
 @ApiTags('Application config')
@@ -13,6 +15,7 @@ export class ConfigController {
   @Get()
   @Scopes('config:read')
   @ApiOperation({ summary: 'The effective notification and execution settings' })
+  @Answers(200, NOTIFICATION_SETTINGS)
   get(): Promise<NotificationSettings> {
     return this.settings.current();
   }
@@ -20,6 +23,7 @@ export class ConfigController {
   @Patch()
   @Scopes('config:update')
   @ApiOperation({ summary: 'Override some settings at run time (stored in the database, shared by every process)' })
+  @Answers(200, NOTIFICATION_SETTINGS)
   update(@Body() body: ConfigPatchDto): Promise<NotificationSettings> {
     return this.settings.update({ notifications: body.notifications, execution: body.execution });
   }

@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../auth/scopes.decorator.js';
 import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
 import { NotificationSettingsService } from './notification-settings.service.js';
+import { Answers } from '../../common/openapi.js';
+import { ID_VERIFICATION_CONFIG } from '../notifications.openapi.js';
 
 @ApiTags('Identity verification')
 @Controller('id-verification')
@@ -19,9 +21,7 @@ export class IdVerificationController {
   @Get('config')
   @Public()
   @ApiOperation({ summary: 'Is identity verification required, and can a verification message be sent?' })
-  @ApiOkResponse({
-    schema: { type: 'object', properties: { identity_verification_required: { type: 'boolean' }, valid_email_config_exists: { type: 'boolean' } } },
-  })
+  @Answers(200, ID_VERIFICATION_CONFIG)
   async config(): Promise<{ identity_verification_required: boolean; valid_email_config_exists: boolean }> {
     const { notifications, execution } = await this.settings.current();
     const serviceType = notifications.notification_service_type;

@@ -25,6 +25,8 @@ import {
   toRuleTargetResponse,
   toRuleWithTargetsResponse,
 } from './policy.mapper.js';
+import { Answers, pageOf } from '../../common/openapi.js';
+import { POLICY, POLICY_BULK_RESULT, RULE_BULK_RESULT, RULE_TARGET, RULE_TARGET_BULK_RESULT, RULE_WITH_TARGETS } from './policies.openapi.js';
 
 const bulkOf = (type: Function) => ({ schema: { type: 'array', maxItems: MAX_BULK_POLICY_ITEMS, items: { $ref: getSchemaPath(type) } } });
 
@@ -39,6 +41,7 @@ export class PoliciesController {
   @Scopes('policy:create_or_update')
   @ApiOperation({ summary: 'Create or update up to 50 policies; each item succeeds or fails on its own' })
   @ApiBody(bulkOf(PolicyRequestDto))
+  @Answers(200, POLICY_BULK_RESULT)
   async upsert(@Body() body: unknown) {
     const items = validateLenientList(PolicyRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS);
     return toPolicyBulkResponse(await this.policies.upsertPolicies(items.map(toPolicyInput), ['body']));
@@ -47,6 +50,7 @@ export class PoliciesController {
   @Get()
   @Scopes('policy:read')
   @ApiOperation({ summary: 'Policies with their rules, newest first' })
+  @Answers(200, pageOf(POLICY))
   async list(@Query() query: PageQuery): Promise<Page<PolicyResponse>> {
     const page = await this.policies.list(query);
     return { ...page, items: page.items.map(toPolicyResponse) };
@@ -55,6 +59,7 @@ export class PoliciesController {
   @Get(':policy_key')
   @Scopes('policy:read')
   @ApiOperation({ summary: 'One policy with its rules' })
+  @Answers(200, POLICY)
   async get(@FidesKeyParam('policy_key') key: string): Promise<PolicyResponse> {
     return toPolicyResponse(await this.policies.get(key));
   }
@@ -72,6 +77,7 @@ export class PoliciesController {
   @Scopes('rule:create_or_update')
   @ApiOperation({ summary: "Create or update up to 50 of the policy's rules; each item succeeds or fails on its own" })
   @ApiBody(bulkOf(RuleRequestDto))
+  @Answers(200, RULE_BULK_RESULT)
   async upsertRules(@FidesKeyParam('policy_key') policyKey: string, @Body() body: unknown) {
     const parse = () => validateLenientList(RuleRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS).map(toRuleInput);
     return toRuleBulkResponse(await this.policies.upsertRules(policyKey, parse, ['body']));
@@ -80,6 +86,7 @@ export class PoliciesController {
   @Get(':policy_key/rule')
   @Scopes('rule:read')
   @ApiOperation({ summary: "The policy's rules with their targets, newest first" })
+  @Answers(200, pageOf(RULE_WITH_TARGETS))
   async listRules(@FidesKeyParam('policy_key') policyKey: string, @Query() query: PageQuery): Promise<Page<RuleWithTargetsResponse>> {
     const page = await this.policies.listRules(policyKey, query);
     return { ...page, items: page.items.map(toRuleWithTargetsResponse) };
@@ -88,6 +95,7 @@ export class PoliciesController {
   @Get(':policy_key/rule/:rule_key')
   @Scopes('rule:read')
   @ApiOperation({ summary: 'One rule with its targets' })
+  @Answers(200, RULE_WITH_TARGETS)
   async getRule(@FidesKeyParam('policy_key') policyKey: string, @FidesKeyParam('rule_key') ruleKey: string): Promise<RuleWithTargetsResponse> {
     return toRuleWithTargetsResponse(await this.policies.getRule(policyKey, ruleKey));
   }
@@ -105,6 +113,7 @@ export class PoliciesController {
   @Scopes('rule:create_or_update')
   @ApiOperation({ summary: "Create or update up to 50 of the rule's targets; each item succeeds or fails on its own" })
   @ApiBody(bulkOf(RuleTargetRequestDto))
+  @Answers(200, RULE_TARGET_BULK_RESULT)
   async upsertTargets(@FidesKeyParam('policy_key') policyKey: string, @FidesKeyParam('rule_key') ruleKey: string, @Body() body: unknown) {
     const parse = () => validateLenientList(RuleTargetRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS).map(toRuleTargetInput);
     return toRuleTargetBulkResponse(await this.policies.upsertTargets(policyKey, ruleKey, parse, ['body']));
@@ -113,6 +122,7 @@ export class PoliciesController {
   @Get(':policy_key/rule/:rule_key/target')
   @Scopes('rule:read')
   @ApiOperation({ summary: "The rule's targets, newest first" })
+  @Answers(200, pageOf(RULE_TARGET))
   async listTargets(
     @FidesKeyParam('policy_key') policyKey: string,
     @FidesKeyParam('rule_key') ruleKey: string,
@@ -125,6 +135,7 @@ export class PoliciesController {
   @Get(':policy_key/rule/:rule_key/target/:rule_target_key')
   @Scopes('rule:read')
   @ApiOperation({ summary: 'One rule target' })
+  @Answers(200, RULE_TARGET)
   async getTarget(
     @FidesKeyParam('policy_key') policyKey: string,
     @FidesKeyParam('rule_key') ruleKey: string,

@@ -16,6 +16,8 @@ import {
 } from '../dto/privacy-request-request.dto.js';
 import { executionLogResponse, toPrivacyRequestResponse } from './privacy-request.mapper.js';
 import { PrivacyRequestsService, privacyRequestNotFound, type CreateRequestInput, type ReviewResult } from './privacy-requests.service.js';
+import { Answers, anyObject, pageOf, Refuses } from '../../common/openapi.js';
+import { EXECUTION_LOG, PRIVACY_REQUEST, PRIVACY_REQUEST_CREATED, PRIVACY_REQUEST_REVIEWED } from './privacy-requests.openapi.js';
 
 const MAX_BULK = 50;
 const date = (value: string | null | undefined) => (value ? new Date(value) : undefined);
@@ -51,6 +53,7 @@ export class PrivacyRequestsController {
   @Public()
   @ApiOperation({ summary: 'Create up to 50 requests (no token: the identity is verified when the settings say so)' })
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK, items: { $ref: getSchemaPath(PrivacyRequestCreateDto) } } })
+  @Answers(200, PRIVACY_REQUEST_CREATED)
   async create(@Body() body: unknown) {
     return this.createMany(body, false);
   }
@@ -60,6 +63,7 @@ export class PrivacyRequestsController {
   @Scopes('privacy-request:create')
   @ApiOperation({ summary: 'Create up to 50 requests for trusted callers (no verification code, no receipt)' })
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK, items: { $ref: getSchemaPath(PrivacyRequestCreateDto) } } })
+  @Answers(200, PRIVACY_REQUEST_CREATED)
   async createAuthenticated(@Body() body: unknown) {
     return this.createMany(body, true);
   }
@@ -67,6 +71,8 @@ export class PrivacyRequestsController {
   @Get()
   @Scopes('privacy-request:read')
   @ApiOperation({ summary: 'Requests, filtered and sorted (newest first by default)' })
+  @Answers(200, pageOf(PRIVACY_REQUEST))
+  @Refuses(400, 'Contradictory filters (both succeeded and failed, or a date range that ends before it starts)')
   async list(@Query() q: PrivacyRequestListQuery) {
     const page = await this.requests.list(
       {
@@ -95,6 +101,7 @@ export class PrivacyRequestsController {
   @Get(':privacy_request_id/log')
   @Scopes('privacy-request:read')
   @ApiOperation({ summary: "A request's execution logs, oldest first" })
+  @Answers(200, pageOf(EXECUTION_LOG))
   async logs(@Param('privacy_request_id') id: string, @Query() q: PageQuery) {
     const page = await this.requests.executionLogs(id, q);
     return { ...page, items: page.items.map(executionLogResponse) };
@@ -104,6 +111,9 @@ export class PrivacyRequestsController {
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Verify the identity with the code sent to it' })
+  @Answers(200, PRIVACY_REQUEST)
+  @Refuses(400, 'The request is not awaiting verification, or its code expired')
+  @Refuses(403, 'Wrong code, or too many attempts')
   async verify(@Param('privacy_request_id') id: string, @Body() body: VerifyIdentityDto) {
     return toPrivacyRequestResponse(await this.requests.verify(id, body.code));
   }
@@ -111,6 +121,7 @@ export class PrivacyRequestsController {
   @Patch('administrate/approve')
   @Scopes('privacy-request:review')
   @ApiOperation({ summary: 'Approve up to 50 pending requests (each is then run)' })
+  @Answers(200, PRIVACY_REQUEST_REVIEWED)
   async approve(@Body() body: ReviewDto, @CurrentCaller() caller: Caller) {
     return toReviewResponse(await this.requests.approve(body.request_ids, reviewerOf(caller)));
   }
@@ -118,6 +129,7 @@ export class PrivacyRequestsController {
   @Patch('administrate/deny')
   @Scopes('privacy-request:review')
   @ApiOperation({ summary: 'Deny up to 50 pending requests, with a reason told to the subject' })
+  @Answers(200, PRIVACY_REQUEST_REVIEWED)
   async deny(@Body() body: DenyDto, @CurrentCaller() caller: Caller) {
     return toReviewResponse(await this.requests.deny(body.request_ids, reviewerOf(caller), body.reason ?? null));
   }
@@ -126,6 +138,8 @@ export class PrivacyRequestsController {
   @HttpCode(200)
   @Scopes('privacy-request:resume')
   @ApiOperation({ summary: 'Resume a request in error from the step that failed' })
+  @Answers(200, PRIVACY_REQUEST)
+  @Refuses(400, 'The request is not in error')
   async retry(@Param('privacy_request_id') id: string) {
     return toPrivacyRequestResponse(await this.requests.retry(id));
   }
@@ -134,6 +148,9 @@ export class PrivacyRequestsController {
   @Public()
   @ApiOperation({ summary: 'The access package, through the signed link of the completion notice (401 bad token, 410 expired)' })
   @ApiQuery({ name: 'token', required: true })
+  @Answers(200, { ...anyObject, description: 'The data found, by dataset and collection (a JSON attachment)' })
+  @Refuses(401, 'The link is not valid')
+  @Refuses(410, 'The link has expired')
   async accessPackage(@Param('privacy_request_id') id: string, @Query('token') token: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const check = await this.accessPackages.check(id, token);
     if (check === 'invalid') throw new HeraldError('unauthenticated', 'The download link is not valid.');

@@ -1,0 +1,50 @@
+import { alwaysNull, arrayOf, boolean, dateTime, enumOf, model, nullable, object, string } from '../common/openapi.js';
+import { ACCESS_LEVELS, CONNECTION_TYPES } from './connection.entity.js';
+
+const CONNECTION_TYPE = enumOf(CONNECTION_TYPES);
+const ACCESS = enumOf(ACCESS_LEVELS);
+
+/** Fides' ConnectionConfigurationResponse (never the secrets). */
+export const CONNECTION = model(
+  'Connection',
+  object({
+    name: string,
+    key: string,
+    description: nullable(string),
+    connection_type: CONNECTION_TYPE,
+    access: ACCESS,
+    created_at: dateTime,
+    updated_at: dateTime,
+    disabled: boolean,
+    last_test_timestamp: nullable(dateTime),
+    last_test_succeeded: nullable(boolean),
+    saas_config: alwaysNull('Always null: Herald has no SaaS connectors'),
+  }),
+);
+
+/** `PATCH /connection`: each item stored or refused on its own; a refused item is echoed with its message. */
+export const CONNECTION_BULK_RESULT = model(
+  'ConnectionBulkResult',
+  object({
+    succeeded: arrayOf(CONNECTION),
+    failed: arrayOf(
+      object({
+        message: string,
+        data: object({
+          name: string,
+          key: nullable(string),
+          connection_type: CONNECTION_TYPE,
+          access: ACCESS,
+          disabled: boolean,
+          description: nullable(string),
+        }),
+      }),
+    ),
+  }),
+);
+
+/** Fides' TestStatusMessage: the test is absent (null) when the secrets were stored without one. */
+export const TEST_STATUS_MESSAGE = model(
+  'TestStatusMessage',
+  object({ msg: string, test_status: nullable(enumOf(['succeeded', 'failed'])), failure_reason: nullable(string) }),
+);

@@ -1,0 +1,76 @@
+import { anyObject, arrayOf, boolean, enumOf, integer, model, nullable, object, string } from '../common/openapi.js';
+import { FIELD_DATA_TYPES, REFERENCE_DIRECTIONS } from './schema/index.js';
+
+const strings = arrayOf(string);
+
+/** A field, as stored: every key present, sub-fields nested (`[]` for a leaf). */
+const DATASET_FIELD = model(
+  'DatasetField',
+  object({
+    name: string,
+    description: nullable(string),
+    data_categories: nullable(strings),
+    data_qualifier: string,
+    retention: nullable(string),
+    fidesops_meta: nullable(
+      object({
+        references: nullable(
+          arrayOf(object({ dataset: string, field: string, direction: nullable(enumOf(REFERENCE_DIRECTIONS)) })),
+        ),
+        identity: nullable(string),
+        primary_key: nullable(boolean),
+        data_type: nullable({ ...string, description: `One of ${FIELD_DATA_TYPES.join(', ')}, optionally suffixed []` }),
+        length: nullable(integer),
+        return_all_elements: nullable(boolean),
+        read_only: nullable(boolean),
+      }),
+    ),
+    fields: arrayOf({ $ref: '#/components/schemas/DatasetField' }),
+  }),
+);
+
+const DATASET_COLLECTION = object({
+  name: string,
+  description: nullable(string),
+  data_categories: nullable(strings),
+  data_qualifier: string,
+  retention: nullable(string),
+  fields: arrayOf(DATASET_FIELD),
+  fidesops_meta: nullable(object({ after: nullable(strings) })),
+});
+
+/** Fides' dataset as stored and returned (FidesopsDataset): defaults filled, collections and fields sorted by name. */
+export const DATASET = model(
+  'Dataset',
+  object({
+    fides_key: string,
+    organization_fides_key: string,
+    tags: nullable(strings),
+    name: nullable(string),
+    description: nullable(string),
+    meta: nullable({ type: 'object', additionalProperties: string }),
+    data_categories: nullable(strings),
+    data_qualifier: string,
+    fidesctl_meta: nullable(object({ resource_id: nullable(string) })),
+    joint_controller: nullable(object({ name: string, address: string, email: string, phone: string })),
+    retention: nullable(string),
+    third_country_transfers: nullable(strings),
+    collections: arrayOf(DATASET_COLLECTION),
+    fidesops_meta: nullable(object({ after: nullable(strings) })),
+  }),
+);
+
+/** `PATCH …/dataset`: the stored datasets, and those refused one by one (a fides_key of another connection). */
+export const DATASET_BULK_RESULT = model(
+  'DatasetBulkResult',
+  object({
+    succeeded: arrayOf(DATASET),
+    failed: arrayOf(object({ message: string, data: object({ connection_key: string, fides_key: string, dataset: anyObject }) })),
+  }),
+);
+
+/** `PUT …/validate_dataset`: the dataset as it would be stored, and whether it can be traversed. */
+export const DATASET_VALIDATION = model(
+  'DatasetValidation',
+  object({ dataset: DATASET, traversal_details: object({ is_traversable: boolean, msg: nullable(string) }) }),
+);

@@ -1,0 +1,23 @@
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import type { SchemaObject } from '@nestjs/swagger';
+import { boolean, enumOf, model, NULL, nullable, object, string } from '../common/openapi.js';
+
+const MAILGUN_DETAILS = object({ domain: string, is_eu_domain: boolean, api_version: string });
+const TWILIO_EMAIL_DETAILS = object({ twilio_email_from: string });
+
+const configOf = (serviceTypes: readonly string[]): SchemaObject =>
+  object({
+    name: string,
+    key: string,
+    service_type: enumOf(serviceTypes),
+    details: { oneOf: [MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, NULL], description: 'Mailgun or SendGrid sender details; null for TWILIO_TEXT' },
+  });
+
+/** Fides' MessagingConfigResponse. */
+export const MESSAGING_CONFIG = model('MessagingConfig', configOf(Object.values(MessagingServiceType)));
+
+/** fidesops' EmailConfigResponse: the same, the service type in lower case. */
+export const EMAIL_CONFIG = model('EmailConfig', configOf(['mailgun']));
+
+/** The answer to a secrets update (Fides' TestMessagingStatusMessage: no test is run). */
+export const SECRETS_UPDATED = model('SecretsUpdated', object({ msg: string, test_status: nullable(string), failure_reason: nullable(string) }));

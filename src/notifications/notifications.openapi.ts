@@ -1,0 +1,67 @@
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import { arrayOf, boolean, dateTime, enumOf, integer, model, nullable, object, string } from '../common/openapi.js';
+
+const SERVICE_TYPE = enumOf(Object.values(MessagingServiceType));
+const STATUS = enumOf(['queued', 'sending', 'sent', 'failed']);
+
+const MESSAGE_FIELDS = {
+  id: string,
+  action_type: string,
+  service_type: nullable(SERVICE_TYPE),
+  channel: nullable(enumOf(['email', 'sms'])),
+  status: STATUS,
+  recipient: nullable({ ...string, description: 'Masked: enough to recognise, not to read' }),
+  privacy_request_id: nullable(string),
+  attempts: integer,
+  provider_message_id: nullable(string),
+  failure_reason: nullable(string),
+  created_at: dateTime,
+  updated_at: dateTime,
+  sent_at: nullable(dateTime),
+};
+
+/** A message of the outbox log. */
+export const MESSAGE_LOG_ENTRY = model('MessageLogEntry', object(MESSAGE_FIELDS));
+
+/** A message with every delivery attempt. */
+export const MESSAGE_WITH_ATTEMPTS = model(
+  'MessageWithAttempts',
+  object({
+    ...MESSAGE_FIELDS,
+    attempt_log: arrayOf(
+      object({
+        number: integer,
+        outcome: enumOf(['sent', 'retry', 'failed']),
+        status_code: nullable(integer),
+        reason: nullable(string),
+        started_at: dateTime,
+        finished_at: dateTime,
+      }),
+    ),
+  }),
+);
+
+/** How a test message went. */
+export const TEST_MESSAGE_RESULT = model(
+  'TestMessageResult',
+  object({ msg: string, message_id: string, status: STATUS, failure_reason: nullable(string) }),
+);
+
+/** The effective notification and execution settings. */
+export const NOTIFICATION_SETTINGS = model(
+  'NotificationSettings',
+  object({
+    notifications: object({
+      notification_service_type: nullable(SERVICE_TYPE),
+      send_request_receipt_notification: boolean,
+      send_request_review_notification: boolean,
+      send_request_completion_notification: boolean,
+    }),
+    execution: object({ subject_identity_verification_required: boolean, require_manual_request_approval: boolean }),
+  }),
+);
+
+export const ID_VERIFICATION_CONFIG = model(
+  'IdVerificationConfig',
+  object({ identity_verification_required: boolean, valid_email_config_exists: boolean }),
+);
