@@ -3,11 +3,12 @@ import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { RawServerDefault } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { logRequests } from './common/logging.js';
 import { completeDocument } from './common/openapi.js';
 import { requestIdFor } from './common/request-id.js';
 import { FidesValidationPipe } from './common/validation/fides-validation.pipe.js';
@@ -33,6 +34,7 @@ export async function createApp(settings: Settings, options: { logDestination?: 
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  logRequests(app.getHttpAdapter().getInstance(), await app.resolve(PinoLogger));
   acceptEmptyJsonBodies(app);
   app.flushLogs();
 

@@ -1,5 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import type { Params } from 'nestjs-pino';
+import type { FastifyInstance } from 'fastify';
+import { PinoLogger, type Params } from 'nestjs-pino';
 import { pino, type DestinationStream } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { requestIdFor } from './request-id.js';
@@ -49,31 +50,50 @@ export function loggedUrl(url: string | undefined): string | undefined {
   return `${url.slice(0, at)}?${names.join('&')}`;
 }
 
-/** `destination` defaults to stdout; tests pass a stream to read what was logged. */
+/**
+ * `destination` defaults to stdout; tests pass a stream to read what was logged. The request line is written by
+ * `logRequests` from Fastify hooks, so nestjs-pino mounts no middleware (`forRoutes: []`): its pino-http middleware
+ * made two child loggers and serialised the request on every request, logged or not, behind Express-style middleware.
+ */
 export function loggerOptions(settings: Settings, destination?: DestinationStream): Params {
   const options: NonNullable<Exclude<Params['pinoHttp'], unknown[]>> = {
     level: settings.logLevel,
-    genReqId: (req) => requestIdFor(req),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { log: (object) => scrub(object) as Record<string, unknown> },
     // A failed query carries its parameters (identities, sealed payloads): the statement is logged, its values not.
     serializers: {
       err: (error: unknown) => withoutQueryParameters(pino.stdSerializers.err(error as Error)),
-      // pino-http hands this the standard serialisation of the request, whose `query` repeats the query's values.
+      // pino-http wraps this: it gets the standard serialisation of the request, whose `query` repeats the values.
       req: (req: { url?: string; query?: unknown }) => {
         req.url = loggedUrl(req.url);
         delete req.query;
         return req;
       },
     },
-    // Health probes every few seconds would drown the log.
-    autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-    quietReqLogger: true,
-    // The request is serialised when its line is written, not at every request's start: a `{req}` child logger
-    // would serialise and redact it even when the level drops the line.
-    quietResLogger: true,
-    customSuccessObject: (req, _res, value) => ({ req, ...value }),
-    customErrorObject: (req, _res, _error, value) => ({ req, ...value }),
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return { pinoHttp: destination ? [options, destination] : options, forRoutes: [] };
+}
+
+/**
+ * One line per request when it ends (`request completed`, or `request errored` for a 5xx): its id, the request
+ * (headers redacted, query values censored), the status and the time taken. Health probes are not logged. Logs made
+ * while the request is handled carry its `reqId`: the context is entered in `preValidation`, after the body is read,
+ * because the body's stream events would lose a context entered earlier.
+ */
+export function logRequests(fastify: FastifyInstance, logger: PinoLogger): void {
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    logger.runInContext(done, { bindings: { reqId: request.id } });
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const root = PinoLogger.root;
+    const failed = reply.statusCode >= 500;
+    if (root.isLevelEnabled(failed ? 'error' : 'info') && !request.url.startsWith('/health')) {
+      const raw = request.raw as typeof request.raw & { id?: string };
+      raw.id = request.id; // the request serializer reads the id from the raw request
+      const line = { reqId: request.id, req: raw, res: reply.raw, responseTime: Math.round(reply.elapsedTime) };
+      if (failed) root.error(line, 'request errored');
+      else root.info(line, 'request completed');
+    }
+    done();
+  });
 }

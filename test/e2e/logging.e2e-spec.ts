@@ -29,6 +29,15 @@ describe('logs', () => {
     expect(urlOf('req-logging-2')).toBe('/api/v1/privacy-request?identity=[redacted]&size=[redacted]');
     expect(urlOf('req-logging-3')).toBe('/api/v1/privacy-request/pri_x/access-package?token=[redacted]');
 
+    // A failure while handling: the error line and the request line both name the request.
+    await t.db.query('ALTER TABLE messaging_config RENAME TO messaging_config_away');
+    const failed = await t.http().get('/api/v1/messaging/config').set(bearer(token)).set('x-request-id', 'req-logging-4');
+    await t.db.query('ALTER TABLE messaging_config_away RENAME TO messaging_config');
+    expect(failed.status).toBe(500);
+    const ofFailed = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.reqId === 'req-logging-4');
+    expect(ofFailed.map((e) => e.msg)).toEqual(['unhandled error (request req-logging-4)', 'request errored']);
+    expect(ofFailed[1]).toMatchObject({ level: 50, res: { statusCode: 500 }, req: { id: 'req-logging-4', method: 'GET' } });
+
     const text = logs.text();
     for (const secret of [ROOT_CLIENT_SECRET, token, created.body.client_secret, 'not-a-real-token', 'cookie-value', 'subject%40example.com', 'subject@example.com', 'link-token-value']) {
       expect(text).not.toContain(secret);
