@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { PinoLogger, type Params } from 'nestjs-pino';
 import { pino, type DestinationStream } from 'pino';
 import type { Settings } from '../config/settings.js';
-import { requestIdFor } from './request-id.js';
 
 /** Header paths pino replaces with `[redacted]` (fixed paths: wildcard redaction costs a third of throughput). */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];

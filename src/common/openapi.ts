@@ -45,8 +45,8 @@ export const anyObject: SchemaObject = { type: 'object', additionalProperties: t
 export const pageOf = (item: Schema): SchemaObject =>
   object({ items: arrayOf(item), total: integer, page: { type: 'integer', minimum: 1 }, size: { type: 'integer', minimum: 1 } });
 
-/** Fides' bulk answer: the stored items, and the refused ones with their message and the item as sent. */
-export const bulkResultOf = (item: Schema, request: Schema = anyObject): SchemaObject =>
+/** Fides' bulk answer: the stored items, and the refused ones with their message and the item as echoed. */
+export const bulkResultOf = (item: Schema, request: Schema): SchemaObject =>
   object({ succeeded: arrayOf(item), failed: arrayOf(object({ message: string, data: request })) });
 
 /** `{"detail": "..."}`: every error but validation. */
@@ -66,9 +66,6 @@ export const VALIDATION_ERROR = model(
     }),
   }),
 );
-
-/** `{"msg": "..."}`: the acknowledgement some Fides routes answer with. */
-export const MESSAGE = model('Message', object({ msg: string }));
 
 /** The route answers `status` with this JSON body. */
 export const Answers = (status: number, schema: Schema, description = 'OK') => ApiResponse({ status, description, schema });

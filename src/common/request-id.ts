@@ -5,8 +5,8 @@ const ids = new WeakMap<IncomingMessage, string>();
 const ACCEPTED = /^[\w.:-]{1,128}$/;
 
 /**
- * The id of an HTTP request: the caller's `X-Request-Id` when it is sane, else a new UUID. Fastify and the request
- * logger both ask, and get the same answer.
+ * The id of an HTTP request (Fastify's `request.id`, which the request log line and the `X-Request-Id` answer
+ * header use): the caller's `X-Request-Id` when it is sane, else a new UUID.
  */
 export function requestIdFor(raw: IncomingMessage): string {
   let id = ids.get(raw);

@@ -1,4 +1,4 @@
-import { alwaysNull, arrayOf, boolean, dateTime, enumOf, model, nullable, object, string } from '../common/openapi.js';
+import { alwaysNull, boolean, bulkResultOf, dateTime, enumOf, model, nullable, object, string } from '../common/openapi.js';
 import { ACCESS_LEVELS, CONNECTION_TYPES } from './connection.entity.js';
 
 const CONNECTION_TYPE = enumOf(CONNECTION_TYPES);
@@ -25,22 +25,10 @@ export const CONNECTION = model(
 /** `PATCH /connection`: each item stored or refused on its own; a refused item is echoed with its message. */
 export const CONNECTION_BULK_RESULT = model(
   'ConnectionBulkResult',
-  object({
-    succeeded: arrayOf(CONNECTION),
-    failed: arrayOf(
-      object({
-        message: string,
-        data: object({
-          name: string,
-          key: nullable(string),
-          connection_type: CONNECTION_TYPE,
-          access: ACCESS,
-          disabled: boolean,
-          description: nullable(string),
-        }),
-      }),
-    ),
-  }),
+  bulkResultOf(
+    CONNECTION,
+    object({ name: string, key: nullable(string), connection_type: CONNECTION_TYPE, access: ACCESS, disabled: boolean, description: nullable(string) }),
+  ),
 );
 
 /** Fides' TestStatusMessage: the test is absent (null) when the secrets were stored without one. */

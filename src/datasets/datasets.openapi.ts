@@ -1,17 +1,19 @@
-import { anyObject, arrayOf, boolean, enumOf, integer, model, nullable, object, string } from '../common/openapi.js';
+import { anyObject, arrayOf, boolean, bulkResultOf, enumOf, integer, model, nullable, object, string } from '../common/openapi.js';
 import { FIELD_DATA_TYPES, REFERENCE_DIRECTIONS } from './schema/index.js';
 
 const strings = arrayOf(string);
+
+/** What a dataset, its collections and their fields each say of themselves. */
+const DESCRIBED = { description: nullable(string), data_categories: nullable(strings), data_qualifier: string, retention: nullable(string) };
+/** Datasets and collections to run before this one. */
+const RUN_AFTER = nullable(object({ after: nullable(strings) }));
 
 /** A field, as stored: every key present, sub-fields nested (`[]` for a leaf). */
 const DATASET_FIELD = model(
   'DatasetField',
   object({
     name: string,
-    description: nullable(string),
-    data_categories: nullable(strings),
-    data_qualifier: string,
-    retention: nullable(string),
+    ...DESCRIBED,
     fidesops_meta: nullable(
       object({
         references: nullable(
@@ -29,15 +31,7 @@ const DATASET_FIELD = model(
   }),
 );
 
-const DATASET_COLLECTION = object({
-  name: string,
-  description: nullable(string),
-  data_categories: nullable(strings),
-  data_qualifier: string,
-  retention: nullable(string),
-  fields: arrayOf(DATASET_FIELD),
-  fidesops_meta: nullable(object({ after: nullable(strings) })),
-});
+const DATASET_COLLECTION = object({ name: string, ...DESCRIBED, fields: arrayOf(DATASET_FIELD), fidesops_meta: RUN_AFTER });
 
 /** Fides' dataset as stored and returned (FidesopsDataset): defaults filled, collections and fields sorted by name. */
 export const DATASET = model(
@@ -47,26 +41,20 @@ export const DATASET = model(
     organization_fides_key: string,
     tags: nullable(strings),
     name: nullable(string),
-    description: nullable(string),
+    ...DESCRIBED,
     meta: nullable({ type: 'object', additionalProperties: string }),
-    data_categories: nullable(strings),
-    data_qualifier: string,
     fidesctl_meta: nullable(object({ resource_id: nullable(string) })),
     joint_controller: nullable(object({ name: string, address: string, email: string, phone: string })),
-    retention: nullable(string),
     third_country_transfers: nullable(strings),
     collections: arrayOf(DATASET_COLLECTION),
-    fidesops_meta: nullable(object({ after: nullable(strings) })),
+    fidesops_meta: RUN_AFTER,
   }),
 );
 
 /** `PATCH …/dataset`: the stored datasets, and those refused one by one (a fides_key of another connection). */
 export const DATASET_BULK_RESULT = model(
   'DatasetBulkResult',
-  object({
-    succeeded: arrayOf(DATASET),
-    failed: arrayOf(object({ message: string, data: object({ connection_key: string, fides_key: string, dataset: anyObject }) })),
-  }),
+  bulkResultOf(DATASET, object({ connection_key: string, fides_key: string, dataset: anyObject })),
 );
 
 /** `PUT …/validate_dataset`: the dataset as it would be stored, and whether it can be traversed. */

@@ -8,7 +8,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
  */
 export class OpenApiConformance {
   private readonly problems = new Set<string>();
-  private readonly validators = new Map<string, ValidateFunction | null>();
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly pending: Answer[] = [];
   private document?: OpenApiDocument;
   private ajv?: Ajv;
 
@@ -26,8 +27,6 @@ export class OpenApiConformance {
       return payload;
     });
   }
-
-  private readonly pending: Answer[] = [];
 
   /** Checks the answers seen so far; returns the problems found since the app started. */
   async check(): Promise<string[]> {
@@ -54,13 +53,13 @@ export class OpenApiConformance {
     }
     if (!schema) return void this.problems.add(`${name} ${status}: sent JSON but documents no schema`);
     const validate = this.validator(`${name} ${status}`, schema);
-    if (validate && !validate(JSON.parse(body))) {
+    if (!validate(JSON.parse(body))) {
       const first = validate.errors!.slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
       this.problems.add(`${name} ${status}: body does not match its schema: ${first.join('; ')}`);
     }
   }
 
-  private validator(key: string, schema: object): ValidateFunction | null {
+  private validator(key: string, schema: object): ValidateFunction {
     if (!this.validators.has(key)) {
       if (!this.ajv) {
         // OpenAPI 3.0 schemas: `nullable` and `example` are theirs; formats are documentation here.

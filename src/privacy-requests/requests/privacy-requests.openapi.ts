@@ -1,4 +1,4 @@
-import { alwaysNull, anyObject, arrayOf, dateTime, enumOf, integer, model, NULL, nullable, object, string } from '../../common/openapi.js';
+import { alwaysNull, anyObject, arrayOf, bulkResultOf, dateTime, enumOf, integer, model, NULL, nullable, object, string } from '../../common/openapi.js';
 import { POLICY } from '../policies/policies.openapi.js';
 import { PRIVACY_REQUEST_STATUSES } from './privacy-request.entity.js';
 
@@ -63,31 +63,17 @@ export const PRIVACY_REQUEST = model(
 /** Creation: each item stored or refused on its own; a refused item is echoed without its identity. */
 export const PRIVACY_REQUEST_CREATED = model(
   'PrivacyRequestBulkResult',
-  object({
-    succeeded: arrayOf(PRIVACY_REQUEST),
-    failed: arrayOf(
-      object({
-        message: string,
-        data: object(
-          {
-            policy_key: string,
-            requested_at: nullable(dateTime),
-            external_id: nullable(string),
-            privacy_request_id: string,
-            status: STATUS,
-          },
-          ['privacy_request_id', 'status'],
-        ),
-      }),
+  bulkResultOf(
+    PRIVACY_REQUEST,
+    object(
+      { policy_key: string, requested_at: nullable(dateTime), external_id: nullable(string), privacy_request_id: string, status: STATUS },
+      ['privacy_request_id', 'status'],
     ),
-  }),
+  ),
 );
 
 /** Review: the reviewed requests, and the refused ones (the whole request when it exists). */
 export const PRIVACY_REQUEST_REVIEWED = model(
   'PrivacyRequestReviewResult',
-  object({
-    succeeded: arrayOf(PRIVACY_REQUEST),
-    failed: arrayOf(object({ message: string, data: { oneOf: [PRIVACY_REQUEST, object({ privacy_request_id: string })] } })),
-  }),
+  bulkResultOf(PRIVACY_REQUEST, { oneOf: [PRIVACY_REQUEST, object({ privacy_request_id: string })] }),
 );
