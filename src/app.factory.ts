@@ -8,6 +8,7 @@ import type { RawServerDefault } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { registerHttpHygiene } from './common/http/http-hygiene.js';
 import { logRequests } from './common/logging.js';
 import { completeDocument } from './common/openapi.js';
 import { requestIdFor } from './common/request-id.js';
@@ -28,6 +29,9 @@ export async function createApp(settings: Settings, options: { logDestination?: 
     // Fides answers every route with and without a trailing slash, without redirecting.
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: (req: IncomingMessage) => requestIdFor(req),
+    // The client address (rate limits per address) comes from X-Forwarded-For only through trusted proxies.
+    // (A hop count is a number: Fastify takes it, the adapter's type omits it.)
+    trustProxy: settings.trustProxy as boolean | string[],
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings, options.logDestination), adapter, {
     bufferLogs: true,
@@ -37,6 +41,7 @@ export async function createApp(settings: Settings, options: { logDestination?: 
   logRequests(app.getHttpAdapter().getInstance(), await app.resolve(PinoLogger));
   acceptEmptyJsonBodies(app);
   app.flushLogs();
+  await registerHttpHygiene(app, settings);
 
   // Fides' /oauth/token takes multipart forms too; fields become a plain object, files are not accepted.
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fieldSize: 16 * 1024, fields: 20 } });

@@ -3,6 +3,13 @@ import { MessagingServiceType, parseMessagingServiceType } from '../common/messa
 /** Every setting Herald reads, typed. Built once at start-up by `loadSettings`, injected as `SETTINGS`. */
 export interface Settings {
   port: number;
+  /** The interface Herald listens on (`HOST`): loopback unless the operator opens it (the image sets 0.0.0.0). */
+  host: string;
+  /**
+   * Which `X-Forwarded-For` hops to believe for the client address (`HERALD_TRUST_PROXY`): false (none), true (all),
+   * a hop count, or a list of proxy addresses/CIDRs. Rate limits per address depend on it.
+   */
+  trustProxy: boolean | number | string[];
   /** Where clients reach Herald: the base of the download links sent to data subjects. */
   publicUrl: string;
   /** External PostgreSQL; undefined means the embedded server under `dataDir`. */
@@ -12,7 +19,13 @@ export interface Settings {
   dataDir: string;
   logLevel: LogLevel;
   production: boolean;
+  /** GraphQL introspection, the Sandbox and "Did you mean" hints (`HERALD_GRAPHQL_INTROSPECTION`; off in production). */
+  graphqlIntrospection: boolean;
+  /** Decision D18: shared limits for what anyone can ask without a token. 0 turns one limit off. */
+  rateLimits: RateLimitSettings;
   security: {
+    /** Browser origins allowed by CORS (`FIDES__SECURITY__CORS_ORIGINS`); empty means no cross-origin access. */
+    corsOrigins: string[];
     oauthRootClientId: string;
     oauthRootClientSecret: string;
     appEncryptionKey: string;
@@ -45,6 +58,24 @@ export interface Settings {
     /** Every provider call gives up after this long (and counts as a retryable failure). */
     timeoutMs: number;
   };
+}
+
+export interface RateLimitSettings {
+  /** `HERALD_RATE_LIMITS=off` turns every limit off (load tests, suites that drive many requests from one address). */
+  enabled: boolean;
+  /** The window every limit counts over (`HERALD_RATE_LIMIT_WINDOW_SECONDS`). */
+  windowSeconds: number;
+  /** Privacy requests created without a token, per client address / per identity, per window. */
+  privacyRequestsPerAddress: number;
+  privacyRequestsPerIdentity: number;
+  /** Identity verification attempts, per client address / per identity of the request, per window. */
+  verificationsPerAddress: number;
+  verificationsPerIdentity: number;
+  /** Verification codes sent to one identity per window (D18: 3 an hour by default). */
+  verificationCodesPerIdentity: number;
+  /** Failed token requests per client id / per client address, per window. */
+  tokenFailuresPerClient: number;
+  tokenFailuresPerAddress: number;
 }
 
 export const SETTINGS = Symbol('SETTINGS');
@@ -106,6 +137,35 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+/** A list as Fides' settings take it from the environment: `a,b` or a JSON array `["a","b"]`. */
+function list(env: Env, name: string): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  if (value.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new SettingsError(name, 'must be a comma-separated list or a JSON array of strings');
+    }
+    if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string')) {
+      throw new SettingsError(name, 'must be a comma-separated list or a JSON array of strings');
+    }
+    return parsed.map((v) => v.trim().replace(/\/+$/, '')).filter((v) => v !== '');
+  }
+  return value.split(',').map((v) => v.trim().replace(/\/+$/, '')).filter((v) => v !== '');
+}
+
+function trustProxy(env: Env, name: string): boolean | number | string[] {
+  const value = raw(env, name);
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (TRUE.includes(lower) && lower !== '1') return true;
+  if (FALSE.includes(lower)) return false;
+  if (/^\d+$/.test(value)) return int(env, name, 0, 1, 100);
+  return list(env, name);
+}
+
 function serviceType(env: Env, name: string): MessagingServiceType | null {
   const value = raw(env, name);
   if (value === undefined) return null;
@@ -130,19 +190,35 @@ function encryptionKey(env: Env, name: string): string {
  * its data dir, and `requireSecrets` refuses to go on without them.
  */
 export function loadSettings(env: Env = process.env): Settings {
+  const production = (raw(env, 'NODE_ENV') ?? '').toLowerCase() === 'production';
   const logLevel = (raw(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new SettingsError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
+    host: raw(env, 'HOST') ?? '127.0.0.1',
+    trustProxy: trustProxy(env, 'HERALD_TRUST_PROXY'),
     publicUrl: (url(env, 'HERALD_PUBLIC_URL', ['http', 'https']) ?? `http://127.0.0.1:${int(env, 'PORT', 8080, 0, 65535)}`).replace(/\/+$/, ''),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     databaseWaitSeconds: int(env, 'HERALD_DATABASE_WAIT_SECONDS', 30, 0, 3600),
     dataDir: raw(env, 'HERALD_DATA_DIR') ?? '.data',
     logLevel: logLevel as LogLevel,
-    production: (raw(env, 'NODE_ENV') ?? '').toLowerCase() === 'production',
+    production,
+    graphqlIntrospection: bool(env, 'HERALD_GRAPHQL_INTROSPECTION', !production),
+    rateLimits: {
+      enabled: bool(env, 'HERALD_RATE_LIMITS', true),
+      windowSeconds: int(env, 'HERALD_RATE_LIMIT_WINDOW_SECONDS', 3600, 1, 86400 * 7),
+      privacyRequestsPerAddress: int(env, 'HERALD_RATE_LIMIT_PRIVACY_REQUESTS_PER_ADDRESS', 100, 0),
+      privacyRequestsPerIdentity: int(env, 'HERALD_RATE_LIMIT_PRIVACY_REQUESTS_PER_IDENTITY', 10, 0),
+      verificationsPerAddress: int(env, 'HERALD_RATE_LIMIT_VERIFICATIONS_PER_ADDRESS', 100, 0),
+      verificationsPerIdentity: int(env, 'HERALD_RATE_LIMIT_VERIFICATIONS_PER_IDENTITY', 20, 0),
+      verificationCodesPerIdentity: int(env, 'HERALD_RATE_LIMIT_VERIFICATION_CODES_PER_IDENTITY', 3, 0),
+      tokenFailuresPerClient: int(env, 'HERALD_RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT', 30, 0),
+      tokenFailuresPerAddress: int(env, 'HERALD_RATE_LIMIT_TOKEN_FAILURES_PER_ADDRESS', 60, 0),
+    },
     security: {
+      corsOrigins: list(env, 'FIDES__SECURITY__CORS_ORIGINS'),
       oauthRootClientId: raw(env, 'FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID') ?? 'fidesadmin',
       oauthRootClientSecret: env.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET ?? '',
       appEncryptionKey: encryptionKey(env, 'FIDES__SECURITY__APP_ENCRYPTION_KEY'),

@@ -2,6 +2,7 @@ import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPag
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Settings } from '../config/settings.js';
+import { hostileInputPlugin } from '../common/validation/hostile-graphql.plugin.js';
 import { formatGraphqlError } from './graphql-errors.js';
 
 /**
@@ -23,6 +24,7 @@ export function graphqlOptions(settings: Settings): ApolloDriverConfig {
       // Answers are per caller and never cached; without this plugin Apollo no longer wraps every field resolver
       // to collect cache hints (a tenth of a query's CPU, measured by bench/api.bench.mjs).
       ApolloServerPluginCacheControlDisabled(),
+      hostileInputPlugin(),
       settings.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),

@@ -55,6 +55,8 @@ export function testEnv(databaseUrl: string, overrides: Env = {}): Env {
   return {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
+    // Suites drive many public requests from one address; test/e2e/rate-limits.e2e-spec.ts turns the limits on.
+    HERALD_RATE_LIMITS: 'off',
     FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: ROOT_CLIENT_ID,
     FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: ROOT_CLIENT_SECRET,
     FIDES__SECURITY__APP_ENCRYPTION_KEY: ENCRYPTION_KEY,
