@@ -8,7 +8,8 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=8080 HERALD_DATA_DIR=/data
+# HOST: inside a container the published port reaches Herald only on all interfaces (the default is loopback).
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 HERALD_DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

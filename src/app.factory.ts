@@ -1,18 +1,20 @@
 import type { IncomingMessage } from 'node:http';
-import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import type { RawServerDefault } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { registerHttpHygiene } from './common/http/http-hygiene.js';
+import { readMultipartForms } from './common/http/multipart-form.js';
 import { logRequests } from './common/logging.js';
 import { completeDocument } from './common/openapi.js';
 import { requestIdFor } from './common/request-id.js';
 import { FidesValidationPipe } from './common/validation/fides-validation.pipe.js';
+import { MAX_LENGTH } from './common/validation/fides-validators.js';
+import { answerFrameworkError, jsonBodyParser, refuseHostileInput } from './common/validation/hostile-input.js';
 import { HERALD_VERSION } from './common/version.js';
 import type { Settings } from './config/settings.js';
 
@@ -24,10 +26,13 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * `settings.databaseUrl` must point at a running PostgreSQL.
  */
 export async function createApp(settings: Settings, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter: FastifyAdapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    // Fides answers every route with and without a trailing slash, without redirecting.
-    routerOptions: { ignoreTrailingSlash: true },
+    // A path that does not percent-decode is a 422 in Fides' shape (D19), as Nest's default after its security hook.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => answerFrameworkError(error, request, reply, securityHookOf(adapter)),
+    // Fides answers every route with and without a trailing slash, without redirecting. A key of the longest length
+    // the DTOs accept (decision D19) stays addressable in a path, percent-encoded too (Fastify's default is 100).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 3 * MAX_LENGTH.key },
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     // The client address (rate limits per address) comes from X-Forwarded-For only through trusted proxies.
     // (A hop count is a number: Fastify takes it, the adapter's type omits it.)
@@ -39,12 +44,13 @@ export async function createApp(settings: Settings, options: { logDestination?: 
   });
   app.useLogger(app.get(Logger));
   logRequests(app.getHttpAdapter().getInstance(), await app.resolve(PinoLogger));
-  acceptEmptyJsonBodies(app);
+  parseJsonBodies(app);
   app.flushLogs();
   await registerHttpHygiene(app, settings);
 
-  // Fides' /oauth/token takes multipart forms too; fields become a plain object, files are not accepted.
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fieldSize: 16 * 1024, fields: 20 } });
+  await readMultipartForms(app);
+  // After multipart, whose fields its preValidation hook checks (decision D19).
+  refuseHostileInput(app.getHttpAdapter().getInstance());
   app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -58,14 +64,17 @@ export async function createApp(settings: Settings, options: { logDestination?: 
 }
 
 /**
- * An empty body sent as `application/json` is no body, as in FastAPI (clients send the header on DELETE too), not
- * Fastify's 400; anything else goes to Fastify's own parser, with its prototype-poisoning checks.
+ * JSON bodies: an empty body is no body, as in FastAPI (not Fastify's 400); nesting past 64 levels and hostile
+ * strings are refused (D19); the rest goes to Fastify's own parser, with its prototype-poisoning checks.
  */
-function acceptEmptyJsonBodies(app: NestFastifyApplication): void {
+function parseJsonBodies(app: NestFastifyApplication): void {
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
-  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) =>
-    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done),
-  );
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(parseJson));
+}
+
+/** The adapter's security hook (`app.useSecurityHeaders()`), which its default `frameworkErrors` runs. */
+function securityHookOf(adapter: FastifyAdapter) {
+  return (adapter as unknown as { securityHook?: Parameters<typeof answerFrameworkError>[3] }).securityHook;
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

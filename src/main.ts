@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { assertCanListen, listenFailure } from './common/http/port-check.js';
 import { SettingsError, loadSettings, requireSecrets, type Settings } from './config/settings.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-database.js';
 import { waitForDatabase } from './database/wait-for-database.js';
@@ -12,6 +13,13 @@ async function main(): Promise<void> {
   let settings: Settings;
   try {
     settings = loadSettings(process.env);
+  } catch (error) {
+    return fail(error);
+  }
+
+  try {
+    // Before the database: a port in use is said at once, and no PostgreSQL is started for nothing.
+    await assertCanListen(settings.host, settings.port);
   } catch (error) {
     return fail(error);
   }
@@ -57,8 +65,8 @@ async function main(): Promise<void> {
     }
     process.exit(clean ? 0 : 1);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 
   try {
     requireSecrets(settings);
@@ -66,14 +74,16 @@ async function main(): Promise<void> {
     // Loaded only now, so that a bad setting is reported without first loading the whole framework.
     const { createApp } = await import('./app.factory.js');
     app = await createApp(settings);
-    await app.listen({ port: settings.port, host: '0.0.0.0' });
+    await app.listen({ port: settings.port, host: settings.host });
     const address = app.getHttpServer().address();
-    const port = typeof address === 'object' && address ? address.port : settings.port;
-    process.stderr.write(`Herald listening on http://127.0.0.1:${port} (REST /api/v1, GraphQL /graphql, docs /docs)\n`);
+    const bound = typeof address === 'object' && address ? address : { address: settings.host, port: settings.port };
+    const host = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
+    process.stderr.write(`Herald listening on http://${host}:${bound.port} (REST /api/v1, GraphQL /graphql, docs /docs)\n`);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await embedded?.stop();
-    return fail(error);
+    // The port may have been taken since the check: the same one line.
+    return fail(listenFailure(error, settings.host, settings.port) ?? error);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { AuthInfoResolver } from './auth-info.resolver.js';
 import { ClientScopesCache } from './client-scopes.cache.js';
 import { OauthClientEntity } from './oauth-client.entity.js';
@@ -10,7 +11,7 @@ import { ScopesGuard } from './scopes.guard.js';
 import { TokenService } from './token.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OauthClientEntity])],
+  imports: [TypeOrmModule.forFeature([OauthClientEntity]), RateLimitsModule],
   controllers: [OauthController],
   providers: [TokenService, ClientScopesCache, OauthClientsService, AuthInfoResolver, { provide: APP_GUARD, useClass: ScopesGuard }],
   exports: [TokenService, OauthClientsService],

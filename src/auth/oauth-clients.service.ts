@@ -7,7 +7,7 @@ import { HeraldError } from '../common/errors/herald.error.js';
 import { ClientScopesCache } from './client-scopes.cache.js';
 import { OauthClientEntity } from './oauth-client.entity.js';
 import { INVALID_SCOPE_MESSAGE, SCOPE_REGISTRY, isScope } from './scope-registry.js';
-import { hashSecret, safeEqual, verifySecret } from './secret-hash.js';
+import { hashSecret, safeEqual, spendVerifyWork, verifySecret } from './secret-hash.js';
 import { TokenClaims, TokenService } from './token.service.js';
 
 export interface Caller {
@@ -28,23 +28,27 @@ export class OauthClientsService {
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
+  /**
+   * Every request with credentials costs the same (D20): one lookup and one scrypt, whether the client is stored,
+   * unknown, or the root client (whose secret is in settings), so timing tells nothing about which client ids exist.
+   */
   async issueToken(clientId: string | undefined, clientSecret: string | undefined): Promise<string> {
     if (!clientId || !clientSecret) throw new HeraldError('unauthenticated', AUTHENTICATION_FAILURE);
     const { oauthRootClientId, oauthRootClientSecret } = this.settings.security;
-    if (clientId === oauthRootClientId) {
-      if (!safeEqual(clientSecret, oauthRootClientSecret)) throw new HeraldError('unauthenticated', AUTHENTICATION_FAILURE);
+    const root = clientId === oauthRootClientId;
+    const client = await this.clients.findOneBy({ id: clientId });
+    if (root || !client) {
+      await spendVerifyWork(clientSecret);
+      if (!root || !safeEqual(clientSecret, oauthRootClientSecret)) throw new HeraldError('unauthenticated', AUTHENTICATION_FAILURE);
       return this.tokens.issue(clientId, SCOPE_REGISTRY);
     }
-    const client = await this.clients.findOneBy({ id: clientId });
-    if (!client || !(await verifySecret(clientSecret, client.hashedSecret, client.salt))) {
-      throw new HeraldError('unauthenticated', AUTHENTICATION_FAILURE);
-    }
+    if (!(await verifySecret(clientSecret, client.hashedSecret, client.salt))) throw new HeraldError('unauthenticated', AUTHENTICATION_FAILURE);
     return this.tokens.issue(client.id, client.scopes);
   }
 
   /**
-   * Who a bearer token speaks for, or undefined. Like Fides, a token is only as good as its client today: deleting
-   * the client, or taking a scope away from it, revokes the tokens already issued.
+   * Who a bearer token speaks for, or undefined. As in Fides, the client's scopes are read at each request (decision
+   * D25): a deleted client's tokens stop authenticating (401); a scope taken away stops authorising (403).
    */
   async authenticate(token: string): Promise<Caller | undefined> {
     const claims: TokenClaims | undefined = await this.tokens.verify(token);
@@ -54,9 +58,7 @@ export class OauthClientsService {
     }
     const scopes = await this.scopeCache.scopesOf(claims.clientId);
     if (scopes === null) return undefined;
-    const current = new Set(scopes);
-    if (!claims.scopes.every((s) => current.has(s))) return undefined;
-    return { clientId: claims.clientId, scopes: claims.scopes, root: false };
+    return { clientId: claims.clientId, scopes, root: false };
   }
 
   async create(scopes: string[]): Promise<{ client_id: string; client_secret: string }> {

@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiBodyOptions, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Answers, arrayOf, DETAIL, enumOf, NULL, object, Refuses, string, VALIDATION_ERROR } from '../common/openapi.js';
-import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
+import { Answers, arrayOf, DETAIL, enumOf, NULL, object, RateLimited, Refuses, string, VALIDATION_ERROR } from '../common/openapi.js';
+import { HeraldError, RequestValidationError, invalid } from '../common/errors/herald.error.js';
+import { clientAddress } from '../rate-limits/client-address.js';
+import { RateLimitsService, type Charge } from '../rate-limits/rate-limits.service.js';
 import { OauthClientsService } from './oauth-clients.service.js';
 import { SCOPE_REGISTRY } from './scope-registry.js';
 import { Public, Scopes } from './scopes.decorator.js';
@@ -12,7 +14,10 @@ const SCOPE_LIST_BODY: ApiBodyOptions = { schema: { type: 'array', items: { type
 @ApiTags('OAuth')
 @Controller('oauth')
 export class OauthController {
-  constructor(private readonly clients: OauthClientsService) {}
+  constructor(
+    private readonly clients: OauthClientsService,
+    private readonly rateLimits: RateLimitsService,
+  ) {}
 
   @Post('token')
   @Public()
@@ -27,6 +32,7 @@ export class OauthController {
   })
   @Answers(200, object({ access_token: string }))
   @Refuses(401, 'Unknown client, or wrong secret')
+  @RateLimited('too many failed token requests for this client id, or from this address (even a right secret waits)')
   async token(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ access_token: string }> {
     const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const grantType = field(form.grant_type);
@@ -36,7 +42,11 @@ export class OauthController {
     const basic = basicCredentials(request.headers.authorization);
     const clientId = field(form.client_id) ?? basic?.id;
     const clientSecret = field(form.client_secret) ?? basic?.secret;
-    return { access_token: await this.clients.issueToken(clientId, clientSecret) };
+    // D18: only failures count, but a caller over a limit is refused before its secret is looked at.
+    const charges: Charge[] = [{ limit: 'tokenFailuresPerAddress', subject: clientAddress(request.ip) }];
+    if (clientId !== undefined) charges.push({ limit: 'tokenFailuresPerClient', subject: clientId });
+    const accessToken = await this.rateLimits.countFailures(charges, () => this.clients.issueToken(clientId, clientSecret), isAuthenticationFailure);
+    return { access_token: accessToken };
   }
 
   @Post('client')
@@ -87,6 +97,8 @@ export class OauthController {
     return [...SCOPE_REGISTRY];
   }
 }
+
+const isAuthenticationFailure = (error: unknown) => error instanceof HeraldError && error.kind === 'unauthenticated';
 
 function field(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;

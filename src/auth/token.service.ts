@@ -3,30 +3,39 @@ import { CompactEncrypt, compactDecrypt } from 'jose';
 import { SETTINGS, type Settings } from '../config/settings.js';
 
 const DECRYPTED_CACHE_SIZE = 10_000;
+/** Herald's tokens are about 1 KB with every scope; anything much longer is not one of them. */
+const MAX_TOKEN_LENGTH = 8 * 1024;
 
-/** What a token says: Fides' payload keys (`client-id`, `scopes`, `iat`). */
+/** What a token says: Fides' payload keys (`client-id`, `scopes`, `iat`) and Herald's `exp`. */
 export interface TokenClaims {
   clientId: string;
   scopes: string[];
   issuedAt: Date;
+  expiresAt: Date;
 }
 
-interface FidesTokenPayload {
+export interface TokenPayload {
   'client-id'?: unknown;
   scopes?: unknown;
+  /** ISO 8601, as Fides writes it. */
   iat?: unknown;
+  /** ISO 8601 like `iat`; absent from tokens issued before decision D20. */
+  exp?: unknown;
 }
 
 /**
  * Access tokens as Fides makes them: a compact JWE (`dir`, `A256GCM`) under the app encryption key, so the payload
- * is both secret and tamper-proof, expiring `oauth_access_token_expire_minutes` after `iat`.
+ * is both secret and tamper-proof. The expiry is written into the token when it is issued (`iat` +
+ * `oauth_access_token_expire_minutes` of the issuing instance), so every instance agrees on it whatever its own
+ * setting (D20). A token without `exp` (issued before that) expires `oauth_access_token_expire_minutes` of the
+ * verifying instance after its `iat`, as before.
  */
 @Injectable()
 export class TokenService {
   private readonly key: Uint8Array;
   private readonly lifetimeMs: number;
   /** Decrypted claims by token: decryption is the costliest step of a request, and a client reuses its token. */
-  private readonly decrypted = new Map<string, TokenClaims | null>();
+  private readonly decrypted = new Map<string, TokenClaims>();
 
   constructor(@Inject(SETTINGS) settings: Settings) {
     this.key = new TextEncoder().encode(settings.security.appEncryptionKey);
@@ -34,7 +43,8 @@ export class TokenService {
   }
 
   async issue(clientId: string, scopes: readonly string[], issuedAt: Date = new Date()): Promise<string> {
-    const payload: FidesTokenPayload = { 'client-id': clientId, scopes: [...scopes], iat: issuedAt.toISOString() };
+    const expiresAt = new Date(issuedAt.getTime() + this.lifetimeMs);
+    const payload: TokenPayload = { 'client-id': clientId, scopes: [...scopes], iat: issuedAt.toISOString(), exp: expiresAt.toISOString() };
     return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
       .encrypt(this.key);
@@ -42,29 +52,37 @@ export class TokenService {
 
   /** The claims of a token that is ours and still valid; undefined for anything else. */
   async verify(token: string, now: Date = new Date()): Promise<TokenClaims | undefined> {
+    // Only tokens of ours are remembered: anyone can send garbage, and 10,000 cached 15 KB strings were 145 MB.
+    if (token.length > MAX_TOKEN_LENGTH) return undefined;
     let claims = this.decrypted.get(token);
     if (claims === undefined) {
-      claims = (await this.decrypt(token)) ?? null;
+      claims = await this.decrypt(token);
+      if (!claims) return undefined;
       if (this.decrypted.size >= DECRYPTED_CACHE_SIZE) this.decrypted.delete(this.decrypted.keys().next().value as string);
       this.decrypted.set(token, claims);
     }
-    if (claims === null || claims.issuedAt.getTime() + this.lifetimeMs <= now.getTime()) return undefined;
+    if (claims.expiresAt.getTime() <= now.getTime()) return undefined;
     return claims;
   }
 
   private async decrypt(token: string): Promise<TokenClaims | undefined> {
-    let payload: FidesTokenPayload;
+    let payload: TokenPayload;
     try {
       const { plaintext } = await compactDecrypt(token, this.key);
-      payload = JSON.parse(new TextDecoder().decode(plaintext)) as FidesTokenPayload;
+      payload = JSON.parse(new TextDecoder().decode(plaintext)) as TokenPayload;
     } catch {
       return undefined;
     }
-    const { 'client-id': clientId, scopes, iat } = payload;
+    if (typeof payload !== 'object' || payload === null) return undefined;
+    const { 'client-id': clientId, scopes, iat, exp } = payload;
     if (typeof clientId !== 'string' || !Array.isArray(scopes) || typeof iat !== 'string') return undefined;
     if (!scopes.every((s): s is string => typeof s === 'string')) return undefined;
     const issuedAt = new Date(iat);
     if (Number.isNaN(issuedAt.getTime())) return undefined;
-    return { clientId, scopes, issuedAt };
+    if (exp === undefined) return { clientId, scopes, issuedAt, expiresAt: new Date(issuedAt.getTime() + this.lifetimeMs) };
+    const expiresAt = typeof exp === 'string' ? new Date(exp) : new Date(Number.NaN);
+    // An `exp` that is there but unreadable makes the token unusable, never one without an end.
+    if (Number.isNaN(expiresAt.getTime())) return undefined;
+    return { clientId, scopes, issuedAt, expiresAt };
   }
 }

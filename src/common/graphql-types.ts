@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsString } from 'class-validator';
-import { FidesKey, Optional, Required } from './validation/fides-validators.js';
+import { FidesKey, MAX_LENGTH, MaxLen, Optional, Required } from './validation/fides-validators.js';
 
 // The shapes every feature's GraphQL API repeats. Each returns an abstract type to extend under the concrete
 // name: `@ObjectType('ConnectionPage') class ConnectionPageObject extends PageOf(ConnectionObject) {}`.
@@ -41,7 +41,7 @@ export function BulkResultOf<T, F>(item: Type<T>, failure: Type<F>) {
 /** The name and FidesKey every named write input starts with (Fides generates the key from the name when omitted). */
 @InputType({ isAbstract: true })
 export abstract class NamedInput {
-  @Field() @Required() @IsString() name: string;
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.name) name: string;
 
   @Field(() => String, { nullable: true, description: 'FidesKey; generated from the name when omitted' })
   @Optional()

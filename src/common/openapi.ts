@@ -73,13 +73,22 @@ export const Answers = (status: number, schema: Schema, description = 'OK') => A
 /** The route can refuse with `status` for this reason (`{"detail": "..."}` unless told otherwise). */
 export const Refuses = (status: number, description: string, schema: Schema = DETAIL) => ApiResponse({ status, description, schema });
 
+/** The route is rate limited (decision D18): 429 `{"detail": "Too many requests"}` with `Retry-After`. */
+export const RateLimited = (description: string) =>
+  ApiResponse({
+    status: 429,
+    description: `Too many requests: ${description}. Nothing was done; try again after \`Retry-After\` seconds`,
+    schema: DETAIL,
+    headers: { 'Retry-After': { description: 'Seconds until the limit lets the caller in again', schema: { type: 'integer', minimum: 1 } } },
+  });
+
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const jsonOf = (schema: Schema) => ({ 'application/json': { schema } });
 
 /**
  * Completes the generated document: adds the named models, gives 401/403 their body, and documents the errors every
- * route shares instead of repeating them on each: 404 where a path names something, 422 where anything is read from
- * the request. A route that documented an error itself keeps its own description.
+ * route shares instead of repeating them on each: 404 where a path names something, 422 everywhere (hostile bytes
+ * can arrive on any route). A route that documented an error itself keeps its own description.
  */
 export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
@@ -97,7 +106,8 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       if (responses['401']) add('401', 'Missing, malformed or expired token', DETAIL);
       if (responses['403']) add('403', 'Token without the scope', DETAIL);
       if (parameters.some((parameter) => parameter.in === 'path')) add('404', 'Nothing of that key', DETAIL);
-      if (parameters.length > 0 || operation.requestBody) add('422', 'Invalid request (FastAPI shape: a `loc` for each problem)', VALIDATION_ERROR);
+      // Every route: a NUL or lone surrogate in any query value or read header is refused before routing (D19).
+      add('422', 'Invalid request, or hostile bytes in a header, query or body (FastAPI shape: a `loc` for each problem)', VALIDATION_ERROR);
       if (operation.requestBody) add('413', 'Body over the size limit', DETAIL);
     }
   }

@@ -17,6 +17,8 @@ export interface Settings {
   /** How long start-up waits for the external PostgreSQL to answer (a container may start before its database). */
   databaseWaitSeconds: number;
   dataDir: string;
+  /** The largest access package (its JSON, in bytes) Herald stores (`HERALD_ACCESS_PACKAGE_MAX_BYTES`). */
+  accessPackageMaxBytes: number;
   logLevel: LogLevel;
   production: boolean;
   /** GraphQL introspection, the Sandbox and "Did you mean" hints (`HERALD_GRAPHQL_INTROSPECTION`; off in production). */
@@ -46,7 +48,9 @@ export interface Settings {
   redis: { identityVerificationCodeTtlSeconds: number };
   /** The outbox: how messages are retried and how many are sent at once by each process. */
   delivery: {
+    /** Attempts per message, the first included (10: all ten fail at 30% random faults for 6 in a million). */
     maxAttempts: number;
+    /** Attempt n waits retryDelay × 2^(n-1) (jittered), at most retryDelayMax, which also caps a provider's Retry-After. */
     retryDelaySeconds: number;
     retryDelayMaxSeconds: number;
     concurrency: number;
@@ -57,6 +61,11 @@ export interface Settings {
     sendgridApiUrl: string | undefined;
     /** Every provider call gives up after this long (and counts as a retryable failure). */
     timeoutMs: number;
+    /**
+     * The timeout of the attempts after one that timed out (it may have been delivered): long enough that a slow
+     * provider answers the next attempt, so it makes at most one extra copy. Default 3 × timeoutMs, never below it.
+     */
+    timeoutMaxMs: number;
   };
 }
 
@@ -203,6 +212,7 @@ export function loadSettings(env: Env = process.env): Settings {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     databaseWaitSeconds: int(env, 'HERALD_DATABASE_WAIT_SECONDS', 30, 0, 3600),
     dataDir: raw(env, 'HERALD_DATA_DIR') ?? '.data',
+    accessPackageMaxBytes: int(env, 'HERALD_ACCESS_PACKAGE_MAX_BYTES', 50 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     logLevel: logLevel as LogLevel,
     production,
     graphqlIntrospection: bool(env, 'HERALD_GRAPHQL_INTROSPECTION', !production),
@@ -240,7 +250,7 @@ export function loadSettings(env: Env = process.env): Settings {
       identityVerificationCodeTtlSeconds: int(env, 'FIDES__REDIS__IDENTITY_VERIFICATION_CODE_TTL_SECONDS', 600, 1),
     },
     delivery: {
-      maxAttempts: int(env, 'HERALD_DELIVERY_MAX_ATTEMPTS', 5, 1, 100),
+      maxAttempts: int(env, 'HERALD_DELIVERY_MAX_ATTEMPTS', 10, 1, 100),
       retryDelaySeconds: int(env, 'HERALD_DELIVERY_RETRY_DELAY_SECONDS', 2, 1, 3600),
       retryDelayMaxSeconds: int(env, 'HERALD_DELIVERY_RETRY_DELAY_MAX_SECONDS', 300, 1, 86400),
       concurrency: int(env, 'HERALD_DELIVERY_CONCURRENCY', 20, 1, 500),
@@ -250,6 +260,10 @@ export function loadSettings(env: Env = process.env): Settings {
       twilioApiUrl: url(env, 'TWILIO_API_URL', ['http', 'https']),
       sendgridApiUrl: url(env, 'SENDGRID_API_URL', ['http', 'https']),
       timeoutMs: int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),
+      timeoutMaxMs: Math.max(
+        int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),
+        int(env, 'HERALD_PROVIDER_TIMEOUT_MAX_MS', 3 * int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000), 100, 1_800_000),
+      ),
     },
   };
 }

@@ -13,6 +13,13 @@ export function withoutInputValues(message: string): string {
     .replace(/(Expected value of type "[^"]+"), found [\s\S]*?(;|$)/, '$1$2');
 }
 
+/** graphql-js stops coercing variables after 50 errors with an error of no code, which Apollo calls internal. */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
+
 export function formatGraphqlError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  return { ...formatted, message: withoutInputValues(formatted.message) };
+  const message = withoutInputValues(formatted.message);
+  if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' && message.startsWith(TOO_MANY_VARIABLE_ERRORS)) {
+    return { ...formatted, message, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+  }
+  return { ...formatted, message };
 }

@@ -1,11 +1,15 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/scopes.decorator.js';
 import { HERALD_VERSION } from '../common/version.js';
+import type { EmbeddedDatabaseStatus } from '../database/embedded/registry.js';
 import { JobQueueService } from '../database/job-queue.service.js';
+
+/** The embedded PostgreSQL this process runs for the app, or null (an external database). */
+export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
 
 type Status = 'healthy' | 'unhealthy';
 
@@ -27,6 +31,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly queue: JobQueueService,
+    @Inject(EMBEDDED_DATABASE) private readonly embedded: EmbeddedDatabaseStatus | null,
   ) {}
 
   @Get()
@@ -35,8 +40,10 @@ export class HealthController {
   @ApiOkResponse({ schema: HEALTH_SCHEMA })
   @ApiServiceUnavailableResponse({ description: 'A part is unhealthy', schema: HEALTH_SCHEMA })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    // A server being restarted is down whatever a pooled connection might still answer.
+    const serverUp = !this.embedded || this.embedded.state() === 'running';
     const [database, queue] = await Promise.all([
-      check(() => this.dataSource.query('SELECT 1').then(() => true)),
+      check(async () => serverUp && (await this.dataSource.query('SELECT 1').then(() => true))),
       check(() => this.queue.isHealthy()),
     ]);
     if (database === 'unhealthy' || queue === 'unhealthy') void reply.status(503);

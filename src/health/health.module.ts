@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
-import { HealthController } from './health.controller.js';
+import { SETTINGS, type Settings } from '../config/settings.js';
+import { embeddedDatabaseAt } from '../database/embedded/registry.js';
+import { EMBEDDED_DATABASE, HealthController } from './health.controller.js';
 
-@Module({ controllers: [HealthController] })
+@Module({
+  controllers: [HealthController],
+  providers: [
+    // The embedded server main.ts started for this app, if any: while it is being restarted the database is unhealthy.
+    { provide: EMBEDDED_DATABASE, inject: [SETTINGS], useFactory: (settings: Settings) => embeddedDatabaseAt(settings.databaseUrl) ?? null },
+  ],
+})
 export class HealthModule {}

@@ -1,8 +1,8 @@
-import { IsBoolean, IsString } from 'class-validator';
+import { IsBoolean, IsString, Matches } from 'class-validator';
 import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { validateObject } from '../common/validation/fides-validation.pipe.js';
-import { Email, Optional, Required } from '../common/validation/fides-validators.js';
+import { Email, OneOf, Optional, Required } from '../common/validation/fides-validators.js';
 
 /** `details` of a MAILGUN config, as Fides stores it (defaults filled). */
 export interface MailgunDetails {
@@ -18,10 +18,21 @@ export interface TwilioEmailDetails {
 
 export type MessagingConfigDetails = MailgunDetails | TwilioEmailDetails;
 
+/**
+ * A host name as RFC 1123 has it: dot-separated labels of letters, digits and inner hyphens, 1 to 63 characters each,
+ * at most 253 in all, the last label not all digits (so no IP address). The domain is a segment of the provider's
+ * URL and the sender's address: no scheme, `@`, `/`, `:`, `#`, space or anything else that could change either.
+ */
+export const HOST_NAME = /^(?=.{1,253}$)(?!(?:.*\.)?\d+$)[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?)*$/i;
+export const HOST_NAME_MESSAGE = 'value is not a valid host name (such as mg.example.com)';
+
+/** Mailgun sends messages through its v3 API only (D20); any other value would only change the request path. */
+export const MAILGUN_API_VERSIONS = ['v3'] as const;
+
 export class MailgunDetailsDto {
-  @Required() @IsString() domain: string;
+  @Required() @IsString() @Matches(HOST_NAME, { message: HOST_NAME_MESSAGE, context: { type: 'value_error.hostname' } }) domain: string;
   @Optional() @IsBoolean() is_eu_domain?: boolean;
-  @Optional() @IsString() api_version?: string;
+  @Optional() @IsString() @OneOf(MAILGUN_API_VERSIONS) api_version?: string;
 }
 
 export class TwilioEmailDetailsDto {

@@ -6,7 +6,7 @@ import { IsString, Matches } from 'class-validator';
 import { MessagingServiceType } from '../common/messaging-service-type.graphql.js';
 import { parseMessagingServiceType } from '../common/messaging-service-type.js';
 import { PageArgs, PageQuery } from '../common/pagination.js';
-import { Email, OneOf, Optional, Required } from '../common/validation/fides-validators.js';
+import { Email, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../common/validation/fides-validators.js';
 import { MessagingActionType } from './templates/messaging-action-type.js';
 
 const STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
@@ -18,7 +18,7 @@ const PHONE_MESSAGE = { message: 'Phone number must be in E.164 format, e.g. +15
 export class MessagesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @Optional() @OneOf(STATUSES) status?: (typeof STATUSES)[number];
   @ApiPropertyOptional({ enum: ACTION_TYPES }) @Optional() @OneOf(ACTION_TYPES) action_type?: MessagingActionType;
-  @ApiPropertyOptional() @Optional() @IsString() privacy_request_id?: string;
+  @ApiPropertyOptional({ maxLength: MAX_LENGTH.short }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) privacy_request_id?: string;
 }
 
 /** Body of POST /messaging/config/test (decision D15). */
@@ -68,7 +68,7 @@ export class MessagePageObject extends PageOf(MessageObject) {}
 export class MessageFilterArgs extends PageArgs {
   @Field(() => String, { nullable: true }) @Optional() @OneOf(STATUSES) status?: (typeof STATUSES)[number];
   @Field(() => MessagingActionType, { nullable: true }) @Optional() @OneOf(ACTION_TYPES) actionType?: MessagingActionType;
-  @Field(() => String, { nullable: true }) @Optional() @IsString() privacyRequestId?: string;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) privacyRequestId?: string;
 }
 
 @InputType()

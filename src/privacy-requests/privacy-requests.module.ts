@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
 import { ConnectionsModule } from '../connections/connections.module.js';
 import { DatasetsModule } from '../datasets/datasets.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { AccessPackages } from './execution/access-packages.js';
 import { ExecutionQueue } from './execution/execution-queue.js';
 import { RequestExecutionWorker } from './execution/request-execution.worker.js';
@@ -21,6 +23,8 @@ import { PrivacyRequestsService } from './requests/privacy-requests.service.js';
     NotificationsModule,
     ConnectionsModule,
     DatasetsModule,
+    AuthModule,
+    RateLimitsModule,
   ],
   controllers: [PrivacyRequestsController],
   providers: [

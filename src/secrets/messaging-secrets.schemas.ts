@@ -3,22 +3,22 @@ import { IsString, validateSync } from 'class-validator';
 import { HeraldError } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { issuesOf } from '../common/validation/fides-validation.pipe.js';
-import { Optional, Required } from '../common/validation/fides-validators.js';
+import { MAX_LENGTH, MaxLen, Optional, Required } from '../common/validation/fides-validators.js';
 
 /** Fides' messaging secrets schemas (all forbid extra keys). Stored as validated, optional keys present as null. */
 export class MailgunSecrets {
-  @Required() @IsString() mailgun_api_key: string;
+  @Required() @IsString() @MaxLen(MAX_LENGTH.secret) mailgun_api_key: string;
 }
 
 export class TwilioTextSecrets {
-  @Required() @IsString() twilio_account_sid: string;
-  @Required() @IsString() twilio_auth_token: string;
-  @Optional() @IsString() twilio_messaging_service_sid?: string | null;
-  @Optional() @IsString() twilio_sender_phone_number?: string | null;
+  @Required() @IsString() @MaxLen(MAX_LENGTH.secret) twilio_account_sid: string;
+  @Required() @IsString() @MaxLen(MAX_LENGTH.secret) twilio_auth_token: string;
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) twilio_messaging_service_sid?: string | null;
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) twilio_sender_phone_number?: string | null;
 }
 
 export class TwilioEmailSecrets {
-  @Required() @IsString() twilio_api_key: string;
+  @Required() @IsString() @MaxLen(MAX_LENGTH.secret) twilio_api_key: string;
 }
 
 export type MessagingSecrets = MailgunSecrets | TwilioTextSecrets | TwilioEmailSecrets;
@@ -44,6 +44,11 @@ export function validateMessagingSecrets(serviceType: MessagingServiceType, raw:
     throw new HeraldError('bad_request', ["value is not a valid dict ('__root__',)"]);
   }
   const schema = SCHEMAS[serviceType];
+  if (Object.values(raw).some((v) => typeof v === 'object' && v !== null)) {
+    // Every secret is a string or a boolean; an object (one with a `constructor` key would crash class-transformer) is not.
+    const key = Object.entries(raw).find(([, v]) => typeof v === 'object' && v !== null)![0];
+    throw new HeraldError('bad_request', [`str type expected ('${key}',)`]);
+  }
   const instance = plainToInstance(schema.type, raw);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
   const problems = issuesOf(errors, []).map((i) => `${i.msg} (${i.loc.map((l) => `'${l}'`).join(', ')},)`);

@@ -100,7 +100,7 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
       expect(object.body).toEqual({ detail: [{ loc: ['body'], msg: 'value is not a valid list', type: 'type_error.list' }] });
     });
 
-    it('reads and replaces scopes; taking a scope away revokes tokens that carry it', async () => {
+    it('reads and replaces scopes; taking a scope away makes existing tokens 403 where it is needed (D25)', async () => {
       const root = bearer(await t.rootToken());
       const created = await createClient(['scope:read', 'client:read']);
       const token = await obtainToken(t.http(), created.client_id, created.client_secret);
@@ -110,7 +110,14 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
       expect(put.status).toBe(200);
       expect(put.text).toBe('null');
       expect((await t.http().get(`/api/v1/oauth/client/${created.client_id}/scope`).set(root)).body).toEqual(['client:read']);
-      expect((await t.http().get('/api/v1/oauth/scope').set(bearer(token))).status).toBe(401);
+      const refused = await t.http().get('/api/v1/oauth/scope').set(bearer(token));
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({ detail: 'Not Authorized for this action' });
+      // The scope it keeps still works with the same token.
+      expect((await t.http().get(`/api/v1/oauth/client/${created.client_id}/scope`).set(bearer(token))).status).toBe(200);
+      // Given back, it works again: scopes are the client's, read at each request.
+      await t.http().put(`/api/v1/oauth/client/${created.client_id}/scope`).set(root).send(['client:read', 'scope:read']).expect(200);
+      expect((await t.http().get('/api/v1/oauth/scope').set(bearer(token))).status).toBe(200);
 
       expect((await t.http().get('/api/v1/oauth/client/unknown/scope').set(root)).body).toEqual([]);
       expect((await t.http().put('/api/v1/oauth/client/unknown/scope').set(root).send(['client:read'])).status).toBe(200);
@@ -145,6 +152,24 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
         status = (await other.http().get('/api/v1/oauth/scope').set(bearer(token))).status;
       }
       expect(status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('takes a scope away in every Herald process sharing the database (403 there too)', async () => {
+    const other = await createTestApp({}, undefined, t.databaseUrl);
+    try {
+      const created = await createClient(['scope:read', 'client:read']);
+      const token = await obtainToken(t.http(), created.client_id, created.client_secret);
+      expect((await other.http().get('/api/v1/oauth/scope').set(bearer(token))).status).toBe(200);
+      await t.http().put(`/api/v1/oauth/client/${created.client_id}/scope`).set(bearer(await t.rootToken())).send(['client:read']).expect(200);
+      let status = 200;
+      for (let i = 0; i < 40 && status === 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        status = (await other.http().get('/api/v1/oauth/scope').set(bearer(token))).status;
+      }
+      expect(status).toBe(403);
     } finally {
       await other.close();
     }

@@ -362,8 +362,8 @@ describe('Datasets GraphQL API', () => {
       { loc: ['inputs', 0, 'collections', 0, 'fields', 0, 'fields'], msg: 'Object fields cannot have specified data_categories. Specify category on sub-field instead', type: 'value_error' },
     ]);
 
-    const tooMany = await fails('BAD_USER_INPUT', UPSERT, { connectionKey: 'daycare', inputs: Array.from({ length: 51 }, (_, i) => smallInput(`ds_${i}`)) });
-    expect(tooMany.extensions?.detail).toEqual([{ loc: ['inputs'], msg: 'ensure this value has at most 50 items', type: 'value_error.list.max_items' }]);
+    const tooMany = await fails('GRAPHQL_VALIDATION_FAILED', UPSERT, { connectionKey: 'daycare', inputs: Array.from({ length: 51 }, (_, i) => smallInput(`ds_${i}`)) });
+    expect(tooMany.message).toBe('Mutation list arguments hold 51 items, over the limit of 50 per request');
 
     // GraphQL's own input checks: an unknown enum value and a missing required field.
     const direction = await fails('BAD_USER_INPUT', UPSERT, {

@@ -204,8 +204,8 @@ describe('Messaging config REST API', () => {
     });
 
     it('keeps given Mailgun details', async () => {
-      const res = await create({ ...MAILGUN_BODY, details: { domain: 'eu.example.com', is_eu_domain: true, api_version: 'v4' } });
-      expectConfig(res.body, { ...MAILGUN_RESPONSE, details: { domain: 'eu.example.com', is_eu_domain: true, api_version: 'v4' } });
+      const res = await create({ ...MAILGUN_BODY, details: { domain: 'eu.example.com', is_eu_domain: true, api_version: 'v3' } });
+      expectConfig(res.body, { ...MAILGUN_RESPONSE, details: { domain: 'eu.example.com', is_eu_domain: true, api_version: 'v3' } });
     });
 
     it.each(['mailgun', 'Mailgun', 'MAILGUN', ' mailgun '])('reads the service type %j in any case', async (serviceType) => {

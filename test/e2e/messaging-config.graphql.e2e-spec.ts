@@ -128,9 +128,9 @@ describe('Messaging config GraphQL API', () => {
     });
 
     it('keeps given Mailgun details', async () => {
-      const created = await ok(CREATE, { input: { ...MAILGUN_INPUT, mailgun: { domain: 'eu.example.com', isEuDomain: true, apiVersion: 'v4' } } });
-      expect(created.details).toEqual({ __typename: 'MailgunDetails', domain: 'eu.example.com', isEuDomain: true, apiVersion: 'v4' });
-      expect((await row('gql_mailgun'))?.details).toEqual({ domain: 'eu.example.com', is_eu_domain: true, api_version: 'v4' });
+      const created = await ok(CREATE, { input: { ...MAILGUN_INPUT, mailgun: { domain: 'eu.example.com', isEuDomain: true, apiVersion: 'v3' } } });
+      expect(created.details).toEqual({ __typename: 'MailgunDetails', domain: 'eu.example.com', isEuDomain: true, apiVersion: 'v3' });
+      expect((await row('gql_mailgun'))?.details).toEqual({ domain: 'eu.example.com', is_eu_domain: true, api_version: 'v3' });
     });
 
     it('creates TWILIO_EMAIL with TwilioEmailDetails and TWILIO_TEXT without details; the key comes from the name when omitted', async () => {

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '../support/test-app.js';
@@ -32,15 +33,32 @@ function run(env: Record<string, string>): Run {
   return { child, output: () => output, exited };
 }
 
-async function listening(r: Run, timeoutMs = 60_000): Promise<string> {
+async function listening(r: Run, timeoutMs = 60_000, host = '127.0.0.1'): Promise<string> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const match = /Herald listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(r.output());
+    const match = new RegExp(`Herald listening on (http://${host.replaceAll('.', '\\.')}:\\d+) `).exec(r.output());
     if (match) return match[1];
     if (r.child.exitCode !== null) throw new Error(`Herald exited: ${r.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`Herald did not start: ${r.output()}`);
+}
+
+/** A loopback port held by this test process, as another program would hold it. */
+async function holdPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, server };
+}
+
+/** Command lines of the running processes that mention `text` (e.g. a postgres started on a data dir). */
+async function processesMentioning(text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(text)) found.push(cmdline.replaceAll('\0', ' '));
+  }
+  return found;
 }
 
 function rssMiB(pid: number): Promise<number> {
@@ -168,6 +186,47 @@ describe('start-up', () => {
       expect(await r.exited).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with one line when the port is in use, before starting the embedded PostgreSQL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-startup-'));
+    await chmod(dir, 0o755);
+    const held = await holdPort();
+    try {
+      const dataDir = join(dir, 'data');
+      const r = run({ HERALD_DATA_DIR: dataDir, PORT: String(held.port) });
+      expect(await r.exited).toBe(1);
+      expect(r.output().trim()).toBe(`Herald could not start: port ${held.port} on 127.0.0.1 is already in use (set PORT or HOST)`);
+      // Checked first: not even the data dir was made, and no postgres runs on it.
+      await expect(stat(dataDir)).rejects.toThrow();
+      expect(await processesMentioning(dataDir)).toEqual([]);
+    } finally {
+      held.server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with one line when HOST is not an address of this machine', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never local, and binding to it sends nothing.
+    const r = run({ HOST: '192.0.2.1', HERALD_DATA_DIR: '/nonexistent/herald-never-created' });
+    expect(await r.exited).toBe(1);
+    expect(r.output().trim()).toBe('Herald could not start: HOST 192.0.2.1 is not an address of this machine (set HOST)');
+  });
+
+  it('listens on HOST only, and says where', async () => {
+    const database = await createTestDatabase();
+    try {
+      // Another loopback address than the default: Herald must not answer on 127.0.0.1.
+      const r = run({ HOST: '127.0.0.2', DATABASE_URL: database.url, FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'external-secret', FIDES__SECURITY__APP_ENCRYPTION_KEY: 'e'.repeat(32) });
+      const base = await listening(r, 60_000, '127.0.0.2');
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      const port = new URL(base).port;
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      r.child.kill('SIGTERM');
+      expect(await r.exited).toBe(0);
+    } finally {
+      await database.drop();
     }
   });
 

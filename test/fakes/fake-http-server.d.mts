@@ -62,6 +62,11 @@ export interface FakeHttpServer {
   lastRequest(): RecordedRequest | undefined;
   /** The next `count` requests are answered `status` with the provider's error body (queued after earlier calls). */
   failNext(count: number, status: number, options?: FailOptions): void;
+  /**
+   * Until changed or reset, each request (after those of `failNext`) fails with probability `rate` (0 to stop), with a
+   * status drawn from `statuses` (default 429 and 503) and the provider's error body.
+   */
+  failRandomly(rate: number, statuses?: number[], options?: Pick<FailOptions, 'retryAfter'>): void;
   /** Every answer waits `ms` milliseconds (0 to stop), until changed or reset. */
   setDelay(ms: number): void;
   /** The connections of the next `count` requests are destroyed without an answer. */

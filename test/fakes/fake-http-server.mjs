@@ -51,6 +51,7 @@ export async function startFakeHttpServer({ name, handle, errorBody, host = '127
   const faults = [];
   let dropsLeft = 0;
   let delayMs = 0;
+  let flaky = null;
   const timers = new Set();
   const waiters = new Set();
 
@@ -111,6 +112,11 @@ export async function startFakeHttpServer({ name, handle, errorBody, host = '127
     if (req.method !== 'POST') return reply(405, { error: 'use POST' });
     if (action === 'fail') {
       fake.failNext(num('count', 1), num('status', 500), { retryAfter: q.get('retryAfter') ?? undefined });
+      return reply(200, { ok: true });
+    }
+    if (action === 'flaky') {
+      const statuses = (q.get('statuses') ?? '429,503').split(',').map(Number);
+      fake.failRandomly(num('rate', 0), statuses, { retryAfter: q.get('retryAfter') ?? undefined });
       return reply(200, { ok: true });
     }
     if (action === 'delay') {
@@ -184,7 +190,7 @@ export async function startFakeHttpServer({ name, handle, errorBody, host = '127
         return;
       }
       let answer;
-      const fault = faults[0];
+      const fault = faults[0] ?? (flaky && Math.random() < flaky.rate ? { left: Infinity, status: flaky.statuses[Math.floor(Math.random() * flaky.statuses.length)], retryAfter: flaky.retryAfter } : undefined);
       if (fault) {
         fault.left -= 1;
         if (fault.left <= 0) faults.shift();
@@ -233,6 +239,10 @@ export async function startFakeHttpServer({ name, handle, errorBody, host = '127
       if (!(count > 0)) return;
       faults.push({ left: count, status, retryAfter: options.retryAfter, body: options.body });
     },
+    failRandomly(rate, statuses = [429, 503], options = {}) {
+      const valid = statuses.filter((status) => Number.isInteger(status) && status >= 100 && status <= 599);
+      flaky = rate > 0 && valid.length > 0 ? { rate: Math.min(1, rate), statuses: valid, retryAfter: options.retryAfter } : null;
+    },
     setDelay(ms) {
       delayMs = Math.max(0, Number(ms) || 0);
     },
@@ -244,6 +254,7 @@ export async function startFakeHttpServer({ name, handle, errorBody, host = '127
       faults.length = 0;
       dropsLeft = 0;
       delayMs = 0;
+      flaky = null;
     },
     waitForRequests(count, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@
 // Fault injection from another shell (per fake, on its own port):
 //   curl -X POST 'http://127.0.0.1:9301/__fake/fail?count=2&status=500'     (also &retryAfter=7)
 //   curl -X POST 'http://127.0.0.1:9302/__fake/delay?ms=15000'              (0 to stop)
+//   curl -X POST 'http://127.0.0.1:9301/__fake/flaky?rate=0.3&statuses=429,503'  (random failures; rate=0 to stop)
 //   curl -X POST 'http://127.0.0.1:9303/__fake/drop?count=1'
 //   curl -X POST 'http://127.0.0.1:9301/__fake/reset';  curl 'http://127.0.0.1:9301/__fake/requests'   (Authorization values hidden)
 import { startProviderFakes } from './provider-fakes.mjs';

@@ -72,8 +72,11 @@ export class OpenApiConformance {
   }
 }
 
-/** Routes outside the REST contract: GraphQL has its schema, the documentation routes serve themselves. */
-const UNDOCUMENTED = ['/graphql', '/docs', '/openapi'];
+/**
+ * Routes outside the REST contract: GraphQL has its schema, the documentation routes serve themselves, and `*` is
+ * @fastify/cors' catch-all OPTIONS route for preflights.
+ */
+const UNDOCUMENTED = ['/graphql', '/docs', '/openapi', '*'];
 
 const refsToDocument = <T>(schema: T): T => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as T;
 

@@ -20,11 +20,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (type === 'graphql') {
       return new GraphQLError(graphqlMessage(mapped.detail), {
-        extensions: { code: mapped.code, detail: mapped.detail, ...(mapped.expected ? {} : { requestId }) },
+        extensions: {
+          code: mapped.code,
+          detail: mapped.detail,
+          ...(mapped.retryAfter === undefined ? {} : { retryAfter: mapped.retryAfter }),
+          ...(mapped.expected ? {} : { requestId }),
+        },
       });
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (mapped.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    if (mapped.retryAfter !== undefined) void reply.header('Retry-After', String(mapped.retryAfter));
     void reply.status(mapped.status).send({ detail: mapped.detail });
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
-import { HeraldError, RequestValidationError, invalid } from './herald.error.js';
+import { HeraldError, RequestValidationError, TooManyRequestsError, invalid } from './herald.error.js';
 import { kindToGraphqlCode, kindToHttpStatus, mapError } from './error-mapping.js';
 
 function fastifyError(code: string, statusCode: number, message: string): Error {
@@ -15,11 +15,17 @@ describe('mapError', () => {
     ['conflict', 409, 'CONFLICT'],
     ['payload_too_large', 413, 'PAYLOAD_TOO_LARGE'],
     ['unprocessable', 422, 'BAD_USER_INPUT'],
+    ['too_many_requests', 429, 'TOO_MANY_REQUESTS'],
     ['unavailable', 503, 'SERVICE_UNAVAILABLE'],
   ] as const)('maps the domain kind %s to %i / %s', (kind, status, code) => {
     expect(kindToHttpStatus(kind)).toBe(status);
     expect(kindToGraphqlCode(kind)).toBe(code);
     expect(mapError(new HeraldError(kind, 'why'))).toEqual({ status, code, detail: 'why', expected: true });
+  });
+
+  it('carries the retry delay of a rate limit, in whole seconds', () => {
+    expect(mapError(new TooManyRequestsError(42))).toEqual({ status: 429, code: 'TOO_MANY_REQUESTS', detail: 'Too many requests', expected: true, retryAfter: 42 });
+    expect(mapError(new HttpException('slow down', 429))).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS', detail: 'Too Many Requests' });
   });
 
   it('keeps the pydantic list of a validation error, located', () => {

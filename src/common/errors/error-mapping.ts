@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { ErrorKind, HeraldError, RequestValidationError } from './herald.error.js';
+import { ErrorKind, HeraldError, RequestValidationError, TooManyRequestsError } from './herald.error.js';
 
 export function kindToHttpStatus(kind: ErrorKind): number {
   switch (kind) {
@@ -19,6 +19,8 @@ export function kindToHttpStatus(kind: ErrorKind): number {
       return 413;
     case 'unprocessable':
       return 422;
+    case 'too_many_requests':
+      return 429;
     case 'unavailable':
       return 503;
   }
@@ -41,6 +43,8 @@ export function kindToGraphqlCode(kind: ErrorKind): string {
       return 'GONE';
     case 'payload_too_large':
       return 'PAYLOAD_TOO_LARGE';
+    case 'too_many_requests':
+      return 'TOO_MANY_REQUESTS';
     case 'unavailable':
       return 'SERVICE_UNAVAILABLE';
   }
@@ -55,6 +59,7 @@ const STATUS_TO_KIND: Record<number, ErrorKind> = {
   410: 'gone',
   413: 'payload_too_large',
   422: 'unprocessable',
+  429: 'too_many_requests',
   503: 'unavailable',
 };
 
@@ -80,6 +85,8 @@ export interface MappedError {
   detail: unknown;
   /** False for a 5xx we did not expect: logged with its stack, shown without internals. */
   expected: boolean;
+  /** Seconds until a rate limit lets the caller in again (`Retry-After`, GraphQL `extensions.retryAfter`). */
+  retryAfter?: number;
 }
 
 /** Anything thrown → what the client is told. Unknown errors become a bare 500. */
@@ -87,7 +94,8 @@ export function mapError(thrown: unknown): MappedError {
   // Nest wraps Fastify's own 4xx errors (body parsing, limits) in an HttpException; the original says more.
   const error = thrown instanceof HttpException && isFastifyError(thrown.cause) ? thrown.cause : thrown;
   if (error instanceof HeraldError) {
-    return { status: kindToHttpStatus(error.kind), code: kindToGraphqlCode(error.kind), detail: error.detail, expected: true };
+    const mapped = { status: kindToHttpStatus(error.kind), code: kindToGraphqlCode(error.kind), detail: error.detail, expected: true };
+    return error instanceof TooManyRequestsError ? { ...mapped, retryAfter: error.retryAfterSeconds } : mapped;
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'gone'
   | 'unprocessable'
   | 'payload_too_large'
+  | 'too_many_requests'
   | 'unavailable';
 
 /** One pydantic-style validation problem: where (`loc`), what (`msg`) and its class (`type`). */
@@ -31,6 +32,13 @@ export class HeraldError extends Error {
   ) {
     super(typeof detail === 'string' ? detail : JSON.stringify(detail));
     this.name = 'HeraldError';
+  }
+}
+
+/** Over a rate limit (decision D18): answered 429 with `Retry-After`, or `TOO_MANY_REQUESTS` over GraphQL. */
+export class TooManyRequestsError extends HeraldError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too_many_requests', 'Too many requests');
   }
 }
 

@@ -1,5 +1,132 @@
+import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Settings } from '../../config/settings.js';
 
-/** Decision D20: security headers and CORS on every answer. (Filled in by the HTTP hygiene work.) */
-export async function registerHttpHygiene(_app: NestFastifyApplication, _settings: Settings): Promise<void> {}
+type Directives = Record<string, string[]>;
+
+const policy = (directives: Directives): string =>
+  Object.entries(directives)
+    .map(([name, values]) => [name, ...values].join(' '))
+    .join(';'); // as helmet writes it
+
+/**
+ * Every API answer is data, never a page: nothing may load, run, frame it or submit from it. (A JSON body opened in
+ * a browser, or an HTML-looking error, stays inert.)
+ */
+export const API_CSP: Directives = {
+  'default-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/**
+ * Swagger UI at /docs: its own scripts and styles (an inline <style> block, inline style attributes), data: images.
+ * Helmet's page defaults without `upgrade-insecure-requests`, which would break the page on a plain-HTTP intranet.
+ */
+export const DOCS_CSP: Directives = {
+  'default-src': ["'self'"],
+  'base-uri': ["'self'"],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'", 'data:'],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'img-src': ["'self'", 'data:'],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+};
+
+const APOLLO_SCRIPTS = [
+  'https://embeddable-sandbox.cdn.apollographql.com',
+  'https://embeddable-explorer.cdn.apollographql.com',
+  'https://apollo-server-landing-page.cdn.apollographql.com',
+];
+
+/**
+ * Apollo's landing page at GET /graphql (the Sandbox outside production): the CDN hosts Apollo's own page-level
+ * policy lists, and the nonce of its inline scripts and styles (taken from the page, so no 'unsafe-inline').
+ */
+export function landingPageCsp(nonce: string | undefined): Directives {
+  const inline = nonce ? [`'nonce-${nonce}'`] : [];
+  return {
+    'default-src': ["'self'"],
+    'base-uri': ["'self'"],
+    'connect-src': ["'self'"],
+    'font-src': ["'self'", 'data:', 'https://fonts.gstatic.com'],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    'frame-src': ['https://sandbox.embed.apollographql.com', 'https://explorer.embed.apollographql.com'],
+    'img-src': ["'self'", 'data:', 'https://apollo-server-landing-page.cdn.apollographql.com'],
+    'manifest-src': ['https://apollo-server-landing-page.cdn.apollographql.com'],
+    'object-src': ["'none'"],
+    'script-src': ["'self'", ...inline, ...APOLLO_SCRIPTS],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'", ...inline, ...APOLLO_SCRIPTS, 'https://fonts.googleapis.com'],
+  };
+}
+
+const DOCS_POLICY = policy(DOCS_CSP);
+const NONCE = /\bnonce="?([A-Za-z0-9+/=_-]{16,})"?/;
+
+/** Methods and request headers a browser on an allowed origin may use; the headers it may read from answers. */
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+export const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'X-Request-Id'];
+export const CORS_EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id', 'Content-Disposition'];
+const CORS_MAX_AGE_SECONDS = 600;
+
+/**
+ * Decision D20: security headers on every answer and CORS for the configured origins only.
+ *
+ * The headers are helmet 8's through Nest's `useSecurityHeaders()`, not the `@fastify/helmet` plugin, whose hook
+ * never runs for the router's own refusals (a path that does not percent-decode, an over-long parameter): those
+ * went out bare. Nest's hook runs first on every request and from `frameworkErrors`. `@fastify/cors` is registered
+ * as a plugin, not through `enableCors()`, whose hook runs before the security hook and so answered preflights bare.
+ */
+export async function registerHttpHygiene(app: NestFastifyApplication, settings: Settings): Promise<void> {
+  // Helmet's defaults (HSTS, nosniff, no-referrer, same-origin COOP/CORP, ...) with an API's CSP and no framing.
+  app.useSecurityHeaders({
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    xFrameOptions: { action: 'deny' },
+  });
+
+  const origins = settings.security.corsOrigins;
+  if (origins.length > 0) {
+    const any = origins.includes('*');
+    const allowed = new Set(origins);
+    await app.register(cors, {
+      // A refused origin gets no CORS header at all, and its preflight falls through to a plain 404.
+      origin: any ? '*' : (origin: string | undefined, done: (error: Error | null, allow: string | false) => void) =>
+        done(null, origin !== undefined && allowed.has(origin) ? origin : false),
+      methods: CORS_METHODS,
+      allowedHeaders: CORS_REQUEST_HEADERS,
+      exposedHeaders: CORS_EXPOSED_HEADERS,
+      // Bearer tokens, never cookies: browsers need no credentials mode.
+      credentials: false,
+      maxAge: CORS_MAX_AGE_SECONDS,
+    });
+  }
+
+  app.getHttpAdapter().getInstance().addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    // Answers carry tokens and personal data: no cache keeps them unless a route says otherwise (static assets do).
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html')) relaxForPages(request, reply, payload);
+    return payload;
+  });
+}
+
+/** The two HTML pages Herald serves get a page policy; every other HTML answer keeps the API's. */
+function relaxForPages(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+  const route = request.routeOptions.url;
+  if (route === undefined) return;
+  let csp: string | undefined;
+  if (route === '/docs' || route.startsWith('/docs/')) csp = DOCS_POLICY;
+  else if (route === '/graphql' && request.method === 'GET') {
+    csp = policy(landingPageCsp(typeof payload === 'string' ? NONCE.exec(payload)?.[1] : undefined));
+  }
+  // The security hook wrote its header on the raw response; replacing it there keeps a single policy.
+  if (csp) reply.raw.setHeader('content-security-policy', csp);
+}

@@ -3,7 +3,7 @@ import { IsBoolean, IsString, ValidateNested } from 'class-validator';
 import { RequestValidationError } from '../errors/herald.error.js';
 import { PageQuery } from '../pagination.js';
 import { FidesValidationPipe } from './fides-validation.pipe.js';
-import { FidesKey, OneOf, Optional, Required } from './fides-validators.js';
+import { FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from './fides-validators.js';
 
 class Details {
   @Required() @IsString() domain: string;
@@ -11,7 +11,7 @@ class Details {
 }
 
 class Body {
-  @Required() @IsString() name: string;
+  @Required() @IsString() @MaxLen(10) name: string;
   @Required() @FidesKey() key: string;
   @Required() @OneOf(['MAILGUN', 'TWILIO_TEXT']) service_type: string;
   @Optional() @ValidateNested() @Type(() => Details) details?: Details;
@@ -56,6 +56,14 @@ describe('FidesValidationPipe (Fides 422 shape)', () => {
       { loc: ['body', 'key'], msg: "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.", type: 'value_error' },
       { loc: ['body', 'service_type'], msg: "value is not a valid enumeration member; permitted: 'MAILGUN', 'TWILIO_TEXT'", type: 'type_error.enum' },
     ]);
+  });
+
+  it('limits lengths in pydantic\'s words, reporting the length before the pattern', async () => {
+    expect(await issues({ ...valid, name: 'n'.repeat(11), key: `bad key ${'k'.repeat(MAX_LENGTH.key)}` }, Body)).toEqual([
+      { loc: ['body', 'name'], msg: 'ensure this value has at most 10 characters', type: 'value_error.any_str.max_length' },
+      { loc: ['body', 'key'], msg: `ensure this value has at most ${MAX_LENGTH.key} characters`, type: 'value_error.any_str.max_length' },
+    ]);
+    await expect(pipe.transform({ ...valid, name: 'n'.repeat(10), key: 'k'.repeat(MAX_LENGTH.key) }, { type: 'body', metatype: Body })).resolves.toBeInstanceOf(Body);
   });
 
   it('answers a body that is missing or not an object at ["body"]', async () => {

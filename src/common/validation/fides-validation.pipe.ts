@@ -16,8 +16,8 @@ const FIXED: Record<string, { msg: string; type: string }> = {
   nestedValidation: { msg: 'value is not a valid dict', type: 'type_error.dict' },
 };
 
-// When a field breaks several rules, pydantic reports the most basic one; so do we.
-const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'isInt', 'isBoolean', 'isObject', 'isArray', 'nestedValidation'];
+// When a field breaks several rules, pydantic reports the most basic one; so do we (a length before a pattern).
+const PRIORITY = ['isDefined', 'whitelistValidation', 'isString', 'maxLength', 'isInt', 'isBoolean', 'isObject', 'isArray', 'nestedValidation'];
 
 const LOCATION: Record<string, string> = { body: 'body', query: 'query', param: 'path' };
 
@@ -93,11 +93,28 @@ export function toIssues(error: ValidationError, parent: (string | number)[]): V
  * Validates a plain value against a DTO class outside a pipe (e.g. a part whose schema depends on another field),
  * reporting at `loc`. Returns the transformed instance.
  */
+/**
+ * class-transformer builds a nested plain object as an instance of its own `constructor` property: a key of that
+ * name (`{"external_id": {"constructor": "a"}}`) makes it throw a TypeError. No Fides field is named so; it is a 422.
+ */
+export function toInstance<T extends object>(type: new () => T, value: object, loc: (string | number)[]): T {
+  const stack: [unknown, (string | number)[]][] = [[value, loc]];
+  while (stack.length > 0) {
+    const [item, at] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (!Array.isArray(item) && Object.prototype.hasOwnProperty.call(item, 'constructor')) {
+      throw new RequestValidationError([{ loc: at, msg: "the field name 'constructor' is not allowed", type: 'value_error.field_name' }]);
+    }
+    for (const [key, child] of Object.entries(item)) if (typeof child === 'object' && child !== null) stack.push([child, [...at, Array.isArray(item) ? Number(key) : key]]);
+  }
+  return plainToInstance(type, value);
+}
+
 export function validateObject<T extends object>(type: new () => T, value: unknown, loc: (string | number)[]): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RequestValidationError([{ loc, msg: 'value is not a valid dict', type: 'type_error.dict' }]);
   }
-  const instance = plainToInstance(type, value);
+  const instance = toInstance(type, value, loc);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
   if (errors.length > 0) throw new RequestValidationError(issuesOf(errors, loc));
   return instance;

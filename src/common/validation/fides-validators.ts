@@ -10,6 +10,7 @@ import {
   IsOptional,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidationOptions,
 } from 'class-validator';
@@ -23,9 +24,37 @@ const as = (msg: string, type: string, each = false): ValidationOptions => ({ me
 
 export const Required = () => IsDefined(as('field required', 'value_error.missing'));
 
-export const FidesKey = () => Matches(FIDES_KEY_PATTERN, as(FIDES_KEY_MESSAGE, 'value_error'));
+/**
+ * Longest accepted free text, in UTF-16 code units (decision D19: past these a string is a 422, not a row). Fides
+ * sets almost none; these are far above what its clients send. An email address is limited as email-validator
+ * (under pydantic's EmailStr) does; a phone number by its E.164 pattern.
+ */
+export const MAX_LENGTH = {
+  /** FidesKeys (config, connection, policy, rule, target, dataset keys; data categories). */
+  key: 255,
+  /** Display names (configs, connections, policies, rules, targets, collections, fields). */
+  name: 255,
+  email: 254,
+  /** Descriptions, a denial's reason (emailed to the data subject), dataset text. */
+  text: 2000,
+  /** External ids, record ids, list filters and other short values. */
+  short: 255,
+  /** Verification codes (Herald sends six digits). */
+  code: 64,
+  url: 2048,
+  /** Provider credentials (API keys, tokens, account ids). */
+  secret: 1024,
+} as const;
 
-export const Email = () => IsEmail({}, as('value is not a valid email address', 'value_error.email'));
+export const maxLengthMessage = (n: number) => `ensure this value has at most ${n} characters`;
+export const MAX_LENGTH_TYPE = 'value_error.any_str.max_length';
+
+/** pydantic's `max_length` (`each`: every item of a list). */
+export const MaxLen = (n: number, each = false) => MaxLength(n, as(maxLengthMessage(n), MAX_LENGTH_TYPE, each));
+
+export const FidesKey = () => applyDecorators(MaxLen(MAX_LENGTH.key), Matches(FIDES_KEY_PATTERN, as(FIDES_KEY_MESSAGE, 'value_error')));
+
+export const Email = () => applyDecorators(MaxLen(MAX_LENGTH.email), IsEmail({}, as('value is not a valid email address', 'value_error.email')));
 
 /** One of the values (`each`: every item of a list is). */
 export const OneOf = (values: readonly string[], each = false) =>

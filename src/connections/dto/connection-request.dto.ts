@@ -2,15 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsString } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { Email, FidesKey, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
+import { Email, FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
 import { ACCESS_LEVELS, CONNECTION_TYPES, type AccessLevel, type ConnectionType } from '../connection.entity.js';
 import type { ConnectionInput, ConnectionFilter, TestStatusFilter } from '../connections.service.js';
 
 /** One item of `PATCH /connection` (Fides' CreateConnectionConfiguration). */
 export class ConnectionRequestDto {
-  @ApiProperty({ example: 'Third Party Email Connector' })
+  @ApiProperty({ example: 'Third Party Email Connector', maxLength: MAX_LENGTH.name })
   @Required()
   @IsString()
+  @MaxLen(MAX_LENGTH.name)
   name: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'FidesKey; generated from the name when omitted', example: 'third_party_email_connector' })
@@ -34,9 +35,10 @@ export class ConnectionRequestDto {
   @IsBoolean()
   disabled?: boolean | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, maxLength: MAX_LENGTH.text })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.text)
   description?: string | null;
 }
 
@@ -54,15 +56,17 @@ const SYSTEM_TYPES = ['saas', 'database', 'manual'] as const;
 
 /** Query of `GET /connection`. */
 export class ConnectionListQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Case-insensitive substring of the key, name or description' })
+  @ApiPropertyOptional({ description: 'Case-insensitive substring of the key, name or description', maxLength: MAX_LENGTH.short })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.short)
   search?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Repeatable, any case' })
   @Optional()
   @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : [value]))
   @IsString({ each: true })
+  @MaxLen(MAX_LENGTH.short, true)
   connection_type?: string[];
 
   @ApiPropertyOptional()
@@ -104,8 +108,9 @@ export class EmailSecretsDto {
   @Email()
   test_email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Accepted for compatibility and ignored' })
+  @ApiPropertyOptional({ nullable: true, description: 'Accepted for compatibility and ignored', maxLength: MAX_LENGTH.url })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.url)
   url?: string | null;
 }

@@ -2,7 +2,7 @@ import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@
 import { BulkResultOf, FailureOf, NamedInput, PageOf } from '../../common/graphql-types.js';
 import { IsBoolean, IsString } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
-import { Email, FidesKey, Optional, Required } from '../../common/validation/fides-validators.js';
+import { Email, FidesKey, MAX_LENGTH, MaxLen, Optional, Required } from '../../common/validation/fides-validators.js';
 import type { AccessLevel, ConnectionType } from '../connection.entity.js';
 
 export enum ConnectionTypeValue {
@@ -52,6 +52,7 @@ export class ConnectionListArgs extends PageArgs {
   @Field({ nullable: true, description: 'Case-insensitive substring of the key, name or description' })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.short)
   search?: string;
 
   @Field(() => [ConnectionTypeValue], { nullable: true })
@@ -70,7 +71,7 @@ export class ConnectionInput extends NamedInput {
   @Field(() => ConnectionTypeValue) @Required() connectionType: ConnectionTypeValue;
   @Field(() => AccessLevelValue) @Required() access: AccessLevelValue;
   @Field({ defaultValue: false }) @Optional() @IsBoolean() disabled: boolean = false;
-  @Field(() => String, { nullable: true }) @Optional() @IsString() description?: string | null;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.text) description?: string | null;
 }
 
 @ObjectType('ConnectionFailedItem', { description: 'The item as it was given' })

@@ -1,6 +1,7 @@
 import { isISO31661Alpha3 } from 'class-validator';
 import { RequestValidationError } from '../../common/errors/herald.error.js';
 import { isFidesKey } from '../../common/fides-key.js';
+import { MAX_LENGTH } from '../../common/validation/fides-validators.js';
 import { isSupportedDataCategory, unsupportedDataCategoryMessage } from './data-category-taxonomy.js';
 import {
   DEFAULT_DATA_QUALIFIER,
@@ -46,26 +47,30 @@ export const missingPrimaryKeyMessage = (collection: string) =>
 function datasetParser(r: Reader, options: ParseDatasetOptions): Parse<FidesopsDataset> {
   const field = fieldParser(r);
   const categories = categoriesParser(r);
-  const strings = r.list(r.str);
+  // Free text is bounded (decision D19): names and short values as display names, descriptions as long text.
+  const name = r.text(MAX_LENGTH.name);
+  const short = r.text(MAX_LENGTH.short);
+  const long = r.text(MAX_LENGTH.text);
+  const strings = r.list(short);
   const collectionMeta = r.model((m, at) => complete({ after: r.optional(m, 'after', at, r.list(collectionKey(r))) }));
   const datasetMeta = r.model((m, at) => complete({ after: r.optional(m, 'after', at, r.list(r.fidesKey)) }));
-  const fidesctlMeta = r.model((m, at) => complete({ resource_id: r.optional(m, 'resource_id', at, r.str) }));
+  const fidesctlMeta = r.model((m, at) => complete({ resource_id: r.optional(m, 'resource_id', at, short) }));
   const contact = r.model((m, at) =>
     complete({
-      name: r.withDefault(m, 'name', at, '', r.str),
-      address: r.withDefault(m, 'address', at, '', r.str),
-      email: r.withDefault(m, 'email', at, '', r.str),
-      phone: r.withDefault(m, 'phone', at, '', r.str),
+      name: r.withDefault(m, 'name', at, '', name),
+      address: r.withDefault(m, 'address', at, '', long),
+      email: r.withDefault(m, 'email', at, '', r.text(MAX_LENGTH.email)),
+      phone: r.withDefault(m, 'phone', at, '', short),
     }),
   );
 
   const collection = r.model<DatasetCollection>((o, loc) => {
     const parsed = complete({
-      name: r.required(o, 'name', loc, r.str),
-      description: r.optional(o, 'description', loc, r.str),
+      name: r.required(o, 'name', loc, name),
+      description: r.optional(o, 'description', loc, long),
       data_categories: r.optional(o, 'data_categories', loc, categories),
       data_qualifier: r.withDefault(o, 'data_qualifier', loc, DEFAULT_DATA_QUALIFIER, r.fidesKey),
-      retention: r.optional(o, 'retention', loc, r.str),
+      retention: r.optional(o, 'retention', loc, short),
       fields: r.required(o, 'fields', loc, r.list(field)),
       fidesops_meta: r.optional(o, 'fidesops_meta', loc, collectionMeta),
     });
@@ -82,14 +87,14 @@ function datasetParser(r: Reader, options: ParseDatasetOptions): Parse<FidesopsD
       fides_key: r.required(o, 'fides_key', loc, r.fidesKey),
       organization_fides_key: r.withDefault(o, 'organization_fides_key', loc, DEFAULT_ORGANIZATION_FIDES_KEY, r.fidesKey),
       tags: r.optional(o, 'tags', loc, strings),
-      name: r.optional(o, 'name', loc, r.str),
-      description: r.optional(o, 'description', loc, r.str),
-      meta: r.optional(o, 'meta', loc, r.mapping(r.str)),
+      name: r.optional(o, 'name', loc, name),
+      description: r.optional(o, 'description', loc, long),
+      meta: r.optional(o, 'meta', loc, r.mapping(long)),
       data_categories: r.optional(o, 'data_categories', loc, categories),
       data_qualifier: r.withDefault(o, 'data_qualifier', loc, DEFAULT_DATA_QUALIFIER, r.fidesKey),
       fidesctl_meta: r.optional(o, 'fidesctl_meta', loc, fidesctlMeta),
       joint_controller: r.optional(o, 'joint_controller', loc, contact),
-      retention: r.optional(o, 'retention', loc, r.str, DEFAULT_DATASET_RETENTION),
+      retention: r.optional(o, 'retention', loc, short, DEFAULT_DATASET_RETENTION),
       third_country_transfers: r.optional(o, 'third_country_transfers', loc, countriesParser(r)),
       collections: r.required(o, 'collections', loc, r.list(collection)),
       fidesops_meta: r.optional(o, 'fidesops_meta', loc, datasetMeta),
@@ -101,18 +106,21 @@ function datasetParser(r: Reader, options: ParseDatasetOptions): Parse<FidesopsD
 function fieldParser(r: Reader): Parse<DatasetField> {
   const categories = categoriesParser(r);
   const meta = fieldMetaParser(r);
+  const name = r.text(MAX_LENGTH.name);
+  const short = r.text(MAX_LENGTH.short);
+  const long = r.text(MAX_LENGTH.text);
   const field: Parse<DatasetField> = r.model<DatasetField>((o, loc) => {
     // Read in declaration order, so the issues come in pydantic's order.
-    const name = r.required(o, 'name', loc, r.str);
-    const description = r.optional(o, 'description', loc, r.str);
+    const fieldName = r.required(o, 'name', loc, name);
+    const description = r.optional(o, 'description', loc, long);
     const data_categories = r.optional(o, 'data_categories', loc, categories);
     const data_qualifier = r.withDefault(o, 'data_qualifier', loc, DEFAULT_DATA_QUALIFIER, r.fidesKey);
-    const retention = r.optional(o, 'retention', loc, r.str);
+    const retention = r.optional(o, 'retention', loc, short);
     const fidesops_meta = r.optional(o, 'fidesops_meta', loc, meta);
     // A leaf always has `[]`, also when the client sent null; sub-fields keep their input order.
     const fields = r.optional(o, 'fields', loc, r.list(field), []);
     return complete({
-      name,
+      name: fieldName,
       description,
       data_categories,
       data_qualifier,
@@ -150,12 +158,12 @@ function fieldMetaParser(r: Reader): Parse<FieldFidesopsMeta> {
   const reference = r.model((o, loc) =>
     complete({
       dataset: r.required(o, 'dataset', loc, r.fidesKey),
-      field: r.required(o, 'field', loc, r.str),
+      field: r.required(o, 'field', loc, r.text(MAX_LENGTH.text)),
       direction: r.optional(o, 'direction', loc, r.oneOf(REFERENCE_DIRECTIONS)),
     }),
   );
   const dataTypeParser: Parse<string> = (value, loc) => {
-    const text = r.str(value, loc);
+    const text = r.text(MAX_LENGTH.short)(value, loc);
     return text === INVALID || isDataType(text) ? text : r.fail(loc, `The data type ${text} is not supported.`);
   };
   const lengthParser: Parse<number> = (value, loc) => {
@@ -165,7 +173,7 @@ function fieldMetaParser(r: Reader): Parse<FieldFidesopsMeta> {
   return r.model((o, loc) => {
     // Read in declaration order; `return_all_elements` looks at the `data_type` that checked out (pydantic's `values`).
     const references = r.optional(o, 'references', loc, r.list(reference));
-    const identity = r.optional(o, 'identity', loc, r.str);
+    const identity = r.optional(o, 'identity', loc, r.text(MAX_LENGTH.short));
     const primary_key = r.optional(o, 'primary_key', loc, r.bool);
     const data_type = r.optional(o, 'data_type', loc, dataTypeParser);
     const length = r.optional(o, 'length', loc, lengthParser);
@@ -193,7 +201,7 @@ function categoriesParser(r: Reader): Parse<string[]> {
 
 /** fideslang's `check_valid_country_code`, as a 422 (Fides: 500). */
 function countriesParser(r: Reader): Parse<string[]> {
-  const strings = r.list(r.str);
+  const strings = r.list(r.text(MAX_LENGTH.short));
   return (value, loc) => {
     const list = strings(value, loc);
     if (list === INVALID) return INVALID;
@@ -205,7 +213,7 @@ function countriesParser(r: Reader): Parse<string[]> {
 /** fideslang's FidesCollectionKey: exactly `FidesKey.FidesKey`. */
 function collectionKey(r: Reader): Parse<string> {
   return (value, loc) => {
-    const text = r.str(value, loc);
+    const text = r.text(MAX_LENGTH.text)(value, loc);
     if (text === INVALID) return INVALID;
     const parts = text.split('.');
     return parts.length === 2 && parts.every(isFidesKey) ? text : r.fail(loc, "FidesCollection must be specified in the form 'FidesKey.FidesKey'");

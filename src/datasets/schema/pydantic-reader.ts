@@ -1,5 +1,6 @@
 import { ValidationIssue } from '../../common/errors/herald.error.js';
 import { FIDES_KEY_MESSAGE, isFidesKey } from '../../common/fides-key.js';
+import { MAX_LENGTH, MAX_LENGTH_TYPE, maxLengthMessage } from '../../common/validation/fides-validators.js';
 
 /**
  * A small pydantic-v1-alike for plain JSON: each reader checks one value, records an issue at its `loc` when it
@@ -50,8 +51,18 @@ export class Reader {
   readonly str: Parse<string> = (value, loc) =>
     typeof value === 'string' ? value : this.fail(loc, 'str type expected', 'type_error.str');
 
+  /** A string of at most `max` characters (pydantic's `constr(max_length=...)`). */
+  text(max: number): Parse<string> {
+    return (value, loc) => {
+      const text = this.str(value, loc);
+      return text === INVALID || text.length <= max ? text : this.fail(loc, maxLengthMessage(max), MAX_LENGTH_TYPE);
+    };
+  }
+
+  private readonly key = this.text(MAX_LENGTH.key);
+
   readonly fidesKey: Parse<string> = (value, loc) => {
-    const text = this.str(value, loc);
+    const text = this.key(value, loc);
     return text === INVALID || isFidesKey(text) ? text : this.fail(loc, FIDES_KEY_MESSAGE);
   };
 

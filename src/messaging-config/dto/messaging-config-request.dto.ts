@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsObject, IsString } from 'class-validator';
 import { MessagingServiceType, parseMessagingServiceType } from '../../common/messaging-service-type.js';
-import { FidesKey, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
+import { FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
 import { mailgunDetails, validateDetails } from '../messaging-config-details.js';
 import type { MessagingConfigInput } from '../messaging-config.service.js';
 
@@ -10,9 +10,10 @@ const SERVICE_TYPES = Object.values(MessagingServiceType);
 
 /** Body of POST and PATCH `/messaging/config` (Fides' MessagingConfigRequest). */
 export class MessagingConfigRequestDto {
-  @ApiProperty({ example: 'My Mailgun' })
+  @ApiProperty({ example: 'My Mailgun', maxLength: MAX_LENGTH.name })
   @Required()
   @IsString()
+  @MaxLen(MAX_LENGTH.name)
   name: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'FidesKey; generated from the name when omitted', example: 'my_mailgun_config' })
@@ -48,9 +49,10 @@ export function toConfigInput(dto: MessagingConfigRequestDto): MessagingConfigIn
 
 /** Body of POST and PATCH `/email/config` (fidesops' EmailConfigRequest): Mailgun only, details required. */
 export class EmailConfigRequestDto {
-  @ApiProperty({ example: 'My Mailgun' })
+  @ApiProperty({ example: 'My Mailgun', maxLength: MAX_LENGTH.name })
   @Required()
   @IsString()
+  @MaxLen(MAX_LENGTH.name)
   name: string;
 
   @ApiPropertyOptional({ nullable: true, example: 'my_mailgun_config' })

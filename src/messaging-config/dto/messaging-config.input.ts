@@ -3,13 +3,13 @@ import { NamedInput } from '../../common/graphql-types.js';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsString, ValidateNested } from 'class-validator';
 import { MessagingServiceType } from '../../common/messaging-service-type.graphql.js';
-import { Email, FidesKey, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
+import { Email, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
 
 @InputType()
 export class MailgunDetailsInput {
-  @Field() @Required() @IsString() domain: string;
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.short) domain: string;
   @Field({ defaultValue: false }) @Optional() @IsBoolean() isEuDomain: boolean = false;
-  @Field({ defaultValue: 'v3' }) @Optional() @IsString() apiVersion: string = 'v3';
+  @Field({ defaultValue: 'v3' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) apiVersion: string = 'v3';
 }
 
 @InputType()
@@ -36,20 +36,20 @@ export class MessagingConfigInput extends NamedInput {
 
 @InputType()
 export class MailgunSecretsInput {
-  @Field() @Required() @IsString() apiKey: string;
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) apiKey: string;
 }
 
 @InputType()
 export class TwilioTextSecretsInput {
-  @Field() @Required() @IsString() accountSid: string;
-  @Field() @Required() @IsString() authToken: string;
-  @Field({ nullable: true }) @Optional() @IsString() messagingServiceSid?: string;
-  @Field({ nullable: true, description: 'E.164, e.g. +15558675309' }) @Optional() @IsString() senderPhoneNumber?: string;
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) accountSid: string;
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) authToken: string;
+  @Field({ nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) messagingServiceSid?: string;
+  @Field({ nullable: true, description: 'E.164, e.g. +15558675309' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) senderPhoneNumber?: string;
 }
 
 @InputType()
 export class TwilioEmailSecretsInput {
-  @Field({ description: 'The SendGrid API key' }) @Required() @IsString() apiKey: string;
+  @Field({ description: 'The SendGrid API key' }) @Required() @IsString() @MaxLen(MAX_LENGTH.secret) apiKey: string;
 }
 
 @InputType({ description: "Exactly one of these, matching the config's service type" })

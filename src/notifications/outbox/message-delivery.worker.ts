@@ -1,15 +1,17 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
 import { open } from '../../common/crypto-envelope.js';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../config/settings.js';
-import { JobQueueService } from '../../database/job-queue.service.js';
+import { HEARTBEAT_SECONDS, JobQueueService, transactionDb } from '../../database/job-queue.service.js';
 import { preparedQuery } from '../../database/prepared-query.js';
 import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
 import { payloadContext } from '../notifications.service.js';
 import { DeliveryError, type OutgoingMessage } from '../providers/messaging-provider.js';
 import { MessagingProviderRegistry } from '../providers/messaging-provider.registry.js';
+import { observeResponses, parseRetryAfter, type ObservedResponse } from '../providers/provider-responses.js';
 import { NotificationSettingsService } from '../settings/notification-settings.service.js';
 import { renderEmail, renderSms } from '../templates/message-templates.js';
 import type { MessagingActionType } from '../templates/messaging-action-type.js';
@@ -18,6 +20,7 @@ import { DELIVERY_QUEUE, type DeliveryJob } from './delivery-queue.js';
 import type { MessageStatus, ServiceTypeRule } from './message.entity.js';
 import type { Recipient } from './recipient.js';
 import { ProviderSlots } from './provider-slots.js';
+import { attemptTimeoutMs, retryDelaySeconds } from './retry-schedule.js';
 import { SendingContextCache, type SendingContext } from './sending-context.cache.js';
 
 interface ClaimedMessage {
@@ -42,6 +45,10 @@ interface AttemptRecord {
   outcome: 'sent' | 'retry' | 'failed';
   statusCode: number | null;
   startedAt: Date;
+  privacyRequestId: string | null;
+  actionType: string;
+  /** For a retry: the job of the next attempt, written with this record. */
+  next?: { delaySeconds: number; job: DeliveryJob };
 }
 
 /** What became of a message once it will not be tried again. */
@@ -53,17 +60,36 @@ export interface FinalOutcome {
   reason: string | null;
 }
 
+/** A feature that must learn of some final outcomes durably: its writes commit with the outcomes, or neither does. */
+export interface FinalOutcomeHook {
+  /** Whether this outcome concerns the hook (decided without I/O; outcomes nobody wants cost no transaction). */
+  wants(outcome: FinalOutcome): boolean;
+  /** Runs inside the transaction that records the outcomes it wants. */
+  write(outcomes: FinalOutcome[], manager: EntityManager): Promise<void>;
+}
+
 const EMAIL_TYPES = new Set([MessagingServiceType.MAILGUN, MessagingServiceType.TWILIO_EMAIL]);
+/** pg-boss's own retries of a delivery job: only a process that died with it, or a batch whose claim failed. */
+const JOB_RETRY_LIMIT = 10;
+
+/** The id of the job of a message's attempt `attempt` (2 and up): the same every time, so it is written once. */
+export function retryJobId(messageId: string, attempt: number): string {
+  const hex = createHash('sha256').update(`${messageId}:attempt:${attempt}`).digest('hex');
+  // A well-formed UUID (version 8, custom): pg-boss's id column is a uuid.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 /**
- * Delivers queued messages: one pg-boss job per message, retried with exponential backoff while failures are
- * retryable. Every attempt is recorded; a message ends `sent` or `failed`. Jobs may run more than once (a process
- * dying mid-send): a message already final is left alone.
+ * Delivers queued messages: one pg-boss job per attempt. A retryable failure with attempts left writes the attempt's
+ * record and the next attempt's job (after the backoff, or the provider's Retry-After) together; the last outcome is
+ * written with whatever the hooks need to learn of it (a privacy request's wake-up). Each failed attempt logs one
+ * line. A job runs again only when its process died (its heartbeat stopped) or its outcome could not be recorded: a
+ * message already final is left alone.
  */
 @Injectable()
 export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessageDeliveryWorker.name);
-  private readonly listeners: ((outcome: FinalOutcome) => Promise<void>)[] = [];
+  private readonly hooks: FinalOutcomeHook[] = [];
   private readonly slots: ProviderSlots;
   // Attempts ending together are recorded together: one statement and one commit for many under load.
   private readonly attemptLog = new BatchWriter<AttemptRecord>((records) => this.writeAttempts(records));
@@ -81,20 +107,23 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
   }
 
   async onModuleInit(): Promise<void> {
-    const { maxAttempts, retryDelaySeconds, retryDelayMaxSeconds, concurrency } = this.settings.delivery;
+    const { concurrency } = this.settings.delivery;
     // Jobs in hand: twice the provider slots, so a slot freed by one send starts the next at once while the fetch,
     // claim and bookkeeping of other jobs go on beside the provider calls. Four loops with larger batches took less CPU
     // per message than eight or two in the delivery benchmark.
     const loops = Math.min(4, 2 * concurrency);
     const batchSize = Math.ceil((2 * concurrency) / loops);
     const options = {
-      retryLimit: maxAttempts - 1,
-      retryDelay: retryDelaySeconds,
+      // Failed attempts are retried by Herald (a new job each, see deliverClaimed); pg-boss retries a job only when
+      // its process died with it (no heartbeat for HEARTBEAT_SECONDS), soon, then backing off.
+      retryLimit: JOB_RETRY_LIMIT,
+      retryDelay: 1,
       retryBackoff: true,
-      retryDelayMax: retryDelayMaxSeconds,
-      // A job running longer than this is taken to have died with its process, and is retried. A job may wait for a
-      // slot behind another provider call, hence two timeouts.
-      expireInSeconds: Math.ceil((2 * this.settings.providers.timeoutMs) / 1000) + 60,
+      retryDelayMax: 30,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      // The bound for a live process whose job hangs. A job may wait for a slot behind another provider call, hence
+      // two of the longest timeouts.
+      expireInSeconds: Math.ceil((2 * this.settings.providers.timeoutMaxMs) / 1000) + 60,
     };
     const boss = this.queue.boss;
     if (await boss.getQueue(DELIVERY_QUEUE)) await boss.updateQueue(DELIVERY_QUEUE, options);
@@ -119,11 +148,13 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
         return Promise.all(
           jobs.map(async (job) => {
             const message = claimed.get(job.data.messageId);
-            // Not claimable: already final (a job run twice), nothing left to do.
+            // Not claimable: already final (a job run twice), nothing left to do. Two jobs of one message in a batch
+            // (one re-taken from a dead process): the first one sends.
+            claimed.delete(job.data.messageId);
             if (!message) return { id: job.id, status: 'completed' as const };
-            // Throws only for a retryable failure with attempts left: pg-boss retries it with backoff.
-            const retry = await this.deliverClaimed(message).then(() => false, () => true);
-            return { id: job.id, status: retry ? ('failed' as const) : ('completed' as const) };
+            // Throws only when the attempt's outcome could not be recorded: pg-boss runs the job again.
+            const recorded = await this.deliverClaimed(message, job.data).then(() => true, () => false);
+            return { id: job.id, status: recorded ? ('completed' as const) : ('failed' as const) };
           }),
         );
       },
@@ -135,9 +166,9 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     await this.queue.boss.offWork(DELIVERY_QUEUE, { wait: true }).catch(() => undefined);
   }
 
-  /** Called once per message when it ends sent or failed (privacy requests wait on some messages). */
-  onFinalOutcome(listener: (outcome: FinalOutcome) => Promise<void>): void {
-    this.listeners.push(listener);
+  /** The hook learns of the messages it wants once they end sent or failed, in the transaction recording it. */
+  onFinalOutcome(hook: FinalOutcomeHook): void {
+    this.hooks.push(hook);
   }
 
   /** Marks the messages still to send as `sending` and counts the attempt, in one statement. */
@@ -154,22 +185,47 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     return new Map(rows.map((row) => [row.id, row]));
   }
 
-  /** One attempt at one message. Throws (so that pg-boss retries) only for a retryable failure with attempts left. */
-  private async deliverClaimed(message: ClaimedMessage): Promise<void> {
+  /** One attempt at one message, recorded with what follows it. Throws only when the record could not be written. */
+  private async deliverClaimed(message: ClaimedMessage, job: DeliveryJob): Promise<void> {
     const startedAt = new Date();
+    const afterTimeout = job.afterTimeout === true;
+    const observed: ObservedResponse = {};
     let route: { serviceType: string | null; channel: string | null } = { serviceType: null, channel: null };
+    let outcome: { providerMessageId: string | null } | DeliveryError;
     try {
-      const result = await this.attempt(message, (r) => (route = r));
-      await this.finish(message, startedAt, 'sent', { ...route, providerMessageId: result.providerMessageId });
+      outcome = await this.attempt(message, attemptTimeoutMs(this.settings.providers, afterTimeout), observed, (r) => (route = r));
     } catch (thrown) {
-      const error = thrown instanceof DeliveryError ? thrown : this.internal(thrown, message.id);
-      const retry = error.retryable && message.attempts < this.settings.delivery.maxAttempts;
-      await this.finish(message, startedAt, retry ? 'retry' : 'failed', { ...route, reason: error.reason, statusCode: error.status ?? null });
-      if (retry) throw error;
+      outcome = thrown instanceof DeliveryError ? thrown : this.internal(thrown, message.id);
     }
+    if (!(outcome instanceof DeliveryError)) {
+      return this.finish(message, startedAt, 'sent', { ...route, providerMessageId: outcome.providerMessageId });
+    }
+    const error = outcome;
+    const retry = error.retryable && message.attempts < this.settings.delivery.maxAttempts;
+    let next: AttemptRecord['next'];
+    if (retry) {
+      const retryAfterSeconds = parseRetryAfter(observed.retryAfter);
+      const delaySeconds = retryDelaySeconds(message.attempts, this.settings.delivery, { status: error.status, retryAfterSeconds });
+      // Once an attempt timed out, the provider is slow: every later attempt waits the longer timeout.
+      next = { delaySeconds, job: { messageId: message.id, ...(afterTimeout || error.timedOut ? { afterTimeout: true } : {}) } };
+    }
+    // The reason is the sanitised one (no recipient, no secret); the recipient itself is never logged.
+    this.logger.warn(
+      {
+        messageId: message.id,
+        serviceType: route.serviceType,
+        attempt: message.attempts,
+        status: error.status ?? null,
+        reason: error.reason,
+        ...(error.timedOut ? { timedOut: true } : {}),
+        nextAttemptAt: next ? new Date(Date.now() + next.delaySeconds * 1000).toISOString() : null,
+      },
+      next ? 'message delivery attempt failed; retrying' : 'message delivery failed',
+    );
+    await this.finish(message, startedAt, retry ? 'retry' : 'failed', { ...route, reason: error.reason, statusCode: error.status ?? null, next });
   }
 
-  private async attempt(message: ClaimedMessage, routed: (r: { serviceType: string; channel: string }) => void) {
+  private async attempt(message: ClaimedMessage, timeoutMs: number, observed: ObservedResponse, routed: (r: { serviceType: string; channel: string }) => void) {
     const { recipient, params } = JSON.parse(open(message.payload, this.settings.security.appEncryptionKey, payloadContext(message.id))) as {
       recipient: Recipient;
       params: Record<string, unknown>;
@@ -187,7 +243,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       if (!recipient.phone_number) throw new DeliveryError(false, undefined, 'No phone identity supplied.');
       outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: this.render(() => renderSms(message.action_type, params as never)) };
     }
-    return this.slots.run(() => provider.send(outgoing, { details: config.details, secrets }));
+    return this.slots.run(() => observeResponses(observed, () => provider.send(outgoing, { details: config.details, secrets, timeoutMs })));
   }
 
   private async sendingContext(rule: ServiceTypeRule): Promise<SendingContext> {
@@ -236,7 +292,14 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     message: ClaimedMessage,
     startedAt: Date,
     outcome: 'sent' | 'retry' | 'failed',
-    facts: { serviceType: string | null; channel: string | null; providerMessageId?: string | null; reason?: string; statusCode?: number | null },
+    facts: {
+      serviceType: string | null;
+      channel: string | null;
+      providerMessageId?: string | null;
+      reason?: string;
+      statusCode?: number | null;
+      next?: AttemptRecord['next'];
+    },
   ): Promise<void> {
     await this.attemptLog.add({
       messageId: message.id,
@@ -249,26 +312,46 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       outcome,
       statusCode: facts.statusCode ?? null,
       startedAt,
-    });
-    if (outcome === 'retry') return;
-    const final: FinalOutcome = {
-      messageId: message.id,
       privacyRequestId: message.privacy_request_id,
       actionType: message.action_type,
-      status: outcome,
-      reason: facts.reason ?? null,
-    };
-    for (const listener of this.listeners) {
-      await listener(final).catch((error: unknown) => this.logger.error({ err: error, messageId: message.id }, 'a message outcome listener failed'));
-    }
+      next: facts.next,
+    });
+  }
+
+  /**
+   * Each message's new state and its attempt's record, in one statement; with them, in one transaction, the jobs of
+   * the next attempts and what the hooks write for the final outcomes they want. Under load most batches need
+   * neither: one statement, no transaction.
+   */
+  private async writeAttempts(records: AttemptRecord[]): Promise<void> {
+    const retries = records.filter((record) => record.next !== undefined);
+    const finals: FinalOutcome[] = records
+      .filter((record) => record.outcome !== 'retry')
+      .map((record) => ({
+        messageId: record.messageId,
+        privacyRequestId: record.privacyRequestId,
+        actionType: record.actionType,
+        status: record.outcome as FinalOutcome['status'],
+        reason: record.reason,
+      }));
+    const hooked = this.hooks.map((hook) => ({ hook, outcomes: finals.filter((outcome) => hook.wants(outcome)) })).filter((h) => h.outcomes.length > 0);
+    if (retries.length === 0 && hooked.length === 0) return this.writeStates(records);
+    await this.dataSource.transaction(async (manager) => {
+      await this.writeStates(records, manager);
+      if (retries.length > 0) {
+        const jobs = retries.map(({ messageId, number, next }) => ({ id: retryJobId(messageId, number + 1), data: next!.job, startAfter: next!.delaySeconds }));
+        await this.queue.boss.insert(DELIVERY_QUEUE, jobs, { db: transactionDb(manager) });
+      }
+      for (const { hook, outcomes } of hooked) await hook.write(outcomes, manager);
+    });
   }
 
   /** One statement, so atomic without a transaction: each message's new state and its attempt's record. */
-  private async writeAttempts(records: AttemptRecord[]): Promise<void> {
+  private async writeStates(records: AttemptRecord[], manager?: EntityManager): Promise<void> {
     const column = <K extends keyof AttemptRecord>(key: K) => records.map((record) => record[key]);
     await preparedQuery(
       this.dataSource,
-      undefined,
+      manager,
       'herald_finish_attempts',
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[], $7::int[], $8::varchar[], $9::int[], $10::timestamptz[])

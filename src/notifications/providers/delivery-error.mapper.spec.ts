@@ -164,6 +164,22 @@ describe('toDeliveryError', () => {
     expect(e.reason.length).toBeLessThanOrEqual(300);
     expect(e.reason.startsWith('Mailgun answered 500 Internal Server Error: line one line two x')).toBe(true);
   });
+
+  describe('timeouts (the provider may have taken the message)', () => {
+    it.each([
+      ['Mailgun', mailgunError(400, 'ECONNABORTED', 'timeout of 500ms exceeded'), mailgun],
+      ['Twilio', axiosNetworkError('ECONNABORTED', 'timeout of 500ms exceeded'), twilio],
+      ['SendGrid', axiosNetworkError('ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.1:443'), sendgrid],
+    ])('%s: a timeout is retryable and marked timed out', (_provider, error, context) => {
+      expect(toDeliveryError(error, context)).toMatchObject({ retryable: true, status: undefined, timedOut: true });
+    });
+
+    it('a refused or reset connection, or an answer, is not a timeout', () => {
+      expect(toDeliveryError(mailgunError(400, 'ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'), mailgun).timedOut).toBe(false);
+      expect(toDeliveryError(axiosNetworkError('ECONNRESET', 'socket hang up'), twilio).timedOut).toBe(false);
+      expect(toDeliveryError(mailgunError(504, 'Gateway Timeout', ''), mailgun)).toMatchObject({ status: 504, timedOut: false });
+    });
+  });
 });
 
 describe('configurationError and sanitizeReason', () => {

@@ -32,6 +32,9 @@ const TRANSPORT_CODE = /^(E[A-Z0-9_]+|ERR_[A-Z0-9_]+|UND_ERR_[A-Z0-9_]+)$/;
 /** Codes that are about the request options, not the network: retrying them cannot help. */
 const PERMANENT_CODES = new Set(['ERR_BAD_OPTION', 'ERR_BAD_OPTION_VALUE', 'ERR_INVALID_URL', 'ERR_NOT_SUPPORT', 'ERR_DEPRECATED', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
 
+/** No answer within the timeout (axios says ECONNABORTED for its own timeout): the request may have got through. */
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 /** 408, 429 and 5xx are worth another attempt; the other statuses will not change by asking again. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
@@ -158,7 +161,8 @@ export function toDeliveryError(error: unknown, context: DeliveryErrorContext): 
     return new DeliveryError(isRetryableStatus(status), status, sanitizeReason(reason, context));
   }
   if (transportCode !== undefined) {
-    return new DeliveryError(!PERMANENT_CODES.has(transportCode), undefined, sanitizeReason(`${provider}: ${text ?? transportCode}`, context));
+    const timedOut = TIMEOUT_CODES.has(transportCode) || /\btime(d)?\s?out\b/i.test(text ?? '');
+    return new DeliveryError(!PERMANENT_CODES.has(transportCode), undefined, sanitizeReason(`${provider}: ${text ?? transportCode}`, context), timedOut);
   }
   // Thrown before any request went out (the SDK refused its input): the same input would fail again.
   const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';

@@ -31,6 +31,8 @@ export type OutgoingMessage = OutgoingEmail | OutgoingSms;
 export interface ProviderContext {
   details: MessagingConfigDetails | null;
   secrets: MessagingSecrets;
+  /** How long this attempt waits for the provider; the `HERALD_PROVIDER_TIMEOUT_MS` setting when not given. */
+  timeoutMs?: number;
 }
 
 export interface DeliveryReceipt {
@@ -58,6 +60,8 @@ export class DeliveryError extends Error {
     readonly retryable: boolean,
     readonly status: number | undefined,
     readonly reason: string,
+    /** No answer came within the timeout: the provider may still have taken the message. */
+    readonly timedOut = false,
   ) {
     super(reason);
     this.name = 'DeliveryError';

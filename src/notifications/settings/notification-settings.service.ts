@@ -75,7 +75,21 @@ export class NotificationSettingsService {
 
 function merge(defaults: NotificationSettings, overrides: NotificationSettingsPatch): NotificationSettings {
   return {
-    notifications: { ...defaults.notifications, ...(overrides.notifications ?? {}) },
-    execution: { ...defaults.execution, ...(overrides.execution ?? {}) },
+    notifications: over(defaults.notifications, overrides.notifications),
+    execution: over(defaults.execution, overrides.execution),
   };
+}
+
+/**
+ * `null` for a switch puts it back to its environment default (the service type alone keeps null: "no service").
+ * Read here rather than refused on write, so that a null stored by an earlier Herald cannot break every read.
+ */
+function over<T extends object>(defaults: T, overrides: Partial<T> | undefined): T {
+  const merged = { ...defaults };
+  for (const [key, value] of Object.entries(overrides ?? {})) {
+    if (!(key in defaults)) continue;
+    if (value === null && typeof defaults[key as keyof T] === 'boolean') continue;
+    merged[key as keyof T] = value as T[keyof T];
+  }
+  return merged;
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsISO8601, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { FidesKey, MaxItems, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
+import { FidesKey, MAX_LENGTH, MaxItems, MaxLen, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
 import { PRIVACY_REQUEST_STATUSES, type PrivacyRequestStatus } from '../requests/privacy-request.entity.js';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -10,9 +10,10 @@ const datetime = { message: 'invalid datetime format', context: { type: 'value_e
 
 /** Fides' Identity: an email and/or a phone number in E.164. */
 export class IdentityDto {
-  @ApiPropertyOptional({ nullable: true, example: 'subject@example.com' })
+  @ApiPropertyOptional({ nullable: true, example: 'subject@example.com', maxLength: MAX_LENGTH.email })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.email)
   email?: string | null;
 
   @ApiPropertyOptional({ nullable: true, example: '+15558675309' })
@@ -42,9 +43,10 @@ export class PrivacyRequestCreateDto {
   @IsISO8601({}, datetime)
   requested_at?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, maxLength: MAX_LENGTH.short })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.short)
   external_id?: string | null;
 
   @ApiPropertyOptional({ format: 'date-time' })
@@ -65,9 +67,10 @@ export class PrivacyRequestCreateDto {
 }
 
 export class VerifyIdentityDto {
-  @ApiProperty({ example: '123456' })
+  @ApiProperty({ example: '123456', maxLength: MAX_LENGTH.code })
   @Required()
   @IsString()
+  @MaxLen(MAX_LENGTH.code)
   code: string;
 }
 
@@ -77,13 +80,15 @@ export class ReviewDto {
   @IsArray({ context: { type: 'type_error.list' } })
   @MaxItems(50)
   @IsString({ each: true })
+  @MaxLen(MAX_LENGTH.short, true)
   request_ids: string[];
 }
 
 export class DenyDto extends ReviewDto {
-  @ApiPropertyOptional({ nullable: true, description: 'Told to the data subject and kept in the audit log' })
+  @ApiPropertyOptional({ nullable: true, description: 'Told to the data subject and kept in the audit log', maxLength: MAX_LENGTH.text })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.text)
   reason?: string | null;
 }
 
@@ -94,9 +99,9 @@ const toList = ({ value }: { value: unknown }) => (value === undefined ? undefin
 
 /** Query of `GET /privacy-request`. */
 export class PrivacyRequestListQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Prefix of the id, any case' }) @Optional() @IsString() request_id?: string;
-  @ApiPropertyOptional({ description: 'Prefix of the external id' }) @Optional() @IsString() external_id?: string;
-  @ApiPropertyOptional({ description: 'An email or phone number, matched exactly' }) @Optional() @IsString() identity?: string;
+  @ApiPropertyOptional({ description: 'Prefix of the id, any case', maxLength: MAX_LENGTH.short }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) request_id?: string;
+  @ApiPropertyOptional({ description: 'Prefix of the external id', maxLength: MAX_LENGTH.short }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) external_id?: string;
+  @ApiPropertyOptional({ description: 'An email or phone number, matched exactly', maxLength: MAX_LENGTH.short }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) identity?: string;
 
   @ApiPropertyOptional({ enum: PRIVACY_REQUEST_STATUSES, isArray: true, description: 'Repeatable' })
   @Optional()
@@ -119,6 +124,7 @@ export class PrivacyRequestListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: SORT_FIELDS, default: 'created_at' })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.short)
   sort_field?: string;
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })

@@ -3,7 +3,7 @@ import { PageOf, BulkResultOf } from '../../common/graphql-types.js';
 import { Type } from 'class-transformer';
 import { IsString, Matches, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
-import { FidesKey, Optional, Required } from '../../common/validation/fides-validators.js';
+import { FidesKey, MAX_LENGTH, MaxLen, Optional, Required } from '../../common/validation/fides-validators.js';
 import { MessageObject } from '../../notifications/messages.dto.js';
 
 export enum PrivacyRequestStatusValue {
@@ -83,7 +83,7 @@ export class PrivacyRequestBulkResultObject extends BulkResultOf(PrivacyRequestO
 
 @InputType()
 export class IdentityInput {
-  @Field(() => String, { nullable: true }) @Optional() @IsString() email?: string | null;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.email) email?: string | null;
 
   @Field(() => String, { nullable: true, description: 'E.164, e.g. +15558675309' })
   @Optional()
@@ -97,13 +97,13 @@ export class PrivacyRequestInput {
   @Field(() => IdentityInput) @Required() @ValidateNested() @Type(() => IdentityInput) identity: IdentityInput;
   @Field() @Required() @IsString() @FidesKey() policyKey: string;
   @Field(() => Date, { nullable: true }) @Optional() requestedAt?: Date | null;
-  @Field(() => String, { nullable: true }) @Optional() @IsString() externalId?: string | null;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) externalId?: string | null;
 }
 
 @ArgsType()
 export class PrivacyRequestListArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: 'Prefix of the id' }) @Optional() @IsString() requestId?: string;
-  @Field(() => String, { nullable: true, description: 'An email or phone number, matched exactly' }) @Optional() @IsString() identity?: string;
+  @Field(() => String, { nullable: true, description: 'Prefix of the id' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) requestId?: string;
+  @Field(() => String, { nullable: true, description: 'An email or phone number, matched exactly' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) identity?: string;
   @Field(() => [PrivacyRequestStatusValue], { nullable: true }) @Optional() statuses?: PrivacyRequestStatusValue[];
   @Field(() => Date, { nullable: true }) @Optional() createdAfter?: Date;
   @Field(() => Date, { nullable: true }) @Optional() createdBefore?: Date;

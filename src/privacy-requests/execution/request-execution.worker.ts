@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnModuleInit, BeforeApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { JobQueueService } from '../../database/job-queue.service.js';
 import { MessageDeliveryWorker } from '../../notifications/outbox/message-delivery.worker.js';
 import { MessagingActionType } from '../../notifications/templates/messaging-action-type.js';
@@ -6,25 +8,40 @@ import { EXECUTION_QUEUE, EXECUTION_RETRY_LIMIT, ExecutionQueue, type ExecutionJ
 import { RequestRunner } from './request-runner.js';
 
 /** The messages a run waits for: their outcome wakes the run. */
-const AWAITED = new Set<string>([
+const AWAITED = [
   MessagingActionType.MESSAGE_ERASURE_FULFILLMENT,
   MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS,
   MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION,
-]);
+] as string[];
+const AWAITED_SET = new Set(AWAITED);
 
-/** Takes run jobs (in every Herald process) and wakes runs when the messages they wait for are sent or have failed. */
+/** How often each process looks for runs left waiting on messages that have all ended (and once at start). */
+const SWEEP_INTERVAL_MS = 10_000;
+/** A message that ended this recently has its own wake-up job on the way: the sweep leaves its request to it. */
+const SWEEP_GRACE_SECONDS = 5;
+
+/**
+ * Takes run jobs (in every Herald process) and wakes runs when the messages they wait for are sent or have failed:
+ * the wake-up job is written in the transaction that records the message's outcome, so no crash can come between
+ * the two. A sweep every 10 s wakes any request still waiting on messages that all ended (left by an older Herald,
+ * or a job lost by hand), so nothing waits on a process's memory.
+ */
 @Injectable()
-export class RequestExecutionWorker implements OnModuleInit, BeforeApplicationShutdown {
+export class RequestExecutionWorker implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RequestExecutionWorker.name);
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queue: JobQueueService,
     private readonly executions: ExecutionQueue,
     private readonly runner: RequestRunner,
     deliveries: MessageDeliveryWorker,
   ) {
-    deliveries.onFinalOutcome(async (outcome) => {
-      if (outcome.privacyRequestId && AWAITED.has(outcome.actionType)) await this.executions.enqueue(outcome.privacyRequestId);
+    deliveries.onFinalOutcome({
+      wants: (outcome) => outcome.privacyRequestId !== null && AWAITED_SET.has(outcome.actionType),
+      write: (outcomes, manager) => this.executions.enqueueMany([...new Set(outcomes.map((o) => o.privacyRequestId!))], manager),
     });
   }
 
@@ -45,7 +62,43 @@ export class RequestExecutionWorker implements OnModuleInit, BeforeApplicationSh
     );
   }
 
+  /** Once everything is up (migrations included): a sweep at once, then every 10 s. */
+  onApplicationBootstrap(): void {
+    const sweep = () => {
+      this.sweeping ??= this.sweep()
+        .then(
+          () => undefined,
+          (error: unknown) => this.logger.error({ err: error }, 'the sweep for waiting privacy requests failed'),
+        )
+        .finally(() => (this.sweeping = undefined));
+    };
+    this.sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    sweep();
+  }
+
+  /** Wakes the requests waiting on messages that have all ended a while ago: their wake-up was lost. */
+  async sweep(): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT r.id FROM privacy_request r
+       WHERE r.status = 'in_processing' AND r.awaiting_messages
+         AND NOT EXISTS (
+           SELECT 1 FROM message m
+           WHERE m.privacy_request_id = r.id AND m.action_type = ANY($1)
+             AND (m.status IN ('queued', 'sending') OR m.updated_at > now() - $2 * interval '1 second'))`,
+      [AWAITED, SWEEP_GRACE_SECONDS],
+    )) as { id: string }[];
+    const ids = rows.map((row) => row.id);
+    if (ids.length > 0) {
+      await this.executions.enqueueMany(ids);
+      this.logger.warn({ privacyRequestIds: ids }, 'woke privacy requests whose awaited messages had ended without waking them');
+    }
+    return ids;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
     await this.queue.boss.offWork(EXECUTION_QUEUE, { wait: true }).catch(() => undefined);
   }
 }

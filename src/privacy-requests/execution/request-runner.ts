@@ -17,7 +17,7 @@ import {
   type ExecutionStep,
 } from '../requests/privacy-request.entity.js';
 import { SYSTEM } from '../requests/privacy-requests.service.js';
-import { AccessPackages } from './access-packages.js';
+import { AccessPackageTooLarge, AccessPackages } from './access-packages.js';
 import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets, type FieldAffected } from './erasure-instructions.js';
 
 type Outcome = 'next' | 'wait' | { error: string };
@@ -91,19 +91,25 @@ export class RequestRunner {
     }
   }
 
-  /** The access package: what Herald holds about the request (the request and its logs), sealed under the data dir. */
+  /** The access package: what Herald holds about the request (the request and its logs), sealed in the database. */
   private async access(m: EntityManager, request: PrivacyRequestEntity, policy: Policy): Promise<Outcome> {
     if (!policy.rules.some((r) => r.actionType === 'access')) return 'next';
     const [executionLogs, auditLogs] = await Promise.all([
       m.find(ExecutionLogEntity, { where: { privacyRequestId: request.id }, order: { updatedAt: 'ASC' } }),
       m.find(AuditLogEntity, { where: { privacyRequestId: request.id }, order: { createdAt: 'ASC' } }),
     ]);
-    await this.accessPackages.write(request.id, {
-      privacy_request: { id: request.id, policy_key: policy.key, requested_at: request.requestedAt, created_at: request.createdAt, external_id: request.externalId },
-      identity: this.vault.open(request.id, request.identity),
-      execution_logs: executionLogs.map((l) => ({ dataset_name: l.datasetName, collection_name: l.collectionName, action_type: l.actionType, status: l.status, message: l.message, updated_at: l.updatedAt })),
-      audit_logs: auditLogs.map((l) => ({ action: l.action, message: l.message, created_at: l.createdAt })),
-    });
+    try {
+      await this.accessPackages.write(request.id, {
+        privacy_request: { id: request.id, policy_key: policy.key, requested_at: request.requestedAt, created_at: request.createdAt, external_id: request.externalId },
+        identity: this.vault.open(request.id, request.identity),
+        execution_logs: executionLogs.map((l) => ({ dataset_name: l.datasetName, collection_name: l.collectionName, action_type: l.actionType, status: l.status, message: l.message, updated_at: l.updatedAt })),
+        audit_logs: auditLogs.map((l) => ({ action: l.action, message: l.message, created_at: l.createdAt })),
+      });
+    } catch (error) {
+      // Too large to keep: the request ends in `error` with the reason, not as an internal error after retries.
+      if (error instanceof AccessPackageTooLarge) return { error: error.message };
+      throw error;
+    }
     return 'next';
   }
 

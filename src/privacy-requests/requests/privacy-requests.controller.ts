@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { Caller } from '../../auth/oauth-clients.service.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OauthClientsService, type Caller } from '../../auth/oauth-clients.service.js';
 import { CurrentCaller, Public, Scopes } from '../../auth/scopes.decorator.js';
 import { HeraldError } from '../../common/errors/herald.error.js';
 import { PageQuery } from '../../common/pagination.js';
@@ -16,7 +16,8 @@ import {
 } from '../dto/privacy-request-request.dto.js';
 import { executionLogResponse, toPrivacyRequestResponse } from './privacy-request.mapper.js';
 import { PrivacyRequestsService, privacyRequestNotFound, type CreateRequestInput, type ReviewResult } from './privacy-requests.service.js';
-import { Answers, anyObject, pageOf, Refuses } from '../../common/openapi.js';
+import { Answers, anyObject, pageOf, RateLimited, Refuses } from '../../common/openapi.js';
+import { requesterOf, type Requester } from '../../rate-limits/client-address.js';
 import { EXECUTION_LOG, PRIVACY_REQUEST, PRIVACY_REQUEST_CREATED, PRIVACY_REQUEST_REVIEWED } from './privacy-requests.openapi.js';
 
 const MAX_BULK = 50;
@@ -46,6 +47,7 @@ export class PrivacyRequestsController {
   constructor(
     private readonly requests: PrivacyRequestsService,
     private readonly accessPackages: AccessPackages,
+    private readonly clients: OauthClientsService,
   ) {}
 
   @Post()
@@ -54,8 +56,9 @@ export class PrivacyRequestsController {
   @ApiOperation({ summary: 'Create up to 50 requests (no token: the identity is verified when the settings say so)' })
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK, items: { $ref: getSchemaPath(PrivacyRequestCreateDto) } } })
   @Answers(200, PRIVACY_REQUEST_CREATED)
-  async create(@Body() body: unknown) {
-    return this.createMany(body, false);
+  @RateLimited('too many requests created from this address, or for one of these identities, or too many codes sent to one')
+  async create(@Body() body: unknown, @Req() request: FastifyRequest) {
+    return this.createMany(body, await requesterOf(request, this.clients));
   }
 
   @Post('authenticated')
@@ -65,7 +68,7 @@ export class PrivacyRequestsController {
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK, items: { $ref: getSchemaPath(PrivacyRequestCreateDto) } } })
   @Answers(200, PRIVACY_REQUEST_CREATED)
   async createAuthenticated(@Body() body: unknown) {
-    return this.createMany(body, true);
+    return this.createMany(body, 'authenticated');
   }
 
   @Get()
@@ -114,8 +117,9 @@ export class PrivacyRequestsController {
   @Answers(200, PRIVACY_REQUEST)
   @Refuses(400, 'The request is not awaiting verification, or its code expired')
   @Refuses(403, 'Wrong code, or too many attempts')
-  async verify(@Param('privacy_request_id') id: string, @Body() body: VerifyIdentityDto) {
-    return toPrivacyRequestResponse(await this.requests.verify(id, body.code));
+  @RateLimited('too many verification attempts from this address, or for the identity of this request')
+  async verify(@Param('privacy_request_id') id: string, @Body() body: VerifyIdentityDto, @Req() request: FastifyRequest) {
+    return toPrivacyRequestResponse(await this.requests.verify(id, body.code, await requesterOf(request, this.clients)));
   }
 
   @Patch('administrate/approve')
@@ -163,9 +167,9 @@ export class PrivacyRequestsController {
     return content;
   }
 
-  private async createMany(body: unknown, authenticated: boolean) {
+  private async createMany(body: unknown, from: 'authenticated' | Requester) {
     const items = validateList(PrivacyRequestCreateDto, body, ['body'], MAX_BULK);
-    const result = await this.requests.create(items.map(toCreateInput), authenticated);
+    const result = await this.requests.create(items.map(toCreateInput), from);
     return { succeeded: result.succeeded.map(toPrivacyRequestResponse), failed: result.failed };
   }
 }

@@ -1,10 +1,12 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { Caller } from '../../auth/oauth-clients.service.js';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { FastifyRequest } from 'fastify';
+import { OauthClientsService, type Caller } from '../../auth/oauth-clients.service.js';
 import { CurrentCaller, Public, Scopes } from '../../auth/scopes.decorator.js';
 import { HeraldError, RequestValidationError } from '../../common/errors/herald.error.js';
 import { validateList } from '../../common/validation/fides-validation.pipe.js';
 import { toMessageObject } from '../../notifications/messages.resolver.js';
 import { MessagesService } from '../../notifications/outbox/messages.service.js';
+import { requesterOf } from '../../rate-limits/client-address.js';
 import {
   AuditLogObject,
   ExecutionLogObject,
@@ -27,6 +29,7 @@ export class PrivacyRequestsResolver {
   constructor(
     private readonly service: PrivacyRequestsService,
     private readonly messageLog: MessagesService,
+    private readonly clients: OauthClientsService,
   ) {}
 
   @Query(() => PrivacyRequestPageObject, { description: 'Requests, newest first' })
@@ -82,7 +85,10 @@ export class PrivacyRequestsResolver {
 
   @Mutation(() => PrivacyRequestBulkResultObject, { description: 'Creates up to 50 requests (no token needed: identities are verified when the settings say so)' })
   @Public()
-  async createPrivacyRequests(@Args('inputs', { type: () => [PrivacyRequestInput] }) inputs: PrivacyRequestInput[]): Promise<PrivacyRequestBulkResultObject> {
+  async createPrivacyRequests(
+    @Args('inputs', { type: () => [PrivacyRequestInput] }) inputs: PrivacyRequestInput[],
+    @Context('req') request: FastifyRequest,
+  ): Promise<PrivacyRequestBulkResultObject> {
     const items = validateList(PrivacyRequestInput, inputs, ['inputs'], 50);
     const result = await this.service.create(
       items.map((i) => ({
@@ -91,7 +97,7 @@ export class PrivacyRequestsResolver {
         requestedAt: i.requestedAt ?? undefined,
         externalId: i.externalId ?? null,
       })),
-      false,
+      await requesterOf(request, this.clients),
     );
     return {
       succeeded: result.succeeded.map(anonymous),
@@ -106,8 +112,12 @@ export class PrivacyRequestsResolver {
 
   @Mutation(() => PrivacyRequestObject, { description: 'Verifies the identity with the code sent to it' })
   @Public()
-  async verifyIdentity(@Args('id', { type: () => ID }) id: string, @Args('code') code: string): Promise<PrivacyRequestObject> {
-    return anonymous(await this.service.verify(id, code));
+  async verifyIdentity(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('code') code: string,
+    @Context('req') request: FastifyRequest,
+  ): Promise<PrivacyRequestObject> {
+    return anonymous(await this.service.verify(id, code, await requesterOf(request, this.clients)));
   }
 
   @Mutation(() => ReviewResultObject)

@@ -8,6 +8,8 @@ import { SETTINGS, type Settings } from '../../config/settings.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
 import { NotificationSettingsService } from '../../notifications/settings/notification-settings.service.js';
 import { MessagingActionType } from '../../notifications/templates/messaging-action-type.js';
+import type { Requester } from '../../rate-limits/client-address.js';
+import { RateLimitsService, type Charge } from '../../rate-limits/rate-limits.service.js';
 import { ExecutionQueue } from '../execution/execution-queue.js';
 import { PoliciesService, type Policy } from '../policies/policies.service.js';
 import { IdentityVault, type Identity } from './identity-vault.js';
@@ -91,15 +93,22 @@ export class PrivacyRequestsService {
     private readonly notifications: NotificationsService,
     private readonly notificationSettings: NotificationSettingsService,
     private readonly executions: ExecutionQueue,
+    private readonly rateLimits: RateLimitsService,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {
     this.codeKey = Buffer.from(`herald:verification-code:${settings.security.appEncryptionKey}`);
   }
 
-  /** Fides' bulk creation: each item succeeds or fails on its own. `authenticated` skips verification and receipt. */
-  async create(items: CreateRequestInput[], authenticated: boolean): Promise<CreateResult> {
+  /**
+   * Fides' bulk creation: each item succeeds or fails on its own. `authenticated` (the token-only route) skips
+   * verification, receipt and rate limits; a public `requester` is limited (D18) for the whole call before any item
+   * is created.
+   */
+  async create(items: CreateRequestInput[], from: 'authenticated' | Requester): Promise<CreateResult> {
+    const authenticated = from === 'authenticated';
     const result: CreateResult = { succeeded: [], failed: [] };
     const current = await this.notificationSettings.current();
+    if (!authenticated) await this.rateLimits.charge(this.creationCharges(items, from, current.execution.subject_identity_verification_required));
     for (const item of items) {
       const data = itemData(item);
       const identity = cleanIdentity(item.identity);
@@ -203,7 +212,8 @@ export class PrivacyRequestsService {
   }
 
   /** Fides' five outcomes; the code is spent on success and when the attempt limit is hit (decision D7). */
-  async verify(id: string, code: string): Promise<PrivacyRequestView> {
+  async verify(id: string, code: string, requester: Requester): Promise<PrivacyRequestView> {
+    await this.rateLimits.charge(await this.verificationCharges(id, requester));
     const current = await this.notificationSettings.current();
     const outcome = await this.dataSource.transaction(async (m) => {
       const request = await m.findOne(PrivacyRequestEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -298,6 +308,36 @@ export class PrivacyRequestsService {
       }
     }
     return result;
+  }
+
+  /** Every item counts per address; per identity value; and per identity again for the code it would be sent. */
+  private creationCharges(items: CreateRequestInput[], requester: Requester, sendsCode: boolean): Charge[] {
+    const charges: Charge[] = requester.address === undefined ? [] : [{ limit: 'privacyRequestsPerAddress', subject: requester.address, cost: items.length }];
+    for (const item of items) {
+      for (const subject of this.identityHashes(cleanIdentity(item.identity))) {
+        charges.push({ limit: 'privacyRequestsPerIdentity', subject });
+        if (sendsCode) charges.push({ limit: 'verificationCodesPerIdentity', subject });
+      }
+    }
+    return charges;
+  }
+
+  /** Every attempt counts per address and per identity of the request (an unknown id per address only). */
+  private async verificationCharges(id: string, requester: Requester): Promise<Charge[]> {
+    const charges: Charge[] = requester.address === undefined ? [] : [{ limit: 'verificationsPerAddress', subject: requester.address }];
+    const request = await this.dataSource.getRepository(PrivacyRequestEntity).findOne({ where: { id }, select: { id: true, emailHash: true, phoneNumberHash: true } });
+    for (const hash of [request?.emailHash, request?.phoneNumberHash]) {
+      if (hash) charges.push({ limit: 'verificationsPerIdentity', subject: hash });
+    }
+    return charges;
+  }
+
+  /** The identity's lookup hashes: what the limits count per identity, the same for creation and verification. */
+  private identityHashes(identity: Identity): string[] {
+    return [
+      ...(identity.email ? [this.vault.hash('email', identity.email)] : []),
+      ...(identity.phone_number ? [this.vault.hash('phone_number', identity.phone_number)] : []),
+    ];
   }
 
   private async insert(m: EntityManager, item: CreateRequestInput, identity: Identity, policy: Policy, status: PrivacyRequestStatus): Promise<PrivacyRequestEntity> {

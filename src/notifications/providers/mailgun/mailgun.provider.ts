@@ -61,7 +61,7 @@ export class MailgunProvider implements MessagingProvider {
         username: 'api',
         key: apiKey,
         url: mailgunBaseUrl(isEuDomain, this.settings.providers.mailgunApiUrl),
-        timeout: this.settings.providers.timeoutMs,
+        timeout: context.timeoutMs ?? this.settings.providers.timeoutMs,
       });
       const data = {
         from: `<mailgun@${domain}>`,

@@ -54,7 +54,7 @@ export class TwilioEmailProvider implements MessagingProvider {
       if (sendgridApiUrl) client.setDefaultRequest('baseUrl', `${sendgridApiUrl}/`);
       const mail = new MailService();
       mail.setClient(client);
-      mail.setTimeout(timeoutMs); // the client's default request timeout (axios has none by default)
+      mail.setTimeout(context.timeoutMs ?? timeoutMs); // the client's default request timeout (axios has none by default)
       const data: MailDataRequired = {
         from,
         to: message.to.trim(),

@@ -17,16 +17,28 @@ const PROVIDER = 'Twilio';
  */
 export class HeraldTwilioRequestClient extends twilio.RequestClient {
   private readonly baseUrl: string | undefined;
+  private timeoutMs: number;
 
-  constructor(baseUrl: string | undefined, timeoutMs: number) {
-    super({ timeout: timeoutMs, autoRetry: false });
+  /** `socketTimeoutMs` bounds the agent's sockets: the longest timeout any call may be given. */
+  constructor(baseUrl: string | undefined, timeoutMs: number, socketTimeoutMs = timeoutMs) {
+    super({ timeout: Math.max(timeoutMs, socketTimeoutMs), autoRetry: false });
     this.baseUrl = baseUrl?.replace(/\/+$/, '');
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** The same client (agent and connections shared) with another request timeout, for one call. */
+  withTimeout(timeoutMs: number): HeraldTwilioRequestClient {
+    if (timeoutMs === this.timeoutMs) return this;
+    const view = Object.create(this) as HeraldTwilioRequestClient;
+    view.timeoutMs = timeoutMs;
+    return view;
   }
 
   override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<TwilioHttpResponse.default<TData>> {
-    if (this.baseUrl === undefined) return super.request<TData>(opts);
+    const timed = { ...opts, timeout: this.timeoutMs };
+    if (this.baseUrl === undefined) return super.request<TData>(timed);
     const original = new URL(opts.uri);
-    return super.request<TData>({ ...opts, uri: `${this.baseUrl}${original.pathname}${original.search}` });
+    return super.request<TData>({ ...timed, uri: `${this.baseUrl}${original.pathname}${original.search}` });
   }
 }
 
@@ -63,7 +75,7 @@ export class TwilioSmsProvider implements MessagingProvider {
 
   constructor(@Inject(SETTINGS) settings: Settings) {
     // Built from settings only (no config's credentials), so one serves every call and keeps its connections.
-    this.httpClient = new HeraldTwilioRequestClient(settings.providers.twilioApiUrl, settings.providers.timeoutMs);
+    this.httpClient = new HeraldTwilioRequestClient(settings.providers.twilioApiUrl, settings.providers.timeoutMs, settings.providers.timeoutMaxMs);
   }
 
   async send(message: OutgoingMessage, context: ProviderContext): Promise<DeliveryReceipt> {
@@ -73,7 +85,8 @@ export class TwilioSmsProvider implements MessagingProvider {
     try {
       // A client per call, from this config's credentials. `env: {}` keeps TWILIO_* variables of the process (edge,
       // region, log level) from changing where or how Herald sends: its own settings decide.
-      const client = twilio(accountSid, authToken, { httpClient: this.httpClient, env: {}, autoRetry: false });
+      const httpClient = context.timeoutMs === undefined ? this.httpClient : this.httpClient.withTimeout(context.timeoutMs);
+      const client = twilio(accountSid, authToken, { httpClient, env: {}, autoRetry: false });
       const sent = await client.messages.create({ to: message.to.trim(), body: message.body, ...sender });
       return { providerMessageId: sent.sid ?? null };
     } catch (error) {

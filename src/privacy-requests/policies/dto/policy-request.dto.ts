@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type, plainToInstance } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsString, ValidateNested, validateSync } from 'class-validator';
 import { RequestValidationError, type ValidationIssue } from '../../../common/errors/herald.error.js';
-import { issuesOf } from '../../../common/validation/fides-validation.pipe.js';
-import { FidesKey, OneOf, Optional, Required } from '../../../common/validation/fides-validators.js';
+import { issuesOf, toInstance } from '../../../common/validation/fides-validation.pipe.js';
+import { FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../../../common/validation/fides-validators.js';
 import { MASKING_STRATEGY_NAMES } from '../masking-strategies.js';
 import { ACTION_TYPES, type ActionType } from '../policy.entity.js';
 import type { PolicyInput, RuleInput, RuleTargetInput } from '../policies.service.js';
@@ -13,9 +13,10 @@ const DRP_ACTIONS = ['access', 'deletion', 'sale:opt_out', 'sale:opt_in', 'acces
 
 /** One item of `PATCH /dsr/policy` (Fides' Policy schema). */
 export class PolicyRequestDto {
-  @ApiProperty({ example: 'Primary Policy' })
+  @ApiProperty({ example: 'Primary Policy', maxLength: MAX_LENGTH.name })
   @Required()
   @IsString()
+  @MaxLen(MAX_LENGTH.name)
   name: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'FidesKey; generated from the name when omitted', example: 'primary_policy' })
@@ -40,6 +41,7 @@ export class MaskingStrategyDto {
   @ApiProperty({ enum: MASKING_STRATEGY_NAMES, example: 'null_rewrite' })
   @Required()
   @IsString()
+  @MaxLen(MAX_LENGTH.short)
   strategy: string;
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: {}, description: '`string_rewrite` needs `rewrite_value`' })
@@ -50,9 +52,10 @@ export class MaskingStrategyDto {
 
 /** One item of `PATCH /dsr/policy/{policy_key}/rule` (Fides' RuleCreate). */
 export class RuleRequestDto {
-  @ApiProperty({ example: 'Erase user data' })
+  @ApiProperty({ example: 'Erase user data', maxLength: MAX_LENGTH.name })
   @Required()
   @IsString()
+  @MaxLen(MAX_LENGTH.name)
   name: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'FidesKey; generated from the name when omitted' })
@@ -81,9 +84,10 @@ export class RuleRequestDto {
 
 /** One item of `PATCH …/rule/{rule_key}/target` (Fides' RuleTarget schema). */
 export class RuleTargetRequestDto {
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, maxLength: MAX_LENGTH.name })
   @Optional()
   @IsString()
+  @MaxLen(MAX_LENGTH.name)
   name?: string | null;
 
   @ApiPropertyOptional({ nullable: true, description: 'FidesKey; from the name, else from the rule key and category' })
@@ -95,6 +99,7 @@ export class RuleTargetRequestDto {
   @ApiProperty({ description: 'A key of the fideslang 1.3.1 data-category taxonomy', example: 'user.contact.email' })
   @Required()
   @IsString()
+  @MaxLen(MAX_LENGTH.key)
   data_category: string;
 }
 
@@ -130,7 +135,14 @@ export function validateLenientList<T extends object>(type: new () => T, value: 
       issues.push({ loc: [...loc, index], msg: 'value is not a valid dict', type: 'type_error.dict' });
       return undefined as never;
     }
-    const instance = plainToInstance(type, item);
+    let instance: T;
+    try {
+      instance = toInstance(type, item, [...loc, index]);
+    } catch (error) {
+      if (!(error instanceof RequestValidationError)) throw error;
+      issues.push(...error.issues);
+      return undefined as never;
+    }
     const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: false, validationError: { target: false, value: false } });
     issues.push(...issuesOf(errors, [...loc, index]));
     return instance;

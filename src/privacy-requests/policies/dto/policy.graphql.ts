@@ -2,7 +2,7 @@ import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/gra
 import { BulkResultOf, FailureOf, NamedInput, PageOf } from '../../../common/graphql-types.js';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, ValidateNested } from 'class-validator';
-import { FidesKey, Optional, Required } from '../../../common/validation/fides-validators.js';
+import { FidesKey, MAX_LENGTH, MaxLen, Optional, Required } from '../../../common/validation/fides-validators.js';
 import type { ActionType } from '../policy.entity.js';
 
 export enum ActionTypeValue {
@@ -60,8 +60,8 @@ export class PolicyInput extends NamedInput {
 
 @InputType({ description: 'The configuration fields the strategies read; all optional but `rewriteValue` for STRING_REWRITE' })
 export class MaskingConfigurationInput {
-  @Field(() => String, { nullable: true }) @Optional() @IsString() rewriteValue?: string | null;
-  @Field(() => String, { nullable: true, description: 'SHA-256 or SHA-512 (HASH, HMAC)' }) @Optional() @IsString() algorithm?: string | null;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) rewriteValue?: string | null;
+  @Field(() => String, { nullable: true, description: 'SHA-256 or SHA-512 (HASH, HMAC)' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) algorithm?: string | null;
   @Field(() => Int, { nullable: true, description: 'RANDOM_STRING_REWRITE' }) @Optional() @IsInt() length?: number | null;
 }
 
@@ -89,7 +89,7 @@ export class RuleInput extends NamedInput {
 
 @InputType()
 export class RuleTargetInput {
-  @Field(() => String, { nullable: true }) @Optional() @IsString() name?: string | null;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.name) name?: string | null;
 
   @Field(() => String, { nullable: true, description: 'FidesKey; from the name, else from the rule key and category' })
   @Optional()
@@ -97,7 +97,7 @@ export class RuleTargetInput {
   @FidesKey()
   key?: string | null;
 
-  @Field() @Required() @IsString() dataCategory: string;
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.key) dataCategory: string;
 }
 
 @ObjectType('PolicyFailedItem', { description: 'The item as it was given' })
