@@ -9,7 +9,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 # HOST: inside a container the published port reaches Herald only on all interfaces (the default is loopback).
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 HERALD_DATA_DIR=/data
+# MALLOC_ARENA_MAX: scrypt (client secrets) runs on libuv's threads, and glibc keeps a 16 MiB-touched arena per
+# thread; two arenas hold ~60 MB less after a burst of token requests (measured by the fuzz run).
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 HERALD_DATA_DIR=/data MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
