@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
+import { BulkItemError, eachItem } from '../common/bulk.js';
+import { uniqueViolation } from '../common/database/postgres-errors.js';
 import { HeraldError, RequestValidationError, notFound } from '../common/errors/herald.error.js';
 import { keyFromName } from '../common/fides-key.js';
 import { Page, pageOffset, toPage } from '../common/pagination.js';
@@ -115,17 +117,11 @@ export class ConnectionsService {
         : [],
     );
     if (keyless.length > 0) throw new RequestValidationError(keyless);
-    const result: BulkResult = { succeeded: [], failed: [] };
-    for (const input of inputs) {
-      try {
-        result.succeeded.push(await this.dataSource.transaction((m) => this.upsert(m, input)));
-      } catch (error) {
-        const message = failureMessage(error, input);
-        if (message === GENERIC_FAILURE) this.logger.error({ err: error }, 'a connection could not be created or updated');
-        result.failed.push({ message, input });
-      }
-    }
-    return result;
+    return eachItem(inputs, (input) => this.dataSource.transaction((m) => this.upsert(m, input)), (error, input) => {
+      const message = failureMessage(error, input);
+      if (message === GENERIC_FAILURE) this.logger.error({ err: error }, 'a connection could not be created or updated');
+      return message;
+    });
   }
 
   /** Deletes the connection with its secrets; its datasets go with it (foreign key cascade). */
@@ -204,9 +200,6 @@ export class ConnectionsService {
   }
 }
 
-/** A per-item failure whose message is for the client. */
-class BulkItemError extends Error {}
-
 const keyTaken = (key: string) =>
   `Key ${key} already exists in ConnectionConfig. Keys will be snake-cased names if not provided. ` +
   'If you are seeing this error without providing a key, please provide a key or a different name.';
@@ -233,11 +226,9 @@ function failureMessage(error: unknown, input: ConnectionInput): string {
   if (error instanceof BulkItemError) return error.message;
   if (error instanceof HeraldError && typeof error.detail === 'string') return error.detail;
   // A concurrent writer took the name or key between our check and our write.
-  if (error instanceof QueryFailedError) {
-    const constraint = (error.driverError as { code?: string; constraint?: string }).constraint;
-    if (constraint === 'UQ_connection_name') return nameTaken(input.name);
-    if (constraint === 'UQ_connection_key') return keyTaken(input.key ?? keyFromName(input.name) ?? '');
-  }
+  const constraint = uniqueViolation(error)?.constraint;
+  if (constraint === 'UQ_connection_name') return nameTaken(input.name);
+  if (constraint === 'UQ_connection_key') return keyTaken(input.key ?? keyFromName(input.name) ?? '');
   return GENERIC_FAILURE;
 }
 

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { eachItem } from '../common/bulk.js';
+import { uniqueViolation } from '../common/database/postgres-errors.js';
 import { RequestValidationError, notFound, type ValidationIssue } from '../common/errors/herald.error.js';
 import { Page, pageOffset, toPage } from '../common/pagination.js';
 import type { ConnectionEntity } from '../connections/connection.entity.js';
@@ -102,17 +104,13 @@ export class DatasetsService {
     });
     if (issues.length > 0) throw new RequestValidationError(issues);
 
-    const result: DatasetBulkResult = { succeeded: [], failed: [] };
     // In order: a fides_key given twice is written twice, the later one winning (as Fides).
-    for (const dataset of parsed) {
-      try {
-        await this.upsert(connection, dataset);
-        result.succeeded.push(dataset);
-      } catch (error) {
-        result.failed.push({ message: this.failureMessage(error, dataset), dataset });
-      }
-    }
-    return result;
+    const outcome = await eachItem(
+      parsed,
+      async (dataset) => (await this.upsert(connection, dataset), dataset),
+      (error, dataset) => this.failureMessage(error, dataset),
+    );
+    return { succeeded: outcome.succeeded, failed: outcome.failed.map(({ message, input }) => ({ message, dataset: input })) };
   }
 
   /** Every dataset of these connections, oldest first, for building erasure instructions. */
@@ -141,7 +139,7 @@ export class DatasetsService {
   }
 
   private failureMessage(error: unknown, dataset: FidesopsDataset): string {
-    const taken = error instanceof KeyTaken || (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'UQ_dataset_fides_key');
+    const taken = error instanceof KeyTaken || uniqueViolation(error)?.constraint === 'UQ_dataset_fides_key';
     if (taken) return `Dataset with key '${dataset.fides_key}' already exists.`;
     this.logger.error({ err: error }, 'a dataset could not be created or updated');
     return GENERIC_FAILURE;

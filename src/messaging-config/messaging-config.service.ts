@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { uniqueViolation } from '../common/database/postgres-errors.js';
 import { HeraldError, conflict, invalid, notFound } from '../common/errors/herald.error.js';
 import { keyFromName } from '../common/fides-key.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
@@ -176,10 +177,4 @@ export class MessagingConfigService {
 function serviceTypeTaken(serviceType: MessagingServiceType, key: string): HeraldError {
   // Fides' text (from the database) contains `Key (service_type)=(MAILGUN) already exists`; clients match on it.
   return conflict(`Key (service_type)=(${serviceType}) already exists: only one config per service type (see config ${key}).`);
-}
-
-function uniqueViolation(error: unknown): { constraint: string; detail?: string } | undefined {
-  if (!(error instanceof QueryFailedError)) return undefined;
-  const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
-  return driverError.code === '23505' ? { constraint: driverError.constraint ?? 'unique', detail: driverError.detail } : undefined;
 }

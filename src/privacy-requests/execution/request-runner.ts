@@ -14,11 +14,13 @@ import {
   AuditLogEntity,
   ExecutionLogEntity,
   PrivacyRequestEntity,
+  EXECUTION_STEPS,
   type ExecutionStep,
 } from '../requests/privacy-request.entity.js';
 import { SYSTEM } from '../requests/privacy-requests.service.js';
 import { AccessPackageTooLarge, AccessPackages } from './access-packages.js';
 import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets, type FieldAffected } from './erasure-instructions.js';
+import { escapeLike } from '../../common/database/postgres-errors.js';
 
 type Outcome = 'next' | 'wait' | { error: string };
 
@@ -286,9 +288,9 @@ export class RequestRunner {
   }
 }
 
+/** The step after `step`, in the one order the entity declares. */
 function nextStep(step: ExecutionStep): ExecutionStep {
-  const order: ExecutionStep[] = ['access', 'erasure', 'erasure_email_post_send', 'completion_notification', 'finished'];
-  return order[Math.min(order.indexOf(step) + 1, order.length - 1)];
+  return EXECUTION_STEPS[Math.min(EXECUTION_STEPS.indexOf(step) + 1, EXECUTION_STEPS.length - 1)];
 }
 
 function erasureRules(policy: Policy): ErasureRuleTargets[] {
@@ -297,4 +299,3 @@ function erasureRules(policy: Policy): ErasureRuleTargets[] {
     .map((r) => ({ ruleKey: r.key, maskingStrategy: r.maskingStrategy?.strategy ?? 'null_rewrite', dataCategories: r.targets.map((t) => t.dataCategory) }));
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { BulkItemError, eachItem } from '../../common/bulk.js';
+import { foreignKeyViolation } from '../../common/database/postgres-errors.js';
 import { HeraldError, RequestValidationError, conflict, notFound } from '../../common/errors/herald.error.js';
 import { keyFromName } from '../../common/fides-key.js';
 import { Page, pageOffset, toPage } from '../../common/pagination.js';
@@ -87,9 +89,6 @@ const nameTaken = (model: string, name: string) => `Name ${name} already exists 
 const categoryTaken = (category: string, ruleKey: string) => `DataCategory ${category} is already specified on Rule with key ${ruleKey}`;
 const erasureConflict = (a: string, b: string) => `Policy rules are invalid, action conflict in erasure rules detected for categories ${a} and ${b}`;
 
-/** A per-item failure whose message is for the client. */
-class BulkItemError extends Error {}
-
 /** Policies, their rules and the data categories each rule targets: one service for REST, GraphQL and requests. */
 @Injectable()
 export class PoliciesService {
@@ -153,7 +152,7 @@ export class PoliciesService {
       if (!affected) throw policyNotFound(key);
     } catch (error) {
       // Privacy requests keep the policy they were made under.
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503') {
+      if (foreignKeyViolation(error)) {
         throw conflict(`Policy with key ${key} cannot be deleted: privacy requests were made under it.`);
       }
       throw error;
@@ -295,16 +294,8 @@ export class PoliciesService {
   }
 
   /** Runs each item in its own transaction, in order, collecting Fides' `{succeeded, failed}`. */
-  private async each<T, I>(inputs: I[], work: (m: EntityManager, input: I) => Promise<T>): Promise<BulkResult<T, I>> {
-    const result: BulkResult<T, I> = { succeeded: [], failed: [] };
-    for (const input of inputs) {
-      try {
-        result.succeeded.push(await this.dataSource.transaction((m) => work(m, input)));
-      } catch (error) {
-        result.failed.push({ message: this.failureMessage(error, input), input });
-      }
-    }
-    return result;
+  private each<T, I>(inputs: I[], work: (m: EntityManager, input: I) => Promise<T>): Promise<BulkResult<T, I>> {
+    return eachItem(inputs, (input) => this.dataSource.transaction((m) => work(m, input)), (error, input) => this.failureMessage(error, input));
   }
 
   private failureMessage(error: unknown, input: unknown): string {

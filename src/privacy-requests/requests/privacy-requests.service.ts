@@ -15,6 +15,7 @@ import { PoliciesService, type Policy } from '../policies/policies.service.js';
 import { IdentityVault, type Identity } from './identity-vault.js';
 import type { PrivacyRequestView } from './privacy-request.mapper.js';
 import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity, type PrivacyRequestStatus } from './privacy-request.entity.js';
+import { escapeLike } from '../../common/database/postgres-errors.js';
 
 export interface CreateRequestInput {
   identity: Identity;
@@ -451,4 +452,3 @@ function itemData(item: CreateRequestInput): Record<string, unknown> {
   };
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
