@@ -15,7 +15,7 @@ export interface TestOutcome {
   messageId: string | null;
 }
 
-/** The sample erasure instructions of Fides' email connector test (fides-connections.md §2.3). */
+/** The sample erasure instructions of Fides' email connector test (docs/compatibility.md#connections-and-datasets). */
 export const SAMPLE_ERASURE: MessageErasureFulfillmentParams = {
   dataset_key: 'test_dataset',
   collections: [

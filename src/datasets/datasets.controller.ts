@@ -11,7 +11,7 @@ import { DATASET, DATASET_BULK_RESULT, DATASET_VALIDATION } from './datasets.ope
 const DATASET_SCHEMA = {
   type: 'object',
   required: ['fides_key', 'collections'],
-  description: "Fides' dataset (fides-connections.md §3.2); every collection of an email connector declares a primary_key field",
+  description: "Fides' dataset (see docs/compatibility.md); every collection of an email connector declares a primary_key field",
   example: {
     fides_key: 'email_dataset',
     name: 'Daycare CRM',

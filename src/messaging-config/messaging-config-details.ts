@@ -41,7 +41,7 @@ export class TwilioEmailDetailsDto {
 
 const MISSING: Record<MessagingServiceType, string | undefined> = {
   [MessagingServiceType.MAILGUN]: 'Mailgun messaging config must include details',
-  // The text of the Fides commit that added TWILIO_EMAIL (spec §4.4); MAILGUN keeps the reference's text.
+  // The text of the Fides commit that added TWILIO_EMAIL (docs/compatibility.md#messaging-configs-and-secrets); MAILGUN keeps the reference's text.
   [MessagingServiceType.TWILIO_EMAIL]: 'Messaging config must include details',
   [MessagingServiceType.TWILIO_TEXT]: undefined,
 };

@@ -1,4 +1,4 @@
-// Datasets on an email connection over Fides' REST routes (spec §3): bulk create-or-update with its whole-request
+// Datasets on an email connection over Fides' REST routes (docs/compatibility.md#connections-and-datasets): bulk create-or-update with its whole-request
 // 422s and per-item failures, listing newest first, reading, deleting (also with the connection), validate_dataset's
 // traversal details, scopes, and the `dataset` rows behind each answer.
 import { FIDES_KEY_MESSAGE } from '../../src/common/fides-key.js';

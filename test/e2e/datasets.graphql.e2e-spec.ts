@@ -21,7 +21,7 @@ const DELETE = 'mutation Delete($connectionKey: String!, $fidesKey: String!) { d
 const VALIDATE = `mutation Validate($connectionKey: String!, $input: DatasetInput!) { validateDataset(connectionKey: $connectionKey, input: $input) {
   dataset { ${DATASET} } traversalDetails { isTraversable msg } } }`;
 
-/** Postman's "Create/Update Email Dataset" (spec §7.3) as a typed input, collections and fields out of order. */
+/** Postman's "Create/Update Email Dataset" (docs/compatibility.md#the-postman-collection) as a typed input, collections and fields out of order. */
 const emailDatasetInput = () => ({
   fidesKey: 'email_dataset',
   name: 'An example of a dataset not automatically accessible',

@@ -5,7 +5,7 @@ import { ENCRYPTION_KEY, TestApp, bearer, captureLogs, createTestApp, obtainToke
 
 /**
  * Fides' `/messaging/config` and fidesops' `/email/config` over real HTTP, with what each request stored (or did not
- * store) read straight from the database. Texts are Fides' (spec §2, §3) except where decisions D1-D5 differ.
+ * store) read straight from the database. Texts are Fides' (docs/compatibility.md#messaging-configs-and-secrets) except where decisions D1-D5 differ.
  */
 
 const FIDES_KEY_MESSAGE = "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.";
@@ -563,7 +563,7 @@ describe('Messaging config REST API', () => {
       expect(res.body).toEqual({ msg: 'Secrets updated for MessagingConfig with key: my_mailgun.', test_status: null, failure_reason: null });
       const config = await row('my_mailgun');
       const secret = await secretRow(config?.id as string);
-      expect(secret?.envelope).toMatch(/^v1\./);
+      expect(secret?.envelope).toMatch(/^v2\.[0-9a-f]{8}\./);
       expect(secret?.envelope).not.toContain(MAILGUN_API_KEY);
       expect(secret?.envelope).not.toContain(Buffer.from(MAILGUN_API_KEY).toString('base64'));
       expect(await storedSecrets('my_mailgun')).toEqual({ mailgun_api_key: MAILGUN_API_KEY });

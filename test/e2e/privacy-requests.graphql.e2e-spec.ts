@@ -12,7 +12,7 @@ const THIRD_PARTY = 'erasure@daycare.example';
 /** No Authorization header. */
 const ANON = null;
 
-/** The Postman collection's email dataset (fides-connections.md §7.3). */
+/** The Postman collection's email dataset (docs/compatibility.md#the-postman-collection). */
 const EMAIL_DATASET = {
   fides_key: 'email_dataset',
   collections: [

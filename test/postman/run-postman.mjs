@@ -1,8 +1,10 @@
-// Runs Fides' own Postman collection (../shared/fides/Fides.postman_collection.json, unedited) with newman against
+// Runs Fides' own Postman collection (docs/compatibility.md#the-postman-collection; by default
+// ../shared/fides/Fides.postman_collection.json beside the repository, unedited) with newman against
 // a Herald started on a throwaway embedded PostgreSQL, its providers the loopback fakes, and fails on any non-2xx
 // answer or failed bulk item. The erasure request the collection creates must then run to `complete`, and its
 // receipt and completion notice must reach the Mailgun fake.
-//   npm run test:postman        (FIDES_POSTMAN_COLLECTION to use another copy of the collection)
+//   npm run test:postman        (FIDES_POSTMAN_COLLECTION=/path/to/Fides.postman_collection.json for another copy)
+// Without the collection it says so in one line and exits 1, before starting anything (no build needed for that).
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,8 @@ import newman from 'newman';
 import { startProviderFakes } from '../fakes/provider-fakes.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const collectionPath = process.env.FIDES_POSTMAN_COLLECTION ?? join(root, '..', 'shared', 'fides', 'Fides.postman_collection.json');
+const COLLECTION_VAR = 'FIDES_POSTMAN_COLLECTION';
+const collectionPath = process.env[COLLECTION_VAR] || join(root, '..', 'shared', 'fides', 'Fides.postman_collection.json');
 const ROOT_CLIENT = { id: 'postman-root', secret: 'postman-root-secret' };
 
 /** The requests to run, by folder, in the collection's own order. */
@@ -141,8 +144,34 @@ async function checkErasureRequestRan(herald, fakes, requestId) {
   return problems.length;
 }
 
+/** The collection, or undefined after one line on stderr saying what is wrong (a missing file: how to point at one). */
+async function readCollection() {
+  let text;
+  try {
+    text = await readFile(collectionPath, 'utf8');
+  } catch (error) {
+    const missing = error.code === 'ENOENT' || error.code === 'ENOTDIR';
+    console.error(
+      missing
+        ? `postman: no collection at ${collectionPath}; set ${COLLECTION_VAR}=/path/to/Fides.postman_collection.json (Fides' docs/fides/docs/development/postman/)`
+        : `postman: cannot read the collection at ${collectionPath} (${error.code ?? error.message}); set ${COLLECTION_VAR} to a readable copy`,
+    );
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    console.error(`postman: ${collectionPath} is not JSON (${error.message}); set ${COLLECTION_VAR} to Fides' Postman collection`);
+    return undefined;
+  }
+}
+
 async function main() {
-  const collection = JSON.parse(await readFile(collectionPath, 'utf8'));
+  const collection = await readCollection();
+  if (collection === undefined) {
+    process.exitCode = 1;
+    return;
+  }
   const tokenRequest = findItem(collection.item, (i) => i.name === 'Get Root Client Token' && i.request);
   const folders = FOLDERS.map((name) => {
     const folder = findItem(collection.item, (i) => i.name === name && i.item);

@@ -1,9 +1,9 @@
-// Datasets shared by the e2e specs: the Postman collection's email dataset (spec §7.3) as a client sends it, and
+// Datasets shared by the e2e specs: the Postman collection's email dataset (docs/compatibility.md#the-postman-collection) as a client sends it, and
 // builders of the stored form (every key present, defaults filled, sorted by name) to compare answers with.
 
 export const QUALIFIER = 'aggregated.anonymized.unlinked_pseudonymized.pseudonymized.identified';
 
-/** Postman's "Create/Update Email Dataset" body (spec §7.3), as sent: collections and fields out of order. */
+/** Postman's "Create/Update Email Dataset" body (docs/compatibility.md#the-postman-collection), as sent: collections and fields out of order. */
 export const postmanEmailDataset = () => ({
   fides_key: 'email_dataset',
   name: 'An example of a dataset not automatically accessible',

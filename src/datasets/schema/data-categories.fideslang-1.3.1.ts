@@ -1,6 +1,6 @@
 /**
  * Data: the keys of fideslang 1.3.1's default data-category taxonomy (`src/fideslang/default_taxonomy.py`), the
- * only categories Fides accepts on a connection dataset (spec §3.3). Regenerate, do not edit, when the pin moves.
+ * only categories Fides accepts on a connection dataset (docs/compatibility.md#connections-and-datasets). Regenerate, do not edit, when the pin moves.
  */
 export const FIDESLANG_VERSION = '1.3.1';
 

@@ -2,7 +2,7 @@ import { DEFAULT_DATA_CATEGORIES, FIDESLANG_VERSION } from './data-categories.fi
 
 /**
  * The categories a dataset may use: fideslang's built-in default taxonomy only, as Fides does (custom categories
- * are not accepted, spec §3.3).
+ * are not accepted, docs/compatibility.md#connections-and-datasets).
  */
 export const DATA_CATEGORY_TAXONOMY_VERSION = `fideslang ${FIDESLANG_VERSION}`;
 

@@ -108,7 +108,7 @@ describe('traversalDetails', () => {
     });
   });
 
-  it('reads the Postman email dataset as traversable through postgres_example (spec §7.3)', () => {
+  it('reads the Postman email dataset as traversable through postgres_example (docs/compatibility.md#the-postman-collection)', () => {
     const emailDataset = dataset(
       {
         daycare_customer: [{ name: 'id' }, { name: 'customer_id', ref: { dataset: 'postgres_example', field: 'customer.id', direction: 'from' } }],

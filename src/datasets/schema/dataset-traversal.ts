@@ -1,14 +1,14 @@
 import { DatasetField, FidesopsDataset, TraversalDetails } from './dataset.types.js';
 
 /**
- * `validate_dataset`'s traversal check (spec §3.5), on the dataset alone. Nodes are its collections
+ * `validate_dataset`'s traversal check (docs/compatibility.md#connections-and-datasets), on the dataset alone. Nodes are its collections
  * (`<fides_key>:<collection>`); seeds are collections with an `identity` field. A reference on a field of collection C
  * to `field: "D.f"` of this dataset is an edge D → C for direction `from`, C → D for `to`, and both ways for null
  * (Fides makes a bidirectional edge).
  *
  * Where Herald differs from Fides, which fails any reference outside the graph: a reference to another dataset is
  * allowed and named in `msg` as unresolved, and a collection it feeds (direction `from` or null) counts as reachable,
- * since it will be once that dataset is loaded. So Postman's `email_dataset` (spec §7.3: no identity,
+ * since it will be once that dataset is loaded. So Postman's `email_dataset` (docs/compatibility.md#the-postman-collection: no identity,
  * `daycare_customer.customer_id` from `postgres_example` `customer.id`, `children.parent_id` from
  * `daycare_customer.id`) is traversable, with `msg` naming `postgres_example:customer:id`.
  *

@@ -1,5 +1,5 @@
 /**
- * A connection dataset as Fides stores and returns it (`FidesopsDataset`, spec §3.2): snake_case wire names, every
+ * A connection dataset as Fides stores and returns it (`FidesopsDataset`, docs/compatibility.md#connections-and-datasets): snake_case wire names, every
  * key present, defaults filled, collections and each collection's top-level fields sorted by `name`.
  */
 
@@ -95,7 +95,7 @@ export interface FidesopsDataset {
   fidesops_meta: DatasetFidesopsMeta | null;
 }
 
-/** `PUT …/validate_dataset`'s `traversal_details` (spec §3.5). */
+/** `PUT …/validate_dataset`'s `traversal_details` (docs/compatibility.md#connections-and-datasets). */
 export interface TraversalDetails {
   is_traversable: boolean;
   msg: string | null;

@@ -31,7 +31,7 @@ export interface ParseDatasetOptions {
 }
 
 /**
- * Checks and normalizes one dataset (spec §3.2, §3.3). Throws a RequestValidationError carrying every issue found,
+ * Checks and normalizes one dataset (docs/compatibility.md#connections-and-datasets). Throws a RequestValidationError carrying every issue found,
  * each located at `[...loc, ...path]`.
  */
 export function parseDataset(raw: unknown, loc: Loc, options: ParseDatasetOptions = {}): FidesopsDataset {

@@ -2,15 +2,12 @@ import { STATUS_CODES } from 'node:http';
 import { DeliveryError } from './messaging-provider.js';
 
 /**
- * One classifier for the errors of every provider SDK (see stack-notes 1d), turning each into a `DeliveryError`:
+ * The rules every provider shares to turn what its SDK threw into a `DeliveryError`. It knows no SDK: each provider
+ * folder owns a classifier for its SDK's error shapes (`mailgun/mailgun.errors.ts`, ...), and what that classifier
+ * declines falls to the common reading below.
  * - the provider answered: 408, 429 and 5xx are retryable, any other status is permanent;
  * - the request never got an answer (connection refused or reset, DNS, timeout): retryable;
  * - anything else thrown before a request went out (the SDK refusing its input): permanent.
- *
- * The traps it handles: mailgun.js reports transport failures as `status: 400` with the error code (`ECONNREFUSED`,
- * `ECONNABORTED`) as its message; @sendgrid's `ResponseError` carries the HTTP status in `.code` (a number), not
- * `.status`; twilio's `RestException.code` is Twilio's own error number (e.g. 20003), the status is in `.status`;
- * transport failures of twilio and @sendgrid are raw AxiosErrors whose `.code` is a string.
  */
 
 /** What the mapper needs to know to write a safe reason. */
@@ -22,6 +19,22 @@ export interface DeliveryErrorContext {
   /** Every secret value of the config (and anything else not to be shown); replaced by `[redacted]`. */
   secrets?: readonly unknown[];
 }
+
+/** What a provider's own mapper is given besides the error: what to keep out of the reason. */
+export type Redaction = Omit<DeliveryErrorContext, 'provider'>;
+
+/** An error read in SDK-neutral terms, by a provider's classifier or the common rules. */
+export interface ClassifiedError {
+  /** The provider's HTTP status, when it answered. */
+  status?: number;
+  /** Set when no answer came back (or the SDK said so): the transport failed. */
+  transportCode?: string;
+  /** The most useful text the error carries, unsanitised. A provider's own error number goes last as `(code N)`. */
+  text?: string;
+}
+
+/** A provider's reading of its SDK's errors; undefined when the error is not one of its SDK's shapes. */
+export type SdkErrorClassifier = (error: unknown) => ClassifiedError | undefined;
 
 const MAX_REASON_LENGTH = 300;
 /** Shorter values are not redacted: replacing one or two letters everywhere would only garble the reason. */
@@ -40,71 +53,39 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
+/** Whether a code names a transport failure (Node, axios or undici), as opposed to an answer. */
+export function isTransportCode(code: string): boolean {
+  return TRANSPORT_CODE.test(code);
+}
+
 type Loose = Record<string, unknown>;
 
-function asRecord(value: unknown): Loose | undefined {
+/** Helpers for the classifiers, which read SDK errors as loose objects (the SDKs type them loosely or not at all). */
+export function asRecord(value: unknown): Loose | undefined {
   return typeof value === 'object' && value !== null ? (value as Loose) : undefined;
 }
 
-function str(value: unknown): string | undefined {
+export function nonEmptyText(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function validStatus(value: unknown): number | undefined {
+export function httpStatus(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
 }
 
-interface Classified {
-  /** The provider's HTTP status, when it answered. */
-  status?: number;
-  /** Set when no answer came back (or the SDK said so): the transport failed. */
-  transportCode?: string;
-  /** The most useful text the error carries, unsanitised. */
-  text?: string;
-}
-
-function classify(error: unknown): Classified {
+/** What any HTTP client on Node throws: axios answers and transport failures, or something thrown before calling. */
+export function classifyCommonError(error: unknown): ClassifiedError {
   const e = asRecord(error);
-  if (!e) return { text: str(error) };
+  if (!e) return { text: nonEmptyText(error) };
 
-  // mailgun.js: { type: 'MailgunAPIError', status, message: body.error || statusText || error code, details: body message }
-  if (e.type === 'MailgunAPIError') {
-    const message = str(e.message);
-    const details = str(e.details);
-    if (e.status === 400 && message !== undefined && TRANSPORT_CODE.test(message)) {
-      return { transportCode: message, text: details ?? message };
-    }
-    const status = validStatus(e.status);
-    const statusText = status === undefined ? undefined : STATUS_CODES[status];
-    const extra = [message, details].filter((t): t is string => t !== undefined && t !== statusText);
-    return { status, text: [...new Set(extra)].join(': ') || undefined };
-  }
-
-  // twilio: RestException { status, code: Twilio's number, message } or TwilioServiceException { status, title, detail, code }
-  const status = validStatus(e.status);
-  if (status !== undefined) {
-    const text = str(e.detail) ?? str(e.title) ?? str(e.message);
-    const twilioCode = typeof e.code === 'number' && e.code > 0 ? ` (code ${e.code})` : '';
-    return { status, text: text === undefined ? undefined : text + twilioCode };
-  }
-
-  // @sendgrid: ResponseError { code: HTTP status, message: statusText, response: { body: { errors: [{ message }] } } }
-  const codeStatus = validStatus(e.code);
-  if (codeStatus !== undefined) {
-    const body = asRecord(asRecord(e.response)?.body);
-    const errors = Array.isArray(body?.errors) ? body.errors : [];
-    const messages = errors.map((x) => str(asRecord(x)?.message)).filter((m): m is string => m !== undefined);
-    return { status: codeStatus, text: messages.join('; ') || undefined };
-  }
-
-  // An AxiosError that did get an answer (e.g. a status @sendgrid does not turn into a ResponseError).
-  const responseStatus = validStatus(asRecord(e.response)?.status);
-  if (responseStatus !== undefined) return { status: responseStatus, text: str(e.message) };
+  // An AxiosError that did get an answer (e.g. a status the SDK does not turn into its own error).
+  const responseStatus = httpStatus(asRecord(e.response)?.status);
+  if (responseStatus !== undefined) return { status: responseStatus, text: nonEmptyText(e.message) };
 
   // No answer: axios and Node report transport failures with a string code.
-  const code = str(e.code);
-  const message = str(e.message);
-  if (code !== undefined && TRANSPORT_CODE.test(code)) return { transportCode: code, text: message ?? code };
+  const code = nonEmptyText(e.code);
+  const message = nonEmptyText(e.message);
+  if (code !== undefined && isTransportCode(code)) return { transportCode: code, text: message ?? code };
   if (e.isAxiosError === true) return { transportCode: code ?? 'ERR_NETWORK', text: message ?? code };
   return { text: message };
 }
@@ -114,7 +95,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** Redacts the recipient and the secrets, flattens whitespace, and keeps the reason short. */
-export function sanitizeReason(reason: string, context: Omit<DeliveryErrorContext, 'provider'> = {}): string {
+export function sanitizeReason(reason: string, context: Redaction = {}): string {
   let text = reason.replace(/\s+/g, ' ').trim();
   const replace = (value: string, by: string): void => {
     if (value.length >= MIN_REDACTED_LENGTH) text = text.replace(new RegExp(escapeRegExp(value), 'gi'), by);
@@ -135,25 +116,20 @@ export function sanitizeReason(reason: string, context: Omit<DeliveryErrorContex
   return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH - 1)}…` : text;
 }
 
-/** The HTTP status a provider answered with, or undefined when no answer came back (or it is not known). */
-export function providerHttpStatus(error: unknown): number | undefined {
-  return classify(error).status;
-}
-
 /**
  * Maps whatever a provider SDK threw to a `DeliveryError` with a short, safe reason, such as
  * `Mailgun answered 401 Unauthorized: Forbidden` or `Twilio: connect ECONNREFUSED 127.0.0.1:9302`.
- * A `DeliveryError` passes through unchanged.
+ * `classifySdk` reads the provider's own error shapes first. A `DeliveryError` passes through unchanged.
  */
-export function toDeliveryError(error: unknown, context: DeliveryErrorContext): DeliveryError {
+export function toDeliveryError(error: unknown, context: DeliveryErrorContext, classifySdk?: SdkErrorClassifier): DeliveryError {
   if (error instanceof DeliveryError) return error;
-  const { status, transportCode, text } = classify(error);
+  const { status, transportCode, text } = classifySdk?.(error) ?? classifyCommonError(error);
   const { provider } = context;
   if (status !== undefined) {
     const statusText = STATUS_CODES[status];
     const head = `${provider} answered ${status}${statusText ? ` ${statusText}` : ''}`;
     let reason = text ? `${head}: ${text}` : head;
-    // A body that only repeats the status text ("too many requests", maybe with Twilio's code) adds nothing.
+    // A body that only repeats the status text ("too many requests", maybe with the provider's code) adds nothing.
     if (text && statusText && text.toLowerCase().startsWith(statusText.toLowerCase())) {
       const rest = text.slice(statusText.length).trim();
       if (rest === '' || /^\(code \d+\)$/.test(rest)) reason = rest === '' ? head : `${head} ${rest}`;

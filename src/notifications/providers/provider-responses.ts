@@ -4,7 +4,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 
 /**
  * What the provider's last HTTP answer said beyond its status. mailgun.js and twilio drop the response headers from
- * the errors they throw (stack-notes 1a, 1b), so the headers are read where Node's HTTP client receives them (its
+ * the errors they throw (docs/architecture.md, "Provider SDK notes"), so the headers are read where Node's HTTP client receives them (its
  * diagnostics channels), for the requests made inside `observeResponses`: one mechanism for every SDK on `node:http`.
  */
 export interface ObservedResponse {

@@ -1,5 +1,5 @@
 /**
- * The Handlebars sources of Herald's messages (Fides' catalogue, fides-messaging.md §6.1, with decision D8 for the
+ * The Handlebars sources of Herald's messages (Fides' catalogue, docs/compatibility.md#notifications-and-templates, with decision D8 for the
  * access completion and D15 for the test message). They live in TypeScript because tsc copies nothing but compiled
  * modules to dist/. message-templates.ts compiles them; the values each template sees are prepared there.
  *
@@ -153,7 +153,7 @@ export const PRIVACY_REQUEST_REVIEW_DENY: MessageTemplateSource = {
 };
 
 /**
- * To a third party, one email per email dataset (fides-connections.md §4.5 step 4): per collection its name in bold,
+ * To a third party, one email per email dataset (docs/compatibility.md#connections-and-datasets): per collection its name in bold,
  * the locators, then the fields to erase (names only, not the masking strategy) or "No erasures needed".
  * Email only: Fides has no SMS for it.
  */

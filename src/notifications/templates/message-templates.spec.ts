@@ -12,7 +12,7 @@ import { MessagingActionType as A } from './messaging-action-type.js';
 
 /**
  * Golden files: __golden__/<action>[.<variant>].email.html, .email.txt and .sms.txt hold the exact output (no final
- * newline). They were written by reading each output against fides-messaging.md §6.1, fides-connections.md §4.5 and
+ * newline). They were written by reading each output against docs/compatibility.md#notifications-and-templates, docs/compatibility.md#connections-and-datasets and
  * decisions D8/D15. After a deliberate wording change, `UPDATE_GOLDEN=1 npm run jest -- src/notifications/templates`
  * rewrites them: read the diff before keeping it.
  */
@@ -33,7 +33,7 @@ type Case = { [K in A]: { name: string; action: K; params: MessageParams[K] } }[
 
 const ERASURE_WITH_UPDATES: MessageErasureFulfillmentParams = {
   dataset_key: 'email_dataset',
-  // fides-connections.md §4.4 (test_integration_email.py), plus a second locator with several values to escape.
+  // docs/compatibility.md#connections-and-datasets (test_integration_email.py), plus a second locator with several values to escape.
   collections: [
     {
       collection: 'daycare_customer',

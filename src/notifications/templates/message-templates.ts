@@ -30,7 +30,7 @@ export interface PrivacyRequestReviewDenyParams {
   rejection_reason: string | null;
 }
 
-/** Fides' `ManualAction` (fides-connections.md §4.4). */
+/** Fides' `ManualAction` (docs/compatibility.md#connections-and-datasets). */
 export interface ErasureFulfillmentAction {
   locators: Record<string, unknown[]>;
   get: null;

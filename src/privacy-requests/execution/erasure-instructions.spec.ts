@@ -42,7 +42,7 @@ const EMAIL = 'customer-1@example.com';
 const actions = (instructions: CollectionInstructions[]) => Object.fromEntries(instructions.map((i) => [i.collection, i.action]));
 
 /**
- * The email dataset of Fides' `test_email_connector_cache_and_delayed_send` (spec §4.4): fidesops'
+ * The email dataset of Fides' `test_email_connector_cache_and_delayed_send` (docs/compatibility.md#connections-and-datasets): fidesops'
  * `data/dataset/email_dataset.yml` (report_card, payment) plus `daycare_customer.scholarship`, whose category
  * (`user.childrens`) the test's expected update implies.
  */
@@ -72,7 +72,7 @@ const fidesTestDataset = () =>
     ],
   });
 
-/** Postman's "Create/Update Email Dataset" (spec §7.3). */
+/** Postman's "Create/Update Email Dataset" (docs/compatibility.md#the-postman-collection). */
 const postmanDataset = () =>
   dataset('email_dataset', {
     daycare_customer: [

@@ -35,7 +35,7 @@ interface FlatField {
 }
 
 /**
- * The erasure instructions an email connector sends for one dataset (spec §4.3 step 2, §4.4), one entry per
+ * The erasure instructions an email connector sends for one dataset (docs/compatibility.md#connections-and-datasets), one entry per
  * collection in dataset order. A collection without a primary-key field is skipped, as in Fides (D12 rejects such
  * datasets at upload; this guards older or unvalidated ones).
  *
@@ -77,7 +77,7 @@ export function buildErasureInstructions(
   });
 }
 
-/** True when at least one collection has a field to erase (spec §4.5 step 2). */
+/** True when at least one collection has a field to erase (docs/compatibility.md#connections-and-datasets). */
 export function hasSomethingToErase(instructions: CollectionInstructions[]): boolean {
   return instructions.some(({ action }) => action.update !== null && Object.keys(action.update).length > 0);
 }

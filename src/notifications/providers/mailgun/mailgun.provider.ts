@@ -3,10 +3,10 @@ import FormData from 'form-data';
 import Mailgun from 'mailgun.js';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/settings.js';
-import { configurationError, toDeliveryError } from '../delivery-error.mapper.js';
+import { configurationError } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
+import { MAILGUN as PROVIDER, toMailgunDeliveryError } from './mailgun.errors.js';
 
-const PROVIDER = 'Mailgun';
 export const MAILGUN_HOST = 'https://api.mailgun.net';
 export const MAILGUN_EU_HOST = 'https://api.eu.mailgun.net';
 
@@ -79,7 +79,7 @@ export class MailgunProvider implements MessagingProvider {
           : (((await client.request.postWithFD(`/${apiVersion}/${encodeURIComponent(domain)}/messages`, data)).body ?? {}) as { id?: unknown });
       return { providerMessageId: typeof result.id === 'string' ? result.id : null };
     } catch (error) {
-      throw toDeliveryError(error, { provider: PROVIDER, recipient: message.to, secrets });
+      throw toMailgunDeliveryError(error, { recipient: message.to, secrets });
     }
   }
 }

@@ -3,26 +3,21 @@ import { Client } from '@sendgrid/client';
 import { MailService, type MailDataRequired } from '@sendgrid/mail';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/settings.js';
-import { configurationError, toDeliveryError } from '../delivery-error.mapper.js';
+import { configurationError, nonEmptyText } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
-
-const PROVIDER = 'SendGrid';
+import { SENDGRID as PROVIDER, toSendGridDeliveryError } from './twilio-email.errors.js';
 
 interface SendGridTarget {
   apiKey: string;
   from: string;
 }
 
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 function target(context: ProviderContext): SendGridTarget {
   const details = (context.details ?? {}) as unknown as Partial<Record<string, unknown>>;
   const secrets = (context.secrets ?? {}) as unknown as Partial<Record<string, unknown>>;
-  const from = nonEmpty(details.twilio_email_from);
+  const from = nonEmptyText(details.twilio_email_from);
   if (!from) throw configurationError(PROVIDER, 'the config has no twilio_email_from in its details');
-  const apiKey = nonEmpty(secrets.twilio_api_key);
+  const apiKey = nonEmptyText(secrets.twilio_api_key);
   if (!apiKey) throw configurationError(PROVIDER, 'the config has no twilio_api_key secret');
   return { apiKey, from };
 }
@@ -67,7 +62,7 @@ export class TwilioEmailProvider implements MessagingProvider {
       const id = response.headers?.['x-message-id'] as unknown;
       return { providerMessageId: typeof id === 'string' && id !== '' ? id : null };
     } catch (error) {
-      throw toDeliveryError(error, { provider: PROVIDER, recipient: message.to, secrets });
+      throw toSendGridDeliveryError(error, { recipient: message.to, secrets });
     }
   }
 }

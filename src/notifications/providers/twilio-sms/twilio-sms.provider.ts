@@ -4,10 +4,9 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type * as TwilioHttpResponse from 'twilio/lib/http/response.js';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/settings.js';
-import { configurationError, toDeliveryError } from '../delivery-error.mapper.js';
+import { configurationError, nonEmptyText } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
-
-const PROVIDER = 'Twilio';
+import { TWILIO as PROVIDER, toTwilioDeliveryError } from './twilio-sms.errors.js';
 
 /**
  * The HTTP client every Twilio call goes through (twilio's documented `httpClient` option): an explicit timeout, no
@@ -48,19 +47,15 @@ interface TwilioTarget {
   sender: { messagingServiceSid: string } | { from: string };
 }
 
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 function target(context: ProviderContext): TwilioTarget {
   const secrets = (context.secrets ?? {}) as unknown as Partial<Record<string, unknown>>;
-  const accountSid = nonEmpty(secrets.twilio_account_sid);
-  const authToken = nonEmpty(secrets.twilio_auth_token);
+  const accountSid = nonEmptyText(secrets.twilio_account_sid);
+  const authToken = nonEmptyText(secrets.twilio_auth_token);
   if (!accountSid) throw configurationError(PROVIDER, 'the config has no twilio_account_sid secret');
   if (!authToken) throw configurationError(PROVIDER, 'the config has no twilio_auth_token secret');
   // Fides prefers the messaging service when both are set.
-  const messagingServiceSid = nonEmpty(secrets.twilio_messaging_service_sid);
-  const from = nonEmpty(secrets.twilio_sender_phone_number);
+  const messagingServiceSid = nonEmptyText(secrets.twilio_messaging_service_sid);
+  const from = nonEmptyText(secrets.twilio_sender_phone_number);
   if (messagingServiceSid) return { accountSid, authToken, sender: { messagingServiceSid } };
   if (from) return { accountSid, authToken, sender: { from } };
   throw configurationError(PROVIDER, 'the config has neither twilio_messaging_service_sid nor twilio_sender_phone_number');
@@ -90,7 +85,7 @@ export class TwilioSmsProvider implements MessagingProvider {
       const sent = await client.messages.create({ to: message.to.trim(), body: message.body, ...sender });
       return { providerMessageId: sent.sid ?? null };
     } catch (error) {
-      throw toDeliveryError(error, { provider: PROVIDER, recipient: message.to, secrets });
+      throw toTwilioDeliveryError(error, { recipient: message.to, secrets });
     }
   }
 }
