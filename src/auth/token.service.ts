@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CompactEncrypt, compactDecrypt } from 'jose';
+import { KeyRing } from '../common/crypto/index.js';
 import { SETTINGS, type Settings } from '../config/settings.js';
 
 const DECRYPTED_CACHE_SIZE = 10_000;
@@ -29,6 +30,8 @@ export interface TokenPayload {
  * `oauth_access_token_expire_minutes` of the issuing instance), so every instance agrees on it whatever its own
  * setting (D20). A token without `exp` (issued before that) expires `oauth_access_token_expire_minutes` of the
  * verifying instance after its `iat`, as before.
+ * Only the current key decrypts: once the key changes, tokens made under an earlier one are 401 and clients ask for
+ * new ones (a previous key may be the one that leaked, and under `dir` it would let anyone mint tokens).
  */
 @Injectable()
 export class TokenService {
@@ -37,8 +40,9 @@ export class TokenService {
   /** Decrypted claims by token: decryption is the costliest step of a request, and a client reuses its token. */
   private readonly decrypted = new Map<string, TokenClaims>();
 
-  constructor(@Inject(SETTINGS) settings: Settings) {
-    this.key = new TextEncoder().encode(settings.security.appEncryptionKey);
+  // The ring is injected in the app; tests that make tokens under another key pass settings alone.
+  constructor(@Inject(SETTINGS) settings: Settings, keys?: KeyRing) {
+    this.key = (keys ?? KeyRing.of(settings.security)).tokenKey();
     this.lifetimeMs = settings.security.oauthAccessTokenExpireMinutes * 60_000;
   }
 

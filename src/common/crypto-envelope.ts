@@ -1,35 +1,31 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ENVELOPE_VERSION, KeyRing } from './crypto/index.js';
 
-/** The envelope format version; a new key or algorithm gets a new one, and old envelopes stay readable. */
-export const ENVELOPE_VERSION = 1;
-const PREFIX = `v${ENVELOPE_VERSION}`;
+export { ENVELOPE_VERSION };
 
 /**
- * AES-256-GCM with a random 96-bit nonce: `v1.<nonce>.<ciphertext>.<tag>` (base64url). `context` is bound as
- * additional data, so an envelope copied to another owner does not decrypt.
+ * Envelopes (see KeyRing.seal): AES-256-GCM under a sub-key of the app encryption key, with the key id in the header
+ * and `context` bound as additional data. Pass the injected KeyRing, which also reads what previous keys sealed; a
+ * bare key string stands for a ring of that one key (kept for callers not yet given the ring, and for tests).
  */
-export function seal(plaintext: string, key: string, context: string): string {
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyBytes(key), nonce);
-  cipher.setAAD(Buffer.from(context, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [PREFIX, nonce, ciphertext, cipher.getAuthTag()].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+export function seal(plaintext: string, key: string | KeyRing, context: string): string {
+  return ring(key).seal(plaintext, context);
 }
 
-/** The plaintext of an envelope; throws when the key, the context or the envelope is not the one sealed. */
-export function open(envelope: string, key: string, context: string): string {
-  const [version, nonce, ciphertext, tag] = envelope.split('.');
-  if (version !== PREFIX || nonce === undefined || ciphertext === undefined || tag === undefined) {
-    throw new Error('not a v1 envelope');
+/** The plaintext of an envelope (v2, or v1 from before the key ring); throws when no key and context open it. */
+export function open(envelope: string, key: string | KeyRing, context: string): string {
+  return ring(key).open(envelope, context);
+}
+
+// Rings made for bare key strings, so that one per message does not derive its sub-keys again. Few keys ever pass.
+const rings = new Map<string, KeyRing>();
+
+function ring(key: string | KeyRing): KeyRing {
+  if (key instanceof KeyRing) return key;
+  let found = rings.get(key);
+  if (!found) {
+    if (rings.size >= 16) rings.delete(rings.keys().next().value as string);
+    found = new KeyRing(key);
+    rings.set(key, found);
   }
-  const decipher = createDecipheriv('aes-256-gcm', keyBytes(key), Buffer.from(nonce, 'base64url'));
-  decipher.setAAD(Buffer.from(context, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
-}
-
-function keyBytes(key: string): Buffer {
-  const bytes = Buffer.from(key, 'utf8');
-  if (bytes.length !== 32) throw new Error('the encryption key must be 32 bytes');
-  return bytes;
+  return found;
 }

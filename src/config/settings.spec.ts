@@ -68,6 +68,29 @@ describe('loadSettings', () => {
     );
   });
 
+  it('reads HERALD_PREVIOUS_ENCRYPTION_KEYS as a comma list or a JSON array of 32-character keys, naming a wrong entry by number only', () => {
+    const a = 'a'.repeat(32);
+    const b = 'b,'.repeat(16);
+    expect(loadSettings({}).security.previousEncryptionKeys).toEqual([]);
+    expect(loadSettings({ HERALD_PREVIOUS_ENCRYPTION_KEYS: ` ${a} , ${'c'.repeat(32)},` }).security.previousEncryptionKeys).toEqual([a, 'c'.repeat(32)]);
+    // A key holding a comma, or ending in a slash, comes through the JSON form unchanged.
+    expect(loadSettings({ HERALD_PREVIOUS_ENCRYPTION_KEYS: JSON.stringify([b, `${'d'.repeat(31)}/`]) }).security.previousEncryptionKeys).toEqual([b, `${'d'.repeat(31)}/`]);
+    for (const value of [`${a},my-short-private-key`, '["my-short-private-key"]', '[1]']) {
+      let error: unknown;
+      try {
+        loadSettings({ HERALD_PREVIOUS_ENCRYPTION_KEYS: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SettingsError);
+      expect((error as Error).message).toMatch(/^Invalid setting HERALD_PREVIOUS_ENCRYPTION_KEYS: /);
+      expect((error as Error).message).not.toContain('my-short-private-key');
+    }
+    expect(() => loadSettings({ HERALD_PREVIOUS_ENCRYPTION_KEYS: `${a},short` })).toThrow(
+      'Invalid setting HERALD_PREVIOUS_ENCRYPTION_KEYS: every key must be exactly 32 characters (bytes); entry 2 is not',
+    );
+  });
+
   it('requires the root secret and the encryption key before the app starts', () => {
     expect(() => requireSecrets(loadSettings({ DATABASE_URL: 'postgres://h/db' }))).toThrow(/FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET/);
     expect(() =>

@@ -31,6 +31,8 @@ export interface Settings {
     oauthRootClientId: string;
     oauthRootClientSecret: string;
     appEncryptionKey: string;
+    /** Keys that sealed data before the current one (`HERALD_PREVIOUS_ENCRYPTION_KEYS`): read, never written with. */
+    previousEncryptionKeys: string[];
     oauthAccessTokenExpireMinutes: number;
     identityVerificationAttemptLimit: number;
     subjectRequestDownloadLinkTtlSeconds: number;
@@ -195,6 +197,34 @@ function encryptionKey(env: Env, name: string): string {
 }
 
 /**
+ * A list of keys, each as `encryptionKey` requires: `a,b` (spaces around commas ignored) or a JSON array for keys
+ * that hold a comma. Unlike `list`, nothing else is trimmed from a key. The message names the entry, never a value.
+ */
+function encryptionKeys(env: Env, name: string): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  let keys: string[];
+  if (value.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string')) {
+      throw new SettingsError(name, 'must be a comma-separated list or a JSON array of 32-character keys');
+    }
+    keys = parsed;
+  } else {
+    keys = value.split(',').map((v) => v.trim());
+  }
+  keys = keys.filter((k) => k !== '');
+  const wrong = keys.findIndex((k) => Buffer.byteLength(k, 'utf8') !== 32);
+  if (wrong >= 0) throw new SettingsError(name, `every key must be exactly 32 characters (bytes); entry ${wrong + 1} is not`);
+  return keys;
+}
+
+/**
  * Reads and validates every setting. Secrets that are missing stay empty here: the embedded mode fills them from
  * its data dir, and `requireSecrets` refuses to go on without them.
  */
@@ -232,6 +262,7 @@ export function loadSettings(env: Env = process.env): Settings {
       oauthRootClientId: raw(env, 'FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID') ?? 'fidesadmin',
       oauthRootClientSecret: env.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET ?? '',
       appEncryptionKey: encryptionKey(env, 'FIDES__SECURITY__APP_ENCRYPTION_KEY'),
+      previousEncryptionKeys: encryptionKeys(env, 'HERALD_PREVIOUS_ENCRYPTION_KEYS'),
       oauthAccessTokenExpireMinutes: int(env, 'FIDES__SECURITY__OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 11520, 1),
       identityVerificationAttemptLimit: int(env, 'FIDES__SECURITY__IDENTITY_VERIFICATION_ATTEMPT_LIMIT', 3, 1),
       subjectRequestDownloadLinkTtlSeconds: int(env, 'FIDES__SECURITY__SUBJECT_REQUEST_DOWNLOAD_LINK_TTL_SECONDS', 432000, 1),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { KeyRing } from '../common/crypto/index.js';
 import { TooManyRequestsError } from '../common/errors/herald.error.js';
 import { SETTINGS, type RateLimitSettings, type Settings } from '../config/settings.js';
 import { preparedQuery } from '../database/prepared-query.js';
@@ -52,16 +52,16 @@ const RELEASE = `
 export class RateLimitsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RateLimitsService.name);
   private readonly limits: RateLimitSettings;
-  private readonly hashKey: Buffer;
   private cleanupTimer?: NodeJS.Timeout;
   private cleanup?: Promise<unknown>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SETTINGS) settings: Settings,
+    // Buckets live one window: a key change just starts them again, so only the current key hashes subjects.
+    private readonly keys: KeyRing,
   ) {
     this.limits = settings.rateLimits;
-    this.hashKey = createHash('sha256').update(`herald:rate-limit:${settings.security.appEncryptionKey}`).digest();
   }
 
   /** Charges every bucket, or throws TooManyRequestsError having charged none. Limits set to 0 are skipped. */
@@ -70,7 +70,7 @@ export class RateLimitsService implements OnApplicationBootstrap, OnModuleDestro
     for (const { limit, subject, cost = 1 } of charges) {
       const max = this.limits[limit];
       if (!this.limits.enabled || max === 0 || cost <= 0) continue;
-      const key = `${limit}:${createHmac('sha256', this.hashKey).update(`${limit}:${subject}`).digest('base64url')}`;
+      const key = `${limit}:${this.keys.mac('rate-limit', `${limit}:${subject}`, 'base64url')}`;
       const seen = wanted.get(key);
       // One row per key per statement (PostgreSQL refuses to update a row twice in one INSERT ... ON CONFLICT).
       wanted.set(key, { cost: (seen?.cost ?? 0) + cost, limit: max });

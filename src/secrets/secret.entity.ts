@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
-/** One owner's secrets, sealed (see common/crypto-envelope). Only the Secrets module reads this table. */
+/** One owner's secrets, sealed (see common/crypto/key-ring). Only the Secrets module (and key rotation) reads this table. */
 @Entity('secret')
 @Unique('UQ_secret_owner', ['ownerKind', 'ownerId'])
 export class SecretEntity {
@@ -16,6 +16,7 @@ export class SecretEntity {
   @Column({ type: 'text' })
   envelope: string;
 
+  /** The envelope's format version (1 before the key ring, 2 with a key id); the key id itself is in the envelope. */
   @Column({ name: 'key_version', type: 'integer' })
   keyVersion: number;
 

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import { ENVELOPE_VERSION, open, seal } from '../common/crypto-envelope.js';
-import { SETTINGS, type Settings } from '../config/settings.js';
+import { ENVELOPE_VERSION, KeyRing } from '../common/crypto/index.js';
 import { SecretEntity } from './secret.entity.js';
 
 /** Who a secret belongs to: a kind of owner (a table, in effect) and the owner's id. */
@@ -14,18 +13,14 @@ export type SecretOwnerKind = 'messaging_config' | 'connection';
  */
 @Injectable()
 export class SecretsService {
-  private readonly key: string;
-
   constructor(
     @InjectRepository(SecretEntity) private readonly secrets: Repository<SecretEntity>,
-    @Inject(SETTINGS) settings: Settings,
-  ) {
-    this.key = settings.security.appEncryptionKey;
-  }
+    private readonly keys: KeyRing,
+  ) {}
 
   /** Replaces the owner's secrets. */
   async put(kind: SecretOwnerKind, ownerId: string, value: object, manager?: EntityManager): Promise<void> {
-    const envelope = seal(JSON.stringify(value), this.key, context(kind, ownerId));
+    const envelope = this.keys.seal(JSON.stringify(value), secretContext(kind, ownerId));
     await this.repository(manager).upsert(
       { ownerKind: kind, ownerId, envelope, keyVersion: ENVELOPE_VERSION, updatedAt: new Date() },
       { conflictPaths: ['ownerKind', 'ownerId'] },
@@ -34,7 +29,7 @@ export class SecretsService {
 
   async get<T extends object>(kind: SecretOwnerKind, ownerId: string, manager?: EntityManager): Promise<T | undefined> {
     const row = await this.repository(manager).findOneBy({ ownerKind: kind, ownerId });
-    return row ? (JSON.parse(open(row.envelope, this.key, context(kind, ownerId))) as T) : undefined;
+    return row ? (JSON.parse(this.keys.open(row.envelope, secretContext(kind, ownerId))) as T) : undefined;
   }
 
   async has(kind: SecretOwnerKind, ownerId: string): Promise<boolean> {
@@ -59,4 +54,5 @@ export class SecretsService {
   }
 }
 
-const context = (kind: SecretOwnerKind, ownerId: string) => `${kind}:${ownerId}`;
+/** The additional data a secret is sealed with: its owner. */
+export const secretContext = (kind: string, ownerId: string) => `${kind}:${ownerId}`;

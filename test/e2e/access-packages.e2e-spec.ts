@@ -41,7 +41,7 @@ describe('access packages', () => {
       await waitFor(`${id} to complete`, async () => (await first.db.query('SELECT status FROM privacy_request WHERE id = $1', [id])).rows[0]?.status === 'complete');
       // The package is in the database, sealed: the subject's address is not readable there.
       const stored = (await first.db.query('SELECT sealed, expires_at FROM access_package WHERE request_id = $1', [id])).rows[0];
-      expect(stored.sealed).toMatch(/^v1\./);
+      expect(stored.sealed).toMatch(/^v2\.[0-9a-f]{8}\./);
       expect(stored.sealed).not.toContain('two-instances@example.com');
       // Neither data dir holds it.
       for (const dir of dirs) await expect(readdir(join(dir, 'access-packages'))).rejects.toThrow();

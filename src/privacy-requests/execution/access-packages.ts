@@ -1,11 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SignJWT, errors, jwtVerify } from 'jose';
-import { createHash } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { readFile, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { open, seal } from '../../common/crypto-envelope.js';
+import { KeyRing } from '../../common/crypto/index.js';
 import { SETTINGS, type Settings } from '../../config/settings.js';
 import { JobQueueService } from '../../database/job-queue.service.js';
 
@@ -25,6 +24,8 @@ export class AccessPackageTooLarge extends Error {
  * link serves it, handed out through signed links that expire after
  * FIDES__SECURITY__SUBJECT_REQUEST_DOWNLOAD_LINK_TTL_SECONDS (D8). A scheduled job deletes a package once its last link
  * has expired. Packages written by earlier versions under `<data dir>/access-packages/` are moved in at start-up.
+ * Links carry the signing key's id (`kid`): a link sent before a key change still works while that key is in
+ * HERALD_PREVIOUS_ENCRYPTION_KEYS, and one without a `kid` (from before the key ring) under the legacy derivation.
  *
  * Reads and writes use their own connection, never the caller's transaction: the run that writes holds its request's
  * row lock, and nothing here touches that row.
@@ -32,16 +33,17 @@ export class AccessPackageTooLarge extends Error {
 @Injectable()
 export class AccessPackages implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AccessPackages.name);
-  private readonly signingKey: Uint8Array;
+  private readonly keys: KeyRing;
   readonly ttlSeconds: number;
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
-    // Optional only so that links can be signed without a database (tests of expired links).
+    // Optional only so that links can be signed without a database (tests of expired links), from settings alone.
     @InjectDataSource() private readonly dataSource?: DataSource,
     private readonly queue?: JobQueueService,
+    keys?: KeyRing,
   ) {
-    this.signingKey = createHash('sha256').update(`herald:download-link:${settings.security.appEncryptionKey}`).digest();
+    this.keys = keys ?? KeyRing.of(settings.security);
     this.ttlSeconds = settings.security.subjectRequestDownloadLinkTtlSeconds;
   }
 
@@ -69,7 +71,7 @@ export class AccessPackages implements OnApplicationBootstrap, BeforeApplication
         `The access package is ${size(bytes)}, over the limit of ${size(this.settings.accessPackageMaxBytes)} (HERALD_ACCESS_PACKAGE_MAX_BYTES); nothing was stored.`,
       );
     }
-    const sealed = seal(json, this.settings.security.appEncryptionKey, context(requestId));
+    const sealed = this.keys.seal(json, accessPackageContext(requestId));
     // A rewrite (a rerun of the step) keeps the later of the two expiries: a link already sent stays good.
     await this.db().query(
       `INSERT INTO access_package (request_id, sealed, created_at, expires_at)
@@ -86,17 +88,17 @@ export class AccessPackages implements OnApplicationBootstrap, BeforeApplication
     const rows = (await this.db().query(`SELECT sealed FROM access_package WHERE request_id = $1 AND expires_at > now()`, [requestId])) as {
       sealed: string;
     }[];
-    return rows[0] ? open(rows[0].sealed, this.settings.security.appEncryptionKey, context(requestId)) : undefined;
+    return rows[0] ? this.keys.open(rows[0].sealed, accessPackageContext(requestId)) : undefined;
   }
 
   async link(requestId: string): Promise<string> {
     const expiresAt = Math.floor(Date.now() / 1000) + this.ttlSeconds;
     const token = await new SignJWT({ purpose: 'access-package' })
-      .setProtectedHeader({ alg: 'HS256' })
+      .setProtectedHeader({ alg: 'HS256', kid: this.keys.currentKeyId })
       .setSubject(requestId)
       .setIssuedAt()
       .setExpirationTime(expiresAt)
-      .sign(this.signingKey);
+      .sign(this.keys.subKey('download-link'));
     // The package lives as long as its last link (a request retried days after its access step sends a new one).
     await this.dataSource?.query(`UPDATE access_package SET expires_at = GREATEST(expires_at, to_timestamp($2)) WHERE request_id = $1`, [requestId, expiresAt]);
     return `${this.settings.publicUrl}/api/v1/privacy-request/${encodeURIComponent(requestId)}/access-package?token=${token}`;
@@ -104,12 +106,24 @@ export class AccessPackages implements OnApplicationBootstrap, BeforeApplication
 
   async check(requestId: string, token: string | undefined): Promise<LinkCheck> {
     if (!token) return 'invalid';
+    let kid: unknown;
     try {
-      const { payload } = await jwtVerify(token, this.signingKey, { algorithms: ['HS256'], subject: requestId });
-      return payload.purpose === 'access-package' ? 'valid' : 'invalid';
-    } catch (error) {
-      return error instanceof errors.JWTExpired ? 'expired' : 'invalid';
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      return 'invalid';
     }
+    if (kid !== undefined && typeof kid !== 'string') return 'invalid';
+    // One key for a `kid` (none if unknown); a link without one may be under any key's legacy sub-key.
+    for (const key of this.keys.verifyingKeys('download-link', kid)) {
+      try {
+        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], subject: requestId });
+        return payload.purpose === 'access-package' ? 'valid' : 'invalid';
+      } catch (error) {
+        // Expiry is checked only after the signature: this key made the link.
+        if (error instanceof errors.JWTExpired) return 'expired';
+      }
+    }
+    return 'invalid';
   }
 
   /** Deletes the packages whose links have all expired; the scheduled job's work, callable directly. */
@@ -147,7 +161,7 @@ export class AccessPackages implements OnApplicationBootstrap, BeforeApplication
       const sealed = await readFile(file, 'utf8');
       try {
         // Checks the key and that the name is the request id the package was sealed for.
-        open(sealed, this.settings.security.appEncryptionKey, context(requestId));
+        this.keys.open(sealed, accessPackageContext(requestId));
       } catch {
         kept.push(name);
         continue;
@@ -167,7 +181,7 @@ export class AccessPackages implements OnApplicationBootstrap, BeforeApplication
     }
     if (moved + expired > 0) this.logger.log({ moved, expired, dir }, 'access packages moved from the data dir into the database');
     if (kept.length > 0) {
-      this.logger.warn({ files: kept.length, dir }, 'access package files that do not open with the current encryption key were left in place');
+      this.logger.warn({ files: kept.length, dir }, 'access package files that do not open with the current or a previous encryption key were left in place');
     } else {
       await rmdir(dir).catch(() => undefined);
     }
@@ -179,6 +193,7 @@ export class AccessPackages implements OnApplicationBootstrap, BeforeApplication
   }
 }
 
-const context = (requestId: string) => `access_package:${requestId}`;
+/** The additional data a package is sealed with: its request's id. */
+export const accessPackageContext = (requestId: string) => `access_package:${requestId}`;
 
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`);

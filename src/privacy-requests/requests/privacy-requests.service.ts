@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { KeyRing } from '../../common/crypto/index.js';
 import { HeraldError, badRequest, notFound } from '../../common/errors/herald.error.js';
 import { Page, pageOffset, toPage } from '../../common/pagination.js';
 import { SETTINGS, type Settings } from '../../config/settings.js';
@@ -85,7 +86,6 @@ export const privacyRequestNotFound = (id: string) => notFound(`No privacy reque
 @Injectable()
 export class PrivacyRequestsService {
   private readonly logger = new Logger(PrivacyRequestsService.name);
-  private readonly codeKey: Buffer;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -96,9 +96,8 @@ export class PrivacyRequestsService {
     private readonly executions: ExecutionQueue,
     private readonly rateLimits: RateLimitsService,
     @Inject(SETTINGS) private readonly settings: Settings,
-  ) {
-    this.codeKey = Buffer.from(`herald:verification-code:${settings.security.appEncryptionKey}`);
-  }
+    private readonly keys: KeyRing,
+  ) {}
 
   /**
    * Fides' bulk creation: each item succeeds or fails on its own. `authenticated` (the token-only route) skips
@@ -173,7 +172,9 @@ export class PrivacyRequestsService {
     if (filter.requestId) q.andWhere('lower(r.id) LIKE :rid', { rid: `${escapeLike(filter.requestId.toLowerCase())}%` });
     if (filter.externalId) q.andWhere('r.external_id LIKE :eid', { eid: `${escapeLike(filter.externalId)}%` });
     if (filter.identity) {
-      q.andWhere(new Brackets((b) => b.where('r.email_hash = :eh', { eh: this.vault.hash('email', filter.identity!) }).orWhere('r.phone_number_hash = :ph', { ph: this.vault.hash('phone_number', filter.identity!) })));
+      // Any hash the row may carry: rows not yet rotated keep a previous key's (or the pre-key-ring) hash.
+      const [eh, ph] = [this.vault.hashes('email', filter.identity), this.vault.hashes('phone_number', filter.identity)];
+      q.andWhere(new Brackets((b) => b.where('r.email_hash IN (:...eh)', { eh }).orWhere('r.phone_number_hash IN (:...ph)', { ph })));
     }
     if (filter.statuses?.length) q.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
     // Bounds compare at millisecond precision: the API prints milliseconds, so a printed time means what it says.
@@ -384,13 +385,16 @@ export class PrivacyRequestsService {
   }
 
   private codeHash(requestId: string, code: string): string {
-    return createHmac('sha256', this.codeKey).update(`${requestId}:${code}`).digest('hex');
+    return this.keys.mac('verification-code', `${requestId}:${code}`);
   }
 
+  /** A code sent before a key change (or before the key ring) still matches under the key that hashed it. */
   private codeMatches(request: PrivacyRequestEntity, code: string): boolean {
-    const given = Buffer.from(this.codeHash(request.id, code.trim()), 'hex');
     const stored = Buffer.from(request.verificationCodeHash ?? '', 'hex');
-    return given.length === stored.length && timingSafeEqual(given, stored);
+    return this.keys.macs('verification-code', `${request.id}:${code.trim()}`).some((hash) => {
+      const given = Buffer.from(hash, 'hex');
+      return given.length === stored.length && timingSafeEqual(given, stored);
+    });
   }
 
   private async receipt(m: EntityManager, request: PrivacyRequestEntity, identity: Identity, policy: Policy): Promise<void> {

@@ -1,0 +1,1 @@
+export { ENVELOPE_VERSION, KeyRing, type KeyPurpose, type Opened } from './key-ring.js';
