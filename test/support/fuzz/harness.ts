@@ -142,8 +142,9 @@ export class FuzzHarness {
 
     const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', fileURLToPath(new URL('./herald-child.mjs', import.meta.url)), buildDir], {
       // Herald's settings come from HERALD_FUZZ_ENV alone; the rest of the environment is the test's (NODE_ENV=test as
-      // for the inline app, MALLOC_ARENA_MAX if the CI job sets one) without Jest's NODE_OPTIONS.
-      env: { ...withoutNodeOptions(process.env), HERALD_FUZZ_ENV: JSON.stringify(env) },
+      // for the inline app) without Jest's NODE_OPTIONS. Two malloc arenas, as Herald's start scripts and image run it:
+      // scrypt on libuv's threads otherwise leaves 16 MiB-touched arenas per thread, 20-80 MB that vary run to run.
+      env: { MALLOC_ARENA_MAX: '2', ...withoutNodeOptions(process.env), HERALD_FUZZ_ENV: JSON.stringify(env) },
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     this.child = child;
