@@ -90,7 +90,9 @@ async function main() {
         headers: { ...auth, 'content-type': 'application/json' },
         method: 'POST',
         // The same columns as the baseline's SELECT.
-        body: JSON.stringify({ query: '{ messagingConfig(key: "bench_mailgun") { key name serviceType details { ... on MailgunDetails { domain isEuDomain apiVersion } } } }' }),
+        body: JSON.stringify({
+          query: '{ messagingConfig(key: "bench_mailgun") { key name serviceType details { ... on MailgunDetails { domain isEuDomain apiVersion } } } }',
+        }),
       },
     ].filter((s) => !only || s.name.toLowerCase().startsWith(only));
     for (const scenario of scenarios) await load(scenario, Math.min(3, SECONDS)); // warm-up

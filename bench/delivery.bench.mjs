@@ -24,9 +24,11 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 /** Runs `task(i)` for i in 0..n-1 with at most `limit` at once. */
 async function pool(n, limit, task) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }
 
 async function baseline(fakeUrl) {
@@ -64,7 +66,12 @@ async function main() {
   );
   try {
     const configs = app.get(MessagingConfigService);
-    await configs.createOrUpdate({ name: 'Bench Mailgun', key: 'bench_mailgun', serviceType: 'MAILGUN', details: { domain: DOMAIN, is_eu_domain: false, api_version: 'v3' } });
+    await configs.createOrUpdate({
+      name: 'Bench Mailgun',
+      key: 'bench_mailgun',
+      serviceType: 'MAILGUN',
+      details: { domain: DOMAIN, is_eu_domain: false, api_version: 'v3' },
+    });
     await configs.setSecrets('bench_mailgun', { mailgun_api_key: KEY });
 
     const baselineRate = await baseline(fake.url);
@@ -92,7 +99,9 @@ async function main() {
 
     console.log(`\ndelivery bench: ${MESSAGES} messages, fake answers after ${DELAY_MS} ms, concurrency ${CONCURRENCY}`);
     console.log(`baseline (mailgun.js direct, no database)  ${baselineRate.toFixed(0).padStart(6)} msg/s`);
-    console.log(`Herald outbox (notify → worker → mailgun.js) ${outboxRate.toFixed(0).padStart(6)} msg/s   ratio ${(outboxRate / baselineRate).toFixed(2)}   (goal >= 0.7)`);
+    console.log(
+      `Herald outbox (notify → worker → mailgun.js) ${outboxRate.toFixed(0).padStart(6)} msg/s   ratio ${(outboxRate / baselineRate).toFixed(2)}   (goal >= 0.7)`,
+    );
     console.log(`enqueueing all took ${enqueuedMs} ms`);
     console.log(`notify → fake receipt: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
   } finally {

@@ -29,7 +29,8 @@ export async function createApp(settings: Settings, options: { logDestination?: 
   const adapter: FastifyAdapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // A path that does not percent-decode is a 422 in Fides' shape (D19), as Nest's default after its security hook.
-    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => answerFrameworkError(error, request, reply, securityHookOf(adapter)),
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      answerFrameworkError(error, request, reply, securityHookOf(adapter)),
     // Fides answers every route with and without a trailing slash, without redirecting. A key of the longest length
     // the DTOs accept (decision D19) stays addressable in a path, percent-encoded too (Fastify's default is 100).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 3 * MAX_LENGTH.key },
@@ -51,9 +52,12 @@ export async function createApp(settings: Settings, options: { logDestination?: 
   await readMultipartForms(app);
   // After multipart, whose fields its preValidation hook checks (decision D19).
   refuseHostileInput(app.getHttpAdapter().getInstance());
-  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
 
   app.setGlobalPrefix('api/v1', { exclude: ['health'] });
   app.useGlobalPipes(new FidesValidationPipe());

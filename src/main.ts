@@ -28,9 +28,13 @@ async function main(): Promise<void> {
   if (settings.databaseUrl === undefined) {
     const given = settings.security;
     try {
-      embedded = await startEmbeddedDatabase(settings.dataDir, (line) => {
-        if (settings.logLevel === 'debug' || settings.logLevel === 'trace') process.stderr.write(`[postgres] ${line}\n`);
-      }, { appEncryptionKey: given.appEncryptionKey });
+      embedded = await startEmbeddedDatabase(
+        settings.dataDir,
+        (line) => {
+          if (settings.logLevel === 'debug' || settings.logLevel === 'trace') process.stderr.write(`[postgres] ${line}\n`);
+        },
+        { appEncryptionKey: given.appEncryptionKey },
+      );
     } catch (error) {
       // A data dir that cannot be used, or one another Herald holds: one line, like a bad setting.
       return fail(error);
@@ -55,7 +59,10 @@ async function main(): Promise<void> {
     process.stderr.write(`${signal} received: stopping Herald\n`);
     let clean = true;
     // The app first (workers finish their messages while the database is there), then the embedded server.
-    for (const [part, close] of [['app', () => app?.close()], ['embedded PostgreSQL', () => embedded?.stop()]] as const) {
+    for (const [part, close] of [
+      ['app', () => app?.close()],
+      ['embedded PostgreSQL', () => embedded?.stop()],
+    ] as const) {
       try {
         await close();
       } catch (error) {

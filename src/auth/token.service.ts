@@ -49,9 +49,7 @@ export class TokenService {
   async issue(clientId: string, scopes: readonly string[], issuedAt: Date = new Date()): Promise<string> {
     const expiresAt = new Date(issuedAt.getTime() + this.lifetimeMs);
     const payload: TokenPayload = { 'client-id': clientId, scopes: [...scopes], iat: issuedAt.toISOString(), exp: expiresAt.toISOString() };
-    return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-      .encrypt(this.key);
+    return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(this.key);
   }
 
   /** The claims of a token that is ours and still valid; undefined for anything else. */

@@ -12,7 +12,16 @@ export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie'
  * `secrets` key, and the identities of data subjects. Code should not log these at all; this is the second fence.
  */
 export const SENSITIVE_KEYS = new Set([
-  'authorization', 'cookie', 'client_secret', 'access_token', 'token', 'password', 'secrets', 'identity', 'email', 'phone_number',
+  'authorization',
+  'cookie',
+  'client_secret',
+  'access_token',
+  'token',
+  'password',
+  'secrets',
+  'identity',
+  'email',
+  'phone_number',
 ]);
 
 const MAX_DEPTH = 6;

@@ -2,7 +2,7 @@ import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { SettingsError, loadSettings, requireSecrets } from './settings.js';
 
 describe('loadSettings', () => {
-  it('has Fides\' defaults', () => {
+  it("has Fides' defaults", () => {
     const s = loadSettings({});
     expect(s.port).toBe(8080);
     expect(s.databaseUrl).toBeUndefined();
@@ -74,7 +74,10 @@ describe('loadSettings', () => {
     expect(loadSettings({}).security.previousEncryptionKeys).toEqual([]);
     expect(loadSettings({ HERALD_PREVIOUS_ENCRYPTION_KEYS: ` ${a} , ${'c'.repeat(32)},` }).security.previousEncryptionKeys).toEqual([a, 'c'.repeat(32)]);
     // A key holding a comma, or ending in a slash, comes through the JSON form unchanged.
-    expect(loadSettings({ HERALD_PREVIOUS_ENCRYPTION_KEYS: JSON.stringify([b, `${'d'.repeat(31)}/`]) }).security.previousEncryptionKeys).toEqual([b, `${'d'.repeat(31)}/`]);
+    expect(loadSettings({ HERALD_PREVIOUS_ENCRYPTION_KEYS: JSON.stringify([b, `${'d'.repeat(31)}/`]) }).security.previousEncryptionKeys).toEqual([
+      b,
+      `${'d'.repeat(31)}/`,
+    ]);
     for (const value of [`${a},my-short-private-key`, '["my-short-private-key"]', '[1]']) {
       let error: unknown;
       try {
@@ -93,8 +96,8 @@ describe('loadSettings', () => {
 
   it('requires the root secret and the encryption key before the app starts', () => {
     expect(() => requireSecrets(loadSettings({ DATABASE_URL: 'postgres://h/db' }))).toThrow(/FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET/);
-    expect(() =>
-      requireSecrets(loadSettings({ DATABASE_URL: 'postgres://h/db', FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 's' })),
-    ).toThrow(/FIDES__SECURITY__APP_ENCRYPTION_KEY/);
+    expect(() => requireSecrets(loadSettings({ DATABASE_URL: 'postgres://h/db', FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 's' }))).toThrow(
+      /FIDES__SECURITY__APP_ENCRYPTION_KEY/,
+    );
   });
 });

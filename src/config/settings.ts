@@ -128,7 +128,10 @@ function int(env: Env, name: string, fallback: number, min: number, max = Number
   const value = raw(env, name);
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new SettingsError(name, max === Number.MAX_SAFE_INTEGER ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`);
+    throw new SettingsError(
+      name,
+      max === Number.MAX_SAFE_INTEGER ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`,
+    );
   }
   return Number(value);
 }
@@ -164,7 +167,10 @@ function list(env: Env, name: string): string[] {
     }
     return parsed.map((v) => v.trim().replace(/\/+$/, '')).filter((v) => v !== '');
   }
-  return value.split(',').map((v) => v.trim().replace(/\/+$/, '')).filter((v) => v !== '');
+  return value
+    .split(',')
+    .map((v) => v.trim().replace(/\/+$/, ''))
+    .filter((v) => v !== '');
 }
 
 function trustProxy(env: Env, name: string): boolean | number | string[] {

@@ -46,7 +46,14 @@ export class ConnectionsResolver {
   async upsertConnections(@Args('inputs', { type: () => [ConnectionInput] }) inputs: ConnectionInput[]): Promise<ConnectionBulkResultObject> {
     const items = validateList(ConnectionInput, inputs, ['inputs'], MAX_BULK_CONNECTIONS);
     const result = await this.service.upsertMany(
-      items.map((i) => ({ name: i.name, key: i.key ?? null, connectionType: i.connectionType, access: i.access, disabled: i.disabled ?? false, description: i.description ?? null })),
+      items.map((i) => ({
+        name: i.name,
+        key: i.key ?? null,
+        connectionType: i.connectionType,
+        access: i.access,
+        disabled: i.disabled ?? false,
+        description: i.description ?? null,
+      })),
       ['inputs'],
     );
     return {

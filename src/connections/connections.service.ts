@@ -117,11 +117,15 @@ export class ConnectionsService {
         : [],
     );
     if (keyless.length > 0) throw new RequestValidationError(keyless);
-    return eachItem(inputs, (input) => this.dataSource.transaction((m) => this.upsert(m, input)), (error, input) => {
-      const message = failureMessage(error, input);
-      if (message === GENERIC_FAILURE) this.logger.error({ err: error }, 'a connection could not be created or updated');
-      return message;
-    });
+    return eachItem(
+      inputs,
+      (input) => this.dataSource.transaction((m) => this.upsert(m, input)),
+      (error, input) => {
+        const message = failureMessage(error, input);
+        if (message === GENERIC_FAILURE) this.logger.error({ err: error }, 'a connection could not be created or updated');
+        return message;
+      },
+    );
   }
 
   /** Deletes the connection with its secrets; its datasets go with it (foreign key cascade). */
@@ -162,7 +166,10 @@ export class ConnectionsService {
   }
 
   withSecrets(connections: ConnectionEntity[]): Promise<Set<string>> {
-    return this.secrets.whichHave(OWNER, connections.map((c) => c.id));
+    return this.secrets.whichHave(
+      OWNER,
+      connections.map((c) => c.id),
+    );
   }
 
   private async test(connection: ConnectionEntity, secrets: EmailSecrets | undefined): Promise<SecretsResult> {
@@ -231,4 +238,3 @@ function failureMessage(error: unknown, input: ConnectionInput): string {
   if (constraint === 'UQ_connection_key') return keyTaken(input.key ?? keyFromName(input.name) ?? '');
   return GENERIC_FAILURE;
 }
-

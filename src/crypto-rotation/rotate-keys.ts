@@ -75,6 +75,8 @@ try {
   process.exitCode = await main();
 } catch (error) {
   // One line, as for Herald's own start: a bad setting, an unreachable database. Never a key.
-  process.stderr.write(error instanceof SettingsError ? `${error.message}\n` : `Key rotation failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    error instanceof SettingsError ? `${error.message}\n` : `Key rotation failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 }

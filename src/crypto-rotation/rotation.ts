@@ -50,19 +50,33 @@ function sealedTables(keys: KeyRing): SealedTable[] {
   const vault = new IdentityVault(keys);
   return [
     {
-      table: 'secret', primaryKey: 'id', keyType: 'uuid', sealed: 'envelope', columns: ['owner_kind', 'owner_id'],
+      table: 'secret',
+      primaryKey: 'id',
+      keyType: 'uuid',
+      sealed: 'envelope',
+      columns: ['owner_kind', 'owner_id'],
       context: (r) => secretContext(r.owner_kind, r.owner_id),
       constant: `key_version = ${ENVELOPE_VERSION}`,
     },
     {
-      table: 'privacy_request', primaryKey: 'id', keyType: 'varchar', sealed: 'identity', columns: [],
+      table: 'privacy_request',
+      primaryKey: 'id',
+      keyType: 'varchar',
+      sealed: 'identity',
+      columns: [],
       context: (r) => identityContext(r.pk),
       // The lookup hashes change with the key: recomputed from the identity, as the request's creation made them.
       derived: {
-        columns: [{ name: 'email_hash', type: 'varchar' }, { name: 'phone_number_hash', type: 'varchar' }],
+        columns: [
+          { name: 'email_hash', type: 'varchar' },
+          { name: 'phone_number_hash', type: 'varchar' },
+        ],
         compute: (plaintext) => {
           const identity = JSON.parse(plaintext) as Identity;
-          return [identity.email ? vault.hash('email', identity.email) : null, identity.phone_number ? vault.hash('phone_number', identity.phone_number) : null];
+          return [
+            identity.email ? vault.hash('email', identity.email) : null,
+            identity.phone_number ? vault.hash('phone_number', identity.phone_number) : null,
+          ];
         },
       },
     },
@@ -95,10 +109,12 @@ async function rotateTable(pool: pg.Pool, keys: KeyRing, spec: SealedTable, batc
   if (!found[0].present) return report;
   report.present = true;
   const counts = async () =>
-    (await pool.query<{ total: number; current: number }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE starts_with(${spec.sealed}, $1))::int AS current FROM ${spec.table}`,
-      [keys.currentPrefix],
-    )).rows[0];
+    (
+      await pool.query<{ total: number; current: number }>(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE starts_with(${spec.sealed}, $1))::int AS current FROM ${spec.table}`,
+        [keys.currentPrefix],
+      )
+    ).rows[0];
   const before = await counts();
   report.total = before.total;
   report.alreadyCurrent = before.current;

@@ -6,7 +6,13 @@ import type { DataSource, EntityManager } from 'typeorm';
  * every call, which counts for the statements run once or more per message. Inside `manager`'s transaction when it has
  * one, else on a connection of the pool. `name` must always go with the same `text`.
  */
-export async function preparedQuery<T>(dataSource: DataSource, manager: EntityManager | undefined, name: string, text: string, values: unknown[]): Promise<T[]> {
+export async function preparedQuery<T>(
+  dataSource: DataSource,
+  manager: EntityManager | undefined,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
   const inTransaction = manager?.queryRunner;
   const runner = inTransaction ?? dataSource.createQueryRunner();
   try {

@@ -16,9 +16,7 @@ const DATASET_FIELD = model(
     ...DESCRIBED,
     fidesops_meta: nullable(
       object({
-        references: nullable(
-          arrayOf(object({ dataset: string, field: string, direction: nullable(enumOf(REFERENCE_DIRECTIONS)) })),
-        ),
+        references: nullable(arrayOf(object({ dataset: string, field: string, direction: nullable(enumOf(REFERENCE_DIRECTIONS)) }))),
         identity: nullable(string),
         primary_key: nullable(boolean),
         data_type: nullable({ ...string, description: `One of ${FIELD_DATA_TYPES.join(', ')}, optionally suffixed []` }),
@@ -52,10 +50,7 @@ export const DATASET = model(
 );
 
 /** `PATCH …/dataset`: the stored datasets, and those refused one by one (a fides_key of another connection). */
-export const DATASET_BULK_RESULT = model(
-  'DatasetBulkResult',
-  bulkResultOf(DATASET, object({ connection_key: string, fides_key: string, dataset: anyObject })),
-);
+export const DATASET_BULK_RESULT = model('DatasetBulkResult', bulkResultOf(DATASET, object({ connection_key: string, fides_key: string, dataset: anyObject })));
 
 /** `PUT …/validate_dataset`: the dataset as it would be stored, and whether it can be traversed. */
 export const DATASET_VALIDATION = model(

@@ -3,14 +3,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Scopes } from '../auth/scopes.decorator.js';
 import { camelLocations, fromDatasetInput, toDatasetObject } from './dataset.graphql-mapper.js';
 import { DatasetsService } from './datasets.service.js';
-import {
-  DatasetBulkResultObject,
-  DatasetInput,
-  DatasetListArgs,
-  DatasetObject,
-  DatasetPageObject,
-  DatasetValidationObject,
-} from './dto/dataset.graphql.js';
+import { DatasetBulkResultObject, DatasetInput, DatasetListArgs, DatasetObject, DatasetPageObject, DatasetValidationObject } from './dto/dataset.graphql.js';
 
 @Resolver(() => DatasetObject)
 export class DatasetsResolver {

@@ -58,7 +58,11 @@ export class DatasetsService {
       skip: pageOffset(page),
       take: page.size,
     });
-    return toPage(items.map((d) => d.dataset), total, page);
+    return toPage(
+      items.map((d) => d.dataset),
+      total,
+      page,
+    );
   }
 
   async get(connectionKey: string, fidesKey: string): Promise<FidesopsDataset> {

@@ -8,4 +8,13 @@ import { NotificationSettingsResolver } from '../notifications/settings/notifica
 import { PoliciesResolver } from '../privacy-requests/policies/policies.resolver.js';
 
 /** Every resolver class, for generating schema.gql without a database. A test checks it against the running app. */
-export const RESOLVERS: Function[] = [AuthInfoResolver, MessagingConfigResolver, MessagesResolver, NotificationSettingsResolver, ConnectionsResolver, DatasetsResolver, PoliciesResolver, PrivacyRequestsResolver];
+export const RESOLVERS: Function[] = [
+  AuthInfoResolver,
+  MessagingConfigResolver,
+  MessagesResolver,
+  NotificationSettingsResolver,
+  ConnectionsResolver,
+  DatasetsResolver,
+  PoliciesResolver,
+  PrivacyRequestsResolver,
+];

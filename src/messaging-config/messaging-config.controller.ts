@@ -11,7 +11,8 @@ import { Answers, DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
 import { MESSAGING_CONFIG, SECRETS_UPDATED } from './messaging-config.openapi.js';
 
 const SECRETS_EXAMPLE = {
-  description: 'MAILGUN {mailgun_api_key}; TWILIO_TEXT {twilio_account_sid, twilio_auth_token, twilio_messaging_service_sid?, twilio_sender_phone_number?}; TWILIO_EMAIL {twilio_api_key}',
+  description:
+    'MAILGUN {mailgun_api_key}; TWILIO_TEXT {twilio_account_sid, twilio_auth_token, twilio_messaging_service_sid?, twilio_sender_phone_number?}; TWILIO_EMAIL {twilio_api_key}',
   schema: { type: 'object', additionalProperties: { type: 'string' }, example: { mailgun_api_key: 'key-...' } },
 } as const;
 

@@ -134,7 +134,10 @@ export class MessagingConfigService {
 
   /** The ids of those configs that have secrets, in one query. */
   withSecrets(configs: MessagingConfigEntity[]): Promise<Set<string>> {
-    return this.secrets.whichHave(OWNER, configs.map((c) => c.id));
+    return this.secrets.whichHave(
+      OWNER,
+      configs.map((c) => c.id),
+    );
   }
 
   private changed(): void {

@@ -42,10 +42,7 @@ export const MESSAGE_WITH_ATTEMPTS = model(
 );
 
 /** How a test message went. */
-export const TEST_MESSAGE_RESULT = model(
-  'TestMessageResult',
-  object({ msg: string, message_id: string, status: STATUS, failure_reason: nullable(string) }),
-);
+export const TEST_MESSAGE_RESULT = model('TestMessageResult', object({ msg: string, message_id: string, status: STATUS, failure_reason: nullable(string) }));
 
 /** The effective notification and execution settings. */
 export const NOTIFICATION_SETTINGS = model(
@@ -61,7 +58,4 @@ export const NOTIFICATION_SETTINGS = model(
   }),
 );
 
-export const ID_VERIFICATION_CONFIG = model(
-  'IdVerificationConfig',
-  object({ identity_verification_required: boolean, valid_email_config_exists: boolean }),
-);
+export const ID_VERIFICATION_CONFIG = model('IdVerificationConfig', object({ identity_verification_required: boolean, valid_email_config_exists: boolean }));

@@ -83,8 +83,20 @@ export class NotificationsService {
 
   async notify(request: NotifyRequest, manager?: EntityManager): Promise<Enqueued> {
     const id = randomUUID();
-    const payload = seal(JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }), this.settings.security.appEncryptionKey, payloadContext(id));
-    const message = [id, request.idempotencyKey, request.actionType, request.serviceType ?? 'notification', maskRecipient(request.recipient), payload, request.privacyRequestId ?? null];
+    const payload = seal(
+      JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }),
+      this.settings.security.appEncryptionKey,
+      payloadContext(id),
+    );
+    const message = [
+      id,
+      request.idempotencyKey,
+      request.actionType,
+      request.serviceType ?? 'notification',
+      maskRecipient(request.recipient),
+      payload,
+      request.privacyRequestId ?? null,
+    ];
     const job: DeliveryJob = { messageId: id };
     // One statement writes the message and its job (pg-boss's own insert, see withMessageInsert), so both exist or
     // neither, in the caller's transaction or on their own.
@@ -98,7 +110,13 @@ export class NotificationsService {
       },
     });
     if (jobId) return { messageId: id, created: true };
-    const existing = await preparedQuery<{ id: string }>(this.dataSource, manager, 'herald_message_by_key', 'SELECT id FROM message WHERE idempotency_key = $1', [request.idempotencyKey]);
+    const existing = await preparedQuery<{ id: string }>(
+      this.dataSource,
+      manager,
+      'herald_message_by_key',
+      'SELECT id FROM message WHERE idempotency_key = $1',
+      [request.idempotencyKey],
+    );
     return { messageId: existing[0].id, created: false };
   }
 

@@ -27,14 +27,6 @@ import { PrivacyRequestsService } from './requests/privacy-requests.service.js';
     RateLimitsModule,
   ],
   controllers: [PrivacyRequestsController],
-  providers: [
-    PrivacyRequestsService,
-    PrivacyRequestsResolver,
-    IdentityVault,
-    AccessPackages,
-    ExecutionQueue,
-    RequestRunner,
-    RequestExecutionWorker,
-  ],
+  providers: [PrivacyRequestsService, PrivacyRequestsResolver, IdentityVault, AccessPackages, ExecutionQueue, RequestRunner, RequestExecutionWorker],
 })
 export class PrivacyRequestsModule {}

@@ -78,7 +78,11 @@ export class RateLimitsService implements OnApplicationBootstrap, OnModuleDestro
     if (wanted.size === 0) return NOTHING;
     const keys = [...wanted.keys()].sort();
     const rows = await preparedQuery<{ key: string; points: number; window_end: string; retry_after: number }>(
-      this.dataSource, undefined, 'rate-limit-charge', CHARGE, [keys, keys.map((k) => wanted.get(k)!.cost), this.limits.windowSeconds],
+      this.dataSource,
+      undefined,
+      'rate-limit-charge',
+      CHARGE,
+      [keys, keys.map((k) => wanted.get(k)!.cost), this.limits.windowSeconds],
     );
     const held: Held = { keys: rows.map((r) => r.key), costs: rows.map((r) => wanted.get(r.key)!.cost), windows: rows.map((r) => r.window_end) };
     const over = rows.filter((r) => r.points > wanted.get(r.key)!.limit);

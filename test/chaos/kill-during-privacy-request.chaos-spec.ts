@@ -4,7 +4,24 @@
 // may not be written), and the completion notice in flight. After each restart the request reaches `complete` with
 // its three erasure emails and its completion notice at the fake; copies beyond one only for what was in flight.
 import type { FakeHttpServer, RecordedRequest } from '../fakes/provider-fakes.mjs';
-import { Api, CHAOS, DATABASE_KIND, caseStorage, cleanupAll, figures, heraldEnv, listening, mailgunFake, processesOf, quietOutbox, seconds, startHerald, stop, until, type Proc } from './support/harness.js';
+import {
+  Api,
+  CHAOS,
+  DATABASE_KIND,
+  caseStorage,
+  cleanupAll,
+  figures,
+  heraldEnv,
+  listening,
+  mailgunFake,
+  processesOf,
+  quietOutbox,
+  seconds,
+  startHerald,
+  stop,
+  until,
+  type Proc,
+} from './support/harness.js';
 
 afterEach(cleanupAll);
 
@@ -28,8 +45,11 @@ const membersDataset = (key: string) => ({
 
 const accepted = (r: RecordedRequest) => r.status === 200;
 const erasureEmails = (fake: FakeHttpServer, subject: string) =>
-  fake.requests.filter((r) => VENDORS.some((v) => v.email === r.fields.to) && r.fields.subject === 'Data erasure request' && String(r.fields.text).includes(subject));
-const completionNotices = (fake: FakeHttpServer, subject: string) => fake.requests.filter((r) => r.fields.to === subject && r.fields.subject === 'Your data has been deleted');
+  fake.requests.filter(
+    (r) => VENDORS.some((v) => v.email === r.fields.to) && r.fields.subject === 'Data erasure request' && String(r.fields.text).includes(subject),
+  );
+const completionNotices = (fake: FakeHttpServer, subject: string) =>
+  fake.requests.filter((r) => r.fields.to === subject && r.fields.subject === 'Your data has been deleted');
 const distinctMessages = (requests: RecordedRequest[]) => new Set(requests.filter(accepted).map((r) => String(r.fields['v:herald_message_id']))).size;
 
 interface KillPoint {
@@ -66,79 +86,93 @@ const KILL_POINTS: KillPoint[] = [
   },
 ];
 
-it('kill -9 of Herald in the middle of an erasure request with three email datasets: after a restart it is complete, with its three erasure emails', async () => {
-  const fake = await mailgunFake();
-  const { dir, env: storage } = await caseStorage('privacy-request');
-  const env = heraldEnv({ ...storage, MAILGUN_API_URL: fake.url, FIDES__NOTIFICATIONS__SEND_REQUEST_COMPLETION_NOTIFICATION: 'true' });
+it(
+  'kill -9 of Herald in the middle of an erasure request with three email datasets: after a restart it is complete, with its three erasure emails',
+  async () => {
+    const fake = await mailgunFake();
+    const { dir, env: storage } = await caseStorage('privacy-request');
+    const env = heraldEnv({ ...storage, MAILGUN_API_URL: fake.url, FIDES__NOTIFICATIONS__SEND_REQUEST_COMPLETION_NOTIFICATION: 'true' });
 
-  let herald: Proc = startHerald('Herald', env);
-  let api = new Api(await listening(herald));
-  await api.setupMailgun();
-  for (const vendor of VENDORS) {
-    await api.call('PATCH', '/api/v1/connection', { body: [{ name: vendor.key, key: vendor.key, connection_type: 'email', access: 'write' }] });
-    await api.call('PUT', `/api/v1/connection/${vendor.key}/secret?verify=false`, { body: { to_email: vendor.email } });
-    const { body } = await api.call<{ failed: unknown[] }>('PATCH', `/api/v1/connection/${vendor.key}/dataset`, { body: [membersDataset(vendor.dataset)] });
-    expect(body.failed).toEqual([]);
-  }
+    let herald: Proc = startHerald('Herald', env);
+    let api = new Api(await listening(herald));
+    await api.setupMailgun();
+    for (const vendor of VENDORS) {
+      await api.call('PATCH', '/api/v1/connection', { body: [{ name: vendor.key, key: vendor.key, connection_type: 'email', access: 'write' }] });
+      await api.call('PUT', `/api/v1/connection/${vendor.key}/secret?verify=false`, { body: { to_email: vendor.email } });
+      const { body } = await api.call<{ failed: unknown[] }>('PATCH', `/api/v1/connection/${vendor.key}/dataset`, { body: [membersDataset(vendor.dataset)] });
+      expect(body.failed).toEqual([]);
+    }
 
-  const results: { point: string; status: string; erasure: number; notices: number; duplicates: number; inFlight: number; recovery: number | undefined }[] = [];
-  for (const [i, point] of KILL_POINTS.entries()) {
-    const subject = `subject-${i}@chaos.example`;
-    fake.setDelay(point.delayMs);
-    // Once the notice is all that is left to send, the fake holds its answer so that the kill finds it in flight.
-    if (point.name === 'completion notice in flight') void until('the erasure emails', () => erasureEmails(fake, subject).filter(accepted).length === 3, 60_000, 5).then(() => fake.setDelay(HOLD_MS), () => undefined);
-    const { body } = await api.call<{ succeeded: { id: string }[]; failed: unknown[] }>('POST', '/api/v1/privacy-request', {
-      auth: false,
-      body: [{ identity: { email: subject }, policy_key: 'default_erasure_policy' }],
-    });
-    expect(body.failed).toEqual([]);
-    const id = body.succeeded[0].id;
+    const results: { point: string; status: string; erasure: number; notices: number; duplicates: number; inFlight: number; recovery: number | undefined }[] =
+      [];
+    for (const [i, point] of KILL_POINTS.entries()) {
+      const subject = `subject-${i}@chaos.example`;
+      fake.setDelay(point.delayMs);
+      // Once the notice is all that is left to send, the fake holds its answer so that the kill finds it in flight.
+      if (point.name === 'completion notice in flight')
+        void until('the erasure emails', () => erasureEmails(fake, subject).filter(accepted).length === 3, 60_000, 5).then(
+          () => fake.setDelay(HOLD_MS),
+          () => undefined,
+        );
+      const { body } = await api.call<{ succeeded: { id: string }[]; failed: unknown[] }>('POST', '/api/v1/privacy-request', {
+        auth: false,
+        body: [{ identity: { email: subject }, policy_key: 'default_erasure_policy' }],
+      });
+      expect(body.failed).toEqual([]);
+      const id = body.succeeded[0].id;
 
-    await until(`the kill point "${point.name}"`, () => point.ready(fake, subject), 60_000, 5);
-    const inFlight = point.inFlight(fake, subject);
-    const killedAt = Date.now();
-    herald.child.kill('SIGKILL');
-    await herald.exited;
-    fake.setDelay(CHAOS.fakeDelayMs);
+      await until(`the kill point "${point.name}"`, () => point.ready(fake, subject), 60_000, 5);
+      const inFlight = point.inFlight(fake, subject);
+      const killedAt = Date.now();
+      herald.child.kill('SIGKILL');
+      await herald.exited;
+      fake.setDelay(CHAOS.fakeDelayMs);
 
-    herald = startHerald('Herald (restarted)', env);
-    api = new Api(await listening(herald));
-    const status = await until(
-      `request ${id} to complete`,
-      async () => {
-        const { status } = await api.privacyRequest(id);
-        return status === 'complete' || status === 'error' ? status : undefined;
-      },
-      CHAOS.settleMs,
-      250,
-    ).catch(async () => (await api.privacyRequest(id)).status);
-    const recovery = status === 'complete' ? Date.now() - killedAt : undefined;
-    // The copies of messages re-sent after the run ended arrive once their jobs are re-taken.
-    await quietOutbox(api);
-    const erasure = erasureEmails(fake, subject);
-    const notices = completionNotices(fake, subject);
-    const erasureCount = distinctMessages(erasure);
-    const noticeCount = distinctMessages(notices);
-    const copies = [...erasure, ...notices].filter(accepted).length;
-    const r = { point: point.name, status, erasure: erasureCount, notices: noticeCount, duplicates: copies - erasureCount - noticeCount, inFlight, recovery };
-    results.push(r);
-    figures(`kill -9 Herald during a privacy request (${point.name})`, {
-      database: DATABASE_KIND,
-      'request status': r.status,
-      'erasure emails': `${r.erasure}/3`,
-      'vendors reached': `${new Set(erasure.filter(accepted).map((e) => e.fields.to)).size}/3`,
-      'completion notices': r.notices,
-      duplicates: r.duplicates,
-      'in flight at the kill': r.inFlight,
-      'complete after s': r.recovery === undefined ? 'never' : seconds(r.recovery),
-    });
-  }
+      herald = startHerald('Herald (restarted)', env);
+      api = new Api(await listening(herald));
+      const status = await until(
+        `request ${id} to complete`,
+        async () => {
+          const { status } = await api.privacyRequest(id);
+          return status === 'complete' || status === 'error' ? status : undefined;
+        },
+        CHAOS.settleMs,
+        250,
+      ).catch(async () => (await api.privacyRequest(id)).status);
+      const recovery = status === 'complete' ? Date.now() - killedAt : undefined;
+      // The copies of messages re-sent after the run ended arrive once their jobs are re-taken.
+      await quietOutbox(api);
+      const erasure = erasureEmails(fake, subject);
+      const notices = completionNotices(fake, subject);
+      const erasureCount = distinctMessages(erasure);
+      const noticeCount = distinctMessages(notices);
+      const copies = [...erasure, ...notices].filter(accepted).length;
+      const r = { point: point.name, status, erasure: erasureCount, notices: noticeCount, duplicates: copies - erasureCount - noticeCount, inFlight, recovery };
+      results.push(r);
+      figures(`kill -9 Herald during a privacy request (${point.name})`, {
+        database: DATABASE_KIND,
+        'request status': r.status,
+        'erasure emails': `${r.erasure}/3`,
+        'vendors reached': `${new Set(erasure.filter(accepted).map((e) => e.fields.to)).size}/3`,
+        'completion notices': r.notices,
+        duplicates: r.duplicates,
+        'in flight at the kill': r.inFlight,
+        'complete after s': r.recovery === undefined ? 'never' : seconds(r.recovery),
+      });
+    }
 
-  for (const r of results) {
-    expect({ point: r.point, status: r.status, erasure: r.erasure, notices: r.notices }).toEqual({ point: r.point, status: 'complete', erasure: 3, notices: 1 });
-    // Beyond one copy each, only messages that were at the provider when Herald died.
-    expect(r.duplicates).toBeLessThanOrEqual(r.inFlight);
-  }
-  expect((await stop(herald)).code).toBe(0);
-  expect(processesOf(dir)).toEqual([]);
-}, 6 * 60_000);
+    for (const r of results) {
+      expect({ point: r.point, status: r.status, erasure: r.erasure, notices: r.notices }).toEqual({
+        point: r.point,
+        status: 'complete',
+        erasure: 3,
+        notices: 1,
+      });
+      // Beyond one copy each, only messages that were at the provider when Herald died.
+      expect(r.duplicates).toBeLessThanOrEqual(r.inFlight);
+    }
+    expect((await stop(herald)).code).toBe(0);
+    expect(processesOf(dir)).toEqual([]);
+  },
+  6 * 60_000,
+);

@@ -36,9 +36,16 @@ describe('access packages', () => {
     });
 
     it('a link made by one instance is served by the other, with the same answers for bad, expired and unknown links', async () => {
-      const created = await first.http().post('/api/v1/privacy-request').send([{ identity: { email: 'two-instances@example.com' }, policy_key: 'default_access_policy' }]).expect(200);
+      const created = await first
+        .http()
+        .post('/api/v1/privacy-request')
+        .send([{ identity: { email: 'two-instances@example.com' }, policy_key: 'default_access_policy' }])
+        .expect(200);
       const id = created.body.succeeded[0].id as string;
-      await waitFor(`${id} to complete`, async () => (await first.db.query('SELECT status FROM privacy_request WHERE id = $1', [id])).rows[0]?.status === 'complete');
+      await waitFor(
+        `${id} to complete`,
+        async () => (await first.db.query('SELECT status FROM privacy_request WHERE id = $1', [id])).rows[0]?.status === 'complete',
+      );
       // The package is in the database, sealed: the subject's address is not readable there.
       const stored = (await first.db.query('SELECT sealed, expires_at FROM access_package WHERE request_id = $1', [id])).rows[0];
       expect(stored.sealed).toMatch(/^v2\.[0-9a-f]{8}\./);
@@ -58,9 +65,19 @@ describe('access packages', () => {
       const tampered = pathOf(link).replace(/token=([\w-]+)\.([\w-]+)\./, (_, h: string, p: string) => `token=${h}.${p}x.`);
       expect((await second.http().get(tampered).expect(401)).body).toEqual({ detail: 'The download link is not valid.' });
       const expiredLinks = new AccessPackages({ ...first.settings, security: { ...first.settings.security, subjectRequestDownloadLinkTtlSeconds: -60 } });
-      expect((await second.http().get(pathOf(await expiredLinks.link(id))).expect(410)).body).toEqual({ detail: 'The download link has expired.' });
+      expect(
+        (
+          await second
+            .http()
+            .get(pathOf(await expiredLinks.link(id)))
+            .expect(410)
+        ).body,
+      ).toEqual({ detail: 'The download link has expired.' });
       // A valid link to a request that has no package.
-      await second.http().get(pathOf(await second.app.get(AccessPackages).link('pri_00000000-0000-4000-8000-000000000000'))).expect(404);
+      await second
+        .http()
+        .get(pathOf(await second.app.get(AccessPackages).link('pri_00000000-0000-4000-8000-000000000000')))
+        .expect(404);
     });
 
     it('deletes packages whose links have expired through the scheduled job, and keeps the others', async () => {
@@ -76,7 +93,10 @@ describe('access packages', () => {
       expect((await boss.getSchedules(ACCESS_PACKAGE_EXPIRY_QUEUE)).map((s) => s.cron)).toEqual(['*/5 * * * *']);
       // The job the schedule creates, sent now rather than waiting for the next tick.
       await boss.send(ACCESS_PACKAGE_EXPIRY_QUEUE, {});
-      await waitFor('the expired package to be deleted', async () => (await first.db.query(`SELECT 1 FROM access_package WHERE request_id = 'pri_expired'`)).rowCount === 0);
+      await waitFor(
+        'the expired package to be deleted',
+        async () => (await first.db.query(`SELECT 1 FROM access_package WHERE request_id = 'pri_expired'`)).rowCount === 0,
+      );
       expect((await first.db.query(`SELECT 1 FROM access_package WHERE request_id = 'pri_current'`)).rowCount).toBe(1);
     });
 
@@ -111,7 +131,10 @@ describe('access packages', () => {
     try {
       expect((await t.db.query('SELECT request_id FROM access_package ORDER BY request_id')).rows).toEqual([{ request_id: current }]);
       expect(await readdir(folder)).toEqual([`${foreign}.json.sealed`]);
-      const download = await t.http().get(pathOf(await t.app.get(AccessPackages).link(current))).expect(200);
+      const download = await t
+        .http()
+        .get(pathOf(await t.app.get(AccessPackages).link(current)))
+        .expect(200);
       expect(JSON.parse(download.text)).toEqual({ privacy_request: { id: current } });
     } finally {
       await t.close();

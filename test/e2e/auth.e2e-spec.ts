@@ -10,7 +10,11 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
   afterAll(() => t.close());
 
   async function createClient(scopes: unknown): Promise<{ client_id: string; client_secret: string }> {
-    const res = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).send(scopes as object);
+    const res = await t
+      .http()
+      .post('/api/v1/oauth/client')
+      .set(bearer(await t.rootToken()))
+      .send(scopes as object);
     expect(res.status).toBe(200);
     return res.body;
   }
@@ -41,7 +45,10 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
     });
 
     it('answers 422 for a grant type other than client_credentials', async () => {
-      const res = await t.http().post('/api/v1/oauth/token').type('form')
+      const res = await t
+        .http()
+        .post('/api/v1/oauth/token')
+        .type('form')
         .send({ client_id: ROOT_CLIENT_ID, client_secret: ROOT_CLIENT_SECRET, grant_type: 'password' });
       expect(res.status).toBe(422);
       expect(res.body.detail[0].loc).toEqual(['body', 'grant_type']);
@@ -78,9 +85,15 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
 
     it('answers 401 without a token, with a malformed one, an expired one or one made with another key', async () => {
       const tokens = t.app.get(TokenService);
-      const expired = await tokens.issue(ROOT_CLIENT_ID, SCOPE_REGISTRY, new Date(Date.now() - (t.settings.security.oauthAccessTokenExpireMinutes + 1) * 60_000));
-      const foreign = await new TokenService({ ...t.settings, security: { ...t.settings.security, appEncryptionKey: 'another-key-of-32-bytes-exactly!' } })
-        .issue(ROOT_CLIENT_ID, SCOPE_REGISTRY);
+      const expired = await tokens.issue(
+        ROOT_CLIENT_ID,
+        SCOPE_REGISTRY,
+        new Date(Date.now() - (t.settings.security.oauthAccessTokenExpireMinutes + 1) * 60_000),
+      );
+      const foreign = await new TokenService({
+        ...t.settings,
+        security: { ...t.settings.security, appEncryptionKey: 'another-key-of-32-bytes-exactly!' },
+      }).issue(ROOT_CLIENT_ID, SCOPE_REGISTRY);
       const headers: Record<string, string>[] = [{}, { Authorization: 'Bearer invalid' }, { Authorization: 'Basic abc' }, bearer(expired), bearer(foreign)];
       for (const header of headers) {
         const res = await t.http().get('/api/v1/oauth/scope').set(header);
@@ -90,12 +103,16 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
       }
     });
 
-    it('refuses an unknown scope with Fides\' 422 text and a non-array body with the list shape', async () => {
+    it("refuses an unknown scope with Fides' 422 text and a non-array body with the list shape", async () => {
       const root = bearer(await t.rootToken());
       const unknown = await t.http().post('/api/v1/oauth/client').set(root).send(['scope:read', 'not:a_scope']);
       expect(unknown.status).toBe(422);
       expect(unknown.body.detail).toMatch(/^Invalid Scope\. Scopes must be one of \['client:create', 'client:update', /);
-      const object = await t.http().post('/api/v1/oauth/client').set(root).send({ scopes: ['scope:read'] });
+      const object = await t
+        .http()
+        .post('/api/v1/oauth/client')
+        .set(root)
+        .send({ scopes: ['scope:read'] });
       expect(object.status).toBe(422);
       expect(object.body).toEqual({ detail: [{ loc: ['body'], msg: 'value is not a valid list', type: 'type_error.list' }] });
     });
@@ -145,7 +162,14 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
       const token = await obtainToken(t.http(), created.client_id, created.client_secret);
       // The other process has now seen (and cached) this client.
       expect((await other.http().get('/api/v1/oauth/scope').set(bearer(token))).status).toBe(200);
-      expect((await t.http().delete(`/api/v1/oauth/client/${created.client_id}`).set(bearer(await t.rootToken()))).status).toBe(200);
+      expect(
+        (
+          await t
+            .http()
+            .delete(`/api/v1/oauth/client/${created.client_id}`)
+            .set(bearer(await t.rootToken()))
+        ).status,
+      ).toBe(200);
       let status = 200;
       for (let i = 0; i < 40 && status === 200; i++) {
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -163,7 +187,12 @@ describe('OAuth (Fides-compatible, decision D11)', () => {
       const created = await createClient(['scope:read', 'client:read']);
       const token = await obtainToken(t.http(), created.client_id, created.client_secret);
       expect((await other.http().get('/api/v1/oauth/scope').set(bearer(token))).status).toBe(200);
-      await t.http().put(`/api/v1/oauth/client/${created.client_id}/scope`).set(bearer(await t.rootToken())).send(['client:read']).expect(200);
+      await t
+        .http()
+        .put(`/api/v1/oauth/client/${created.client_id}/scope`)
+        .set(bearer(await t.rootToken()))
+        .send(['client:read'])
+        .expect(200);
       let status = 200;
       for (let i = 0; i < 40 && status === 200; i++) {
         await new Promise((resolve) => setTimeout(resolve, 25));

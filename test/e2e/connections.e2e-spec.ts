@@ -9,8 +9,17 @@ const TO_EMAIL = 'erasure.desk@thirdparty.example';
 const TEST_EMAIL = 'privacy.officer@herald.example';
 
 const RESPONSE_KEYS = [
-  'access', 'connection_type', 'created_at', 'description', 'disabled', 'key', 'last_test_succeeded', 'last_test_timestamp', 'name',
-  'saas_config', 'updated_at',
+  'access',
+  'connection_type',
+  'created_at',
+  'description',
+  'disabled',
+  'key',
+  'last_test_succeeded',
+  'last_test_timestamp',
+  'name',
+  'saas_config',
+  'updated_at',
 ];
 const FIDES_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
 
@@ -30,7 +39,12 @@ describe('email connections (REST)', () => {
   let t: TestApp;
   let auth: Record<string, string>;
 
-  const patch = (body: unknown) => t.http().patch('/api/v1/connection').set(auth).send(body as object);
+  const patch = (body: unknown) =>
+    t
+      .http()
+      .patch('/api/v1/connection')
+      .set(auth)
+      .send(body as object);
   const row = async (key: string): Promise<ConnectionRow | undefined> =>
     (await t.db.query<ConnectionRow>('SELECT * FROM connection WHERE key = $1', [key])).rows[0];
   const count = async (): Promise<number> => Number((await t.db.query('SELECT count(*) FROM connection')).rows[0].count);
@@ -54,7 +68,12 @@ describe('email connections (REST)', () => {
   });
 
   const mailgunConfig = async () => {
-    await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } }).expect(200);
+    await t
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(auth)
+      .send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } })
+      .expect(200);
     await t.http().put('/api/v1/messaging/config/mailgun/secret').set(auth).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
   };
 
@@ -68,9 +87,23 @@ describe('email connections (REST)', () => {
       expect(res.body.succeeded.map((c: { key: string }) => c.key)).toEqual(['third_party_email_connector', 'vendor.b']);
       const [first] = res.body.succeeded;
       expect(Object.keys(first).sort()).toEqual(RESPONSE_KEYS);
-      expect(first).toMatchObject({ name: 'Third Party Email Connector', description: 'Daycare CRM', connection_type: 'email', access: 'write', disabled: false, last_test_timestamp: null, last_test_succeeded: null, saas_config: null });
+      expect(first).toMatchObject({
+        name: 'Third Party Email Connector',
+        description: 'Daycare CRM',
+        connection_type: 'email',
+        access: 'write',
+        disabled: false,
+        last_test_timestamp: null,
+        last_test_succeeded: null,
+        saas_config: null,
+      });
       expect(first.created_at).toMatch(FIDES_DATETIME);
-      expect(await row('third_party_email_connector')).toMatchObject({ name: 'Third Party Email Connector', access: 'write', disabled: false, disabled_at: null });
+      expect(await row('third_party_email_connector')).toMatchObject({
+        name: 'Third Party Email Connector',
+        access: 'write',
+        disabled: false,
+        disabled_at: null,
+      });
       expect((await row('vendor.b'))?.disabled_at).toBeInstanceOf(Date);
 
       const one = await t.http().get('/api/v1/connection/vendor.b/').set(auth).expect(200);
@@ -131,14 +164,47 @@ describe('email connections (REST)', () => {
     });
 
     it.each([
-      ['secrets in an item', [{ name: 'A', connection_type: 'email', access: 'write', secrets: { to_email: TO_EMAIL } }], ['body', 0, 'secrets'], 'extra fields not permitted'],
-      ['a database type', [{ name: 'A', connection_type: 'postgres', access: 'write' }], ['body', 0, 'connection_type'], "value is not a valid enumeration member; permitted: 'email'"],
-      ['an unknown access', [{ name: 'A', connection_type: 'email', access: 'admin' }], ['body', 0, 'access'], "value is not a valid enumeration member; permitted: 'read', 'write'"],
+      [
+        'secrets in an item',
+        [{ name: 'A', connection_type: 'email', access: 'write', secrets: { to_email: TO_EMAIL } }],
+        ['body', 0, 'secrets'],
+        'extra fields not permitted',
+      ],
+      [
+        'a database type',
+        [{ name: 'A', connection_type: 'postgres', access: 'write' }],
+        ['body', 0, 'connection_type'],
+        "value is not a valid enumeration member; permitted: 'email'",
+      ],
+      [
+        'an unknown access',
+        [{ name: 'A', connection_type: 'email', access: 'admin' }],
+        ['body', 0, 'access'],
+        "value is not a valid enumeration member; permitted: 'read', 'write'",
+      ],
       ['a missing name', [{ connection_type: 'email', access: 'write' }], ['body', 0, 'name'], 'field required'],
-      ['a bad key', [{ name: 'A', key: 'a key', connection_type: 'email', access: 'write' }], ['body', 0, 'key'], "FidesKey must only contain alphanumeric characters, '.', '_' or '-'."],
-      ['a name without a usable key', [{ name: 'A', connection_type: 'email', access: 'write' }, { name: '!!!', connection_type: 'email', access: 'write' }], ['body', 1, 'name'], "A key cannot be made from the name '!!!': give a key"],
+      [
+        'a bad key',
+        [{ name: 'A', key: 'a key', connection_type: 'email', access: 'write' }],
+        ['body', 0, 'key'],
+        "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.",
+      ],
+      [
+        'a name without a usable key',
+        [
+          { name: 'A', connection_type: 'email', access: 'write' },
+          { name: '!!!', connection_type: 'email', access: 'write' },
+        ],
+        ['body', 1, 'name'],
+        "A key cannot be made from the name '!!!': give a key",
+      ],
       ['an object instead of a list', { name: 'A', connection_type: 'email', access: 'write' }, ['body'], 'value is not a valid list'],
-      ['51 items', Array.from({ length: 51 }, (_, i) => ({ name: `C${i}`, connection_type: 'email', access: 'write' })), ['body'], 'ensure this value has at most 50 items'],
+      [
+        '51 items',
+        Array.from({ length: 51 }, (_, i) => ({ name: `C${i}`, connection_type: 'email', access: 'write' })),
+        ['body'],
+        'ensure this value has at most 50 items',
+      ],
     ])('answers 422 for %s and stores nothing', async (_, body, loc, msg) => {
       const res = await patch(body).expect(422);
       expect(res.body.detail).toEqual([expect.objectContaining({ loc, msg })]);
@@ -183,13 +249,15 @@ describe('email connections (REST)', () => {
       expect(await keys('?system_type=saas')).toEqual([]);
     });
 
-    it.each([['?test_status=ok', 'test_status'], ['?disabled=maybe', 'disabled'], ['?size=101', 'size'], ['?system_type=cloud', 'system_type']])(
-      'answers 422 for %s',
-      async (query, field) => {
-        const res = await t.http().get(`/api/v1/connection${query}`).set(auth).expect(422);
-        expect(res.body.detail[0].loc).toEqual(['query', field]);
-      },
-    );
+    it.each([
+      ['?test_status=ok', 'test_status'],
+      ['?disabled=maybe', 'disabled'],
+      ['?size=101', 'size'],
+      ['?system_type=cloud', 'system_type'],
+    ])('answers 422 for %s', async (query, field) => {
+      const res = await t.http().get(`/api/v1/connection${query}`).set(auth).expect(422);
+      expect(res.body.detail[0].loc).toEqual(['query', field]);
+    });
 
     it("answers 404 with Fides' text for an unknown key, 422 for a bad one", async () => {
       const res = await t.http().get('/api/v1/connection/nope').set(auth).expect(404);
@@ -200,7 +268,10 @@ describe('email connections (REST)', () => {
 
   describe('DELETE /connection/{key}', () => {
     it('deletes the connection and its secrets; a second delete is 404', async () => {
-      await patch([{ name: 'Gone', connection_type: 'email', access: 'write' }, { name: 'Kept', connection_type: 'email', access: 'write' }]).expect(200);
+      await patch([
+        { name: 'Gone', connection_type: 'email', access: 'write' },
+        { name: 'Kept', connection_type: 'email', access: 'write' },
+      ]).expect(200);
       for (const key of ['gone', 'kept']) {
         await t.http().put(`/api/v1/connection/${key}/secret?verify=false`).set(auth).send({ to_email: TO_EMAIL }).expect(200);
       }
@@ -218,7 +289,12 @@ describe('email connections (REST)', () => {
     beforeEach(async () => {
       await patch([{ name: 'Daycare', key: 'daycare', connection_type: 'email', access: 'write' }]).expect(200);
     });
-    const putSecrets = (body: unknown, query = '') => t.http().put(`/api/v1/connection/daycare/secret${query}`).set(auth).send(body as object);
+    const putSecrets = (body: unknown, query = '') =>
+      t
+        .http()
+        .put(`/api/v1/connection/daycare/secret${query}`)
+        .set(auth)
+        .send(body as object);
 
     it('stores the secrets encrypted without testing when verify=false', async () => {
       const res = await putSecrets({ to_email: TO_EMAIL, test_email: TEST_EMAIL, url: 'https://ignored.example' }, '?verify=false').expect(200);
@@ -283,7 +359,12 @@ describe('email connections (REST)', () => {
 
     it('prefers the Twilio email config when the notification type is not an email type (decision D9)', async () => {
       await mailgunConfig();
-      await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'sendgrid', name: 'SendGrid', service_type: 'twilio_email', details: { twilio_email_from: 'privacy@herald.example' } }).expect(200);
+      await t
+        .http()
+        .post('/api/v1/messaging/config')
+        .set(auth)
+        .send({ key: 'sendgrid', name: 'SendGrid', service_type: 'twilio_email', details: { twilio_email_from: 'privacy@herald.example' } })
+        .expect(200);
       await t.http().put('/api/v1/messaging/config/sendgrid/secret').set(auth).send({ twilio_api_key: SENDGRID_KEY }).expect(200);
       const res = await putSecrets({ to_email: TO_EMAIL, test_email: TEST_EMAIL }).expect(200);
       expect(res.body.test_status).toBe('succeeded');

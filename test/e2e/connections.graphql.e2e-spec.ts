@@ -43,7 +43,12 @@ describe('Connections GraphQL API', () => {
     t = await createTestApp({ ...fakes.env, HERALD_DELIVERY_MAX_ATTEMPTS: '1' });
     root = await t.rootToken();
     const auth = bearer(root);
-    await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'mg', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } }).expect(200);
+    await t
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(auth)
+      .send({ key: 'mg', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } })
+      .expect(200);
     await t.http().put('/api/v1/messaging/config/mg/secret').set(auth).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
   });
   afterAll(async () => {
@@ -68,7 +73,10 @@ describe('Connections GraphQL API', () => {
     expect(created.succeeded.map((c: { key: string }) => c.key)).toEqual(['vendor_one', 'v2']);
     expect(created.succeeded[1]).toMatchObject({ access: 'READ', disabled: true, disabledAt: expect.any(String), hasSecrets: false });
     expect(created.failed).toEqual([
-      { message: 'Name Vendor One already exists in ConnectionConfig.', data: { name: 'Vendor One', key: 'other', connectionType: 'EMAIL', access: 'READ', disabled: false, description: null } },
+      {
+        message: 'Name Vendor One already exists in ConnectionConfig.',
+        data: { name: 'Vendor One', key: 'other', connectionType: 'EMAIL', access: 'READ', disabled: false, description: null },
+      },
     ]);
     expect(await count()).toBe(2);
 
@@ -99,10 +107,17 @@ describe('Connections GraphQL API', () => {
 
   it('answers BAD_USER_INPUT for an invalid item, storing nothing', async () => {
     const error = await fails('BAD_USER_INPUT', UPSERT, {
-      inputs: [{ name: 'Good', connectionType: 'EMAIL', access: 'WRITE' }, { name: 'Bad', key: 'bad key', connectionType: 'EMAIL', access: 'WRITE' }],
+      inputs: [
+        { name: 'Good', connectionType: 'EMAIL', access: 'WRITE' },
+        { name: 'Bad', key: 'bad key', connectionType: 'EMAIL', access: 'WRITE' },
+      ],
     });
-    expect(error.extensions?.detail).toEqual([{ loc: ['inputs', 1, 'key'], msg: "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.", type: 'value_error' }]);
-    const tooMany = await fails('GRAPHQL_VALIDATION_FAILED', UPSERT, { inputs: Array.from({ length: 51 }, (_, i) => ({ name: `C${i}`, connectionType: 'EMAIL', access: 'WRITE' })) });
+    expect(error.extensions?.detail).toEqual([
+      { loc: ['inputs', 1, 'key'], msg: "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.", type: 'value_error' },
+    ]);
+    const tooMany = await fails('GRAPHQL_VALIDATION_FAILED', UPSERT, {
+      inputs: Array.from({ length: 51 }, (_, i) => ({ name: `C${i}`, connectionType: 'EMAIL', access: 'WRITE' })),
+    });
     expect(tooMany.message).toBe('Mutation list arguments hold 51 items, over the limit of 50 per request');
     const postgres = await fails('BAD_USER_INPUT', UPSERT, { inputs: [{ name: 'Pg', connectionType: 'POSTGRES', access: 'WRITE' }] });
     expect(postgres.message).toContain('POSTGRES');
@@ -127,7 +142,9 @@ describe('Connections GraphQL API', () => {
     expect(tested).toMatchObject({ testStatus: 'FAILED', failureReason: expect.stringMatching(/401/), connection: { lastTestSucceeded: false } });
 
     const invalid = await fails('BAD_USER_INPUT', SECRETS, { key: 'daycare', input: { toEmail: 'not-an-address' } });
-    expect(invalid.extensions?.detail).toEqual([expect.objectContaining({ loc: expect.arrayContaining(['toEmail']), msg: 'value is not a valid email address' })]);
+    expect(invalid.extensions?.detail).toEqual([
+      expect.objectContaining({ loc: expect.arrayContaining(['toEmail']), msg: 'value is not a valid email address' }),
+    ]);
 
     expect(await ok(DELETE, { key: 'daycare' })).toBe(true);
     await fails('NOT_FOUND', DELETE, { key: 'daycare' });

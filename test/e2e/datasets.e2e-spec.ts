@@ -3,9 +3,16 @@
 // traversal details, scopes, and the `dataset` rows behind each answer.
 import { FIDES_KEY_MESSAGE } from '../../src/common/fides-key.js';
 import { missingPrimaryKeyMessage } from '../../src/datasets/schema/index.js';
-import { POSTMAN_EMAIL_DATASET_STORED as EMAIL_DATASET_STORED, QUALIFIER, postmanEmailDataset as emailDataset, storedCollection as collection, storedDataset as dataset, storedField as field, storedMeta as meta } from '../support/datasets.js';
+import {
+  POSTMAN_EMAIL_DATASET_STORED as EMAIL_DATASET_STORED,
+  QUALIFIER,
+  postmanEmailDataset as emailDataset,
+  storedCollection as collection,
+  storedDataset as dataset,
+  storedField as field,
+  storedMeta as meta,
+} from '../support/datasets.js';
 import { TestApp, bearer, createTestApp, obtainToken } from '../support/test-app.js';
-
 
 /** A small valid dataset (one collection `users` with a primary key), as sent and as stored. */
 const small = (fidesKey: string, name: string | null = null) => ({
@@ -29,8 +36,18 @@ describe('connection datasets (REST)', () => {
   let auth: Record<string, string>;
 
   const url = (connectionKey: string, rest = 'dataset') => `/api/v1/connection/${connectionKey}/${rest}`;
-  const patch = (connectionKey: string, body: unknown) => t.http().patch(url(connectionKey)).set(auth).send(body as object);
-  const validate = (connectionKey: string, body: unknown) => t.http().put(url(connectionKey, 'validate_dataset')).set(auth).send(body as object);
+  const patch = (connectionKey: string, body: unknown) =>
+    t
+      .http()
+      .patch(url(connectionKey))
+      .set(auth)
+      .send(body as object);
+  const validate = (connectionKey: string, body: unknown) =>
+    t
+      .http()
+      .put(url(connectionKey, 'validate_dataset'))
+      .set(auth)
+      .send(body as object);
   const rows = async (): Promise<DatasetRow[]> =>
     (
       await t.db.query<DatasetRow>(
@@ -48,7 +65,8 @@ describe('connection datasets (REST)', () => {
   beforeEach(async () => {
     await t.db.query('DELETE FROM dataset');
     await t.db.query('DELETE FROM connection');
-    await t.http()
+    await t
+      .http()
       .patch('/api/v1/connection')
       .set(auth)
       .send([
@@ -78,7 +96,12 @@ describe('connection datasets (REST)', () => {
     it('is idempotent: sending the stored form back changes nothing', async () => {
       await patch('daycare', [emailDataset()]).expect(200);
       const [before] = await rows();
-      const res = await t.http().patch(`${url('daycare')}/`).set(auth).send([EMAIL_DATASET_STORED]).expect(200);
+      const res = await t
+        .http()
+        .patch(`${url('daycare')}/`)
+        .set(auth)
+        .send([EMAIL_DATASET_STORED])
+        .expect(200);
       expect(res.body).toEqual({ succeeded: [EMAIL_DATASET_STORED], failed: [] });
       const after = await rows();
       expect(after).toHaveLength(1);
@@ -93,7 +116,9 @@ describe('connection datasets (REST)', () => {
       const replacement = {
         fides_key: 'first',
         description: 'replaced',
-        collections: [{ name: 'accounts', fields: [{ name: 'account_no', data_categories: ['user.financial.account_number'], fidesops_meta: { primary_key: true } }] }],
+        collections: [
+          { name: 'accounts', fields: [{ name: 'account_no', data_categories: ['user.financial.account_number'], fidesops_meta: { primary_key: true } }] },
+        ],
       };
       const expected = dataset('first', [collection('accounts', [field('account_no', ['user.financial.account_number'], { primary_key: true })])], {
         description: 'replaced',
@@ -118,7 +143,7 @@ describe('connection datasets (REST)', () => {
       expect(stored.map((r) => [r.connection_key, r.fides_key, r.dataset])).toEqual([['daycare', 'dup', smallStored('dup', 'two')]]);
     });
 
-    it("fails an item whose fides_key another connection uses, beside an item that succeeds", async () => {
+    it('fails an item whose fides_key another connection uses, beside an item that succeeds', async () => {
       await patch('other', [small('shared', 'Owned by other')]).expect(200);
       const res = await patch('daycare', [small('shared', 'Stolen'), small('mine')]).expect(200);
       expect(res.body).toEqual({
@@ -141,11 +166,21 @@ describe('connection datasets (REST)', () => {
     it('refuses the whole request when one dataset among valid ones is invalid, storing nothing', async () => {
       const bad = {
         fides_key: 'bad',
-        collections: [{ name: 'c', fields: [{ name: 'id', fidesops_meta: { primary_key: true } }, { name: 'a', data_categories: ['user.unknown'] }] }],
+        collections: [
+          {
+            name: 'c',
+            fields: [
+              { name: 'id', fidesops_meta: { primary_key: true } },
+              { name: 'a', data_categories: ['user.unknown'] },
+            ],
+          },
+        ],
       };
       const res = await patch('daycare', [small('good_1'), bad, small('good_2')]).expect(422);
       expect(res.body).toEqual({
-        detail: [{ loc: ['body', 1, 'collections', 0, 'fields', 1, 'data_categories'], msg: 'The data category user.unknown is not supported.', type: 'value_error' }],
+        detail: [
+          { loc: ['body', 1, 'collections', 0, 'fields', 1, 'data_categories'], msg: 'The data category user.unknown is not supported.', type: 'value_error' },
+        ],
       });
       expect(await count()).toBe(0);
     });
@@ -186,18 +221,16 @@ describe('connection datasets (REST)', () => {
     });
 
     /** A valid dataset with a primary key in every collection; `change` breaks one part of it. */
-    const base = () => ({
-      fides_key: 'ds',
-      collections: [
-        {
-          name: 'c',
-          fields: [
-            { name: 'z_id', fidesops_meta: { primary_key: true } },
-            { name: 'a', data_categories: ['user'] } as Record<string, unknown>,
-          ],
-        } as Record<string, unknown>,
-      ],
-    } as Record<string, any>);
+    const base = () =>
+      ({
+        fides_key: 'ds',
+        collections: [
+          {
+            name: 'c',
+            fields: [{ name: 'z_id', fidesops_meta: { primary_key: true } }, { name: 'a', data_categories: ['user'] } as Record<string, unknown>],
+          } as Record<string, unknown>,
+        ],
+      }) as Record<string, any>;
     const withField = (f: Record<string, unknown>) => {
       const d = base();
       d.collections[0].fields[1] = { name: 'a', ...f };
@@ -207,8 +240,20 @@ describe('connection datasets (REST)', () => {
 
     it.each<[string, unknown, (string | number)[], string, string]>([
       ['a fides_key that is not a FidesKey', { ...base(), fides_key: 'my dataset' }, ['body', 0, 'fides_key'], FIDES_KEY_MESSAGE, 'value_error'],
-      ['a category outside the taxonomy', withField({ data_categories: ['x'] }), [...F1, 'data_categories'], 'The data category x is not supported.', 'value_error'],
-      ['a category with a space (422, not 500)', withField({ data_categories: ['user', 'user contact'] }), [...F1, 'data_categories', 1], FIDES_KEY_MESSAGE, 'value_error'],
+      [
+        'a category outside the taxonomy',
+        withField({ data_categories: ['x'] }),
+        [...F1, 'data_categories'],
+        'The data category x is not supported.',
+        'value_error',
+      ],
+      [
+        'a category with a space (422, not 500)',
+        withField({ data_categories: ['user', 'user contact'] }),
+        [...F1, 'data_categories', 1],
+        FIDES_KEY_MESSAGE,
+        'value_error',
+      ],
       [
         'a collection category outside the taxonomy',
         { ...base(), collections: [{ ...base().collections[0], data_categories: ['user.provided'] }] },
@@ -216,7 +261,13 @@ describe('connection datasets (REST)', () => {
         'The data category user.provided is not supported.',
         'value_error',
       ],
-      ['an unsupported data_type', withField({ fidesops_meta: { data_type: 'str' } }), [...F1, 'fidesops_meta', 'data_type'], 'The data type str is not supported.', 'value_error'],
+      [
+        'an unsupported data_type',
+        withField({ fidesops_meta: { data_type: 'str' } }),
+        [...F1, 'fidesops_meta', 'data_type'],
+        'The data type str is not supported.',
+        'value_error',
+      ],
       [
         'a length of 0',
         withField({ fidesops_meta: { length: 0 } }),
@@ -281,8 +332,20 @@ describe('connection datasets (REST)', () => {
         'value_error',
       ],
       ['missing collections', { fides_key: 'ds' }, ['body', 0, 'collections'], 'field required', 'value_error.missing'],
-      ['a collection without fields', { fides_key: 'ds', collections: [{ name: 'c' }] }, ['body', 0, 'collections', 0, 'fields'], 'field required', 'value_error.missing'],
-      ['a collection without a name', { fides_key: 'ds', collections: [{ fields: [] }] }, ['body', 0, 'collections', 0, 'name'], 'field required', 'value_error.missing'],
+      [
+        'a collection without fields',
+        { fides_key: 'ds', collections: [{ name: 'c' }] },
+        ['body', 0, 'collections', 0, 'fields'],
+        'field required',
+        'value_error.missing',
+      ],
+      [
+        'a collection without a name',
+        { fides_key: 'ds', collections: [{ fields: [] }] },
+        ['body', 0, 'collections', 0, 'name'],
+        'field required',
+        'value_error.missing',
+      ],
       ['a field without a name', withField({ name: undefined }), [...F1, 'name'], 'field required', 'value_error.missing'],
       ['a null fides_key', { ...base(), fides_key: null }, ['body', 0, 'fides_key'], 'none is not an allowed value', 'type_error.none.not_allowed'],
       ['an item that is not an object', 'email_dataset', ['body', 0], 'value is not a valid dict', 'type_error.dict'],
@@ -303,7 +366,13 @@ describe('connection datasets (REST)', () => {
         fides_key: 'no_key',
         collections: [
           { name: 'with_pk', fields: [{ name: 'id', fidesops_meta: { primary_key: true } }] },
-          { name: 'children', fields: [{ name: 'id', fidesops_meta: { primary_key: false } }, { name: 'first_name', data_categories: ['user.childrens'] }] },
+          {
+            name: 'children',
+            fields: [
+              { name: 'id', fidesops_meta: { primary_key: false } },
+              { name: 'first_name', data_categories: ['user.childrens'] },
+            ],
+          },
           { name: 'empty', fields: [] },
         ],
       };
@@ -320,7 +389,10 @@ describe('connection datasets (REST)', () => {
       expect(await count()).toBe(0);
 
       // A primary key on a sub-field counts.
-      const nested = { fides_key: 'nested', collections: [{ name: 'docs', fields: [{ name: 'doc', fields: [{ name: 'id', fidesops_meta: { primary_key: true } }] }] }] };
+      const nested = {
+        fides_key: 'nested',
+        collections: [{ name: 'docs', fields: [{ name: 'doc', fields: [{ name: 'id', fidesops_meta: { primary_key: true } }] }] }],
+      };
       await patch('daycare', [nested]).expect(200);
       expect((await rows()).map((r) => r.fides_key)).toEqual(['nested']);
     });
@@ -407,18 +479,38 @@ describe('connection datasets (REST)', () => {
 
       const all = await t.http().get(url('daycare')).set(auth).expect(200);
       expect(all.body).toEqual({ items: [smallStored('ds_c'), smallStored('ds_b'), smallStored('ds_a')], total: 3, page: 1, size: 50 });
-      const first = await t.http().get(`${url('daycare')}?size=2`).set(auth).expect(200);
+      const first = await t
+        .http()
+        .get(`${url('daycare')}?size=2`)
+        .set(auth)
+        .expect(200);
       expect(first.body).toEqual({ items: [smallStored('ds_c'), smallStored('ds_b')], total: 3, page: 1, size: 2 });
-      const second = await t.http().get(`${url('daycare')}?size=2&page=2`).set(auth).expect(200);
+      const second = await t
+        .http()
+        .get(`${url('daycare')}?size=2&page=2`)
+        .set(auth)
+        .expect(200);
       expect(second.body).toEqual({ items: [smallStored('ds_a')], total: 3, page: 2, size: 2 });
-      const beyond = await t.http().get(`${url('daycare')}?size=2&page=3`).set(auth).expect(200);
+      const beyond = await t
+        .http()
+        .get(`${url('daycare')}?size=2&page=3`)
+        .set(auth)
+        .expect(200);
       expect(beyond.body).toEqual({ items: [], total: 3, page: 3, size: 2 });
       const other = await t.http().get(url('other')).set(auth).expect(200);
       expect(other.body).toEqual({ items: [smallStored('elsewhere')], total: 1, page: 1, size: 50 });
     });
 
-    it.each([['?size=0', 'size'], ['?size=101', 'size'], ['?page=0', 'page']])('answers 422 for %s', async (query, name) => {
-      const res = await t.http().get(`${url('daycare')}${query}`).set(auth).expect(422);
+    it.each([
+      ['?size=0', 'size'],
+      ['?size=101', 'size'],
+      ['?page=0', 'page'],
+    ])('answers 422 for %s', async (query, name) => {
+      const res = await t
+        .http()
+        .get(`${url('daycare')}${query}`)
+        .set(auth)
+        .expect(422);
       expect(res.body.detail).toEqual([expect.objectContaining({ loc: ['query', name] })]);
     });
 
@@ -463,7 +555,10 @@ describe('connection datasets (REST)', () => {
       await patch('other', [small('other_ds')]).expect(200);
       const res = await t.http().delete(url('daycare', 'dataset/gone')).set(auth).expect(204);
       expect(res.text).toBe('');
-      expect((await rows()).map((r) => [r.connection_key, r.fides_key])).toEqual([['daycare', 'kept'], ['other', 'other_ds']]);
+      expect((await rows()).map((r) => [r.connection_key, r.fides_key])).toEqual([
+        ['daycare', 'kept'],
+        ['other', 'other_ds'],
+      ]);
 
       const again = await t.http().delete(url('daycare', 'dataset/gone')).set(auth).expect(404);
       expect(again.body).toEqual({ detail: "No dataset with fides_key 'gone' and connection_key 'daycare'" });
@@ -594,12 +689,21 @@ describe('connection datasets (REST)', () => {
       await t.http().get(url('daycare')).set(reader).expect(200);
       await t.http().get(url('daycare', 'dataset/existing')).set(reader).expect(200);
       await t.http().put(url('daycare', 'validate_dataset')).set(reader).send(emailDataset()).expect(200);
-      const forbidden = await t.http().patch(url('daycare')).set(reader).send([small('sneaky')]).expect(403);
+      const forbidden = await t
+        .http()
+        .patch(url('daycare'))
+        .set(reader)
+        .send([small('sneaky')])
+        .expect(403);
       expect(forbidden.body).toEqual({ detail: 'Not Authorized for this action' });
       await t.http().delete(url('daycare', 'dataset/existing')).set(reader).expect(403);
       // Scopes are checked before the connection is looked up.
       await t.http().patch(url('nope')).set(reader).send([]).expect(403);
-      await t.http().patch(url('daycare')).send([small('anonymous')]).expect(401);
+      await t
+        .http()
+        .patch(url('daycare'))
+        .send([small('anonymous')])
+        .expect(401);
       expect((await rows()).map((r) => r.fides_key)).toEqual(['existing']);
     });
   });

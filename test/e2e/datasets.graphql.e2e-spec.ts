@@ -1,9 +1,14 @@
 // Connection datasets over GraphQL: the same service and parser as REST, typed objects in camelCase (references with
 // a direction enum, meta as key/value entries, nested fields), errors as `extensions.code` with camelCase locs.
 import { missingPrimaryKeyMessage } from '../../src/datasets/schema/index.js';
-import { POSTMAN_EMAIL_DATASET_STORED as EMAIL_DATASET_STORED, QUALIFIER, storedCollection as snakeCollection, storedDataset as snakeDataset, storedField as snakeField } from '../support/datasets.js';
+import {
+  POSTMAN_EMAIL_DATASET_STORED as EMAIL_DATASET_STORED,
+  QUALIFIER,
+  storedCollection as snakeCollection,
+  storedDataset as snakeDataset,
+  storedField as snakeField,
+} from '../support/datasets.js';
 import { TestApp, bearer, createTestApp, graphql, obtainToken } from '../support/test-app.js';
-
 
 const FIELD = `name description dataCategories dataQualifier retention
   fidesopsMeta { references { dataset field direction } identity primaryKey dataType length returnAllElements readOnly }`;
@@ -31,7 +36,11 @@ const emailDatasetInput = () => ({
       name: 'daycare_customer',
       fields: [
         { name: 'id', dataCategories: ['system.operations'], fidesopsMeta: { primaryKey: true } },
-        { name: 'customer_id', dataCategories: ['user'], fidesopsMeta: { references: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'FROM' }] } },
+        {
+          name: 'customer_id',
+          dataCategories: ['user'],
+          fidesopsMeta: { references: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'FROM' }] },
+        },
       ],
     },
     {
@@ -41,7 +50,11 @@ const emailDatasetInput = () => ({
         { name: 'first_name', dataCategories: ['user.childrens'] },
         { name: 'last_name', dataCategories: ['user.childrens'] },
         { name: 'birthday', dataCategories: ['user.childrens'], fidesopsMeta: { dataType: 'string' } },
-        { name: 'parent_id', dataCategories: ['user'], fidesopsMeta: { references: [{ dataset: 'email_dataset', field: 'daycare_customer.id', direction: 'FROM' }] } },
+        {
+          name: 'parent_id',
+          dataCategories: ['user'],
+          fidesopsMeta: { references: [{ dataset: 'email_dataset', field: 'daycare_customer.id', direction: 'FROM' }] },
+        },
       ],
     },
   ],
@@ -113,13 +126,13 @@ const EMAIL_DATASET = gDataset(
   { name: 'An example of a dataset not automatically accessible', description: 'Example of a email dataset with a collection waiting on postgres input' },
 );
 
-
 const smallInput = (fidesKey: string, name?: string) => ({
   fidesKey,
   ...(name === undefined ? {} : { name }),
   collections: [{ name: 'users', fields: [{ name: 'id', fidesopsMeta: { primaryKey: true } }] }],
 });
-const small = (fidesKey: string, name: string | null = null) => gDataset(fidesKey, [gCollection('users', [gField('id', null, { primaryKey: true })])], { name });
+const small = (fidesKey: string, name: string | null = null) =>
+  gDataset(fidesKey, [gCollection('users', [gField('id', null, { primaryKey: true })])], { name });
 
 describe('Datasets GraphQL API', () => {
   let t: TestApp;
@@ -152,7 +165,8 @@ describe('Datasets GraphQL API', () => {
   beforeEach(async () => {
     await t.db.query('DELETE FROM dataset');
     await t.db.query('DELETE FROM connection');
-    await t.http()
+    await t
+      .http()
       .patch('/api/v1/connection')
       .set(bearer(root))
       .send([
@@ -203,7 +217,11 @@ describe('Datasets GraphQL API', () => {
               fidesopsMeta: { dataType: 'object[]' },
               fields: [
                 { name: 'street', dataCategories: ['user.contact.address.street'] },
-                { name: 'city', dataCategories: ['user.contact.address.city'], fidesopsMeta: { references: [{ dataset: 'typed', field: 'customers.city', direction: 'TO' }] } },
+                {
+                  name: 'city',
+                  dataCategories: ['user.contact.address.city'],
+                  fidesopsMeta: { references: [{ dataset: 'typed', field: 'customers.city', direction: 'TO' }] },
+                },
               ],
             },
             { name: 'tags', fidesopsMeta: { dataType: 'string[]', returnAllElements: true } },
@@ -313,7 +331,15 @@ describe('Datasets GraphQL API', () => {
   it('answers BAD_USER_INPUT with camelCase locs in extensions.detail, storing nothing', async () => {
     const badCategory = {
       fidesKey: 'bad',
-      collections: [{ name: 'c', fields: [{ name: 'id', fidesopsMeta: { primaryKey: true } }, { name: 'a', dataCategories: ['user.unknown'] }] }],
+      collections: [
+        {
+          name: 'c',
+          fields: [
+            { name: 'id', fidesopsMeta: { primaryKey: true } },
+            { name: 'a', dataCategories: ['user.unknown'] },
+          ],
+        },
+      ],
     };
     const error = await fails('BAD_USER_INPUT', UPSERT, { connectionKey: 'daycare', inputs: [badCategory, smallInput('good')] });
     expect(error.extensions?.detail).toEqual([
@@ -334,7 +360,13 @@ describe('Datasets GraphQL API', () => {
             },
           ],
         },
-        { fidesKey: 'no_pk', collections: [{ name: 'ok', fields: [{ name: 'id', fidesopsMeta: { primaryKey: true } }] }, { name: 'children', fields: [{ name: 'first_name' }] }] },
+        {
+          fidesKey: 'no_pk',
+          collections: [
+            { name: 'ok', fields: [{ name: 'id', fidesopsMeta: { primaryKey: true } }] },
+            { name: 'children', fields: [{ name: 'first_name' }] },
+          ],
+        },
       ],
     });
     expect(several.extensions?.detail).toEqual([
@@ -356,19 +388,36 @@ describe('Datasets GraphQL API', () => {
 
     const objectField = await fails('BAD_USER_INPUT', UPSERT, {
       connectionKey: 'daycare',
-      inputs: [{ fidesKey: 'obj', collections: [{ name: 'c', fields: [{ name: 'doc', dataCategories: ['user'], fields: [{ name: 'id', fidesopsMeta: { primaryKey: true } }] }] }] }],
+      inputs: [
+        {
+          fidesKey: 'obj',
+          collections: [{ name: 'c', fields: [{ name: 'doc', dataCategories: ['user'], fields: [{ name: 'id', fidesopsMeta: { primaryKey: true } }] }] }],
+        },
+      ],
     });
     expect(objectField.extensions?.detail).toEqual([
-      { loc: ['inputs', 0, 'collections', 0, 'fields', 0, 'fields'], msg: 'Object fields cannot have specified data_categories. Specify category on sub-field instead', type: 'value_error' },
+      {
+        loc: ['inputs', 0, 'collections', 0, 'fields', 0, 'fields'],
+        msg: 'Object fields cannot have specified data_categories. Specify category on sub-field instead',
+        type: 'value_error',
+      },
     ]);
 
-    const tooMany = await fails('GRAPHQL_VALIDATION_FAILED', UPSERT, { connectionKey: 'daycare', inputs: Array.from({ length: 51 }, (_, i) => smallInput(`ds_${i}`)) });
+    const tooMany = await fails('GRAPHQL_VALIDATION_FAILED', UPSERT, {
+      connectionKey: 'daycare',
+      inputs: Array.from({ length: 51 }, (_, i) => smallInput(`ds_${i}`)),
+    });
     expect(tooMany.message).toBe('Mutation list arguments hold 51 items, over the limit of 50 per request');
 
     // GraphQL's own input checks: an unknown enum value and a missing required field.
     const direction = await fails('BAD_USER_INPUT', UPSERT, {
       connectionKey: 'daycare',
-      inputs: [{ fidesKey: 'd', collections: [{ name: 'c', fields: [{ name: 'id', fidesopsMeta: { references: [{ dataset: 'd', field: 'c.x', direction: 'UP' }] } }] }] }],
+      inputs: [
+        {
+          fidesKey: 'd',
+          collections: [{ name: 'c', fields: [{ name: 'id', fidesopsMeta: { references: [{ dataset: 'd', field: 'c.x', direction: 'UP' }] } }] }],
+        },
+      ],
     });
     expect(direction.message).toContain('UP');
     await fails('BAD_USER_INPUT', UPSERT, { connectionKey: 'daycare', inputs: [{ fidesKey: 'd' }] });
@@ -385,7 +434,9 @@ describe('Datasets GraphQL API', () => {
     expect((await fails('NOT_FOUND', DELETE, { connectionKey: 'nope', fidesKey: 'x' })).message).toBe(noConnection);
     expect((await fails('NOT_FOUND', VALIDATE, { connectionKey: 'nope', input: invalid })).message).toBe(noConnection);
 
-    expect((await fails('NOT_FOUND', GET, { connectionKey: 'daycare', fidesKey: 'x' })).message).toBe("No dataset with fides_key 'x' and connection key daycare'");
+    expect((await fails('NOT_FOUND', GET, { connectionKey: 'daycare', fidesKey: 'x' })).message).toBe(
+      "No dataset with fides_key 'x' and connection key daycare'",
+    );
     expect((await fails('NOT_FOUND', DELETE, { connectionKey: 'daycare', fidesKey: 'x' })).message).toBe(
       "No dataset with fides_key 'x' and connection_key 'daycare'",
     );
@@ -403,7 +454,13 @@ describe('Datasets GraphQL API', () => {
     await fails('NOT_FOUND', DELETE, { connectionKey: 'daycare', fidesKey: 'survivor' });
 
     expect(await ok('mutation { deleteConnection(key: "daycare") }')).toBe(true);
-    expect(await rows()).toEqual([{ connection_key: 'other', fides_key: 'survivor', dataset: snakeDataset('survivor', [snakeCollection('users', [snakeField('id', null, { primary_key: true })])]) }]);
+    expect(await rows()).toEqual([
+      {
+        connection_key: 'other',
+        fides_key: 'survivor',
+        dataset: snakeDataset('survivor', [snakeCollection('users', [snakeField('id', null, { primary_key: true })])]),
+      },
+    ]);
   });
 
   it('validates a dataset with its traversal details, storing nothing', async () => {
@@ -417,7 +474,13 @@ describe('Datasets GraphQL API', () => {
       fidesKey: 'crm',
       collections: [
         { name: 'customers', fields: [{ name: 'email', dataCategories: ['user.contact.email'], fidesopsMeta: { identity: 'email', primaryKey: true } }] },
-        { name: 'orders', fields: [{ name: 'id', fidesopsMeta: { primaryKey: true } }, { name: 'email', fidesopsMeta: { references: [{ dataset: 'crm', field: 'customers.email', direction: 'FROM' }] } }] },
+        {
+          name: 'orders',
+          fields: [
+            { name: 'id', fidesopsMeta: { primaryKey: true } },
+            { name: 'email', fidesopsMeta: { references: [{ dataset: 'crm', field: 'customers.email', direction: 'FROM' }] } },
+          ],
+        },
       ],
     };
     expect((await ok(VALIDATE, { connectionKey: 'daycare', input: seeded })).traversalDetails).toEqual({ isTraversable: true, msg: null });
@@ -434,7 +497,10 @@ describe('Datasets GraphQL API', () => {
     expect(invalid.extensions?.detail).toEqual([
       { loc: ['input', 'collections', 0, 'fields', 0, 'dataCategories'], msg: 'The data category x is not supported.', type: 'value_error' },
     ]);
-    const noKey = await fails('BAD_USER_INPUT', VALIDATE, { connectionKey: 'daycare', input: { fidesKey: 'ds', collections: [{ name: 'c', fields: [{ name: 'f' }] }] } });
+    const noKey = await fails('BAD_USER_INPUT', VALIDATE, {
+      connectionKey: 'daycare',
+      input: { fidesKey: 'ds', collections: [{ name: 'c', fields: [{ name: 'f' }] }] },
+    });
     expect(noKey.extensions?.detail).toEqual([{ loc: ['input', 'collections', 0], msg: missingPrimaryKeyMessage('c'), type: 'value_error' }]);
     expect(await count()).toBe(0);
   });

@@ -53,8 +53,19 @@ describe('delivery semantics (D24)', () => {
     const root = bearer(await t.rootToken());
     const configs = [
       { key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.example.com' }, secrets: { mailgun_api_key: MAILGUN_KEY } },
-      { key: 'sendgrid', name: 'SendGrid', service_type: 'twilio_email', details: { twilio_email_from: 'privacy@example.com' }, secrets: { twilio_api_key: SENDGRID_KEY } },
-      { key: 'twilio', name: 'Twilio', service_type: 'twilio_text', secrets: { twilio_account_sid: TWILIO.sid, twilio_auth_token: TWILIO.token, twilio_messaging_service_sid: TWILIO.service } },
+      {
+        key: 'sendgrid',
+        name: 'SendGrid',
+        service_type: 'twilio_email',
+        details: { twilio_email_from: 'privacy@example.com' },
+        secrets: { twilio_api_key: SENDGRID_KEY },
+      },
+      {
+        key: 'twilio',
+        name: 'Twilio',
+        service_type: 'twilio_text',
+        secrets: { twilio_account_sid: TWILIO.sid, twilio_auth_token: TWILIO.token, twilio_messaging_service_sid: TWILIO.service },
+      },
     ];
     for (const { secrets, ...config } of configs) {
       await t.http().post('/api/v1/messaging/config').set(root).send(config).expect(200);
@@ -71,7 +82,11 @@ describe('delivery semantics (D24)', () => {
   // by that text.
   const PROVIDERS = [
     { type: 'MAILGUN', fake: () => fakes.mailgun, isFor: (r: RecordedRequest, m: Sent) => r.fields['v:herald_message_id'] === m.messageId },
-    { type: 'TWILIO_EMAIL', fake: () => fakes.sendgrid, isFor: (r: RecordedRequest, m: Sent) => (r.body as { custom_args?: Record<string, string> }).custom_args?.herald_message_id === m.messageId },
+    {
+      type: 'TWILIO_EMAIL',
+      fake: () => fakes.sendgrid,
+      isFor: (r: RecordedRequest, m: Sent) => (r.body as { custom_args?: Record<string, string> }).custom_args?.herald_message_id === m.messageId,
+    },
     { type: 'TWILIO_TEXT', fake: () => fakes.twilio, isFor: (r: RecordedRequest, m: Sent) => String(r.fields.Body).endsWith(`: ${m.tag}`) },
   ] as const;
 
@@ -109,7 +124,8 @@ describe('delivery semantics (D24)', () => {
   }
 
   const attemptsOf = async (id: string) =>
-    (await t.db.query('SELECT number, outcome, status_code, reason, started_at, finished_at FROM message_attempt WHERE message_id = $1 ORDER BY number', [id])).rows as {
+    (await t.db.query('SELECT number, outcome, status_code, reason, started_at, finished_at FROM message_attempt WHERE message_id = $1 ORDER BY number', [id]))
+      .rows as {
       number: number;
       outcome: string;
       status_code: number | null;
@@ -148,7 +164,10 @@ describe('delivery semantics (D24)', () => {
       expect(refused.status).toBe(429);
       expect(accepted.receivedAt.getTime() - refused.answeredAt!.getTime()).toBeGreaterThanOrEqual(5_000);
       const attempts = await attemptsOf(messageId);
-      expect(attempts.map((a) => [a.outcome, a.status_code])).toEqual([['retry', 429], ['sent', null]]);
+      expect(attempts.map((a) => [a.outcome, a.status_code])).toEqual([
+        ['retry', 429],
+        ['sent', null],
+      ]);
       expect(attempts[1].started_at.getTime() - attempts[0].finished_at.getTime()).toBeGreaterThanOrEqual(5_000 - 5);
     });
 
@@ -198,8 +217,23 @@ describe('delivery semantics (D24)', () => {
 
     const of = (id: string) => entries().filter((e) => e.messageId === id);
     expect(of(retried.messageId)).toEqual([
-      expect.objectContaining({ level: 40, msg: 'message delivery attempt failed; retrying', serviceType: 'MAILGUN', attempt: 1, status: 503, reason: 'Mailgun answered 503 Service Unavailable', nextAttemptAt: expect.any(String) }),
-      expect.objectContaining({ level: 40, msg: 'message delivery attempt failed; retrying', serviceType: 'MAILGUN', attempt: 2, status: 503, nextAttemptAt: expect.any(String) }),
+      expect.objectContaining({
+        level: 40,
+        msg: 'message delivery attempt failed; retrying',
+        serviceType: 'MAILGUN',
+        attempt: 1,
+        status: 503,
+        reason: 'Mailgun answered 503 Service Unavailable',
+        nextAttemptAt: expect.any(String),
+      }),
+      expect.objectContaining({
+        level: 40,
+        msg: 'message delivery attempt failed; retrying',
+        serviceType: 'MAILGUN',
+        attempt: 2,
+        status: 503,
+        nextAttemptAt: expect.any(String),
+      }),
     ]);
     for (const line of of(retried.messageId)) expect(Date.parse(line.nextAttemptAt!)).toBeGreaterThan(line.time);
     expect(of(refused.messageId)).toEqual([
@@ -222,7 +256,12 @@ describe('a message claimed by a process that died (D22)', () => {
     let live: TestApp | undefined;
     try {
       const root = bearer(await dead.rootToken());
-      await dead.http().post('/api/v1/messaging/config').set(root).send({ key: 'mg', name: 'mg', service_type: 'mailgun', details: { domain: 'crash.example.com' } }).expect(200);
+      await dead
+        .http()
+        .post('/api/v1/messaging/config')
+        .set(root)
+        .send({ key: 'mg', name: 'mg', service_type: 'mailgun', details: { domain: 'crash.example.com' } })
+        .expect(200);
       await dead.http().put('/api/v1/messaging/config/mg/secret').set(root).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
       // This process takes no job itself: its message is claimed below as a process would claim it before dying.
       await dead.app.get(JobQueueService).boss.offWork(DELIVERY_QUEUE, { wait: true });
@@ -244,7 +283,10 @@ describe('a message claimed by a process that died (D22)', () => {
       const [received] = await fakes.mailgun.waitForRequests(1, 45_000);
       expect(received.fields['v:herald_message_id']).toBe(messageId);
       expect(received.receivedAt.getTime() - diedAt.getTime()).toBeLessThanOrEqual(30_000);
-      await waitFor('the message to be sent', async () => (await live!.db.query('SELECT status FROM message WHERE id = $1', [messageId])).rows[0].status === 'sent');
+      await waitFor(
+        'the message to be sent',
+        async () => (await live!.db.query('SELECT status FROM message WHERE id = $1', [messageId])).rows[0].status === 'sent',
+      );
       expect(fakes.mailgun.requests).toHaveLength(1);
     } finally {
       await dead.db.end().catch(() => undefined);

@@ -61,9 +61,19 @@ describe('durable wake-up of privacy requests (D22)', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'herald-wakeup-'));
     const setup = await start();
     const auth = bearer(await setup.rootToken());
-    await setup.http().post('/api/v1/messaging/config').set(auth).send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.wakeup.example' } }).expect(200);
+    await setup
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(auth)
+      .send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.wakeup.example' } })
+      .expect(200);
     await setup.http().put('/api/v1/messaging/config/mailgun/secret').set(auth).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
-    await setup.http().patch('/api/v1/connection').set(auth).send([{ name: 'vendor', key: 'vendor', connection_type: 'email', access: 'write' }]).expect(200);
+    await setup
+      .http()
+      .patch('/api/v1/connection')
+      .set(auth)
+      .send([{ name: 'vendor', key: 'vendor', connection_type: 'email', access: 'write' }])
+      .expect(200);
     await setup.http().put('/api/v1/connection/vendor/secret?verify=false').set(auth).send({ to_email: THIRD_PARTY }).expect(200);
     await setup.http().patch('/api/v1/connection/vendor/dataset').set(auth).send([dataset]).expect(200);
     await stop(setup);
@@ -78,9 +88,14 @@ describe('durable wake-up of privacy requests (D22)', () => {
 
   const erasureEmails = () => fakes.mailgun.requests.filter((r) => r.fields.to === THIRD_PARTY && r.status === 200);
   const requestRow = async (app: TestApp, id: string) =>
-    (await app.db.query('SELECT status, step, awaiting_messages FROM privacy_request WHERE id = $1', [id])).rows[0] as { status: string; step: string; awaiting_messages: boolean };
+    (await app.db.query('SELECT status, step, awaiting_messages FROM privacy_request WHERE id = $1', [id])).rows[0] as {
+      status: string;
+      step: string;
+      awaiting_messages: boolean;
+    };
   const erasureMessage = async (app: TestApp, id: string) =>
-    (await app.db.query(`SELECT id, status FROM message WHERE privacy_request_id = $1 AND action_type = 'message_erasure_fulfillment'`, [id])).rows[0] as { id: string; status: string } | undefined;
+    (await app.db.query(`SELECT id, status FROM message WHERE privacy_request_id = $1 AND action_type = 'message_erasure_fulfillment'`, [id])).rows[0] as
+      { id: string; status: string } | undefined;
 
   /**
    * On a process that takes no run jobs (as if it died right after recording the message): a request whose erasure
@@ -89,7 +104,11 @@ describe('durable wake-up of privacy requests (D22)', () => {
   async function requestLeftWaiting(): Promise<{ app: TestApp; requestId: string; messageId: string }> {
     const runner = await start();
     fakes.mailgun.setDelay(1_000);
-    const res = await runner.http().post('/api/v1/privacy-request').send([{ identity: { email: SUBJECT }, policy_key: 'default_erasure_policy' }]).expect(200);
+    const res = await runner
+      .http()
+      .post('/api/v1/privacy-request')
+      .send([{ identity: { email: SUBJECT }, policy_key: 'default_erasure_policy' }])
+      .expect(200);
     const requestId = res.body.succeeded[0].id as string;
     // The erasure email is on its way (the run waits for it): from now on this process runs no request, as if it had
     // died the moment the email's outcome was recorded.
@@ -117,7 +136,9 @@ describe('durable wake-up of privacy requests (D22)', () => {
     const other = await start();
     await waitFor('the request to be complete', async () => (await requestRow(other, requestId)).status === 'complete');
     expect(erasureEmails()).toHaveLength(1);
-    const audit = (await other.db.query(`SELECT action FROM audit_log WHERE privacy_request_id = $1 ORDER BY created_at`, [requestId])).rows.map((r) => r.action);
+    const audit = (await other.db.query(`SELECT action FROM audit_log WHERE privacy_request_id = $1 ORDER BY created_at`, [requestId])).rows.map(
+      (r) => r.action,
+    );
     expect(audit).toEqual(['approved', 'email_sent', 'finished']);
     await stop(other);
   });

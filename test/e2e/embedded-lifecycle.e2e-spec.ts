@@ -123,114 +123,136 @@ const token = (base: string, id: string, secret: string) =>
 const health = async (base: string) => (await fetch(`${base}/health`)).status;
 
 describe('the embedded database follows Herald', () => {
-  it('after kill -9 of Herald the next start works and keeps the data, also when its server was left running', async () => {
-    const data = await dataDir();
-    const first = herald(data);
-    const base = await listening(first);
-    const client = await writeClient(base, data);
+  it(
+    'after kill -9 of Herald the next start works and keeps the data, also when its server was left running',
+    async () => {
+      const data = await dataDir();
+      const first = herald(data);
+      const base = await listening(first);
+      const client = await writeClient(base, data);
 
-    // kill -9: the watchdog beside the server sees Herald's pipe close and stops the server.
-    first.child.kill('SIGKILL');
-    await first.exited;
-    await until('no process of the data dir', () => processesOf(data).length === 0, 20_000);
+      // kill -9: the watchdog beside the server sees Herald's pipe close and stops the server.
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await until('no process of the data dir', () => processesOf(data).length === 0, 20_000);
 
-    const second = herald(data);
-    const base2 = await listening(second);
-    expect((await token(base2, client.client_id, client.client_secret)).status).toBe(200);
+      const second = herald(data);
+      const base2 = await listening(second);
+      expect((await token(base2, client.client_id, client.client_secret)).status).toBe(200);
 
-    // Now the watchdog dies too (as when everything is killed at once), and Herald's pid goes to another program.
-    const server = await serverPid(data);
-    const watchdog = processesOf(data).find((p) => p.line.includes('herald-postgres-watchdog'));
-    expect(watchdog).toBeDefined();
-    // The watchdog first: once Herald is gone, it would stop the server.
-    signal(watchdog!.pid, 'SIGKILL');
-    second.child.kill('SIGKILL');
-    await second.exited;
-    expect(alive(server)).toBe(true);
-    const other = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
-    cleanups.push(async () => void other.kill('SIGKILL'));
-    const [, startTime] = (await readFile(join(data, 'herald.pid'), 'utf8')).split('\n');
-    await writeFile(join(data, 'herald.pid'), `${other.pid}\n${startTime}\n`);
+      // Now the watchdog dies too (as when everything is killed at once), and Herald's pid goes to another program.
+      const server = await serverPid(data);
+      const watchdog = processesOf(data).find((p) => p.line.includes('herald-postgres-watchdog'));
+      expect(watchdog).toBeDefined();
+      // The watchdog first: once Herald is gone, it would stop the server.
+      signal(watchdog!.pid, 'SIGKILL');
+      second.child.kill('SIGKILL');
+      await second.exited;
+      expect(alive(server)).toBe(true);
+      const other = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
+      cleanups.push(async () => void other.kill('SIGKILL'));
+      const [, startTime] = (await readFile(join(data, 'herald.pid'), 'utf8')).split('\n');
+      await writeFile(join(data, 'herald.pid'), `${other.pid}\n${startTime}\n`);
 
-    const third = herald(data);
-    const base3 = await listening(third);
-    expect(third.output()).toContain(`Stopping the embedded PostgreSQL (pid ${server}) left running by a Herald that is gone (pid ${other.pid})`);
-    expect(alive(server)).toBe(false);
-    expect((await token(base3, client.client_id, client.client_secret)).status).toBe(200);
+      const third = herald(data);
+      const base3 = await listening(third);
+      expect(third.output()).toContain(`Stopping the embedded PostgreSQL (pid ${server}) left running by a Herald that is gone (pid ${other.pid})`);
+      expect(alive(server)).toBe(false);
+      expect((await token(base3, client.client_id, client.client_secret)).status).toBe(200);
 
-    third.child.kill('SIGTERM');
-    expect(await third.exited).toBe(0);
-    expect(processesOf(data)).toEqual([]);
-  }, 4 * BOOT_MS);
+      third.child.kill('SIGTERM');
+      expect(await third.exited).toBe(0);
+      expect(processesOf(data)).toEqual([]);
+    },
+    4 * BOOT_MS,
+  );
 
-  it('kill -9 of the server under a running Herald: /health is 503, then 200 again, with one line per change and nothing lost', async () => {
-    const data = await dataDir();
-    const r = herald(data);
-    const base = await listening(r);
-    const client = await writeClient(base, data);
-    const server = await serverPid(data);
+  it(
+    'kill -9 of the server under a running Herald: /health is 503, then 200 again, with one line per change and nothing lost',
+    async () => {
+      const data = await dataDir();
+      const r = herald(data);
+      const base = await listening(r);
+      const client = await writeClient(base, data);
+      const server = await serverPid(data);
 
-    signal(server, 'SIGKILL');
-    await until('/health to answer 503', async () => (await health(base)) === 503);
-    await until('/health to answer 200 again', async () => (await health(base)) === 200, 60_000);
-    expect(await serverPid(data)).not.toBe(server);
-    expect((await token(base, client.client_id, client.client_secret)).status).toBe(200);
-    const notices = r.output().split('\n').filter((line) => line.includes('The embedded PostgreSQL'));
-    expect(notices).toEqual([
-      'The embedded PostgreSQL stopped unexpectedly (killed by SIGKILL); restarting it',
-      expect.stringMatching(/^The embedded PostgreSQL is running again \(down \d+\.\d s\)$/),
-    ]);
+      signal(server, 'SIGKILL');
+      await until('/health to answer 503', async () => (await health(base)) === 503);
+      await until('/health to answer 200 again', async () => (await health(base)) === 200, 60_000);
+      expect(await serverPid(data)).not.toBe(server);
+      expect((await token(base, client.client_id, client.client_secret)).status).toBe(200);
+      const notices = r
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('The embedded PostgreSQL'));
+      expect(notices).toEqual([
+        'The embedded PostgreSQL stopped unexpectedly (killed by SIGKILL); restarting it',
+        expect.stringMatching(/^The embedded PostgreSQL is running again \(down \d+\.\d s\)$/),
+      ]);
 
-    r.child.kill('SIGTERM');
-    expect(await r.exited).toBe(0);
-    expect(processesOf(data)).toEqual([]);
-  }, 2 * BOOT_MS);
+      r.child.kill('SIGTERM');
+      expect(await r.exited).toBe(0);
+      expect(processesOf(data)).toEqual([]);
+    },
+    2 * BOOT_MS,
+  );
 
-  it('refuses a second Herald on a data dir in use at once, and Ctrl-C stops the app and then the database', async () => {
-    const data = await dataDir();
-    // Debug level shows the server's own lines: a connection cut under the app would show there.
-    const r = herald(data, { LOG_LEVEL: 'debug' });
-    const base = await listening(r);
+  it(
+    'refuses a second Herald on a data dir in use at once, and Ctrl-C stops the app and then the database',
+    async () => {
+      const data = await dataDir();
+      // Debug level shows the server's own lines: a connection cut under the app would show there.
+      const r = herald(data, { LOG_LEVEL: 'debug' });
+      const base = await listening(r);
 
-    const second = herald(data);
-    expect(await second.exited).toBe(1);
-    expect(second.output().trim()).toBe(`Herald could not start: HERALD_DATA_DIR ${data} is in use by another Herald (pid ${r.child.pid})`);
-    expect(await health(base)).toBe(200);
+      const second = herald(data);
+      expect(await second.exited).toBe(1);
+      expect(second.output().trim()).toBe(`Herald could not start: HERALD_DATA_DIR ${data} is in use by another Herald (pid ${r.child.pid})`);
+      expect(await health(base)).toBe(200);
 
-    // Ctrl-C: SIGINT to the terminal's foreground process group, which is Herald's, not the server's.
-    signal(-r.child.pid!, 'SIGINT');
-    expect(await r.exited).toBe(0);
-    expect(r.output()).toContain('[postgres]');
-    expect(r.output()).not.toContain('terminating connection due to administrator command');
-    expect(r.output()).toMatch(/SIGINT received: stopping Herald[\s\S]*received fast shutdown request/);
-    expect(processesOf(data)).toEqual([]);
-  }, 2 * BOOT_MS);
+      // Ctrl-C: SIGINT to the terminal's foreground process group, which is Herald's, not the server's.
+      signal(-r.child.pid!, 'SIGINT');
+      expect(await r.exited).toBe(0);
+      expect(r.output()).toContain('[postgres]');
+      expect(r.output()).not.toContain('terminating connection due to administrator command');
+      expect(r.output()).toMatch(/SIGINT received: stopping Herald[\s\S]*received fast shutdown request/);
+      expect(processesOf(data)).toEqual([]);
+    },
+    2 * BOOT_MS,
+  );
 
-  it('npm start leaves nothing running after SIGTERM to npm, or Ctrl-C', async () => {
-    // The real start script under the real npm, in a folder whose `build` does nothing (the suite runs on dist/).
-    const project = join(await mkdtemp(join(tmpdir(), 'herald-npm-start-')), 'herald');
-    cleanups.push(() => rm(join(project, '..'), { recursive: true, force: true }));
-    await mkdir(project);
-    const scripts = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'herald-start', private: true, type: 'module', scripts: { build: 'true', start: scripts.start } }));
-    await symlink(join(ROOT, 'dist'), join(project, 'dist'));
-    const data = await dataDir();
+  it(
+    'npm start leaves nothing running after SIGTERM to npm, or Ctrl-C',
+    async () => {
+      // The real start script under the real npm, in a folder whose `build` does nothing (the suite runs on dist/).
+      const project = join(await mkdtemp(join(tmpdir(), 'herald-npm-start-')), 'herald');
+      cleanups.push(() => rm(join(project, '..'), { recursive: true, force: true }));
+      await mkdir(project);
+      const scripts = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      await writeFile(
+        join(project, 'package.json'),
+        JSON.stringify({ name: 'herald-start', private: true, type: 'module', scripts: { build: 'true', start: scripts.start } }),
+      );
+      await symlink(join(ROOT, 'dist'), join(project, 'dist'));
+      const data = await dataDir();
 
-    const npm = start('npm', ['start'], { HERALD_DATA_DIR: data }, project);
-    await listening(npm);
-    expect(processesOf(data).length).toBeGreaterThanOrEqual(3); // Herald, the server and its watchdog
-    signal(npm.child.pid!, 'SIGTERM');
-    await npm.exited;
-    await until(`no process of the data dir: ${JSON.stringify(processesOf(data))}`, () => processesOf(data).length === 0, 20_000);
-    expect(npm.output()).toContain('SIGTERM received: stopping Herald');
+      const npm = start('npm', ['start'], { HERALD_DATA_DIR: data }, project);
+      await listening(npm);
+      expect(processesOf(data).length).toBeGreaterThanOrEqual(3); // Herald, the server and its watchdog
+      signal(npm.child.pid!, 'SIGTERM');
+      await npm.exited;
+      await until(`no process of the data dir: ${JSON.stringify(processesOf(data))}`, () => processesOf(data).length === 0, 20_000);
+      expect(npm.output()).toContain('SIGTERM received: stopping Herald');
 
-    const again = start('npm', ['start'], { HERALD_DATA_DIR: data }, project);
-    await listening(again);
-    // Ctrl-C reaches npm and Herald (npm forwards it once more).
-    signal(-again.child.pid!, 'SIGINT');
-    await again.exited;
-    await until(`no process of the data dir: ${JSON.stringify(processesOf(data))}`, () => processesOf(data).length === 0, 20_000);
-    expect(again.output()).toContain('SIGINT received: stopping Herald');
-    expect(again.output()).not.toMatch(/error/i);
-  }, 3 * BOOT_MS);
+      const again = start('npm', ['start'], { HERALD_DATA_DIR: data }, project);
+      await listening(again);
+      // Ctrl-C reaches npm and Herald (npm forwards it once more).
+      signal(-again.child.pid!, 'SIGINT');
+      await again.exited;
+      await until(`no process of the data dir: ${JSON.stringify(processesOf(data))}`, () => processesOf(data).length === 0, 20_000);
+      expect(again.output()).toContain('SIGINT received: stopping Herald');
+      expect(again.output()).not.toMatch(/error/i);
+    },
+    3 * BOOT_MS,
+  );
 });

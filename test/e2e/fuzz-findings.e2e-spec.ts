@@ -22,10 +22,15 @@ describe('fuzz findings stay fixed', () => {
     const before = await count('messaging_config');
     const noBoundary = await t.http().post('/api/v1/messaging/config').set(root).set('content-type', 'multipart/form-data').send('"a"');
     expect(noBoundary.status).toBe(422);
-    expect(noBoundary.body).toEqual({ detail: [{ loc: ['body'], msg: 'Invalid multipart body: the body could not be parsed', type: 'value_error.multipart' }] });
+    expect(noBoundary.body).toEqual({
+      detail: [{ loc: ['body'], msg: 'Invalid multipart body: the body could not be parsed', type: 'value_error.multipart' }],
+    });
     const emptyBoundary = await t.http().post('/api/v1/oauth/token').set('content-type', 'multipart/form-data; boundary=').send('[]');
     expect(emptyBoundary.status).toBe(422);
-    const truncated = await t.http().post('/api/v1/oauth/token').set('content-type', 'multipart/form-data; boundary=xyz')
+    const truncated = await t
+      .http()
+      .post('/api/v1/oauth/token')
+      .set('content-type', 'multipart/form-data; boundary=xyz')
       .send('--xyz\r\nContent-Disposition: form-data; name="client_id"\r\n\r\nfides');
     expect(truncated.status).toBe(422);
     expect(await count('messaging_config')).toBe(before);
@@ -33,40 +38,67 @@ describe('fuzz findings stay fixed', () => {
   });
 
   it('still takes a well-formed multipart token request', async () => {
-    const res = await t.http().post('/api/v1/oauth/token').field('client_id', t.settings.security.oauthRootClientId).field('client_secret', t.settings.security.oauthRootClientSecret);
+    const res = await t
+      .http()
+      .post('/api/v1/oauth/token')
+      .field('client_id', t.settings.security.oauthRootClientId)
+      .field('client_secret', t.settings.security.oauthRootClientSecret);
     expect(res.status).toBe(200);
     expect(typeof res.body.access_token).toBe('string');
   });
 
   it('refuses a DateTime that is not a date (variables and literals), creating nothing', async () => {
-    const list = await graphql(t, 'query ($before: DateTime) { privacyRequests(createdBefore: $before) { total } }', { before: 'yesterday' }, await t.rootToken());
+    const list = await graphql(
+      t,
+      'query ($before: DateTime) { privacyRequests(createdBefore: $before) { total } }',
+      { before: 'yesterday' },
+      await t.rootToken(),
+    );
     expect(list.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const literal = await graphql(t, '{ privacyRequests(createdAfter: "👨‍👩‍👧") { total } }', {}, await t.rootToken());
     expect(literal.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const before = await count('privacy_request');
-    const create = await graphql(
-      t,
-      'mutation ($inputs: [PrivacyRequestInput!]!) { createPrivacyRequests(inputs: $inputs) { succeeded { id } } }',
-      { inputs: [{ identity: { email: 'subject@example.com' }, policyKey: 'default_access_policy', requestedAt: '' }] },
-    );
+    const create = await graphql(t, 'mutation ($inputs: [PrivacyRequestInput!]!) { createPrivacyRequests(inputs: $inputs) { succeeded { id } } }', {
+      inputs: [{ identity: { email: 'subject@example.com' }, policyKey: 'default_access_policy', requestedAt: '' }],
+    });
     expect(create.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await count('privacy_request')).toBe(before);
     // A real date still works.
-    const ok = await graphql(t, 'query ($before: DateTime) { privacyRequests(createdBefore: $before) { total } }', { before: '2030-01-01T00:00:00Z' }, await t.rootToken());
+    const ok = await graphql(
+      t,
+      'query ($before: DateTime) { privacyRequests(createdBefore: $before) { total } }',
+      { before: '2030-01-01T00:00:00Z' },
+      await t.rootToken(),
+    );
     expect(ok.errors).toBeUndefined();
   });
 
   it("answers a field named 'constructor' with 422 at its place, storing nothing", async () => {
     const before = await count('policy');
-    const res = await t.http().patch('/api/v1/dsr/policy').set(root).send([{ name: 'Fuzz Thing', execution_timeframe: { constructor: 'a' } }]);
+    const res = await t
+      .http()
+      .patch('/api/v1/dsr/policy')
+      .set(root)
+      .send([{ name: 'Fuzz Thing', execution_timeframe: { constructor: 'a' } }]);
     expect(res.status).toBe(422);
     expect(res.body.detail).toEqual([expect.objectContaining({ loc: ['body', 0, 'execution_timeframe'], type: 'value_error.field_name' })]);
-    const anonymous = await t.http().post('/api/v1/privacy-request').send([{ identity: { email: 'a@example.com' }, policy_key: 'default_access_policy', external_id: { constructor: 'a' } }]);
+    const anonymous = await t
+      .http()
+      .post('/api/v1/privacy-request')
+      .send([{ identity: { email: 'a@example.com' }, policy_key: 'default_access_policy', external_id: { constructor: 'a' } }]);
     expect(anonymous.status).toBe(422);
-    const secrets = await t.http().post('/api/v1/messaging/config').set(root).send({ key: 'mg', name: 'Mg', service_type: 'mailgun', details: { domain: 'mg.example.com' } });
+    const secrets = await t
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(root)
+      .send({ key: 'mg', name: 'Mg', service_type: 'mailgun', details: { domain: 'mg.example.com' } });
     expect(secrets.status).toBe(200);
     const secretsBefore = await count('secret');
-    const badSecret = await t.http().put('/api/v1/messaging/config/mg/secret').set(root).send({ mailgun_api_key: { constructor: 'a' } });
+    const badSecret = await t
+      .http()
+      .put('/api/v1/messaging/config/mg/secret')
+      .set(root)
+      .send({ mailgun_api_key: { constructor: 'a' } });
     expect(badSecret.status).toBe(400);
     expect(await count('policy')).toBe(before);
     expect(await count('privacy_request')).toBe(0);
@@ -90,11 +122,25 @@ describe('fuzz findings stay fixed', () => {
   });
 
   it('takes null for a notification switch as "back to the default", and every read still works', async () => {
-    await t.http().patch('/api/v1/config').set(root).send({ notifications: { send_request_receipt_notification: true } }).expect(200);
-    const reset = await t.http().patch('/api/v1/config').set(root).send({ notifications: { send_request_receipt_notification: null } });
+    await t
+      .http()
+      .patch('/api/v1/config')
+      .set(root)
+      .send({ notifications: { send_request_receipt_notification: true } })
+      .expect(200);
+    const reset = await t
+      .http()
+      .patch('/api/v1/config')
+      .set(root)
+      .send({ notifications: { send_request_receipt_notification: null } });
     expect(reset.status).toBe(200);
     expect(reset.body.notifications.send_request_receipt_notification).toBe(false);
-    const viaGraphql = await graphql(t, 'mutation { updateNotificationSettings(input: { sendRequestReviewNotification: null }) { sendRequestReviewNotification } }', {}, await t.rootToken());
+    const viaGraphql = await graphql(
+      t,
+      'mutation { updateNotificationSettings(input: { sendRequestReviewNotification: null }) { sendRequestReviewNotification } }',
+      {},
+      await t.rootToken(),
+    );
     expect(viaGraphql.errors).toBeUndefined();
     const read = await graphql(t, '{ notificationSettings { sendRequestReceiptNotification sendRequestReviewNotification } }', {}, await t.rootToken());
     expect(read.errors).toBeUndefined();

@@ -50,7 +50,15 @@ const RESEED_EVERY = 250;
 /** With the limits on, every limit runs (and stores its buckets) but none is reached by one run's requests. */
 const LIMITS = RATE_LIMITS
   ? Object.fromEntries(
-      ['PRIVACY_REQUESTS_PER_ADDRESS', 'PRIVACY_REQUESTS_PER_IDENTITY', 'VERIFICATIONS_PER_ADDRESS', 'VERIFICATIONS_PER_IDENTITY', 'VERIFICATION_CODES_PER_IDENTITY', 'TOKEN_FAILURES_PER_CLIENT', 'TOKEN_FAILURES_PER_ADDRESS'].map((n) => [`HERALD_RATE_LIMIT_${n}`, '1000000']),
+      [
+        'PRIVACY_REQUESTS_PER_ADDRESS',
+        'PRIVACY_REQUESTS_PER_IDENTITY',
+        'VERIFICATIONS_PER_ADDRESS',
+        'VERIFICATIONS_PER_IDENTITY',
+        'VERIFICATION_CODES_PER_IDENTITY',
+        'TOKEN_FAILURES_PER_CLIENT',
+        'TOKEN_FAILURES_PER_ADDRESS',
+      ].map((n) => [`HERALD_RATE_LIMIT_${n}`, '1000000']),
     )
   : {};
 
@@ -86,7 +94,9 @@ describe('fuzz: every REST operation and GraphQL field, seeded and bounded', () 
         { arbitrary: graphql.attacks(), weight: 5 },
         { arbitrary: rest.extras(routes), weight: 3 },
       );
-      print(`fuzz: seed ${SEED} (FUZZ_SEED), ${RUNS} requests (FUZZ_RUNS), ${routes.length} REST operations, ${fields.length} GraphQL fields, rate limits ${RATE_LIMITS ? 'on' : 'off'}`);
+      print(
+        `fuzz: seed ${SEED} (FUZZ_SEED), ${RUNS} requests (FUZZ_RUNS), ${routes.length} REST operations, ${fields.length} GraphQL fields, rate limits ${RATE_LIMITS ? 'on' : 'off'}`,
+      );
 
       // The run: every answer is recorded, none stops it, so the counts cover the whole run and every cause shows.
       let index = 0;
@@ -134,7 +144,7 @@ describe('fuzz: every REST operation and GraphQL field, seeded and bounded', () 
       // moment, so /health gets up to 30 s to say 200 (a bound, not a timing assertion); the first answer is reported.
       const firstHealth = await h.raw('GET', '/health', []);
       let health = firstHealth;
-      for (const deadline = Date.now() + 30_000; health.status !== 200 && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 30_000; health.status !== 200 && Date.now() < deadline;) {
         await new Promise((resolve) => setTimeout(resolve, 500));
         health = await h.raw('GET', '/health', []);
       }
@@ -143,7 +153,15 @@ describe('fuzz: every REST operation and GraphQL field, seeded and bounded', () 
       // keeping only requests that fail with the same cause.
       const groups = stats.groups().sort((a, b) => a.first.index - b.first.index);
       let shrinkRequests = 0;
-      const shrunk: { signature: string; count: number; operations: Set<string>; original: Failure; minimal?: FuzzRequest; shrinks: number; reproduced: boolean }[] = [];
+      const shrunk: {
+        signature: string;
+        count: number;
+        operations: Set<string>;
+        original: Failure;
+        minimal?: FuzzRequest;
+        shrinks: number;
+        reproduced: boolean;
+      }[] = [];
       for (const group of groups.slice(0, SHRINK)) {
         const details = await fc.check(
           fc.asyncProperty(arbitrary, async (request) => {
@@ -157,7 +175,13 @@ describe('fuzz: every REST operation and GraphQL field, seeded and bounded', () 
           }),
           { seed: SEED, path: String(group.first.index), plugins: [fc.interruptAfterTimeLimit(SHRINK_MS)] },
         );
-        shrunk.push({ ...group, original: group.first, minimal: details.failed ? (details.counterexample as [FuzzRequest] | null)?.[0] : undefined, shrinks: details.numShrinks, reproduced: details.failed });
+        shrunk.push({
+          ...group,
+          original: group.first,
+          minimal: details.failed ? (details.counterexample as [FuzzRequest] | null)?.[0] : undefined,
+          shrinks: details.numShrinks,
+          reproduced: details.failed,
+        });
       }
 
       const problems = (await h.conformance?.check()) ?? [];
@@ -166,14 +190,19 @@ describe('fuzz: every REST operation and GraphQL field, seeded and bounded', () 
         'fuzz requests made': `${stats.requests} of ${RUNS}${run.interrupted ? ` (stopped by the ${TIME_LIMIT_MS / 1000} s bound)` : ''}`,
         'setup and shrinking requests': `${h.setupRequests} and ${shrinkRequests}`,
         'harness errors': harnessErrors.length ? harnessErrors.join(' | ') : 'none',
-        'time': `${(stats.elapsedMs / 1000).toFixed(1)} s (${(stats.elapsedMs / Math.max(1, stats.requests)).toFixed(1)} ms a request)`,
+        time: `${(stats.elapsedMs / 1000).toFixed(1)} s (${(stats.elapsedMs / Math.max(1, stats.requests)).toFixed(1)} ms a request)`,
         'Herald runs': PROCESS === 'child' ? 'in a process of its own (FUZZ_PROCESS=child)' : 'in the test process (FUZZ_PROCESS=inline)',
         'RSS after the run': `${mb(rss)} after a full GC, ${mb(rssBeforeGc)} before it (peak seen ${mb(stats.peakRss)})${PROCESS === 'inline' ? `; Herald's part ${mb(heraldRss)}` : ''}; limit ${mb(RSS_LIMIT)}`,
-        'RSS before the run': PROCESS === 'child' ? `${mb(rssStarted)} (Herald started and seeded)` : `${mb(rssBefore)} with Jest alone, ${mb(rssStarted)} with Herald started and seeded`,
+        'RSS before the run':
+          PROCESS === 'child'
+            ? `${mb(rssStarted)} (Herald started and seeded)`
+            : `${mb(rssBefore)} with Jest alone, ${mb(rssStarted)} with Herald started and seeded`,
         'memory during the run (rss / heap used / heap total / external / array buffers)': `\n  ${memoryTimeline.join('\n  ')}\n  after GC: ${memoryLine(after)}`,
-        '/health after the run': firstHealth.status === 200 ? '200' : `${firstHealth.status} ${firstHealth.body.toString().slice(0, 200)}, then ${health.status}`,
-        'answers the OpenAPI document does not describe':
-          h.conformance ? `${problems.length}${STRICT_CONFORMANCE ? ' (strict)' : ' (reported; FUZZ_CONFORMANCE=strict fails on them)'}` : 'not checked (FUZZ_PROCESS=inline checks them)',
+        '/health after the run':
+          firstHealth.status === 200 ? '200' : `${firstHealth.status} ${firstHealth.body.toString().slice(0, 200)}, then ${health.status}`,
+        'answers the OpenAPI document does not describe': h.conformance
+          ? `${problems.length}${STRICT_CONFORMANCE ? ' (strict)' : ' (reported; FUZZ_CONFORMANCE=strict fails on them)'}`
+          : 'not checked (FUZZ_PROCESS=inline checks them)',
       });
       const details = shrunk.map((s, n) =>
         [

@@ -47,9 +47,11 @@ const CREATE_FIELDS = 'succeeded { id status } failed { message }';
 /** `aliases` aliases of createPrivacyRequests, all given the same `$inputs`. */
 const aliasedCreate = (aliases: number) =>
   `mutation Create($inputs: [PrivacyRequestInput!]!) { ${Array.from({ length: aliases }, (_, i) => `c${i}: createPrivacyRequests(inputs: $inputs) { ${CREATE_FIELDS} }`).join(' ')} }`;
-const inputsFor = (n: number, email = 'bulk-subject@example.com') => Array.from({ length: n }, () => ({ identity: { email }, policyKey: 'default_access_policy' }));
+const inputsFor = (n: number, email = 'bulk-subject@example.com') =>
+  Array.from({ length: n }, () => ({ identity: { email }, policyKey: 'default_access_policy' }));
 /** The same inputs written into the document instead of variables. */
-const literalInputs = (n: number, email: string) => `[${Array.from({ length: n }, () => `{ identity: { email: "${email}" }, policyKey: "default_access_policy" }`).join(', ')}]`;
+const literalInputs = (n: number, email: string) =>
+  `[${Array.from({ length: n }, () => `{ identity: { email: "${email}" }, policyKey: "default_access_policy" }`).join(', ')}]`;
 
 /** `dataset { collections { fields { fields ... { name } } } } }`: depth 2 + nestedFields + 1. */
 const datasetAtDepth = (depth: number) => {
@@ -100,7 +102,7 @@ describe('GraphQL limits (D17)', () => {
       const res = await t.http().post('/graphql').set('content-type', 'application/json').send({ query: huge });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
-      expect(res.body.errors[0].message).toMatch(/Document contains more tha[nt] 20000 tokens/) // graphql-js 16 writes "more that";
+      expect(res.body.errors[0].message).toMatch(/Document contains more tha[nt] 20000 tokens/); // graphql-js 16 writes "more that";
       expect(res.text.length).toBeLessThan(2_000);
       expect(await count('privacy_request')).toBe(before);
     });

@@ -22,7 +22,21 @@ import { ROOT_CLIENT_ID, ROOT_CLIENT_SECRET, TestApp, bearer, captureLogs, creat
  */
 
 type Loc = (string | number)[];
-type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; example?: unknown; format?: string; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[]; additionalProperties?: boolean | Schema; nullable?: boolean };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  example?: unknown;
+  format?: string;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  additionalProperties?: boolean | Schema;
+  nullable?: boolean;
+};
 interface Operation {
   method: string;
   path: string;
@@ -82,15 +96,44 @@ describe('hostile input (decision D19)', () => {
   async function seed(): Promise<void> {
     const auth = bearer(root);
     await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'hostile_config', name: 'Hostile config', service_type: 'twilio_text' }).expect(200);
-    await t.http().patch('/api/v1/connection').set(auth).send([{ key: 'hostile_connection', name: 'Hostile connection', connection_type: 'email', access: 'write' }]).expect(200);
-    await t.http().patch('/api/v1/dsr/policy').set(auth).send([{ key: 'hostile_policy', name: 'Hostile policy' }]).expect(200);
-    await t.http().patch('/api/v1/dsr/policy/hostile_policy/rule').set(auth).send([{ key: 'hostile_rule', name: 'Hostile rule', action_type: 'access' }]).expect(200);
-    await t.http().patch('/api/v1/dsr/policy/hostile_policy/rule/hostile_rule/target').set(auth).send([{ key: 'hostile_target', data_category: 'user.contact.email' }]).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/connection')
+      .set(auth)
+      .send([{ key: 'hostile_connection', name: 'Hostile connection', connection_type: 'email', access: 'write' }])
+      .expect(200);
+    await t
+      .http()
+      .patch('/api/v1/dsr/policy')
+      .set(auth)
+      .send([{ key: 'hostile_policy', name: 'Hostile policy' }])
+      .expect(200);
+    await t
+      .http()
+      .patch('/api/v1/dsr/policy/hostile_policy/rule')
+      .set(auth)
+      .send([{ key: 'hostile_rule', name: 'Hostile rule', action_type: 'access' }])
+      .expect(200);
+    await t
+      .http()
+      .patch('/api/v1/dsr/policy/hostile_policy/rule/hostile_rule/target')
+      .set(auth)
+      .send([{ key: 'hostile_target', data_category: 'user.contact.email' }])
+      .expect(200);
     // A request that waits for review, so that nothing runs in the background while rows are counted.
-    await t.http().patch('/api/v1/config').set(auth).send({ execution: { require_manual_request_approval: true } }).expect(200);
-    const created = await t.http().post('/api/v1/privacy-request').send([{ identity: { email: 'subject@example.com' }, policy_key: 'hostile_policy' }]).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/config')
+      .set(auth)
+      .send({ execution: { require_manual_request_approval: true } })
+      .expect(200);
+    const created = await t
+      .http()
+      .post('/api/v1/privacy-request')
+      .send([{ identity: { email: 'subject@example.com' }, policy_key: 'hostile_policy' }])
+      .expect(200);
     existing.privacy_request_id = (created.body as { succeeded: { id: string }[] }).succeeded[0].id;
-    for (let previous = '', now = JSON.stringify(await rowCounts()); previous !== now; ) {
+    for (let previous = '', now = JSON.stringify(await rowCounts()); previous !== now;) {
       await new Promise((resolve) => setTimeout(resolve, 300));
       [previous, now] = [now, JSON.stringify(await rowCounts())];
     }
@@ -173,7 +216,11 @@ describe('hostile input (decision D19)', () => {
         await storingNothing(name(op), problems, async () => {
           for (const auth of auths) {
             // The router decodes the path: a NUL reaches the parameter, a surrogate or broken UTF-8 fails to decode.
-            for (const [value, loc] of [['a%00b', ['path', param]], ['%ED%A0%80', ['path']], ['a%E0%A4', ['path']]] as const) {
+            for (const [value, loc] of [
+              ['a%00b', ['path', param]],
+              ['%ED%A0%80', ['path']],
+              ['a%E0%A4', ['path']],
+            ] as const) {
               const answer = await send(op, urlOf(op, { [param]: value }), { auth: auth.header });
               cases++;
               const problem = refusal(`${name(op)} path ${param}=${value} (${auth.label})`, answer, [...loc]);
@@ -250,7 +297,9 @@ describe('hostile input (decision D19)', () => {
   function placed(base: unknown, at: Loc, value: string): unknown {
     if (at.length === 0) return value;
     const [head, ...rest] = at;
-    const container = (typeof head === 'number' ? (Array.isArray(base) ? [...base] : []) : typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...base } : {}) as Record<string | number, unknown>;
+    const container = (
+      typeof head === 'number' ? (Array.isArray(base) ? [...base] : []) : typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...base } : {}
+    ) as Record<string | number, unknown>;
     container[head] = placed(container[head], rest, value);
     return container;
   }
@@ -297,7 +346,12 @@ describe('hostile input (decision D19)', () => {
     }
     // The limit is on nesting, not on brackets inside strings; 64 levels still reach the route's own validation.
     const auth = bearer(root);
-    const inStrings = await t.http().post('/api/v1/oauth/client').set(auth).set('content-type', 'application/json').send(JSON.stringify(['['.repeat(200)]));
+    const inStrings = await t
+      .http()
+      .post('/api/v1/oauth/client')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify(['['.repeat(200)]));
     expect(inStrings.status).not.toBe(500);
     expect(JSON.stringify(inStrings.body)).not.toContain('max_depth');
     const deepest = '['.repeat(63) + '"scope:read"' + ']'.repeat(63);
@@ -323,7 +377,11 @@ describe('hostile input (decision D19)', () => {
           for (const field of fields) {
             const values = { ...Object.fromEntries(fields.map((f) => [f, valid[f] ?? 'x'])), [field]: NUL };
             if (content['application/x-www-form-urlencoded']) {
-              const answer = await send(op, urlOf(op), { auth: auth.header, type: 'application/x-www-form-urlencoded', body: new URLSearchParams(values).toString() });
+              const answer = await send(op, urlOf(op), {
+                auth: auth.header,
+                type: 'application/x-www-form-urlencoded',
+                body: new URLSearchParams(values).toString(),
+              });
               const problem = refusal(`${name(op)} form ${field} (${auth.label})`, answer, ['body', field]);
               if (problem) problems.push(problem);
               // Broken percent-encoding decodes to U+FFFD, never to a surrogate: whatever the answer, not a 500.
@@ -380,36 +438,143 @@ describe('hostile input (decision D19)', () => {
     });
   }
 
-  it('limits free text: a string past its field\'s length is a 422 at the field, and nothing is stored', async () => {
+  it("limits free text: a string past its field's length is a 422 at the field, and nothing is stored", async () => {
     const auth = bearer(root);
     const before = await rowCounts();
     const over = (n: number) => 'a'.repeat(n + 1);
     const cases: [string, () => Promise<{ status: number; body: unknown }>, Loc][] = [
-      ['privacy request email', () => t.http().post('/api/v1/privacy-request').send([{ identity: { email: `${over(MAX_LENGTH.email)}@example.com` }, policy_key: 'hostile_policy' }]), ['body', 0, 'identity', 'email']],
-      ['privacy request external id', () => t.http().post('/api/v1/privacy-request').send([{ identity: { email: 's@example.com' }, policy_key: 'hostile_policy', external_id: over(MAX_LENGTH.short) }]), ['body', 0, 'external_id']],
-      ['connection name', () => t.http().patch('/api/v1/connection').set(auth).send([{ name: over(MAX_LENGTH.name), connection_type: 'email', access: 'write' }]), ['body', 0, 'name']],
-      ['connection description', () => t.http().patch('/api/v1/connection').set(auth).send([{ name: 'n', connection_type: 'email', access: 'write', description: over(MAX_LENGTH.text) }]), ['body', 0, 'description']],
-      ['policy key', () => t.http().patch('/api/v1/dsr/policy').set(auth).send([{ name: 'n', key: over(MAX_LENGTH.key) }]), ['body', 0, 'key']],
-      ['messaging config name', () => t.http().post('/api/v1/messaging/config').set(auth).send({ name: over(MAX_LENGTH.name), service_type: 'twilio_text' }), ['body', 'name']],
-      ['deny reason', () => t.http().patch('/api/v1/privacy-request/administrate/deny').set(auth).send({ request_ids: [existing.privacy_request_id], reason: over(MAX_LENGTH.text) }), ['body', 'reason']],
-      ['verification code', () => t.http().post(`/api/v1/privacy-request/${existing.privacy_request_id}/verify`).send({ code: over(MAX_LENGTH.code) }), ['body', 'code']],
-      ['query filter', () => t.http().get(`/api/v1/privacy-request?external_id=${over(MAX_LENGTH.short)}`).set(auth), ['query', 'external_id']],
-      ['dataset description', () => t.http().patch('/api/v1/connection/hostile_connection/dataset').set(auth).send([{ fides_key: 'd', collections: [{ name: 'c', description: over(MAX_LENGTH.text), fields: [{ name: 'f', fidesops_meta: { primary_key: true } }] }] }]), ['body', 0, 'collections', 0, 'description']],
+      [
+        'privacy request email',
+        () =>
+          t
+            .http()
+            .post('/api/v1/privacy-request')
+            .send([{ identity: { email: `${over(MAX_LENGTH.email)}@example.com` }, policy_key: 'hostile_policy' }]),
+        ['body', 0, 'identity', 'email'],
+      ],
+      [
+        'privacy request external id',
+        () =>
+          t
+            .http()
+            .post('/api/v1/privacy-request')
+            .send([{ identity: { email: 's@example.com' }, policy_key: 'hostile_policy', external_id: over(MAX_LENGTH.short) }]),
+        ['body', 0, 'external_id'],
+      ],
+      [
+        'connection name',
+        () =>
+          t
+            .http()
+            .patch('/api/v1/connection')
+            .set(auth)
+            .send([{ name: over(MAX_LENGTH.name), connection_type: 'email', access: 'write' }]),
+        ['body', 0, 'name'],
+      ],
+      [
+        'connection description',
+        () =>
+          t
+            .http()
+            .patch('/api/v1/connection')
+            .set(auth)
+            .send([{ name: 'n', connection_type: 'email', access: 'write', description: over(MAX_LENGTH.text) }]),
+        ['body', 0, 'description'],
+      ],
+      [
+        'policy key',
+        () =>
+          t
+            .http()
+            .patch('/api/v1/dsr/policy')
+            .set(auth)
+            .send([{ name: 'n', key: over(MAX_LENGTH.key) }]),
+        ['body', 0, 'key'],
+      ],
+      [
+        'messaging config name',
+        () =>
+          t
+            .http()
+            .post('/api/v1/messaging/config')
+            .set(auth)
+            .send({ name: over(MAX_LENGTH.name), service_type: 'twilio_text' }),
+        ['body', 'name'],
+      ],
+      [
+        'deny reason',
+        () =>
+          t
+            .http()
+            .patch('/api/v1/privacy-request/administrate/deny')
+            .set(auth)
+            .send({ request_ids: [existing.privacy_request_id], reason: over(MAX_LENGTH.text) }),
+        ['body', 'reason'],
+      ],
+      [
+        'verification code',
+        () =>
+          t
+            .http()
+            .post(`/api/v1/privacy-request/${existing.privacy_request_id}/verify`)
+            .send({ code: over(MAX_LENGTH.code) }),
+        ['body', 'code'],
+      ],
+      [
+        'query filter',
+        () =>
+          t
+            .http()
+            .get(`/api/v1/privacy-request?external_id=${over(MAX_LENGTH.short)}`)
+            .set(auth),
+        ['query', 'external_id'],
+      ],
+      [
+        'dataset description',
+        () =>
+          t
+            .http()
+            .patch('/api/v1/connection/hostile_connection/dataset')
+            .set(auth)
+            .send([
+              {
+                fides_key: 'd',
+                collections: [{ name: 'c', description: over(MAX_LENGTH.text), fields: [{ name: 'f', fidesops_meta: { primary_key: true } }] }],
+              },
+            ]),
+        ['body', 0, 'collections', 0, 'description'],
+      ],
     ];
     const problems: string[] = [];
     for (const [label, run, loc] of cases) {
       const res = await run();
       const detail = (res.body as { detail?: { loc: Loc; msg: string; type: string }[] }).detail;
-      const match = Array.isArray(detail) && detail.some((d) => JSON.stringify(d.loc) === JSON.stringify(loc) && d.type === 'value_error.any_str.max_length' && /^ensure this value has at most \d+ characters$/.test(d.msg));
+      const match =
+        Array.isArray(detail) &&
+        detail.some(
+          (d) =>
+            JSON.stringify(d.loc) === JSON.stringify(loc) &&
+            d.type === 'value_error.any_str.max_length' &&
+            /^ensure this value has at most \d+ characters$/.test(d.msg),
+        );
       if (res.status !== 422 || !match) problems.push(`${label}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
     }
     expect(problems).toEqual([]);
     expect(await rowCounts()).toEqual(before);
     // At the limit, the same values are accepted, and the longest key is still addressable in a path.
     const longKey = 'k'.repeat(MAX_LENGTH.key);
-    await t.http().patch('/api/v1/dsr/policy').set(auth).send([{ name: 'Long key', key: longKey }]).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/dsr/policy')
+      .set(auth)
+      .send([{ name: 'Long key', key: longKey }])
+      .expect(200);
     expect((await t.http().get(`/api/v1/dsr/policy/${longKey}`).set(auth)).body).toMatchObject({ key: longKey });
-    const atLimit = await t.http().patch('/api/v1/connection').set(auth).send([{ name: 'a'.repeat(MAX_LENGTH.name), connection_type: 'email', access: 'write', description: 'd'.repeat(MAX_LENGTH.text) }]);
+    const atLimit = await t
+      .http()
+      .patch('/api/v1/connection')
+      .set(auth)
+      .send([{ name: 'a'.repeat(MAX_LENGTH.name), connection_type: 'email', access: 'write', description: 'd'.repeat(MAX_LENGTH.text) }]);
     expect(atLimit.status).toBe(200);
     expect(atLimit.body.succeeded).toHaveLength(1);
   });
@@ -438,7 +603,8 @@ describe('hostile input (decision D19)', () => {
     if (isEnumType(type)) return type.getValues()[0].name;
     if (isInputObjectType(type)) {
       const out: Record<string, unknown> = {};
-      for (const f of Object.values(type.getFields())) if (isNonNullType(f.type) && f.defaultValue === undefined && depth < 20) out[f.name] = sampleInput(f.type, f.name, depth + 1);
+      for (const f of Object.values(type.getFields()))
+        if (isNonNullType(f.type) && f.defaultValue === undefined && depth < 20) out[f.name] = sampleInput(f.type, f.name, depth + 1);
       return out;
     }
     switch (type.name) {
@@ -486,7 +652,9 @@ describe('hostile input (decision D19)', () => {
     if (isEnumType(type)) return String(value);
     if (isInputObjectType(type)) {
       const fields = type.getFields();
-      return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${literal(v, fields[k].type)}`).join(', ')}}`;
+      return `{${Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `${k}: ${literal(v, fields[k].type)}`)
+        .join(', ')}}`;
     }
     // JSON's string escapes are GraphQL's: a NUL is written \u0000, a lone surrogate \udXXX.
     return typeof value === 'string' ? JSON.stringify(value) : String(value);
@@ -532,14 +700,23 @@ describe('hostile input (decision D19)', () => {
                 const used = args.filter((a) => given.has(a.name));
                 const label = `${c.field.name}(${arg.name} ${JSON.stringify(at)}) ${JSON.stringify(value)} (${auth.label})`;
                 // As variables: the plugin walks them before anything executes.
-                const query = operationText(c, used.map((a) => `${a.name}: $${a.name}`).join(', '), used.map((a) => `$${a.name}: ${String(a.type)}`).join(', '));
+                const query = operationText(
+                  c,
+                  used.map((a) => `${a.name}: $${a.name}`).join(', '),
+                  used.map((a) => `$${a.name}: ${String(a.type)}`).join(', '),
+                );
                 const viaVariables = await postGraphql({ query, variables: Object.fromEntries(given) }, auth.header);
                 const p1 = graphqlRefusal(`variables ${label}`, viaVariables, ['variables', arg.name, ...at]);
                 if (p1) problems.push(p1);
                 // As literals: a NUL escape parses and is refused; a lone surrogate cannot be written in GraphQL at all.
                 const inline = operationText(c, used.map((a) => `${a.name}: ${literal(given.get(a.name), a.type)}`).join(', '));
                 const viaLiteral = await postGraphql({ query: inline }, auth.header);
-                const p2 = graphqlRefusal(`literal ${label}`, viaLiteral, [c.field.name, arg.name, ...at], value === NUL ? ['BAD_USER_INPUT'] : ['GRAPHQL_PARSE_FAILED']);
+                const p2 = graphqlRefusal(
+                  `literal ${label}`,
+                  viaLiteral,
+                  [c.field.name, arg.name, ...at],
+                  value === NUL ? ['BAD_USER_INPUT'] : ['GRAPHQL_PARSE_FAILED'],
+                );
                 if (p2) problems.push(p2);
                 cases += 2;
               }
@@ -565,7 +742,11 @@ describe('hostile input (decision D19)', () => {
     expect(warnings).toEqual([expect.objectContaining({ msg: 'hostile input refused', loc: ['query', 'external_id'], reason: 'value_error.str.nul' })]);
     expect(lines.join('')).not.toMatch(/subject|example\.com/);
     // GraphQL's refusals too, with the request's id.
-    const gql = await t.http().post('/graphql').set('x-request-id', 'hostile-logged-gql').send({ query: 'query($s: String) { connections(search: $s) { total } }', variables: { s: 'subject@example.com\u0000' } });
+    const gql = await t
+      .http()
+      .post('/graphql')
+      .set('x-request-id', 'hostile-logged-gql')
+      .send({ query: 'query($s: String) { connections(search: $s) { total } }', variables: { s: 'subject@example.com\u0000' } });
     expect(gql.status).toBe(400);
     const gqlLines = logs.lines.filter((line) => line.includes('hostile-logged-gql')).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(gqlLines.filter((entry) => entry.level === 40)).toEqual([expect.objectContaining({ msg: 'hostile input refused', loc: ['variables', 's'] })]);
@@ -578,7 +759,11 @@ describe('hostile input (decision D19)', () => {
     // A well-formed pair of surrogate escapes (an emoji) is text like any other.
     const emoji = await postGraphql({ query: 'query { connections(search: "\\ud83d\\ude00") { total } }' }, `Bearer ${root}`);
     expect(emoji.body).toEqual({ data: { connections: { total: 0 } } });
-    const rest = await t.http().patch('/api/v1/connection').set(bearer(root)).set('content-type', 'application/json')
+    const rest = await t
+      .http()
+      .patch('/api/v1/connection')
+      .set(bearer(root))
+      .set('content-type', 'application/json')
       .send('[{"name": "Emoji \\ud83d\\ude00", "connection_type": "email", "access": "read"}]');
     expect(rest.status).toBe(200);
     expect(rest.body.succeeded[0].name).toBe('Emoji \u{1F600}');

@@ -39,14 +39,24 @@ describe('HTTP conventions', () => {
   it('refuses a body over the limit with 413 and stores nothing', async () => {
     const before = await t.db.query('SELECT count(*)::int AS n FROM oauth_client');
     const huge = JSON.stringify(Array.from({ length: BODY_LIMIT_BYTES / 10 }, () => 'scope:read'));
-    const res = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).set('content-type', 'application/json').send(huge);
+    const res = await t
+      .http()
+      .post('/api/v1/oauth/client')
+      .set(bearer(await t.rootToken()))
+      .set('content-type', 'application/json')
+      .send(huge);
     expect(res.status).toBe(413);
     expect(typeof res.body.detail).toBe('string');
     expect((await t.db.query('SELECT count(*)::int AS n FROM oauth_client')).rows[0].n).toBe(before.rows[0].n);
   });
 
   it('answers malformed JSON with a 422 in the list shape', async () => {
-    const res = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).set('content-type', 'application/json').send('["scope:read"');
+    const res = await t
+      .http()
+      .post('/api/v1/oauth/client')
+      .set(bearer(await t.rootToken()))
+      .set('content-type', 'application/json')
+      .send('["scope:read"');
     expect(res.status).toBe(422);
     expect(res.body.detail[0]).toMatchObject({ loc: ['body'], type: 'value_error.jsondecode' });
   });
@@ -76,7 +86,7 @@ describe('HTTP conventions', () => {
     expect(bad.body.detail.map((d: { loc: unknown[] }) => d.loc)).toEqual([['query', 'size']]);
   });
 
-  it('echoes a request id, taking the caller\'s when sane', async () => {
+  it("echoes a request id, taking the caller's when sane", async () => {
     const given = await t.http().get('/health').set('x-request-id', 'trace-abc.123');
     expect(given.headers['x-request-id']).toBe('trace-abc.123');
     const generated = await t.http().get('/health').set('x-request-id', 'bad id with spaces');

@@ -136,7 +136,11 @@ describe('HTTP hygiene (decision D20)', () => {
     afterAll(() => c.close());
 
     const preflight = (app: Pick<TestApp, 'http'>, origin: string) =>
-      app.http().options('/api/v1/privacy-request').set('origin', origin).set('access-control-request-method', 'POST')
+      app
+        .http()
+        .options('/api/v1/privacy-request')
+        .set('origin', origin)
+        .set('access-control-request-method', 'POST')
         .set('access-control-request-headers', 'authorization,content-type');
 
     it('answers an allowed origin, on success and on error, exposing the headers a client reads', async () => {
@@ -147,7 +151,9 @@ describe('HTTP hygiene (decision D20)', () => {
         expect(res.headers.vary).toMatch(/origin/i);
         expectSecurityHeaders(res);
       }
-      expect((await c.http().get('/health').set('origin', 'https://admin.example.com')).headers['access-control-allow-origin']).toBe('https://admin.example.com');
+      expect((await c.http().get('/health').set('origin', 'https://admin.example.com')).headers['access-control-allow-origin']).toBe(
+        'https://admin.example.com',
+      );
     });
 
     it('answers the preflight of an allowed origin with the methods and headers Herald takes', async () => {
@@ -206,7 +212,12 @@ describe('HTTP hygiene (decision D20)', () => {
       await t.db.query('DELETE FROM messaging_config');
     });
 
-    const post = async (path: string, body: object) => t.http().post(`/api/v1${path}`).set(bearer(await t.rootToken())).send(body);
+    const post = async (path: string, body: object) =>
+      t
+        .http()
+        .post(`/api/v1${path}`)
+        .set(bearer(await t.rootToken()))
+        .send(body);
 
     it.each([
       'x@127.0.0.1:18105/#',
@@ -230,7 +241,9 @@ describe('HTTP hygiene (decision D20)', () => {
       for (const path of ['/messaging/config', '/email/config']) {
         const res = await post(path, { ...MAILGUN, details: { domain } });
         expect(res.status).toBe(422);
-        expect(res.body.detail).toEqual([{ loc: ['body', 'details', 'domain'], msg: 'value is not a valid host name (such as mg.example.com)', type: 'value_error.hostname' }]);
+        expect(res.body.detail).toEqual([
+          { loc: ['body', 'details', 'domain'], msg: 'value is not a valid host name (such as mg.example.com)', type: 'value_error.hostname' },
+        ]);
       }
       expect(await count()).toBe(0);
     });
@@ -238,7 +251,9 @@ describe('HTTP hygiene (decision D20)', () => {
     it('refuses an api_version other than v3 and a sender that is not an email address', async () => {
       const version = await post('/messaging/config', { ...MAILGUN, details: { domain: 'mg.example.com', api_version: 'v4' } });
       expect(version.status).toBe(422);
-      expect(version.body.detail).toEqual([{ loc: ['body', 'details', 'api_version'], msg: "value is not a valid enumeration member; permitted: 'v3'", type: 'type_error.enum' }]);
+      expect(version.body.detail).toEqual([
+        { loc: ['body', 'details', 'api_version'], msg: "value is not a valid enumeration member; permitted: 'v3'", type: 'type_error.enum' },
+      ]);
       const fidesops = await post('/email/config', { ...MAILGUN, details: { domain: 'mg.example.com', api_version: '../v2' } });
       expect(fidesops.status).toBe(422);
       expect(fidesops.body.detail[0].loc).toEqual(['body', 'details', 'api_version']);
@@ -252,7 +267,11 @@ describe('HTTP hygiene (decision D20)', () => {
       expect((await post('/messaging/config', { ...MAILGUN, details: { domain: 'mg.example.com' } })).status).toBe(200);
       const before = await stored('mailgun');
       for (const path of ['/messaging/config/mailgun', '/email/config/mailgun']) {
-        const res = await t.http().patch(`/api/v1${path}`).set(bearer(await t.rootToken())).send({ ...MAILGUN, details: { domain: 'x@127.0.0.1:18105/#' } });
+        const res = await t
+          .http()
+          .patch(`/api/v1${path}`)
+          .set(bearer(await t.rootToken()))
+          .send({ ...MAILGUN, details: { domain: 'x@127.0.0.1:18105/#' } });
         expect(res.status).toBe(422);
         expect(res.body.detail[0].loc).toEqual(['body', 'details', 'domain']);
       }
@@ -282,7 +301,10 @@ describe('HTTP hygiene (decision D20)', () => {
 
     it('accepts the other valid shapes: fidesops Mailgun, SendGrid sender, SMS without details', async () => {
       expect((await post('/email/config', { ...MAILGUN, details: { domain: 'mg.example.com', is_eu_domain: true } })).status).toBe(200);
-      expect((await post('/messaging/config', { name: 'SendGrid', key: 'sg', service_type: 'twilio_email', details: { twilio_email_from: 'privacy@example.com' } })).status).toBe(200);
+      expect(
+        (await post('/messaging/config', { name: 'SendGrid', key: 'sg', service_type: 'twilio_email', details: { twilio_email_from: 'privacy@example.com' } }))
+          .status,
+      ).toBe(200);
       expect((await post('/messaging/config', { name: 'SMS', key: 'sms', service_type: 'twilio_text' })).status).toBe(200);
       expect(await count()).toBe(3);
     });
@@ -325,7 +347,9 @@ describe('HTTP hygiene (decision D20)', () => {
 
     it('gives a token without exp (issued before D20) the lifetime of the instance that reads it', async () => {
       const iat = new Date();
-      const legacy = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ 'client-id': ROOT_CLIENT_ID, scopes: ['scope:read'], iat: iat.toISOString() })))
+      const legacy = await new CompactEncrypt(
+        new TextEncoder().encode(JSON.stringify({ 'client-id': ROOT_CLIENT_ID, scopes: ['scope:read'], iat: iat.toISOString() })),
+      )
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
         .encrypt(KEY);
       const later = new Date(iat.getTime() + 2 * 60_000);
@@ -336,7 +360,9 @@ describe('HTTP hygiene (decision D20)', () => {
 
     it('refuses a token whose exp cannot be read', async () => {
       for (const exp of ['never', 4102444800, null]) {
-        const token = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ 'client-id': ROOT_CLIENT_ID, scopes: [], iat: new Date().toISOString(), exp })))
+        const token = await new CompactEncrypt(
+          new TextEncoder().encode(JSON.stringify({ 'client-id': ROOT_CLIENT_ID, scopes: [], iat: new Date().toISOString(), exp })),
+        )
           .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
           .encrypt(KEY);
         expect(await t.app.get(TokenService).verify(token)).toBeUndefined();
@@ -360,10 +386,15 @@ describe('HTTP hygiene (decision D20)', () => {
         crypto.scrypt = original;
       }
     }
-    const token = (clientId: string, clientSecret: string) => () => t.http().post('/api/v1/oauth/token').type('form').send({ client_id: clientId, client_secret: clientSecret });
+    const token = (clientId: string, clientSecret: string) => () =>
+      t.http().post('/api/v1/oauth/token').type('form').send({ client_id: clientId, client_secret: clientSecret });
 
     it('runs one scrypt on a dummy hash for an unknown client and for the root client, one on the stored hash for a stored client', async () => {
-      const created = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).send(['scope:read']);
+      const created = await t
+        .http()
+        .post('/api/v1/oauth/client')
+        .set(bearer(await t.rootToken()))
+        .send(['scope:read']);
       const { salt } = (await t.db.query('SELECT salt FROM oauth_client WHERE id = $1', [created.body.client_id])).rows[0] as { salt: string };
 
       const cases: [string, () => Promise<Response>, number, string][] = [

@@ -38,7 +38,9 @@ const legacySeal = (plaintext: string, key: string, context: string) => {
   return ['v1', ...[nonce, ciphertext, cipher.getAuthTag()].map((p) => p.toString('base64url'))].join('.');
 };
 const legacyEmailHash = (key: string, email: string) =>
-  createHmac('sha256', createHash('sha256').update(`herald:identity-hash:${key}`).digest()).update(`email:${email}`).digest('hex');
+  createHmac('sha256', createHash('sha256').update(`herald:identity-hash:${key}`).digest())
+    .update(`email:${email}`)
+    .digest('hex');
 /** A download link as sent before the key ring: HS256 without a `kid`. */
 const legacyLinkToken = (key: string, requestId: string) =>
   new SignJWT({ purpose: 'access-package' })
@@ -68,7 +70,11 @@ describe('encryption key rotation', () => {
   const apps: TestApp[] = [];
 
   const start = async (env: Record<string, string>) => {
-    const app = await createTestApp({ ...fakes.env, HERALD_DATA_DIR: dataDir, FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun', ...env }, undefined, database.url);
+    const app = await createTestApp(
+      { ...fakes.env, HERALD_DATA_DIR: dataDir, FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun', ...env },
+      undefined,
+      database.url,
+    );
     apps.push(app);
     return app;
   };
@@ -84,7 +90,11 @@ describe('encryption key rotation', () => {
     await app.close();
   };
   const ids = async (t: TestApp, auth: Record<string, string>, identity: string) => {
-    const res = await t.http().get(`/api/v1/privacy-request?identity=${encodeURIComponent(identity)}&include_identities=true`).set(auth).expect(200);
+    const res = await t
+      .http()
+      .get(`/api/v1/privacy-request?identity=${encodeURIComponent(identity)}&include_identities=true`)
+      .set(auth)
+      .expect(200);
     return (res.body.items as { id: string; identity: unknown }[]).map((i) => ({ id: i.id, identity: i.identity }));
   };
   const connectionTest = async (t: TestApp, auth: Record<string, string>) => {
@@ -114,17 +124,41 @@ describe('encryption key rotation', () => {
     const a = await start({ FIDES__SECURITY__APP_ENCRYPTION_KEY: KEY_A });
     const tokenA = await a.rootToken();
     const authA = bearer(tokenA);
-    await a.http().post('/api/v1/messaging/config').set(authA).send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } }).expect(200);
+    await a
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(authA)
+      .send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } })
+      .expect(200);
     await a.http().put('/api/v1/messaging/config/mailgun/secret').set(authA).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
-    await a.http().patch('/api/v1/connection').set(authA).send([{ name: 'Vendor', key: 'vendor', connection_type: 'email', access: 'write' }]).expect(200);
-    await a.http().put('/api/v1/connection/vendor/secret?verify=false').set(authA).send({ to_email: 'erasure@vendor.example', test_email: TEST_EMAIL }).expect(200);
+    await a
+      .http()
+      .patch('/api/v1/connection')
+      .set(authA)
+      .send([{ name: 'Vendor', key: 'vendor', connection_type: 'email', access: 'write' }])
+      .expect(200);
+    await a
+      .http()
+      .put('/api/v1/connection/vendor/secret?verify=false')
+      .set(authA)
+      .send({ to_email: 'erasure@vendor.example', test_email: TEST_EMAIL })
+      .expect(200);
     await connectionTest(a, authA);
 
     const create = async (t: TestApp, identity: object) =>
-      (await t.http().post('/api/v1/privacy-request').send([{ identity, policy_key: 'default_access_policy' }]).expect(200)).body.succeeded[0] as { id: string; status: string };
+      (
+        await t
+          .http()
+          .post('/api/v1/privacy-request')
+          .send([{ identity, policy_key: 'default_access_policy' }])
+          .expect(200)
+      ).body.succeeded[0] as { id: string; status: string };
     const main = await create(a, { email: SUBJECT, phone_number: PHONE });
     const legacy = await create(a, { email: LEGACY_SUBJECT });
-    await waitFor('both requests to complete', async () => (await a.db.query("SELECT count(*)::int AS n FROM privacy_request WHERE status = 'complete'")).rows[0].n === 2);
+    await waitFor(
+      'both requests to complete',
+      async () => (await a.db.query("SELECT count(*)::int AS n FROM privacy_request WHERE status = 'complete'")).rows[0].n === 2,
+    );
     expect((await a.db.query('SELECT 1 FROM access_package WHERE request_id = $1', [main.id])).rowCount).toBe(1);
     // One request as a release before the key ring left it: a v1 identity and the old lookup hash.
     await a.db.query('UPDATE privacy_request SET identity = $2, email_hash = $3 WHERE id = $1', [
@@ -133,7 +167,12 @@ describe('encryption key rotation', () => {
       legacyEmailHash(KEY_A, LEGACY_SUBJECT),
     ]);
     // A verification code emailed under A, to be used after the key changes.
-    await a.http().patch('/api/v1/config').set(authA).send({ execution: { subject_identity_verification_required: true } }).expect(200);
+    await a
+      .http()
+      .patch('/api/v1/config')
+      .set(authA)
+      .send({ execution: { subject_identity_verification_required: true } })
+      .expect(200);
     const verifying = await create(a, { email: VERIFYING_SUBJECT });
     expect(verifying.status).toBe('identity_unverified');
     const codeEmail = fakes.mailgun.requests.find((r) => r.fields.to === VERIFYING_SUBJECT && r.status === 200);
@@ -163,7 +202,10 @@ describe('encryption key rotation', () => {
     expect(JSON.parse((await b.http().get(pathOf(linkA)).expect(200)).text).identity).toEqual({ email: SUBJECT, phone_number: PHONE });
     await b.http().get(legacyLink).expect(200);
     await b.http().post(`/api/v1/privacy-request/${verifying.id}/verify`).send({ code }).expect(200);
-    await waitFor('the verified request to complete', async () => (await b.db.query('SELECT status FROM privacy_request WHERE id = $1', [verifying.id])).rows[0].status === 'complete');
+    await waitFor(
+      'the verified request to complete',
+      async () => (await b.db.query('SELECT status FROM privacy_request WHERE id = $1', [verifying.id])).rows[0].status === 'complete',
+    );
     await stop(b);
 
     // ---- Rotation with the previous key forgotten: rows it cannot open are counted and left as they were.
@@ -187,14 +229,18 @@ describe('encryption key rotation', () => {
     const partly = await stored(pool);
     // Tables go in order (secret first) and rows by primary key: the two batches were the two secrets.
     expect(Object.entries(partly).filter(([k, v]) => k.startsWith('secret:') && !v.startsWith(`v2.${ID_B}.`))).toEqual([]);
-    expect(Object.values(partly).filter((v) => v.startsWith(`v2.${ID_B}.`)).length).toBe(Object.values(before).filter((v) => v.startsWith(`v2.${ID_B}.`)).length + 2);
+    expect(Object.values(partly).filter((v) => v.startsWith(`v2.${ID_B}.`)).length).toBe(
+      Object.values(before).filter((v) => v.startsWith(`v2.${ID_B}.`)).length + 2,
+    );
 
     // ---- The script, as an operator runs it, continues where the crash stopped.
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
         [SCRIPT, '--batch-size=2'],
-        { env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, FIDES__SECURITY__APP_ENCRYPTION_KEY: KEY_B, HERALD_PREVIOUS_ENCRYPTION_KEYS: KEY_A } },
+        {
+          env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, FIDES__SECURITY__APP_ENCRYPTION_KEY: KEY_B, HERALD_PREVIOUS_ENCRYPTION_KEYS: KEY_A },
+        },
         (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -222,7 +268,10 @@ describe('encryption key rotation', () => {
     // ---- A second run changes nothing.
     const again: TableReport[] = await rotateKeys(pool, ring);
     expect(again.map((r) => [r.table, r.resealed, r.unreadable, r.left])).toEqual([
-      ['secret', 0, 0, 0], ['privacy_request', 0, 0, 0], ['access_package', 0, 0, 0], ['message', 0, 0, 0],
+      ['secret', 0, 0, 0],
+      ['privacy_request', 0, 0, 0],
+      ['access_package', 0, 0, 0],
+      ['message', 0, 0, 0],
     ]);
     expect(await stored(pool)).toEqual(rotated);
 
@@ -235,7 +284,10 @@ describe('encryption key rotation', () => {
     expect(await ids(c, authC, LEGACY_SUBJECT)).toEqual([{ id: legacy.id, identity: { email: LEGACY_SUBJECT, phone_number: null } }]);
     expect((await ids(c, authC, VERIFYING_SUBJECT)).map((i) => i.id)).toEqual([verifying.id]);
     await connectionTest(c, authC);
-    const download = await c.http().get(pathOf(await c.app.get(AccessPackages).link(main.id))).expect(200);
+    const download = await c
+      .http()
+      .get(pathOf(await c.app.get(AccessPackages).link(main.id)))
+      .expect(200);
     expect(JSON.parse(download.text).identity).toEqual({ email: SUBJECT, phone_number: PHONE });
     for (const link of [pathOf(linkA), legacyLink]) {
       expect((await c.http().get(link).expect(401)).body).toEqual({ detail: 'The download link is not valid.' });

@@ -9,7 +9,11 @@ describe('logs', () => {
   afterAll(() => t.close());
 
   it('are JSON lines with request ids, and never carry a credential or token', async () => {
-    const tokenResponse = await t.http().post('/api/v1/oauth/token').set('x-request-id', 'req-logging-1').type('form')
+    const tokenResponse = await t
+      .http()
+      .post('/api/v1/oauth/token')
+      .set('x-request-id', 'req-logging-1')
+      .type('form')
       .send({ client_id: ROOT_CLIENT_ID, client_secret: ROOT_CLIENT_SECRET });
     const token = tokenResponse.body.access_token as string;
     const created = await t.http().post('/api/v1/oauth/client').set(bearer(token)).set('cookie', 'session=cookie-value').send(['scope:read']);
@@ -39,7 +43,16 @@ describe('logs', () => {
     expect(ofFailed[1]).toMatchObject({ level: 50, res: { statusCode: 500 }, req: { id: 'req-logging-4', method: 'GET' } });
 
     const text = logs.text();
-    for (const secret of [ROOT_CLIENT_SECRET, token, created.body.client_secret, 'not-a-real-token', 'cookie-value', 'subject%40example.com', 'subject@example.com', 'link-token-value']) {
+    for (const secret of [
+      ROOT_CLIENT_SECRET,
+      token,
+      created.body.client_secret,
+      'not-a-real-token',
+      'cookie-value',
+      'subject%40example.com',
+      'subject@example.com',
+      'link-token-value',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

@@ -62,7 +62,11 @@ describe('Messaging config REST API', () => {
   });
 
   async function tokenFor(scopes: string[]): Promise<string> {
-    const res = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).send(scopes);
+    const res = await t
+      .http()
+      .post('/api/v1/oauth/client')
+      .set(bearer(await t.rootToken()))
+      .send(scopes);
     expect(res.status).toBe(200);
     return obtainToken(t.http(), res.body.client_id, res.body.client_secret);
   }
@@ -94,14 +98,12 @@ describe('Messaging config REST API', () => {
 
   async function row(key: string) {
     return (await t.db.query('SELECT id, key, name, service_type, details FROM messaging_config WHERE key = $1', [key])).rows[0] as
-      | { id: string; key: string; name: string; service_type: string; details: unknown }
-      | undefined;
+      { id: string; key: string; name: string; service_type: string; details: unknown } | undefined;
   }
 
   async function secretRow(configId: string) {
     return (await t.db.query("SELECT envelope FROM secret WHERE owner_kind = 'messaging_config' AND owner_id = $1", [configId])).rows[0] as
-      | { envelope: string }
-      | undefined;
+      { envelope: string } | undefined;
   }
 
   async function storedSecrets(key: string): Promise<unknown> {
@@ -224,7 +226,12 @@ describe('Messaging config REST API', () => {
 
     it('makes the key from the name when none (or null) is given', async () => {
       const res = await create({ name: 'mailgun', service_type: 'mailgun', details: { domain: 'my.mailgun.domain' } });
-      expectConfig(res.body, { name: 'mailgun', key: 'mailgun', service_type: 'MAILGUN', details: { domain: 'my.mailgun.domain', is_eu_domain: false, api_version: 'v3' } });
+      expectConfig(res.body, {
+        name: 'mailgun',
+        key: 'mailgun',
+        service_type: 'MAILGUN',
+        details: { domain: 'my.mailgun.domain', is_eu_domain: false, api_version: 'v3' },
+      });
       const generated = await create({ name: 'My Twilio-Config!', key: null, service_type: 'twilio_text' });
       expectConfig(generated.body, { name: 'My Twilio-Config!', key: 'my_twilio_config', service_type: 'TWILIO_TEXT', details: null });
       expect(await row('my_twilio_config')).toMatchObject({ name: 'My Twilio-Config!' });
@@ -233,7 +240,11 @@ describe('Messaging config REST API', () => {
     it('accepts a key with a dot, and the config stays usable (D3)', async () => {
       await create({ ...TEXT_BODY, key: 'sms.v1' });
       expect((await api('patch', `${FIDES}/sms.v1`, { ...TEXT_BODY, key: 'sms.v1', name: 'Renamed' })).status).toBe(200);
-      await putSecrets('sms.v1', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_messaging_service_sid: TWILIO_SERVICE_SID });
+      await putSecrets('sms.v1', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_messaging_service_sid: TWILIO_SERVICE_SID,
+      });
       expect(await row('sms.v1')).toMatchObject({ name: 'Renamed' });
       expect(await storedSecrets('sms.v1')).toMatchObject({ twilio_account_sid: TWILIO_ACCOUNT_SID });
     });
@@ -245,14 +256,22 @@ describe('Messaging config REST API', () => {
       expectConfig(res.body, { ...MAILGUN_RESPONSE, name: 'Renamed Mailgun', details: { domain: 'other.example.com', is_eu_domain: true, api_version: 'v3' } });
       const configs = (await state()).configs;
       expect(configs).toHaveLength(1);
-      expect(configs[0]).toMatchObject({ id: before?.id, name: 'Renamed Mailgun', details: { domain: 'other.example.com', is_eu_domain: true, api_version: 'v3' } });
+      expect(configs[0]).toMatchObject({
+        id: before?.id,
+        name: 'Renamed Mailgun',
+        details: { domain: 'other.example.com', is_eu_domain: true, api_version: 'v3' },
+      });
     });
 
     describe('422', () => {
       const cases: [string, object, object[]][] = [
         ['an invalid key', { ...MAILGUN_BODY, key: '*invalid-key' }, [{ loc: ['body', 'key'], msg: FIDES_KEY_MESSAGE, type: 'value_error' }]],
         ['an empty key', { ...MAILGUN_BODY, key: '' }, [{ loc: ['body', 'key'], msg: FIDES_KEY_MESSAGE, type: 'value_error' }]],
-        ['an unsupported service type', { ...MAILGUN_BODY, service_type: 'twilio' }, [{ loc: ['body', 'service_type'], msg: FIDES_ENUM_MESSAGE, type: 'type_error.enum' }]],
+        [
+          'an unsupported service type',
+          { ...MAILGUN_BODY, service_type: 'twilio' },
+          [{ loc: ['body', 'service_type'], msg: FIDES_ENUM_MESSAGE, type: 'type_error.enum' }],
+        ],
         ['no service type', { name: 'x' }, [{ loc: ['body', 'service_type'], msg: 'field required', type: 'value_error.missing' }]],
         ['no name', { key: 'x', service_type: 'twilio_text' }, [{ loc: ['body', 'name'], msg: 'field required', type: 'value_error.missing' }]],
         ['an extra field', { ...TEXT_BODY, secrets: { x: 1 } }, [{ loc: ['body', 'secrets'], msg: 'extra fields not permitted', type: 'value_error.extra' }]],
@@ -355,7 +374,9 @@ describe('Messaging config REST API', () => {
       });
 
       it('for a generated key already taken', async () => {
-        const res = await unchanged(() => api('post', FIDES, { name: 'My-Mailgun', service_type: 'twilio_email', details: { twilio_email_from: 'a@example.com' } }));
+        const res = await unchanged(() =>
+          api('post', FIDES, { name: 'My-Mailgun', service_type: 'twilio_email', details: { twilio_email_from: 'a@example.com' } }),
+        );
         expect(res.status).toBe(409);
         expect(res.body).toEqual({
           detail:
@@ -459,8 +480,17 @@ describe('Messaging config REST API', () => {
       const before = await row('my_mailgun');
       const res = await api('patch', `${FIDES}/my_mailgun`, { name: 'mailgun new name', service_type: 'MAILGUN', details: { domain: 'new.example.com' } });
       expect(res.status).toBe(200);
-      expectConfig(res.body, { name: 'mailgun new name', key: 'my_mailgun', service_type: 'MAILGUN', details: { domain: 'new.example.com', is_eu_domain: false, api_version: 'v3' } });
-      expect(await row('my_mailgun')).toEqual({ ...before, name: 'mailgun new name', details: { domain: 'new.example.com', is_eu_domain: false, api_version: 'v3' } });
+      expectConfig(res.body, {
+        name: 'mailgun new name',
+        key: 'my_mailgun',
+        service_type: 'MAILGUN',
+        details: { domain: 'new.example.com', is_eu_domain: false, api_version: 'v3' },
+      });
+      expect(await row('my_mailgun')).toEqual({
+        ...before,
+        name: 'mailgun new name',
+        details: { domain: 'new.example.com', is_eu_domain: false, api_version: 'v3' },
+      });
       expect((await state()).configs).toHaveLength(2);
       expect(await storedSecrets('my_mailgun')).toEqual({ mailgun_api_key: MAILGUN_API_KEY });
     });
@@ -503,9 +533,21 @@ describe('Messaging config REST API', () => {
 
     it.each([
       ['an invalid body key', { ...MAILGUN_BODY, key: '*invalid-key' }, [{ loc: ['body', 'key'], msg: FIDES_KEY_MESSAGE, type: 'value_error' }]],
-      ['no details for Mailgun', { name: 'My Mailgun', service_type: 'mailgun' }, [{ loc: ['body', '__root__'], msg: 'Mailgun messaging config must include details', type: 'value_error' }]],
-      ['an unsupported service type', { ...MAILGUN_BODY, service_type: 'twilio' }, [{ loc: ['body', 'service_type'], msg: FIDES_ENUM_MESSAGE, type: 'type_error.enum' }]],
-      ['no name (not a partial update)', { service_type: 'mailgun', details: { domain: 'd' } }, [{ loc: ['body', 'name'], msg: 'field required', type: 'value_error.missing' }]],
+      [
+        'no details for Mailgun',
+        { name: 'My Mailgun', service_type: 'mailgun' },
+        [{ loc: ['body', '__root__'], msg: 'Mailgun messaging config must include details', type: 'value_error' }],
+      ],
+      [
+        'an unsupported service type',
+        { ...MAILGUN_BODY, service_type: 'twilio' },
+        [{ loc: ['body', 'service_type'], msg: FIDES_ENUM_MESSAGE, type: 'type_error.enum' }],
+      ],
+      [
+        'no name (not a partial update)',
+        { service_type: 'mailgun', details: { domain: 'd' } },
+        [{ loc: ['body', 'name'], msg: 'field required', type: 'value_error.missing' }],
+      ],
     ])('answers 422 for %s, changing nothing', async (_, body, detail) => {
       const res = await unchanged(() => api('patch', `${FIDES}/my_mailgun`, body));
       expect(res.status).toBe(422);
@@ -524,7 +566,11 @@ describe('Messaging config REST API', () => {
       await create(MAILGUN_BODY);
       await putSecrets('my_mailgun', { mailgun_api_key: MAILGUN_API_KEY });
       await create(TEXT_BODY);
-      await putSecrets('my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_sender_phone_number: '+15558675309' });
+      await putSecrets('my_twilio_sms', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_sender_phone_number: '+15558675309',
+      });
       const id = (await row('my_mailgun'))?.id as string;
       expect(await secretRow(id)).toBeDefined();
 
@@ -558,7 +604,7 @@ describe('Messaging config REST API', () => {
       await create(EMAIL_BODY);
     });
 
-    it('stores Mailgun secrets encrypted, answering Fides\' status message', async () => {
+    it("stores Mailgun secrets encrypted, answering Fides' status message", async () => {
       const res = await putSecrets('my_mailgun', { mailgun_api_key: MAILGUN_API_KEY });
       expect(res.body).toEqual({ msg: 'Secrets updated for MessagingConfig with key: my_mailgun.', test_status: null, failure_reason: null });
       const config = await row('my_mailgun');
@@ -570,7 +616,11 @@ describe('Messaging config REST API', () => {
     });
 
     it('stores the optional Twilio keys as null', async () => {
-      await putSecrets('my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_sender_phone_number: '+15558675309' });
+      await putSecrets('my_twilio_sms', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_sender_phone_number: '+15558675309',
+      });
       expect(await storedSecrets('my_twilio_sms')).toEqual({
         twilio_account_sid: TWILIO_ACCOUNT_SID,
         twilio_auth_token: TWILIO_AUTH_TOKEN,
@@ -582,8 +632,16 @@ describe('Messaging config REST API', () => {
     });
 
     it('replaces the previous secrets entirely, in the same row', async () => {
-      await putSecrets('my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_sender_phone_number: '+15558675309' });
-      await putSecrets('my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_messaging_service_sid: TWILIO_SERVICE_SID });
+      await putSecrets('my_twilio_sms', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_sender_phone_number: '+15558675309',
+      });
+      await putSecrets('my_twilio_sms', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_messaging_service_sid: TWILIO_SERVICE_SID,
+      });
       expect(await storedSecrets('my_twilio_sms')).toEqual({
         twilio_account_sid: TWILIO_ACCOUNT_SID,
         twilio_auth_token: TWILIO_AUTH_TOKEN,
@@ -604,16 +662,24 @@ describe('Messaging config REST API', () => {
         { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_messaging_service_sid: '', twilio_sender_phone_number: null },
         [TWILIO_SENDER_REQUIRED],
       ],
-      ['my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_sender_phone_number: '5558675309' }, [TWILIO_PHONE_FORMAT]],
+      [
+        'my_twilio_sms',
+        { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_sender_phone_number: '5558675309' },
+        [TWILIO_PHONE_FORMAT],
+      ],
       [
         'my_twilio_sms',
         { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_messaging_service_sid: TWILIO_SERVICE_SID, extra: 'x' },
         ["field required ('twilio_auth_token',)", "extra fields not permitted ('extra',)"],
       ],
       ['my_sendgrid', { mailgun_api_key: MAILGUN_API_KEY_2 }, ["field required ('twilio_api_key',)", "extra fields not permitted ('mailgun_api_key',)"]],
-    ])('answers 400 with Fides\' list for %s %j, leaving the previous secrets untouched', async (key, body, detail) => {
+    ])("answers 400 with Fides' list for %s %j, leaving the previous secrets untouched", async (key, body, detail) => {
       await putSecrets('my_mailgun', { mailgun_api_key: MAILGUN_API_KEY });
-      await putSecrets('my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_messaging_service_sid: TWILIO_SERVICE_SID });
+      await putSecrets('my_twilio_sms', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_messaging_service_sid: TWILIO_SERVICE_SID,
+      });
       await putSecrets('my_sendgrid', { twilio_api_key: TWILIO_API_KEY });
       const previous = await storedSecrets(key);
       const res = await unchanged(() => api('put', `${FIDES}/${key}/secret`, body));
@@ -666,7 +732,10 @@ describe('Messaging config REST API', () => {
     describe('with FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE=mailgun', () => {
       let v: TestApp;
       beforeAll(async () => {
-        v = await createTestApp({ FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun', FIDES__EXECUTION__SUBJECT_IDENTITY_VERIFICATION_REQUIRED: 'true' });
+        v = await createTestApp({
+          FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun',
+          FIDES__EXECUTION__SUBJECT_IDENTITY_VERIFICATION_REQUIRED: 'true',
+        });
       });
       afterAll(() => v.close());
 
@@ -705,7 +774,12 @@ describe('Messaging config REST API', () => {
 
   describe('fidesops /email/config', () => {
     const EMAIL_CONFIG = { name: 'mailgun', service_type: 'mailgun', details: { domain: 'my.mailgun.domain' } };
-    const EMAIL_CONFIG_RESPONSE = { name: 'mailgun', key: 'mailgun', service_type: 'mailgun', details: { domain: 'my.mailgun.domain', is_eu_domain: false, api_version: 'v3' } };
+    const EMAIL_CONFIG_RESPONSE = {
+      name: 'mailgun',
+      key: 'mailgun',
+      service_type: 'mailgun',
+      details: { domain: 'my.mailgun.domain', is_eu_domain: false, api_version: 'v3' },
+    };
 
     async function createEmail(body: object = EMAIL_CONFIG): Promise<Response> {
       const res = await api('post', FIDESOPS, body);
@@ -742,7 +816,11 @@ describe('Messaging config REST API', () => {
 
     it('does not take over the key of a config of another service type', async () => {
       await create(TEXT_BODY);
-      await putSecrets('my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_sender_phone_number: '+15558675309' });
+      await putSecrets('my_twilio_sms', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_sender_phone_number: '+15558675309',
+      });
       const res = await unchanged(() => api('post', FIDESOPS, { ...EMAIL_CONFIG, key: 'my_twilio_sms' }));
       expect(res.status).toBe(409);
       expect(res.body).toEqual({
@@ -753,8 +831,16 @@ describe('Messaging config REST API', () => {
     });
 
     it.each([
-      ['MAILGUN in upper case', { ...EMAIL_CONFIG, service_type: 'MAILGUN' }, [{ loc: ['body', 'service_type'], msg: "value is not a valid enumeration member; permitted: 'mailgun'", type: 'type_error.enum' }]],
-      ['twilio_text', { ...EMAIL_CONFIG, service_type: 'twilio_text' }, [{ loc: ['body', 'service_type'], msg: "value is not a valid enumeration member; permitted: 'mailgun'", type: 'type_error.enum' }]],
+      [
+        'MAILGUN in upper case',
+        { ...EMAIL_CONFIG, service_type: 'MAILGUN' },
+        [{ loc: ['body', 'service_type'], msg: "value is not a valid enumeration member; permitted: 'mailgun'", type: 'type_error.enum' }],
+      ],
+      [
+        'twilio_text',
+        { ...EMAIL_CONFIG, service_type: 'twilio_text' },
+        [{ loc: ['body', 'service_type'], msg: "value is not a valid enumeration member; permitted: 'mailgun'", type: 'type_error.enum' }],
+      ],
       ['no details', { name: 'mailgun', service_type: 'mailgun' }, [{ loc: ['body', 'details'], msg: 'field required', type: 'value_error.missing' }]],
       ['empty details', { ...EMAIL_CONFIG, details: {} }, [{ loc: ['body', 'details', 'domain'], msg: 'field required', type: 'value_error.missing' }]],
       [
@@ -787,9 +873,18 @@ describe('Messaging config REST API', () => {
       expectConfig((await api('get', `${FIDESOPS}/mailgun`)).body, EMAIL_CONFIG_RESPONSE);
       const id = (await row('mailgun'))?.id;
 
-      const patched = await api('patch', `${FIDESOPS}/mailgun`, { name: 'mailgun new name', service_type: 'mailgun', details: { domain: 'new.domain', is_eu_domain: true } });
+      const patched = await api('patch', `${FIDESOPS}/mailgun`, {
+        name: 'mailgun new name',
+        service_type: 'mailgun',
+        details: { domain: 'new.domain', is_eu_domain: true },
+      });
       expect(patched.status).toBe(200);
-      expectConfig(patched.body, { name: 'mailgun new name', key: 'mailgun', service_type: 'mailgun', details: { domain: 'new.domain', is_eu_domain: true, api_version: 'v3' } });
+      expectConfig(patched.body, {
+        name: 'mailgun new name',
+        key: 'mailgun',
+        service_type: 'mailgun',
+        details: { domain: 'new.domain', is_eu_domain: true, api_version: 'v3' },
+      });
       expect(await row('mailgun')).toMatchObject({ id, name: 'mailgun new name', service_type: 'MAILGUN' });
 
       const renamed = await api('patch', `${FIDESOPS}/mailgun`, { ...EMAIL_CONFIG, key: 'mailgun_eu' });
@@ -801,7 +896,7 @@ describe('Messaging config REST API', () => {
       const deleted = await api('delete', `${FIDESOPS}/mailgun_eu`);
       expect(deleted.status).toBe(204);
       expect(deleted.text).toBe('');
-      expect((await state())).toEqual({ configs: [], secrets: [] });
+      expect(await state()).toEqual({ configs: [], secrets: [] });
     });
 
     it('answers 422 to a PATCH with an invalid body, and 409 renaming onto a taken key, changing nothing', async () => {
@@ -809,7 +904,9 @@ describe('Messaging config REST API', () => {
       await create(TEXT_BODY);
       const upper = await unchanged(() => api('patch', `${FIDESOPS}/mailgun`, { ...EMAIL_CONFIG, service_type: 'MAILGUN' }));
       expect(upper.status).toBe(422);
-      expect(upper.body).toEqual({ detail: [{ loc: ['body', 'service_type'], msg: "value is not a valid enumeration member; permitted: 'mailgun'", type: 'type_error.enum' }] });
+      expect(upper.body).toEqual({
+        detail: [{ loc: ['body', 'service_type'], msg: "value is not a valid enumeration member; permitted: 'mailgun'", type: 'type_error.enum' }],
+      });
       const taken = await unchanged(() => api('patch', `${FIDESOPS}/mailgun`, { ...EMAIL_CONFIG, key: 'my_twilio_sms' }));
       expect(taken.status).toBe(409);
       expect(taken.body).toEqual({ detail: 'Key my_twilio_sms already exists in MessagingConfig.' });
@@ -845,7 +942,11 @@ describe('Messaging config REST API', () => {
 
     it('does not see configs of other service types (404), and cannot change them', async () => {
       await create(TEXT_BODY);
-      await putSecrets('my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_messaging_service_sid: TWILIO_SERVICE_SID });
+      await putSecrets('my_twilio_sms', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_messaging_service_sid: TWILIO_SERVICE_SID,
+      });
       for (const [method, path, body] of [
         ['get', `${FIDESOPS}/my_twilio_sms`],
         ['patch', `${FIDESOPS}/my_twilio_sms`, { ...EMAIL_CONFIG, key: 'my_twilio_sms' }],
@@ -868,12 +969,24 @@ describe('Messaging config REST API', () => {
       await create(TEXT_BODY);
       await create(EMAIL_BODY);
       await putSecrets('my_mailgun', { mailgun_api_key: MAILGUN_API_KEY });
-      await putSecrets('my_twilio_sms', { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: TWILIO_AUTH_TOKEN, twilio_messaging_service_sid: TWILIO_SERVICE_SID });
+      await putSecrets('my_twilio_sms', {
+        twilio_account_sid: TWILIO_ACCOUNT_SID,
+        twilio_auth_token: TWILIO_AUTH_TOKEN,
+        twilio_messaging_service_sid: TWILIO_SERVICE_SID,
+      });
       await putSecrets('my_sendgrid', { twilio_api_key: TWILIO_API_KEY });
       await putSecrets('my_mailgun', { mailgun_api_key: MAILGUN_API_KEY_2 }, FIDESOPS);
       // Rejected secrets, whose values could be echoed in an error.
       expect((await api('put', `${FIDES}/my_mailgun/secret`, { mailgun_api_key: MAILGUN_API_KEY, extra: TWILIO_API_KEY })).status).toBe(400);
-      expect((await api('put', `${FIDES}/my_twilio_sms/secret`, { twilio_account_sid: TWILIO_ACCOUNT_SID, twilio_auth_token: 7, twilio_sender_phone_number: TWILIO_AUTH_TOKEN })).status).toBe(400);
+      expect(
+        (
+          await api('put', `${FIDES}/my_twilio_sms/secret`, {
+            twilio_account_sid: TWILIO_ACCOUNT_SID,
+            twilio_auth_token: 7,
+            twilio_sender_phone_number: TWILIO_AUTH_TOKEN,
+          })
+        ).status,
+      ).toBe(400);
       expect((await api('put', `${FIDES}/my_sendgrid/secret`, [TWILIO_API_KEY])).status).toBe(400);
       expect((await api('put', `${FIDES}/unknown/secret`, { mailgun_api_key: MAILGUN_API_KEY })).status).toBe(404);
       // Secrets sent where they do not belong.

@@ -54,7 +54,11 @@ describe('Messaging config GraphQL API', () => {
   beforeAll(async () => {
     t = await createTestApp();
     for (const scope of ['messaging:create_or_update', 'messaging:read', 'messaging:delete']) {
-      const res = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).send([scope]);
+      const res = await t
+        .http()
+        .post('/api/v1/oauth/client')
+        .set(bearer(await t.rootToken()))
+        .send([scope]);
       expect(res.status).toBe(200);
       tokens[scope] = await obtainToken(t.http(), res.body.client_id, res.body.client_secret);
     }
@@ -98,8 +102,7 @@ describe('Messaging config GraphQL API', () => {
 
   async function row(key: string) {
     return (await t.db.query('SELECT id, name, service_type, details, created_at FROM messaging_config WHERE key = $1', [key])).rows[0] as
-      | { id: string; name: string; service_type: string; details: unknown; created_at: Date }
-      | undefined;
+      { id: string; name: string; service_type: string; details: unknown; created_at: Date } | undefined;
   }
 
   async function storedSecrets(key: string): Promise<unknown> {
@@ -120,11 +123,23 @@ describe('Messaging config GraphQL API', () => {
         updatedAt: expect.any(String),
       });
       const stored = await row('gql_mailgun');
-      expect(stored).toMatchObject({ name: 'GQL Mailgun', service_type: 'MAILGUN', details: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' } });
+      expect(stored).toMatchObject({
+        name: 'GQL Mailgun',
+        service_type: 'MAILGUN',
+        details: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' },
+      });
       expect(new Date(created.createdAt).getTime()).toBe(stored?.created_at.getTime());
       // The same config over REST.
-      const rest = await t.http().get('/api/v1/messaging/config/gql_mailgun').set(bearer(await t.rootToken()));
-      expect(rest.body).toEqual({ name: 'GQL Mailgun', key: 'gql_mailgun', service_type: 'MAILGUN', details: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' } });
+      const rest = await t
+        .http()
+        .get('/api/v1/messaging/config/gql_mailgun')
+        .set(bearer(await t.rootToken()));
+      expect(rest.body).toEqual({
+        name: 'GQL Mailgun',
+        key: 'gql_mailgun',
+        service_type: 'MAILGUN',
+        details: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' },
+      });
     });
 
     it('keeps given Mailgun details', async () => {
@@ -158,7 +173,11 @@ describe('Messaging config GraphQL API', () => {
     it.each([
       ['an invalid key', { ...MAILGUN_INPUT, key: '*invalid-key' }, [{ loc: [ARG, 'key'], msg: FIDES_KEY_MESSAGE, type: 'value_error' }]],
       ['an empty key', { ...MAILGUN_INPUT, key: '' }, [{ loc: [ARG, 'key'], msg: FIDES_KEY_MESSAGE, type: 'value_error' }]],
-      ['MAILGUN without details', { name: 'm', serviceType: 'MAILGUN' }, [{ loc: ['input', '__root__'], msg: 'Mailgun messaging config must include details', type: 'value_error' }]],
+      [
+        'MAILGUN without details',
+        { name: 'm', serviceType: 'MAILGUN' },
+        [{ loc: ['input', '__root__'], msg: 'Mailgun messaging config must include details', type: 'value_error' }],
+      ],
       [
         'TWILIO_EMAIL without details',
         { name: 's', serviceType: 'TWILIO_EMAIL' },
@@ -262,7 +281,13 @@ describe('Messaging config GraphQL API', () => {
     });
 
     it('gets one config, NOT_FOUND for an unknown key', async () => {
-      expect(await ok(GET, { key: 'gql_sendgrid' })).toMatchObject({ key: 'gql_sendgrid', name: 'GQL SendGrid', serviceType: 'TWILIO_EMAIL', details: EMAIL_DETAILS, hasSecrets: false });
+      expect(await ok(GET, { key: 'gql_sendgrid' })).toMatchObject({
+        key: 'gql_sendgrid',
+        name: 'GQL SendGrid',
+        serviceType: 'TWILIO_EMAIL',
+        details: EMAIL_DETAILS,
+        hasSecrets: false,
+      });
       const error = await fails('NOT_FOUND', GET, { key: 'x' });
       expect(error.message).toBe('No messaging config found with key x');
     });
@@ -297,7 +322,10 @@ describe('Messaging config GraphQL API', () => {
     });
 
     it('stores Twilio text secrets with the optional keys as null, and SendGrid secrets', async () => {
-      await ok(SECRETS, { key: 'gql_sms', input: { twilioText: { accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN, messagingServiceSid: TWILIO_SERVICE_SID } } });
+      await ok(SECRETS, {
+        key: 'gql_sms',
+        input: { twilioText: { accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN, messagingServiceSid: TWILIO_SERVICE_SID } },
+      });
       expect(await storedSecrets('gql_sms')).toEqual({
         twilio_account_sid: TWILIO_ACCOUNT_SID,
         twilio_auth_token: TWILIO_AUTH_TOKEN,
@@ -377,8 +405,16 @@ describe('Messaging config GraphQL API', () => {
 
     it('replaces the config named by key', async () => {
       const before = await row('gql_mailgun');
-      const updated = await ok(UPDATE, { key: 'gql_mailgun', input: { name: 'New name', serviceType: 'MAILGUN', mailgun: { domain: 'new.example.com', isEuDomain: true } } });
-      expect(updated).toMatchObject({ key: 'gql_mailgun', name: 'New name', hasSecrets: true, details: { __typename: 'MailgunDetails', domain: 'new.example.com', isEuDomain: true, apiVersion: 'v3' } });
+      const updated = await ok(UPDATE, {
+        key: 'gql_mailgun',
+        input: { name: 'New name', serviceType: 'MAILGUN', mailgun: { domain: 'new.example.com', isEuDomain: true } },
+      });
+      expect(updated).toMatchObject({
+        key: 'gql_mailgun',
+        name: 'New name',
+        hasSecrets: true,
+        details: { __typename: 'MailgunDetails', domain: 'new.example.com', isEuDomain: true, apiVersion: 'v3' },
+      });
       expect(await row('gql_mailgun')).toEqual({ ...before, name: 'New name', details: { domain: 'new.example.com', is_eu_domain: true, api_version: 'v3' } });
       expect(new Date(updated.updatedAt).getTime()).toBeGreaterThan(new Date(updated.createdAt).getTime());
     });
@@ -392,7 +428,7 @@ describe('Messaging config GraphQL API', () => {
       expect(await storedSecrets('gql_mailgun_2')).toEqual({ mailgun_api_key: MAILGUN_API_KEY });
     });
 
-    it('answers CONFLICT renaming onto a taken key or taking another config\'s name', async () => {
+    it("answers CONFLICT renaming onto a taken key or taking another config's name", async () => {
       const key = await fails('CONFLICT', UPDATE, { key: 'gql_mailgun', input: { ...MAILGUN_INPUT, key: 'gql_sms' } });
       expect(key.message).toBe('Key gql_sms already exists in MessagingConfig.');
       const name = await fails('CONFLICT', UPDATE, { key: 'gql_mailgun', input: { ...MAILGUN_INPUT, name: 'GQL SMS' } });
@@ -478,13 +514,21 @@ describe('Messaging config GraphQL API', () => {
     await ok(CREATE, { input: TEXT_INPUT });
     await ok(CREATE, { input: EMAIL_INPUT });
     await ok(SECRETS, { key: 'gql_mailgun', input: { mailgun: { apiKey: MAILGUN_API_KEY } } });
-    await ok(SECRETS, { key: 'gql_sms', input: { twilioText: { accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN, messagingServiceSid: TWILIO_SERVICE_SID } } });
+    await ok(SECRETS, {
+      key: 'gql_sms',
+      input: { twilioText: { accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN, messagingServiceSid: TWILIO_SERVICE_SID } },
+    });
     await ok(SECRETS, { key: 'gql_sendgrid', input: { twilioEmail: { apiKey: SENDGRID_API_KEY } } });
-    await fails('BAD_USER_INPUT', SECRETS, { key: 'gql_sms', input: { twilioText: { accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN, senderPhoneNumber: TWILIO_SERVICE_SID } } });
+    await fails('BAD_USER_INPUT', SECRETS, {
+      key: 'gql_sms',
+      input: { twilioText: { accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN, senderPhoneNumber: TWILIO_SERVICE_SID } },
+    });
     await fails('BAD_USER_INPUT', SECRETS, { key: 'gql_mailgun', input: { twilioEmail: { apiKey: MAILGUN_API_KEY_2 } } });
     // graphql-js repeats invalid variable values in its messages: they are cut before they leave.
     const echo = await gql(SECRETS, { key: 'gql_mailgun', input: { mailgun: { apiKey: MAILGUN_API_KEY_2, extra: 1 } } });
-    expect(echo.errors?.[0].message).toMatch(/^Variable "\$input" got invalid value( at "input.mailgun")?; Field "extra" is not defined by type "MailgunSecretsInput"/);
+    expect(echo.errors?.[0].message).toMatch(
+      /^Variable "\$input" got invalid value( at "input.mailgun")?; Field "extra" is not defined by type "MailgunSecretsInput"/,
+    );
     expect(echo.errors?.[0].message).not.toContain(MAILGUN_API_KEY_2);
     const wrongType = await gql(SECRETS, { key: 'gql_mailgun', input: { mailgun: { apiKey: 4242 } } });
     expect(wrongType.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

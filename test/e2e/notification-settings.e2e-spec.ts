@@ -8,7 +8,11 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
       FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'twilio_sms',
       FIDES__NOTIFICATIONS__SEND_REQUEST_RECEIPT_NOTIFICATION: 'true',
     });
-    const client = await t.http().post('/api/v1/oauth/client').set(bearer(await t.rootToken())).send(['config:read']);
+    const client = await t
+      .http()
+      .post('/api/v1/oauth/client')
+      .set(bearer(await t.rootToken()))
+      .send(['config:read']);
     readOnly = await obtainToken(t.http(), client.body.client_id, client.body.client_secret);
   });
   afterAll(() => t.close());
@@ -31,7 +35,11 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
   });
 
   it('PATCH /config needs config:update', async () => {
-    const res = await t.http().patch('/api/v1/config').set(bearer(readOnly)).send({ execution: { require_manual_request_approval: true } });
+    const res = await t
+      .http()
+      .patch('/api/v1/config')
+      .set(bearer(readOnly))
+      .send({ execution: { require_manual_request_approval: true } });
     expect(res.status).toBe(403);
     expect(await stored()).toEqual([]);
   });
@@ -42,7 +50,11 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
     [{ storage: {} }, ['body', 'storage'], 'value_error.extra'],
     [{ execution: { require_manual_request_approval: 'yes' } }, ['body', 'execution', 'require_manual_request_approval'], 'type_error.bool'],
   ])('refuses %j with 422 and stores nothing', async (body, loc, type) => {
-    const res = await t.http().patch('/api/v1/config').set(bearer(await t.rootToken())).send(body);
+    const res = await t
+      .http()
+      .patch('/api/v1/config')
+      .set(bearer(await t.rootToken()))
+      .send(body);
     expect(res.status).toBe(422);
     expect(res.body.detail[0]).toMatchObject({ loc, type });
     expect(await stored()).toEqual([]);
@@ -50,7 +62,11 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
 
   it('stores overrides, merges later ones, and every process sees them', async () => {
     const root = bearer(await t.rootToken());
-    const first = await t.http().patch('/api/v1/config').set(root).send({ notifications: { notification_service_type: 'Mailgun', send_request_review_notification: true } });
+    const first = await t
+      .http()
+      .patch('/api/v1/config')
+      .set(root)
+      .send({ notifications: { notification_service_type: 'Mailgun', send_request_review_notification: true } });
     expect(first.status).toBe(200);
     expect(first.body.notifications).toEqual({
       notification_service_type: 'MAILGUN',
@@ -58,13 +74,20 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
       send_request_review_notification: true,
       send_request_completion_notification: false,
     });
-    const second = await t.http().patch('/api/v1/config').set(root).send({ execution: { subject_identity_verification_required: true } });
+    const second = await t
+      .http()
+      .patch('/api/v1/config')
+      .set(root)
+      .send({ execution: { subject_identity_verification_required: true } });
     expect(second.body).toMatchObject({
       notifications: { notification_service_type: 'MAILGUN', send_request_review_notification: true },
       execution: { subject_identity_verification_required: true, require_manual_request_approval: false },
     });
     expect(await stored()).toEqual([
-      { notifications: { notification_service_type: 'MAILGUN', send_request_review_notification: true }, execution: { subject_identity_verification_required: true } },
+      {
+        notifications: { notification_service_type: 'MAILGUN', send_request_review_notification: true },
+        execution: { subject_identity_verification_required: true },
+      },
     ]);
 
     const other = await createTestApp({}, undefined, t.databaseUrl);
@@ -76,7 +99,11 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
     }
 
     // null unsets the service type again.
-    const unset = await t.http().patch('/api/v1/config').set(root).send({ notifications: { notification_service_type: null } });
+    const unset = await t
+      .http()
+      .patch('/api/v1/config')
+      .set(root)
+      .send({ notifications: { notification_service_type: null } });
     expect(unset.body.notifications.notification_service_type).toBeNull();
   });
 
@@ -94,7 +121,12 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
     });
     const read = await graphql(t, '{ notificationSettings { notificationServiceType requireManualRequestApproval } }', {}, readOnly);
     expect(read.data).toEqual({ notificationSettings: { notificationServiceType: 'TWILIO_EMAIL', requireManualRequestApproval: true } });
-    const forbidden = await graphql(t, 'mutation { updateNotificationSettings(input: { requireManualRequestApproval: false }) { requireManualRequestApproval } }', {}, readOnly);
+    const forbidden = await graphql(
+      t,
+      'mutation { updateNotificationSettings(input: { requireManualRequestApproval: false }) { requireManualRequestApproval } }',
+      {},
+      readOnly,
+    );
     expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await stored())[0]).toMatchObject({ execution: { require_manual_request_approval: true } });
   });

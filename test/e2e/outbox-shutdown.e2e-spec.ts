@@ -15,7 +15,11 @@ describe('outbox shutdown', () => {
     const database = await createTestDatabase();
     const t = await createTestApp({ ...fakes.env, FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun' }, undefined, database.url);
     const root = bearer(await t.rootToken());
-    await t.http().post('/api/v1/messaging/config').set(root).send({ key: 'mg', name: 'mg', service_type: 'mailgun', details: { domain: 'stop.example.com' } });
+    await t
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(root)
+      .send({ key: 'mg', name: 'mg', service_type: 'mailgun', details: { domain: 'stop.example.com' } });
     await t.http().put('/api/v1/messaging/config/mg/secret').set(root).send({ mailgun_api_key: 'key-stop' });
     fakes.mailgun.setDelay(800);
     const { messageId } = await t.app.get(NotificationsService).notify({

@@ -42,7 +42,13 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
     const root = bearer(await t.rootToken());
     const configs = [
       { key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.example.com' }, secrets: { mailgun_api_key: MAILGUN_KEY } },
-      { key: 'sendgrid', name: 'SendGrid', service_type: 'twilio_email', details: { twilio_email_from: 'privacy@example.com' }, secrets: { twilio_api_key: SENDGRID_KEY } },
+      {
+        key: 'sendgrid',
+        name: 'SendGrid',
+        service_type: 'twilio_email',
+        details: { twilio_email_from: 'privacy@example.com' },
+        secrets: { twilio_api_key: SENDGRID_KEY },
+      },
       {
         key: 'twilio',
         name: 'Twilio',
@@ -62,7 +68,11 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
   beforeEach(() => fakes.reset());
 
   async function useServiceType(type: string | null): Promise<void> {
-    const res = await t.http().patch('/api/v1/config').set(bearer(await t.rootToken())).send({ notifications: { notification_service_type: type } });
+    const res = await t
+      .http()
+      .patch('/api/v1/config')
+      .set(bearer(await t.rootToken()))
+      .send({ notifications: { notification_service_type: type } });
     expect(res.status).toBe(200);
   }
 
@@ -193,7 +203,7 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
     });
   });
 
-  describe('failures before any provider call, with Fides\' texts', () => {
+  describe("failures before any provider call, with Fides' texts", () => {
     it.each([
       [null, {}, 'No notification service type configured.'],
       ['mailgun', { recipient: { phone_number: SUBJECT_PHONE } }, 'No email identity supplied.'],
@@ -210,11 +220,20 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
       try {
         const service = other.app.get(NotificationsService);
         const missing = await service.notify(request());
-        expect(await settledIn(other, missing.messageId)).toMatchObject({ status: 'failed', failure_reason: 'No messaging config found for service_type MAILGUN.' });
-        await other.http().post('/api/v1/messaging/config').set(bearer(await other.rootToken()))
+        expect(await settledIn(other, missing.messageId)).toMatchObject({
+          status: 'failed',
+          failure_reason: 'No messaging config found for service_type MAILGUN.',
+        });
+        await other
+          .http()
+          .post('/api/v1/messaging/config')
+          .set(bearer(await other.rootToken()))
           .send({ key: 'bare', name: 'Bare', service_type: 'mailgun', details: { domain: 'mg.example.com' } });
         const noSecrets = await service.notify(request());
-        expect(await settledIn(other, noSecrets.messageId)).toMatchObject({ status: 'failed', failure_reason: 'Messaging secrets not found for config with key: bare' });
+        expect(await settledIn(other, noSecrets.messageId)).toMatchObject({
+          status: 'failed',
+          failure_reason: 'Messaging secrets not found for config with key: bare',
+        });
       } finally {
         await other.close();
       }
@@ -242,7 +261,13 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
         }),
       ).rejects.toThrow('the business change fails');
       expect((await t.db.query('SELECT count(*)::int AS n FROM message WHERE idempotency_key = $1', [key])).rows[0].n).toBe(0);
-      expect((await t.db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'messageId' NOT IN (SELECT id::text FROM message)`, [DELIVERY_QUEUE])).rows[0].n).toBe(0);
+      expect(
+        (
+          await t.db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'messageId' NOT IN (SELECT id::text FROM message)`, [
+            DELIVERY_QUEUE,
+          ])
+        ).rows[0].n,
+      ).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(fakes.mailgun.requests).toHaveLength(0);
     });
@@ -261,7 +286,13 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
       expect(fakes.mailgun.requests).toHaveLength(1);
       expect((await t.db.query(`SELECT count(*)::int AS n FROM message WHERE idempotency_key = 'the-one-message'`)).rows[0].n).toBe(1);
       // The second ask wrote no job either.
-      expect((await t.db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'messageId' NOT IN (SELECT id::text FROM message)`, [DELIVERY_QUEUE])).rows[0].n).toBe(0);
+      expect(
+        (
+          await t.db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'messageId' NOT IN (SELECT id::text FROM message)`, [
+            DELIVERY_QUEUE,
+          ])
+        ).rows[0].n,
+      ).toBe(0);
     });
 
     it('stores the recipient and parameters sealed, showing only a masked hint', async () => {
@@ -276,7 +307,11 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
       const first = await createTestApp({ ...fakes.env, FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun' });
       const databaseUrl = first.databaseUrl;
       const root = bearer(await first.rootToken());
-      await first.http().post('/api/v1/messaging/config').set(root).send({ key: 'mg', name: 'mg', service_type: 'mailgun', details: { domain: 'restart.example.com' } });
+      await first
+        .http()
+        .post('/api/v1/messaging/config')
+        .set(root)
+        .send({ key: 'mg', name: 'mg', service_type: 'mailgun', details: { domain: 'restart.example.com' } });
       await first.http().put('/api/v1/messaging/config/mg/secret').set(root).send({ mailgun_api_key: MAILGUN_KEY });
       // This process stops taking work, queues three messages, and stops.
       await first.app.get(JobQueueService).boss.offWork(DELIVERY_QUEUE, { wait: true });
@@ -332,7 +367,12 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
       const list = await t.http().get('/api/v1/messaging/messages').query({ status: 'failed', privacy_request_id: 'pri_filter_me' }).set(root);
       expect(list.status).toBe(200);
       expect(list.body).toMatchObject({ total: 1, page: 1, size: 50 });
-      expect(list.body.items[0]).toMatchObject({ id: failed.messageId, status: 'failed', action_type: 'privacy_request_review_deny', recipient: 'd***@example.org, ***21' });
+      expect(list.body.items[0]).toMatchObject({
+        id: failed.messageId,
+        status: 'failed',
+        action_type: 'privacy_request_review_deny',
+        recipient: 'd***@example.org, ***21',
+      });
       expect(JSON.stringify(list.body)).not.toContain(SUBJECT_EMAIL);
 
       const one = await t.http().get(`/api/v1/messaging/messages/${failed.messageId}`).set(root);
@@ -351,7 +391,12 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
         message: { status: 'failed', recipient: 'd***@example.org, ***21', attemptLog: [{ outcome: 'failed', statusCode: 401 }] },
         messages: { total: 1 },
       });
-      const sent = await graphql(t, 'mutation { sendTestMessage(input: { serviceType: TWILIO_EMAIL, email: "ops@example.com" }) { status } }', {}, await t.rootToken());
+      const sent = await graphql(
+        t,
+        'mutation { sendTestMessage(input: { serviceType: TWILIO_EMAIL, email: "ops@example.com" }) { status } }',
+        {},
+        await t.rootToken(),
+      );
       expect(sent.data).toEqual({ sendTestMessage: { status: 'sent' } });
     });
   });

@@ -16,7 +16,13 @@ const DEFAULT_ERASURE = {
   drp_action: null,
   execution_timeframe: 45,
   rules: [
-    { name: 'Default Erasure Rule', key: 'default_erasure_policy_rule', action_type: 'erasure', storage_destination: null, masking_strategy: { strategy: 'null_rewrite' } },
+    {
+      name: 'Default Erasure Rule',
+      key: 'default_erasure_policy_rule',
+      action_type: 'erasure',
+      storage_destination: null,
+      masking_strategy: { strategy: 'null_rewrite' },
+    },
   ],
 };
 const NULL_REWRITE = { strategy: 'null_rewrite', configuration: {} };
@@ -26,12 +32,21 @@ describe('policies (REST)', () => {
   let auth: Record<string, string>;
 
   const url = (path = '') => `/api/v1/dsr/policy${path}`;
-  const patch = (path: string, body: unknown) => t.http().patch(url(path)).set(auth).send(body as object);
+  const patch = (path: string, body: unknown) =>
+    t
+      .http()
+      .patch(url(path))
+      .set(auth)
+      .send(body as object);
   const count = async (table: string): Promise<number> => Number((await t.db.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
   const policyRow = async (key: string) => (await t.db.query('SELECT * FROM policy WHERE key = $1', [key])).rows[0];
   const ruleRow = async (key: string) => (await t.db.query('SELECT * FROM rule WHERE key = $1', [key])).rows[0];
   const targetRows = async (ruleKey: string) =>
-    (await t.db.query('SELECT t.key, t.name, t.data_category FROM rule_target t JOIN rule r ON r.id = t.rule_id WHERE r.key = $1 ORDER BY t.created_at', [ruleKey])).rows;
+    (
+      await t.db.query('SELECT t.key, t.name, t.data_category FROM rule_target t JOIN rule r ON r.id = t.rule_id WHERE r.key = $1 ORDER BY t.created_at', [
+        ruleKey,
+      ])
+    ).rows;
 
   /** A policy with an access and an erasure rule, for the rule and target tests. */
   const makePolicy = async (key = 'primary') => {
@@ -113,7 +128,10 @@ describe('policies (REST)', () => {
             'Key default_access_policy already exists in Policy. Keys will be snake-cased names if not provided. If you are seeing this error without providing a key, please provide a key or a different name.',
           data: { name: 'Default Access Policy', key: null, drp_action: null, execution_timeframe: null },
         },
-        { message: 'Name Primary Policy already exists in Policy.', data: { name: 'Primary Policy', key: 'another_key', drp_action: null, execution_timeframe: null } },
+        {
+          message: 'Name Primary Policy already exists in Policy.',
+          data: { name: 'Primary Policy', key: 'another_key', drp_action: null, execution_timeframe: null },
+        },
         { message: 'access action is not supported at this time.', data: { name: 'DRP', key: null, drp_action: 'access', execution_timeframe: null } },
       ]);
       expect(await policyRow('primary_policy')).toMatchObject({ name: 'Primary Policy', execution_timeframe: 30, drp_action: null });
@@ -123,7 +141,10 @@ describe('policies (REST)', () => {
     it('updates by key, replacing every field', async () => {
       await patch('', [{ name: 'Primary', key: 'primary', execution_timeframe: 10 }]).expect(200);
       const res = await patch('/', [{ name: 'Primary renamed', key: 'primary' }]).expect(200);
-      expect(res.body).toEqual({ succeeded: [{ name: 'Primary renamed', key: 'primary', drp_action: null, execution_timeframe: null, rules: [] }], failed: [] });
+      expect(res.body).toEqual({
+        succeeded: [{ name: 'Primary renamed', key: 'primary', drp_action: null, execution_timeframe: null, rules: [] }],
+        failed: [],
+      });
       expect(await policyRow('primary')).toMatchObject({ name: 'Primary renamed', execution_timeframe: null });
       const renameOntoTaken = await patch('', [{ name: 'Default Erasure Policy', key: 'primary' }]).expect(200);
       expect(renameOntoTaken.body.failed[0].message).toBe('Name Default Erasure Policy already exists in Policy.');
@@ -149,7 +170,10 @@ describe('policies (REST)', () => {
     });
 
     it('refuses more than 50 items', async () => {
-      const res = await patch('', Array.from({ length: 51 }, (_, i) => ({ name: `P ${i}` }))).expect(422);
+      const res = await patch(
+        '',
+        Array.from({ length: 51 }, (_, i) => ({ name: `P ${i}` })),
+      ).expect(422);
       expect(res.body.detail).toEqual([{ loc: ['body'], msg: 'ensure this value has at most 50 items', type: 'value_error.list.max_items' }]);
     });
   });
@@ -195,12 +219,22 @@ describe('policies (REST)', () => {
         ],
         failed: [],
       });
-      expect(await ruleRow('rewrite')).toMatchObject({ action_type: 'erasure', masking_strategy: { strategy: 'string_rewrite', configuration: { rewrite_value: 'MASKED' } } });
+      expect(await ruleRow('rewrite')).toMatchObject({
+        action_type: 'erasure',
+        masking_strategy: { strategy: 'string_rewrite', configuration: { rewrite_value: 'MASKED' } },
+      });
       const policy = await t.http().get(url('/primary')).set(auth).expect(200);
       expect(policy.body.rules.map((r: { key: string }) => r.key)).toEqual(['access_rule', 'rewrite']);
 
       const rule = await t.http().get(url('/primary/rule/rewrite')).set(auth).expect(200);
-      expect(rule.body).toEqual({ name: 'Rewrite', key: 'rewrite', action_type: 'erasure', targets: [], storage_destination: null, masking_strategy: { strategy: 'string_rewrite' } });
+      expect(rule.body).toEqual({
+        name: 'Rewrite',
+        key: 'rewrite',
+        action_type: 'erasure',
+        targets: [],
+        storage_destination: null,
+        masking_strategy: { strategy: 'string_rewrite' },
+      });
       const list = await t.http().get(url('/primary/rule')).set(auth).expect(200);
       expect(list.body).toMatchObject({ total: 2, page: 1, size: 50 });
       expect(list.body.items.map((r: { key: string }) => r.key)).toEqual(['rewrite', 'access_rule']);
@@ -239,17 +273,36 @@ describe('policies (REST)', () => {
 
     it('updates a rule by key, replacing its fields', async () => {
       await makePolicy();
-      const res = await patch('/primary/rule', [{ name: 'Now erasure', key: 'primary_access', action_type: 'erasure', masking_strategy: NULL_REWRITE }]).expect(200);
-      expect(res.body.succeeded).toEqual([{ name: 'Now erasure', key: 'primary_access', action_type: 'erasure', storage_destination: null, masking_strategy: { strategy: 'null_rewrite' } }]);
+      const res = await patch('/primary/rule', [{ name: 'Now erasure', key: 'primary_access', action_type: 'erasure', masking_strategy: NULL_REWRITE }]).expect(
+        200,
+      );
+      expect(res.body.succeeded).toEqual([
+        { name: 'Now erasure', key: 'primary_access', action_type: 'erasure', storage_destination: null, masking_strategy: { strategy: 'null_rewrite' } },
+      ]);
       expect(await ruleRow('primary_access')).toMatchObject({ name: 'Now erasure', action_type: 'erasure', masking_strategy: NULL_REWRITE });
       expect(await count('rule')).toBe(4);
     });
 
     it.each([
-      ['a bad action type', [{ name: 'R', action_type: 'update' }], ['body', 0, 'action_type'], "value is not a valid enumeration member; permitted: 'access', 'erasure'"],
+      [
+        'a bad action type',
+        [{ name: 'R', action_type: 'update' }],
+        ['body', 0, 'action_type'],
+        "value is not a valid enumeration member; permitted: 'access', 'erasure'",
+      ],
       ['a missing action type', [{ name: 'R' }], ['body', 0, 'action_type'], 'field required'],
-      ['a masking strategy without configuration', [{ name: 'R', action_type: 'erasure', masking_strategy: { strategy: 'null_rewrite' } }], ['body', 0, 'masking_strategy', 'configuration'], 'field required'],
-      ['a masking strategy that is not an object', [{ name: 'R', action_type: 'erasure', masking_strategy: 'null_rewrite' }], ['body', 0, 'masking_strategy'], 'value is not a valid dict'],
+      [
+        'a masking strategy without configuration',
+        [{ name: 'R', action_type: 'erasure', masking_strategy: { strategy: 'null_rewrite' } }],
+        ['body', 0, 'masking_strategy', 'configuration'],
+        'field required',
+      ],
+      [
+        'a masking strategy that is not an object',
+        [{ name: 'R', action_type: 'erasure', masking_strategy: 'null_rewrite' }],
+        ['body', 0, 'masking_strategy'],
+        'value is not a valid dict',
+      ],
     ])('refuses %s with 422', async (_, body, loc, msg) => {
       await makePolicy();
       const res = await patch('/primary/rule', body).expect(422);
@@ -260,8 +313,12 @@ describe('policies (REST)', () => {
     it("answers 404 with Fides' texts for an unknown policy or rule, before looking at the body", async () => {
       await makePolicy();
       expect((await patch('/nope/rule', 'not a list').expect(404)).body).toEqual({ detail: 'No Policy found for key nope.' });
-      expect((await t.http().get(url('/primary/rule/nope')).set(auth).expect(404)).body).toEqual({ detail: 'No Rule found for key nope attached to policy primary' });
-      expect((await t.http().delete(url('/primary/rule/nope')).set(auth).expect(404)).body).toEqual({ detail: 'No Rule found for key nope on Policy primary.' });
+      expect((await t.http().get(url('/primary/rule/nope')).set(auth).expect(404)).body).toEqual({
+        detail: 'No Rule found for key nope attached to policy primary',
+      });
+      expect((await t.http().delete(url('/primary/rule/nope')).set(auth).expect(404)).body).toEqual({
+        detail: 'No Rule found for key nope on Policy primary.',
+      });
       // A rule of another policy is not found through this one.
       await t.http().delete(url('/primary/rule/default_access_policy_rule')).set(auth).expect(404);
       expect((await patch('/primary/rule/nope/target', []).expect(404)).body).toEqual({ detail: 'No Rule found for key nope on Policy primary.' });
@@ -322,7 +379,10 @@ describe('policies (REST)', () => {
       expect(first.body.succeeded.map((s: { data_category: string }) => s.data_category)).toEqual(['user.contact.email']);
       expect(first.body.failed).toEqual([
         { message: 'The data category customer.secret is not supported.', data: { name: null, key: null, data_category: 'customer.secret' } },
-        { message: 'DataCategory user.contact.email is already specified on Rule with key primary_erasure', data: { name: 'Again', key: 'again', data_category: 'user.contact.email' } },
+        {
+          message: 'DataCategory user.contact.email is already specified on Rule with key primary_erasure',
+          data: { name: 'Again', key: 'again', data_category: 'user.contact.email' },
+        },
         {
           message: 'Policy rules are invalid, action conflict in erasure rules detected for categories user.contact.email and user.contact',
           data: { name: null, key: null, data_category: 'user.contact' },

@@ -70,13 +70,19 @@ describe('Policies GraphQL API', () => {
 
   it('upserts policies, each item on its own, and deletes them with their rules', async () => {
     const created = await ok(UPSERT, {
-      inputs: [{ name: 'Primary Policy', executionTimeframe: 30 }, { name: 'Default Erasure Policy', key: 'other' }, { name: 'Separate', key: 'separate' }],
+      inputs: [
+        { name: 'Primary Policy', executionTimeframe: 30 },
+        { name: 'Default Erasure Policy', key: 'other' },
+        { name: 'Separate', key: 'separate' },
+      ],
     });
     expect(created.succeeded).toEqual([
       { key: 'primary_policy', name: 'Primary Policy', executionTimeframe: 30, drpAction: null, rules: [] },
       { key: 'separate', name: 'Separate', executionTimeframe: null, drpAction: null, rules: [] },
     ]);
-    expect(created.failed).toEqual([{ message: 'Name Default Erasure Policy already exists in Policy.', data: { name: 'Default Erasure Policy', key: 'other', executionTimeframe: null } }]);
+    expect(created.failed).toEqual([
+      { message: 'Name Default Erasure Policy already exists in Policy.', data: { name: 'Default Erasure Policy', key: 'other', executionTimeframe: null } },
+    ]);
     expect(await count('policy')).toBe(4);
 
     const updated = await ok(UPSERT, { inputs: [{ name: 'Primary renamed', key: 'primary_policy' }] });
@@ -84,9 +90,13 @@ describe('Policies GraphQL API', () => {
     expect((await t.db.query("SELECT name FROM policy WHERE key = 'primary_policy'")).rows[0].name).toBe('Primary renamed');
 
     const invalid = await fails('BAD_USER_INPUT', UPSERT, { inputs: [{ name: 'A' }, { name: 'B', key: 'bad key' }] });
-    expect(invalid.extensions?.detail).toEqual([{ loc: ['inputs', 1, 'key'], msg: "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.", type: 'value_error' }]);
+    expect(invalid.extensions?.detail).toEqual([
+      { loc: ['inputs', 1, 'key'], msg: "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.", type: 'value_error' },
+    ]);
     const keyless = await fails('BAD_USER_INPUT', UPSERT, { inputs: [{ name: '!!!' }] });
-    expect(keyless.extensions?.detail).toEqual([{ loc: ['inputs', 0, 'name'], msg: "A key cannot be made from the name '!!!': give a key", type: 'value_error' }]);
+    expect(keyless.extensions?.detail).toEqual([
+      { loc: ['inputs', 0, 'name'], msg: "A key cannot be made from the name '!!!': give a key", type: 'value_error' },
+    ]);
     expect(await count('policy')).toBe(4);
 
     await ok(UPSERT_RULES, { policyKey: 'separate', inputs: [{ name: 'Sep access', actionType: 'ACCESS' }] });
@@ -114,7 +124,10 @@ describe('Policies GraphQL API', () => {
     ]);
     expect(rules.failed).toEqual([
       { message: 'Erasure Rules must have masking strategies.', data: { name: 'No masking', key: null, actionType: 'ERASURE', maskingStrategy: null } },
-      { message: 'Access Rules cannot have masking strategies.', data: { name: 'Masked access', key: null, actionType: 'ACCESS', maskingStrategy: { strategy: 'HASH' } } },
+      {
+        message: 'Access Rules cannot have masking strategies.',
+        data: { name: 'Masked access', key: null, actionType: 'ACCESS', maskingStrategy: { strategy: 'HASH' } },
+      },
       {
         message: '1 validation error for StringRewriteMaskingConfiguration\nrewrite_value\n  field required (type=value_error.missing)',
         data: { name: 'No rewrite value', key: null, actionType: 'ERASURE', maskingStrategy: { strategy: 'STRING_REWRITE' } },
@@ -130,17 +143,27 @@ describe('Policies GraphQL API', () => {
     expect((await fails('NOT_FOUND', UPSERT_RULES, { policyKey: 'nope', inputs: [] })).message).toBe('No Policy found for key nope.');
 
     expect(await ok(DELETE_RULE, { policyKey: 'primary', ruleKey: 'rewrite' })).toBe(true);
-    expect((await fails('NOT_FOUND', DELETE_RULE, { policyKey: 'primary', ruleKey: 'rewrite' })).message).toBe('No Rule found for key rewrite on Policy primary.');
+    expect((await fails('NOT_FOUND', DELETE_RULE, { policyKey: 'primary', ruleKey: 'rewrite' })).message).toBe(
+      'No Rule found for key rewrite on Policy primary.',
+    );
     expect(await count('rule')).toBe(3);
   });
 
   it('upserts rule targets against the taxonomy, and deletes them', async () => {
     await ok(UPSERT, { inputs: [{ name: 'Primary', key: 'primary' }] });
-    await ok(UPSERT_RULES, { policyKey: 'primary', inputs: [{ name: 'Erase', key: 'erase', actionType: 'ERASURE', maskingStrategy: { strategy: 'NULL_REWRITE' } }] });
+    await ok(UPSERT_RULES, {
+      policyKey: 'primary',
+      inputs: [{ name: 'Erase', key: 'erase', actionType: 'ERASURE', maskingStrategy: { strategy: 'NULL_REWRITE' } }],
+    });
     const targets = await ok(UPSERT_TARGETS, {
       policyKey: 'primary',
       ruleKey: 'erase',
-      inputs: [{ dataCategory: 'user.contact' }, { name: 'Email', dataCategory: 'user.contact.email' }, { dataCategory: 'user.unknown' }, { key: 'again', dataCategory: 'user.contact' }],
+      inputs: [
+        { dataCategory: 'user.contact' },
+        { name: 'Email', dataCategory: 'user.contact.email' },
+        { dataCategory: 'user.unknown' },
+        { key: 'again', dataCategory: 'user.contact' },
+      ],
     });
     expect(targets.succeeded).toEqual([{ key: 'erase_user_contact', name: null, dataCategory: 'user.contact' }]);
     expect(targets.failed).toEqual([
@@ -153,7 +176,9 @@ describe('Policies GraphQL API', () => {
     ]);
     const policy = await ok(GET, { key: 'primary' });
     expect(policy.rules[0].targets).toEqual([{ key: 'erase_user_contact', name: null, dataCategory: 'user.contact' }]);
-    expect((await fails('NOT_FOUND', UPSERT_TARGETS, { policyKey: 'primary', ruleKey: 'nope', inputs: [] })).message).toBe('No Rule found for key nope on Policy primary.');
+    expect((await fails('NOT_FOUND', UPSERT_TARGETS, { policyKey: 'primary', ruleKey: 'nope', inputs: [] })).message).toBe(
+      'No Rule found for key nope on Policy primary.',
+    );
 
     expect(await ok(DELETE_TARGET, { policyKey: 'primary', ruleKey: 'erase', targetKey: 'erase_user_contact' })).toBe(true);
     expect((await t.db.query("SELECT count(*) FROM rule_target t JOIN rule r ON r.id = t.rule_id WHERE r.key = 'erase'")).rows[0].count).toBe('0');
@@ -163,7 +188,11 @@ describe('Policies GraphQL API', () => {
   });
 
   it('requires the scopes', async () => {
-    const client = await t.http().post('/api/v1/oauth/client').set({ Authorization: `Bearer ${root}` }).send(['policy:read']);
+    const client = await t
+      .http()
+      .post('/api/v1/oauth/client')
+      .set({ Authorization: `Bearer ${root}` })
+      .send(['policy:read']);
     const reader = await obtainToken(t.http(), client.body.client_id, client.body.client_secret);
     expect((await ok(GET, { key: 'default_access_policy' }, reader)).key).toBe('default_access_policy');
     await fails('FORBIDDEN', UPSERT, { inputs: [{ name: 'X' }] }, reader);

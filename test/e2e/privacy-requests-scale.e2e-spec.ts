@@ -18,13 +18,28 @@ describe('privacy requests on two Herald processes', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'herald-scale-'));
     fakes = await startProviderFakes({ mailgun: { apiKey: MAILGUN_KEY } });
-    const env = { ...fakes.env, HERALD_DATA_DIR: dataDir, FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun', FIDES__NOTIFICATIONS__SEND_REQUEST_COMPLETION_NOTIFICATION: 'true' };
+    const env = {
+      ...fakes.env,
+      HERALD_DATA_DIR: dataDir,
+      FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun',
+      FIDES__NOTIFICATIONS__SEND_REQUEST_COMPLETION_NOTIFICATION: 'true',
+    };
     a = await createTestApp(env);
     b = await createTestApp(env, undefined, a.databaseUrl);
     const auth = bearer(await a.rootToken());
-    await a.http().post('/api/v1/messaging/config').set(auth).send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } }).expect(200);
+    await a
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(auth)
+      .send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } })
+      .expect(200);
     await a.http().put('/api/v1/messaging/config/mailgun/secret').set(auth).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
-    await a.http().patch('/api/v1/connection').set(auth).send([{ name: 'Loyalty', key: 'loyalty', connection_type: 'email', access: 'write' }]).expect(200);
+    await a
+      .http()
+      .patch('/api/v1/connection')
+      .set(auth)
+      .send([{ name: 'Loyalty', key: 'loyalty', connection_type: 'email', access: 'write' }])
+      .expect(200);
     await a.http().put('/api/v1/connection/loyalty/secret?verify=false').set(auth).send({ to_email: 'erasure@loyalty.example' }).expect(200);
     const dataset = {
       fides_key: 'loyalty_members',
@@ -52,7 +67,11 @@ describe('privacy requests on two Herald processes', () => {
     const subjects = Array.from({ length: REQUESTS }, (_, i) => `subject-${i}@example.org`);
     const bodies = await Promise.all(
       [a, b].map((app, n) =>
-        app.http().post('/api/v1/privacy-request').send(subjects.filter((_, i) => i % 2 === n).map((email) => ({ identity: { email }, policy_key: 'default_erasure_policy' }))).expect(200),
+        app
+          .http()
+          .post('/api/v1/privacy-request')
+          .send(subjects.filter((_, i) => i % 2 === n).map((email) => ({ identity: { email }, policy_key: 'default_erasure_policy' })))
+          .expect(200),
       ),
     );
     const ids = bodies.flatMap((res) => res.body.succeeded.map((r: { id: string }) => r.id));
@@ -60,14 +79,18 @@ describe('privacy requests on two Herald processes', () => {
 
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const { rows } = await a.db.query("SELECT count(*) FILTER (WHERE status = 'complete') AS done, count(*) FILTER (WHERE status = 'error') AS failed FROM privacy_request");
+      const { rows } = await a.db.query(
+        "SELECT count(*) FILTER (WHERE status = 'complete') AS done, count(*) FILTER (WHERE status = 'error') AS failed FROM privacy_request",
+      );
       expect(Number(rows[0].failed)).toBe(0);
       if (Number(rows[0].done) === REQUESTS) break;
       if (Date.now() > deadline) throw new Error(`only ${rows[0].done} of ${REQUESTS} requests completed`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
-    const audits = await a.db.query('SELECT action, count(*)::int AS n, count(DISTINCT privacy_request_id)::int AS requests FROM audit_log GROUP BY action ORDER BY action');
+    const audits = await a.db.query(
+      'SELECT action, count(*)::int AS n, count(DISTINCT privacy_request_id)::int AS requests FROM audit_log GROUP BY action ORDER BY action',
+    );
     expect(audits.rows).toEqual([
       { action: 'approved', n: REQUESTS, requests: REQUESTS },
       { action: 'email_sent', n: REQUESTS, requests: REQUESTS },

@@ -13,7 +13,6 @@ const SUBJECT = 'customer-1@example.com';
 const PHONE = '+15557770001';
 const THIRD_PARTY = 'erasure@daycare.example';
 
-
 /** A dataset seeded by the subject's email. */
 const loyaltyDataset = (key: string) => ({
   fides_key: key,
@@ -28,7 +27,6 @@ const loyaltyDataset = (key: string) => ({
     },
   ],
 });
-
 
 describe('privacy requests (REST, end to end)', () => {
   let fakes: ProviderFakes;
@@ -49,13 +47,20 @@ describe('privacy requests (REST, end to end)', () => {
       return await waitFor(`${id} to be ${status}`, async () => (await statusOf(id)) === status);
     } catch (error) {
       // What the request, its messages and the fake saw, so that a timeout explains itself.
-      const request = (await t.db.query('SELECT status, step, awaiting_messages, failure_reason, run_attempt FROM privacy_request WHERE id = $1', [id])).rows[0];
-      const messages = (await t.db.query('SELECT action_type, status, attempts, failure_reason, idempotency_key FROM message WHERE privacy_request_id = $1 ORDER BY created_at', [id])).rows;
+      const request = (await t.db.query('SELECT status, step, awaiting_messages, failure_reason, run_attempt FROM privacy_request WHERE id = $1', [id]))
+        .rows[0];
+      const messages = (
+        await t.db.query(
+          'SELECT action_type, status, attempts, failure_reason, idempotency_key FROM message WHERE privacy_request_id = $1 ORDER BY created_at',
+          [id],
+        )
+      ).rows;
       const received = fakes.mailgun.requests.map((r) => ({ to: r.fields.to, subject: r.fields.subject, status: r.status }));
       throw new Error(`${(error as Error).message}: ${JSON.stringify({ request, messages, received })}`);
     }
   };
-  const audit = async (id: string) => (await t.db.query('SELECT action, user_id, message FROM audit_log WHERE privacy_request_id = $1 ORDER BY created_at, action', [id])).rows;
+  const audit = async (id: string) =>
+    (await t.db.query('SELECT action, user_id, message FROM audit_log WHERE privacy_request_id = $1 ORDER BY created_at, action', [id])).rows;
   const codeFrom = (r: RecordedRequest) => /code is (\d{6})/.exec(String(r.fields.text ?? r.fields.Body))?.[1];
 
   let world: PrivacyRequestWorld;
@@ -67,8 +72,18 @@ describe('privacy requests (REST, end to end)', () => {
   beforeEach(() => world.reset());
 
   const emailConnector = async (key: string, access: 'write' | 'read', datasets: object[], options: { disabled?: boolean; toEmail?: string } = {}) => {
-    await t.http().patch('/api/v1/connection').set(auth).send([{ name: key, key, connection_type: 'email', access, disabled: options.disabled ?? false }]).expect(200);
-    await t.http().put(`/api/v1/connection/${key}/secret?verify=false`).set(auth).send({ to_email: options.toEmail ?? THIRD_PARTY }).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/connection')
+      .set(auth)
+      .send([{ name: key, key, connection_type: 'email', access, disabled: options.disabled ?? false }])
+      .expect(200);
+    await t
+      .http()
+      .put(`/api/v1/connection/${key}/secret?verify=false`)
+      .set(auth)
+      .send({ to_email: options.toEmail ?? THIRD_PARTY })
+      .expect(200);
     const res = await t.http().patch(`/api/v1/connection/${key}/dataset`).set(auth).send(datasets).expect(200);
     expect(res.body.failed).toEqual([]);
   };
@@ -119,7 +134,14 @@ describe('privacy requests (REST, end to end)', () => {
       await t.db.query("UPDATE privacy_request SET verification_expires_at = now() - interval '1 second' WHERE id = $1", [second.id]);
       expect((await verify(second.id, '000000').expect(400)).body.detail).toBe(`Identification code expired for ${second.id}.`);
 
-      const [pending] = (await t.http().post('/api/v1/privacy-request/authenticated').set(auth).send([{ identity: { email: SUBJECT }, policy_key: 'default_erasure_policy' }]).expect(200)).body.succeeded;
+      const [pending] = (
+        await t
+          .http()
+          .post('/api/v1/privacy-request/authenticated')
+          .set(auth)
+          .send([{ identity: { email: SUBJECT }, policy_key: 'default_erasure_policy' }])
+          .expect(200)
+      ).body.succeeded;
       await verify(pending.id, '000000').expect(400);
     });
 
@@ -129,7 +151,14 @@ describe('privacy requests (REST, end to end)', () => {
       const body = await create([{ identity: { email: SUBJECT }, policy_key: 'default_access_policy' }]);
       expect(body.succeeded).toEqual([]);
       expect(body.failed).toEqual([
-        { message: 'Verification message could not be sent.', data: expect.objectContaining({ policy_key: 'default_access_policy', status: 'identity_unverified', privacy_request_id: expect.stringMatching(/^pri_/) }) },
+        {
+          message: 'Verification message could not be sent.',
+          data: expect.objectContaining({
+            policy_key: 'default_access_policy',
+            status: 'identity_unverified',
+            privacy_request_id: expect.stringMatching(/^pri_/),
+          }),
+        },
       ]);
       expect(await statusOf(body.failed[0].data.privacy_request_id)).toBe('identity_unverified');
       expect(JSON.stringify(body)).not.toContain(SUBJECT);
@@ -141,13 +170,33 @@ describe('privacy requests (REST, end to end)', () => {
         { identity: { email: SUBJECT }, policy_key: 'nope' },
         { identity: { email: SUBJECT }, policy_key: 'default_access_policy' },
       ]);
-      expect(body.failed.map((f: { message: string }) => f.message)).toEqual(['You must provide at least one identity to process', 'Policy with key nope does not exist']);
+      expect(body.failed.map((f: { message: string }) => f.message)).toEqual([
+        'You must provide at least one identity to process',
+        'Policy with key nope does not exist',
+      ]);
       expect(body.succeeded).toHaveLength(1);
       const before = Number((await t.db.query('SELECT count(*) FROM privacy_request')).rows[0].count);
-      const bad = await t.http().post('/api/v1/privacy-request').send([{ identity: { phone_number: '5550001' }, policy_key: 'default_access_policy' }]).expect(422);
-      expect(bad.body.detail).toEqual([expect.objectContaining({ loc: ['body', 0, 'identity', 'phone_number'], msg: 'Identity phone number must be formatted in E.164 format. E.g +15558675309' })]);
-      await t.http().post('/api/v1/privacy-request').send([{ identity: { email: SUBJECT, ssn: '1' }, policy_key: 'default_access_policy' }]).expect(422);
-      await t.http().post('/api/v1/privacy-request').send(Array.from({ length: 51 }, () => ({ identity: { email: SUBJECT }, policy_key: 'default_access_policy' }))).expect(422);
+      const bad = await t
+        .http()
+        .post('/api/v1/privacy-request')
+        .send([{ identity: { phone_number: '5550001' }, policy_key: 'default_access_policy' }])
+        .expect(422);
+      expect(bad.body.detail).toEqual([
+        expect.objectContaining({
+          loc: ['body', 0, 'identity', 'phone_number'],
+          msg: 'Identity phone number must be formatted in E.164 format. E.g +15558675309',
+        }),
+      ]);
+      await t
+        .http()
+        .post('/api/v1/privacy-request')
+        .send([{ identity: { email: SUBJECT, ssn: '1' }, policy_key: 'default_access_policy' }])
+        .expect(422);
+      await t
+        .http()
+        .post('/api/v1/privacy-request')
+        .send(Array.from({ length: 51 }, () => ({ identity: { email: SUBJECT }, policy_key: 'default_access_policy' })))
+        .expect(422);
       expect(Number((await t.db.query('SELECT count(*) FROM privacy_request')).rows[0].count)).toBe(before);
     });
 
@@ -159,7 +208,11 @@ describe('privacy requests (REST, end to end)', () => {
       const found = await t.http().get('/api/v1/privacy-request?identity=findable@example.com&include_identities=true').set(auth).expect(200);
       expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([request.id]);
       expect(found.body.items[0].identity).toEqual({ email: 'Findable@Example.com', phone_number: PHONE });
-      const byPhone = await t.http().get(`/api/v1/privacy-request?identity=${encodeURIComponent(PHONE)}`).set(auth).expect(200);
+      const byPhone = await t
+        .http()
+        .get(`/api/v1/privacy-request?identity=${encodeURIComponent(PHONE)}`)
+        .set(auth)
+        .expect(200);
       expect(byPhone.body.items[0]).toMatchObject({ id: request.id, identity: null });
     });
   });
@@ -175,8 +228,15 @@ describe('privacy requests (REST, end to end)', () => {
       const [a, d, q] = body.succeeded.map((r: { id: string }) => r.id);
       expect(await statusOf(a)).toBe('pending');
 
-      const approved = await t.http().patch('/api/v1/privacy-request/administrate/approve').set(auth).send({ request_ids: [a, 'bad_id'] }).expect(200);
-      expect(approved.body.succeeded).toEqual([expect.objectContaining({ id: a, status: 'approved', reviewed_at: expect.any(String), reviewed_by: 'herald-root' })]);
+      const approved = await t
+        .http()
+        .patch('/api/v1/privacy-request/administrate/approve')
+        .set(auth)
+        .send({ request_ids: [a, 'bad_id'] })
+        .expect(200);
+      expect(approved.body.succeeded).toEqual([
+        expect.objectContaining({ id: a, status: 'approved', reviewed_at: expect.any(String), reviewed_by: 'herald-root' }),
+      ]);
       expect(approved.body.failed).toEqual([{ message: "No privacy request found with id 'bad_id'", data: { privacy_request_id: 'bad_id' } }]);
       await settled(a);
       const [approval] = await waitFor('the approval email', async () => {
@@ -185,14 +245,24 @@ describe('privacy requests (REST, end to end)', () => {
       });
       expect(String(approval.fields.text)).toContain('approved');
 
-      const denied = await t.http().patch('/api/v1/privacy-request/administrate/deny').set(auth).send({ request_ids: [d, a], reason: 'We hold no data about you' }).expect(200);
+      const denied = await t
+        .http()
+        .patch('/api/v1/privacy-request/administrate/deny')
+        .set(auth)
+        .send({ request_ids: [d, a], reason: 'We hold no data about you' })
+        .expect(200);
       expect(denied.body.succeeded.map((r: { status: string }) => r.status)).toEqual(['denied']);
       expect(denied.body.failed).toEqual([{ message: 'Cannot transition status', data: expect.objectContaining({ id: a, status: 'complete' }) }]);
       await waitFor('deny email', async () => sentTo('deny-me@example.com', 'Your request has been denied').length === 1);
       expect(String(sentTo('deny-me@example.com')[0].fields.text)).toContain('We hold no data about you');
       expect(await audit(d)).toEqual([{ action: 'denied', user_id: 'herald-root', message: 'We hold no data about you' }]);
 
-      await t.http().patch('/api/v1/privacy-request/administrate/deny').set(auth).send({ request_ids: [q] }).expect(200);
+      await t
+        .http()
+        .patch('/api/v1/privacy-request/administrate/deny')
+        .set(auth)
+        .send({ request_ids: [q] })
+        .expect(200);
       await waitFor('quiet deny email', async () => sentTo('deny-quietly@example.com').length === 1);
       expect(String(sentTo('deny-quietly@example.com')[0].fields.text)).not.toContain('reason');
       expect(await statusOf(d)).toBe('denied');
@@ -210,7 +280,17 @@ describe('privacy requests (REST, end to end)', () => {
       const [erasure] = sentTo(THIRD_PARTY, 'Data erasure request');
       expect(sentTo(THIRD_PARTY)).toHaveLength(1);
       const text = String(erasure.fields.text);
-      for (const part of ['children', 'daycare_customer', 'parent_id', 'email_dataset:daycare_customer:id', 'first_name', 'last_name', 'birthday', 'customer_id', 'postgres_example:customer:id']) {
+      for (const part of [
+        'children',
+        'daycare_customer',
+        'parent_id',
+        'email_dataset:daycare_customer:id',
+        'first_name',
+        'last_name',
+        'birthday',
+        'customer_id',
+        'postgres_example:customer:id',
+      ]) {
         expect(text).toContain(part);
       }
       expect(text).not.toContain(SUBJECT);
@@ -221,7 +301,12 @@ describe('privacy requests (REST, end to end)', () => {
         { action: 'finished', user_id: 'system', message: '' },
       ]);
       const logs = await t.http().get(`/api/v1/privacy-request/${request.id}/log`).set(auth).expect(200);
-      expect(logs.body.items.filter((l: { message: string }) => l.message === 'email prepared').map((l: { collection_name: string }) => l.collection_name).sort()).toEqual(['children', 'daycare_customer']);
+      expect(
+        logs.body.items
+          .filter((l: { message: string }) => l.message === 'email prepared')
+          .map((l: { collection_name: string }) => l.collection_name)
+          .sort(),
+      ).toEqual(['children', 'daycare_customer']);
       const verbose = await fetch(request.id, '&verbose=true');
       expect(verbose.results['Request email_sent']).toHaveLength(1);
       expect(verbose.results.email_dataset.length).toBeGreaterThan(0);
@@ -246,10 +331,12 @@ describe('privacy requests (REST, end to end)', () => {
           { dataset_name: 'disabled_ds', status: 'skipped', message: 'Skipping collection disabled_ds:members. ConnectionConfig disabled is disabled.' },
         ]),
       );
-      expect((await audit(request.id)).filter((a) => a.action === 'email_sent').map((a) => a.message).sort()).toEqual([
-        "Erasure email instructions dispatched for 'first_ds'",
-        "Erasure email instructions dispatched for 'second_ds'",
-      ]);
+      expect(
+        (await audit(request.id))
+          .filter((a) => a.action === 'email_sent')
+          .map((a) => a.message)
+          .sort(),
+      ).toEqual(["Erasure email instructions dispatched for 'first_ds'", "Erasure email instructions dispatched for 'second_ds'"]);
     });
 
     it('writes the access package behind a signed, expiring download link sent with the completion notice', async () => {
@@ -273,7 +360,14 @@ describe('privacy requests (REST, end to end)', () => {
 
       const expiredLinks = new AccessPackages({ ...t.settings, security: { ...t.settings.security, subjectRequestDownloadLinkTtlSeconds: -60 } });
       const expired = new URL(await expiredLinks.link(request.id));
-      expect((await t.http().get(expired.pathname + expired.search).expect(410)).body).toEqual({ detail: 'The download link has expired.' });
+      expect(
+        (
+          await t
+            .http()
+            .get(expired.pathname + expired.search)
+            .expect(410)
+        ).body,
+      ).toEqual({ detail: 'The download link has expired.' });
       // A link for one request does not open another's package.
       const [other] = (await create([{ identity: { email: 'other@example.com' }, policy_key: 'default_access_policy' }])).succeeded;
       await t.http().get(path.replace(request.id, other.id)).expect(401);
@@ -307,7 +401,14 @@ describe('privacy requests (REST, end to end)', () => {
 
     it('puts a request in error when the completion notice has no identity for the channel', async () => {
       await settings({ notifications: { send_request_completion_notification: true } });
-      const [request] = (await t.http().post('/api/v1/privacy-request/authenticated').set(auth).send([{ identity: { phone_number: PHONE }, policy_key: 'default_erasure_policy' }]).expect(200)).body.succeeded;
+      const [request] = (
+        await t
+          .http()
+          .post('/api/v1/privacy-request/authenticated')
+          .set(auth)
+          .send([{ identity: { phone_number: PHONE }, policy_key: 'default_erasure_policy' }])
+          .expect(200)
+      ).body.succeeded;
       await settled(request.id, 'error');
       expect(await fetch(request.id)).toMatchObject({ action_required_details: { step: 'completion_notification' } });
       expect((await t.db.query('SELECT failure_reason FROM privacy_request WHERE id = $1', [request.id])).rows[0].failure_reason).toBe(
@@ -319,7 +420,12 @@ describe('privacy requests (REST, end to end)', () => {
   describe('over SMS', () => {
     it('sends the code, the receipt and the completion notice to the phone', async () => {
       await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'twilio', name: 'Twilio', service_type: 'twilio_text' }).expect(200);
-      await t.http().put('/api/v1/messaging/config/twilio/secret').set(auth).send({ twilio_account_sid: TWILIO.sid, twilio_auth_token: TWILIO.token, twilio_messaging_service_sid: TWILIO.service }).expect(200);
+      await t
+        .http()
+        .put('/api/v1/messaging/config/twilio/secret')
+        .set(auth)
+        .send({ twilio_account_sid: TWILIO.sid, twilio_auth_token: TWILIO.token, twilio_messaging_service_sid: TWILIO.service })
+        .expect(200);
       await settings({
         notifications: { notification_service_type: 'twilio_text', send_request_receipt_notification: true, send_request_completion_notification: true },
         execution: { subject_identity_verification_required: true },
@@ -360,11 +466,27 @@ describe('privacy requests (REST, end to end)', () => {
       await t.http().get('/api/v1/privacy-request?created_lt=2020-01-01T00:00:00Z&created_gt=2021-01-01T00:00:00Z').set(auth).expect(400);
       expect((await t.http().get('/api/v1/privacy-request?sort_field=nope').set(auth).expect(422)).body.detail[0].msg).toBe('nope is not on PrivacyRequest');
       await t.http().get('/api/v1/privacy-request?status=lost').set(auth).expect(422);
-      expect((await t.http().get('/api/v1/privacy-request/pri_nope/log').set(auth).expect(404)).body.detail).toBe("No privacy request found with id 'pri_nope'.");
+      expect((await t.http().get('/api/v1/privacy-request/pri_nope/log').set(auth).expect(404)).body.detail).toBe(
+        "No privacy request found with id 'pri_nope'.",
+      );
       const response = await fetch(ids[0]);
       expect(Object.keys(response).sort()).toEqual([
-        'action_required_details', 'created_at', 'days_left', 'external_id', 'finished_processing_at', 'id', 'identity', 'identity_verified_at', 'paused_at',
-        'policy', 'resume_endpoint', 'reviewed_at', 'reviewed_by', 'reviewer', 'started_processing_at', 'status',
+        'action_required_details',
+        'created_at',
+        'days_left',
+        'external_id',
+        'finished_processing_at',
+        'id',
+        'identity',
+        'identity_verified_at',
+        'paused_at',
+        'policy',
+        'resume_endpoint',
+        'reviewed_at',
+        'reviewed_by',
+        'reviewer',
+        'started_processing_at',
+        'status',
       ]);
     });
   });

@@ -20,7 +20,11 @@ const EMAIL_DATASET = {
       name: 'daycare_customer',
       fields: [
         { name: 'id', data_categories: ['system.operations'], fidesops_meta: { primary_key: true } },
-        { name: 'customer_id', data_categories: ['user'], fidesops_meta: { references: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'from' }] } },
+        {
+          name: 'customer_id',
+          data_categories: ['user'],
+          fidesops_meta: { references: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'from' }] },
+        },
       ],
     },
     {
@@ -28,7 +32,11 @@ const EMAIL_DATASET = {
       fields: [
         { name: 'id', data_categories: ['system.operations'], fidesops_meta: { primary_key: true } },
         { name: 'first_name', data_categories: ['user.childrens'] },
-        { name: 'parent_id', data_categories: ['user'], fidesops_meta: { references: [{ dataset: 'email_dataset', field: 'daycare_customer.id', direction: 'from' }] } },
+        {
+          name: 'parent_id',
+          data_categories: ['user'],
+          fidesops_meta: { references: [{ dataset: 'email_dataset', field: 'daycare_customer.id', direction: 'from' }] },
+        },
       ],
     },
   ],
@@ -67,7 +75,6 @@ const REVIEW = `succeeded { ${FIELDS} } failed { message privacyRequestId }`;
 const APPROVE = `mutation Approve($ids: [ID!]!) { approvePrivacyRequests(ids: $ids) { ${REVIEW} } }`;
 const DENY = `mutation Deny($ids: [ID!]!, $reason: String) { denyPrivacyRequests(ids: $ids, reason: $reason) { ${REVIEW} } }`;
 const RETRY = `mutation Retry($id: ID!) { retryPrivacyRequest(id: $id) { ${FIELDS} } }`;
-
 
 describe('Privacy requests GraphQL API', () => {
   let fakes: ProviderFakes;
@@ -115,7 +122,12 @@ describe('Privacy requests GraphQL API', () => {
   beforeEach(() => world.reset());
 
   const emailConnector = async (key: string, datasets: object[], toEmail = THIRD_PARTY) => {
-    await t.http().patch('/api/v1/connection').set(auth).send([{ name: key, key, connection_type: 'email', access: 'write', disabled: false }]).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/connection')
+      .set(auth)
+      .send([{ name: key, key, connection_type: 'email', access: 'write', disabled: false }])
+      .expect(200);
     await t.http().put(`/api/v1/connection/${key}/secret?verify=false`).set(auth).send({ to_email: toEmail }).expect(200);
     const res = await t.http().patch(`/api/v1/connection/${key}/dataset`).set(auth).send(datasets).expect(200);
     expect(res.body.failed).toEqual([]);
@@ -226,7 +238,12 @@ describe('Privacy requests GraphQL API', () => {
       const body = result.data!.createPrivacyRequests as Record<string, any>;
       expect(body.succeeded).toEqual([]);
       expect(body.failed).toEqual([
-        { message: 'Verification message could not be sent.', policyKey: 'default_access_policy', privacyRequestId: expect.stringMatching(/^pri_/), status: 'IDENTITY_UNVERIFIED' },
+        {
+          message: 'Verification message could not be sent.',
+          policyKey: 'default_access_policy',
+          privacyRequestId: expect.stringMatching(/^pri_/),
+          status: 'IDENTITY_UNVERIFIED',
+        },
       ]);
       expect(await statusOf(body.failed[0].privacyRequestId)).toBe('identity_unverified');
       expect(JSON.stringify(result)).not.toContain(SUBJECT);
@@ -236,10 +253,18 @@ describe('Privacy requests GraphQL API', () => {
       const before = Number((await t.db.query('SELECT count(*) FROM privacy_request')).rows[0].count);
       const phone = await fails('BAD_USER_INPUT', CREATE, { inputs: [{ identity: { phoneNumber: '5550001' }, policyKey: 'default_access_policy' }] }, ANON);
       expect(phone.extensions?.detail).toEqual([
-        expect.objectContaining({ loc: ['inputs', 0, 'identity', 'phoneNumber'], msg: 'Identity phone number must be formatted in E.164 format. E.g +15558675309' }),
+        expect.objectContaining({
+          loc: ['inputs', 0, 'identity', 'phoneNumber'],
+          msg: 'Identity phone number must be formatted in E.164 format. E.g +15558675309',
+        }),
       ]);
       // D17: more than 50 bulk items in one request is refused before anything runs.
-      const tooMany = await fails('GRAPHQL_VALIDATION_FAILED', CREATE, { inputs: Array.from({ length: 51 }, () => ({ identity: { email: SUBJECT }, policyKey: 'default_access_policy' })) }, ANON);
+      const tooMany = await fails(
+        'GRAPHQL_VALIDATION_FAILED',
+        CREATE,
+        { inputs: Array.from({ length: 51 }, () => ({ identity: { email: SUBJECT }, policyKey: 'default_access_policy' })) },
+        ANON,
+      );
       expect(tooMany.message).toBe('Mutation list arguments hold 51 items, over the limit of 50 per request');
       expect(Number((await t.db.query('SELECT count(*) FROM privacy_request')).rows[0].count)).toBe(before);
       expect(fakes.mailgun.requests).toHaveLength(0);
@@ -331,7 +356,10 @@ describe('Privacy requests GraphQL API', () => {
 
       // Messages: what the message table holds for the request, newest first, masked.
       const storedMessages = (
-        await t.db.query('SELECT id, action_type, status, recipient_hint, provider_message_id FROM message WHERE privacy_request_id = $1 ORDER BY created_at DESC, id', [created.id])
+        await t.db.query(
+          'SELECT id, action_type, status, recipient_hint, provider_message_id FROM message WHERE privacy_request_id = $1 ORDER BY created_at DESC, id',
+          [created.id],
+        )
       ).rows;
       expect(storedMessages.map((m: { action_type: string }) => m.action_type)).toEqual(['privacy_request_complete_deletion', 'message_erasure_fulfillment']);
       expect(request.messages).toEqual(
@@ -354,21 +382,31 @@ describe('Privacy requests GraphQL API', () => {
 
       // Execution logs, oldest first, as stored.
       const storedLogs = (
-        await t.db.query('SELECT dataset_name, collection_name, status, message FROM execution_log WHERE privacy_request_id = $1 ORDER BY updated_at, id', [created.id])
+        await t.db.query('SELECT dataset_name, collection_name, status, message FROM execution_log WHERE privacy_request_id = $1 ORDER BY updated_at, id', [
+          created.id,
+        ])
       ).rows;
       expect(storedLogs.length).toBeGreaterThan(0);
-      expect(request.executionLogs.map((l: Record<string, unknown>) => ({ dataset_name: l.datasetName, collection_name: l.collectionName, status: l.status, message: l.message }))).toEqual(storedLogs);
+      expect(
+        request.executionLogs.map((l: Record<string, unknown>) => ({
+          dataset_name: l.datasetName,
+          collection_name: l.collectionName,
+          status: l.status,
+          message: l.message,
+        })),
+      ).toEqual(storedLogs);
       const prepared = request.executionLogs.filter((l: { message: string }) => l.message === 'email prepared');
       expect(prepared.map((l: { collectionName: string }) => l.collectionName).sort()).toEqual(['children', 'daycare_customer']);
       expect(prepared.find((l: { collectionName: string }) => l.collectionName === 'children').fieldsAffected).toEqual(
         expect.arrayContaining(['email_dataset:children:first_name', 'email_dataset:children:parent_id']),
       );
-      for (const log of request.executionLogs) expect(log).toMatchObject({ datasetName: 'email_dataset', actionType: 'erasure', updatedAt: expect.any(String) });
+      for (const log of request.executionLogs)
+        expect(log).toMatchObject({ datasetName: 'email_dataset', actionType: 'erasure', updatedAt: expect.any(String) });
 
       // Audit logs, oldest first, as stored.
-      expect(request.auditLogs.map((l: { action: string; userId: string; message: string }) => ({ action: l.action, user_id: l.userId, message: l.message }))).toEqual(
-        await audit(created.id),
-      );
+      expect(
+        request.auditLogs.map((l: { action: string; userId: string; message: string }) => ({ action: l.action, user_id: l.userId, message: l.message })),
+      ).toEqual(await audit(created.id));
       expect(request.auditLogs.map((l: { action: string }) => l.action)).toEqual(['approved', 'email_sent', 'finished']);
       expect(request.auditLogs[1].message).toBe("Erasure email instructions dispatched for 'email_dataset'");
 
@@ -479,14 +517,27 @@ describe('Privacy requests GraphQL API', () => {
       const erasures = sentTo('flaky@vendor.example', 'Data erasure request');
       expect(erasures).toHaveLength(2);
       for (const email of erasures) expect(String(email.fields.text)).toContain(SUBJECT);
-      const keys = (await t.db.query("SELECT idempotency_key AS key, status FROM message WHERE privacy_request_id = $1 AND action_type = 'message_erasure_fulfillment' ORDER BY idempotency_key", [created.id])).rows;
+      const keys = (
+        await t.db.query(
+          "SELECT idempotency_key AS key, status FROM message WHERE privacy_request_id = $1 AND action_type = 'message_erasure_fulfillment' ORDER BY idempotency_key",
+          [created.id],
+        )
+      ).rows;
       const sentDatasets = keys.filter((k: { status: string }) => k.status === 'sent').map((k: { key: string }) => k.key.split(':')[3]);
       expect(sentDatasets.sort()).toEqual(['flaky_ds', 'steady_ds']);
       expect(sentTo(SUBJECT, 'Your data has been deleted')).toHaveLength(1);
       expect((await audit(created.id)).map((a) => a.action)).toEqual(['approved', 'email_sent', 'email_sent', 'finished']);
       expect(await row(created.id)).toMatchObject({ status: 'complete', failure_reason: null, action_required_details: null });
-      const rows = (await t.db.query("SELECT status, count(*)::int AS n FROM message WHERE privacy_request_id = $1 AND action_type = 'message_erasure_fulfillment' GROUP BY status ORDER BY status", [created.id])).rows;
-      expect(rows).toEqual([{ status: 'failed', n: 1 }, { status: 'sent', n: 2 }]);
+      const rows = (
+        await t.db.query(
+          "SELECT status, count(*)::int AS n FROM message WHERE privacy_request_id = $1 AND action_type = 'message_erasure_fulfillment' GROUP BY status ORDER BY status",
+          [created.id],
+        )
+      ).rows;
+      expect(rows).toEqual([
+        { status: 'failed', n: 1 },
+        { status: 'sent', n: 2 },
+      ]);
       const done = await ok(GET, { id: created.id });
       expect(done).toMatchObject({ status: 'COMPLETE', failedStep: null, failureReason: null, resumeEndpoint: null });
 

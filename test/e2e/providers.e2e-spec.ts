@@ -4,7 +4,13 @@ import { createServer } from 'node:net';
 import { MessagingServiceType } from '../../src/common/messaging-service-type.js';
 import { loadSettings, type Settings } from '../../src/config/settings.js';
 import { MAILGUN_EU_HOST, MAILGUN_HOST, MailgunProvider, mailgunBaseUrl } from '../../src/notifications/providers/mailgun/mailgun.provider.js';
-import { DeliveryError, type MessagingProvider, type OutgoingEmail, type OutgoingSms, type ProviderContext } from '../../src/notifications/providers/messaging-provider.js';
+import {
+  DeliveryError,
+  type MessagingProvider,
+  type OutgoingEmail,
+  type OutgoingSms,
+  type ProviderContext,
+} from '../../src/notifications/providers/messaging-provider.js';
 import { TwilioEmailProvider } from '../../src/notifications/providers/twilio-email/twilio-email.provider.js';
 import { TwilioSmsProvider } from '../../src/notifications/providers/twilio-sms/twilio-sms.provider.js';
 import { startProviderFakes, type FakeHttpServer, type ProviderFakes } from '../fakes/provider-fakes.mjs';
@@ -29,7 +35,13 @@ const email: OutgoingEmail = {
   html: '<p>Your code is <b>123456</b></p>',
   text: 'Your code is 123456',
 };
-const sms: OutgoingSms = { channel: 'sms', messageId: '9d8c7b6a-0000-4000-8000-000000000001', idempotencyKey: 'idem-9d8c-1', to: PHONE_TO, body: 'Your code is 654321' };
+const sms: OutgoingSms = {
+  channel: 'sms',
+  messageId: '9d8c7b6a-0000-4000-8000-000000000001',
+  idempotencyKey: 'idem-9d8c-1',
+  to: PHONE_TO,
+  body: 'Your code is 654321',
+};
 
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -38,7 +50,13 @@ const mailgunContext = (overrides: Record<string, unknown> = {}, key = MAILGUN_K
 const twilioContext = (secrets: Record<string, unknown> = {}): ProviderContext =>
   ({
     details: null,
-    secrets: { twilio_account_sid: TWILIO_SID, twilio_auth_token: TWILIO_TOKEN, twilio_messaging_service_sid: TWILIO_SERVICE, twilio_sender_phone_number: null, ...secrets },
+    secrets: {
+      twilio_account_sid: TWILIO_SID,
+      twilio_auth_token: TWILIO_TOKEN,
+      twilio_messaging_service_sid: TWILIO_SERVICE,
+      twilio_sender_phone_number: null,
+      ...secrets,
+    },
   }) as ProviderContext;
 const sendgridContext = (key = SENDGRID_KEY, from = 'privacy@example.com'): ProviderContext =>
   ({ details: { twilio_email_from: from }, secrets: { twilio_api_key: key } }) as ProviderContext;
@@ -235,7 +253,11 @@ describe('Twilio SMS through twilio', () => {
     const error = await failure(
       new TwilioSmsProvider(settings).send(sms, twilioContext({ twilio_messaging_service_sid: null, twilio_sender_phone_number: '' })),
     );
-    expect(error).toMatchObject({ retryable: false, status: undefined, reason: 'Twilio: the config has neither twilio_messaging_service_sid nor twilio_sender_phone_number' });
+    expect(error).toMatchObject({
+      retryable: false,
+      status: undefined,
+      reason: 'Twilio: the config has neither twilio_messaging_service_sid nor twilio_sender_phone_number',
+    });
     expect(fakes.twilio.requests).toHaveLength(0);
   });
 
@@ -325,7 +347,11 @@ describe.each(cases)('$name: failures', (c) => {
   it('concurrent sends with different credentials each carry their own', async () => {
     // The client is built per call from the config's secrets: nothing is shared between configs.
     const provider = c.make(settings);
-    const results = await Promise.allSettled([provider.send(c.message, c.badCredentials), provider.send(c.message, c.context), provider.send(c.message, c.badCredentials)]);
+    const results = await Promise.allSettled([
+      provider.send(c.message, c.badCredentials),
+      provider.send(c.message, c.context),
+      provider.send(c.message, c.badCredentials),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
     const answered = c.fake().requests.map((r) => ({ ok: r.status! < 300, good: r.authorization === c.goodAuthorization }));
     expect(answered.filter((r) => r.ok)).toEqual([{ ok: true, good: true }]);

@@ -132,7 +132,12 @@ describe('rate limits (D18)', () => {
 
     beforeAll(async () => {
       h = await start(LIMITS);
-      await h.t.http().post('/api/v1/messaging/config').set(h.auth).send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } }).expect(200);
+      await h.t
+        .http()
+        .post('/api/v1/messaging/config')
+        .set(h.auth)
+        .send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } })
+        .expect(200);
       await h.t.http().put('/api/v1/messaging/config/mailgun/secret').set(h.auth).send({ mailgun_api_key: MAILGUN_KEY }).expect(200);
     });
     afterAll(() => h.t.close());
@@ -246,18 +251,40 @@ describe('rate limits (D18)', () => {
       const five = [0, 1, 2, 3, 4].map(() => item(email()));
       const trusted = await h.post('/privacy-request/authenticated', from).set(h.auth).send(five).expect(200);
       expect(trusted.body.succeeded).toHaveLength(5);
-      const withToken = await h.post('/privacy-request', from).set(h.auth).send([0, 1, 2, 3].map(() => item(email()))).expect(200);
+      const withToken = await h
+        .post('/privacy-request', from)
+        .set(h.auth)
+        .send([0, 1, 2, 3].map(() => item(email())))
+        .expect(200);
       expect(withToken.body.succeeded).toHaveLength(4);
-      expectTooMany(await h.post('/privacy-request', from).set(bearer('not-a-token')).send([0, 1, 2, 3].map(() => item(email()))));
+      expectTooMany(
+        await h
+          .post('/privacy-request', from)
+          .set(bearer('not-a-token'))
+          .send([0, 1, 2, 3].map(() => item(email()))),
+      );
       // Per identity still counts with a token: 4 is the limit for one subject.
       const subject = email();
       await h.settings({ subject_identity_verification_required: false });
-      for (let i = 0; i < 4; i++) await h.post('/privacy-request', address()).set(h.auth).send([item(subject)]).expect(200);
-      expectTooMany(await h.post('/privacy-request', address()).set(h.auth).send([item(subject)]));
+      for (let i = 0; i < 4; i++)
+        await h
+          .post('/privacy-request', address())
+          .set(h.auth)
+          .send([item(subject)])
+          .expect(200);
+      expectTooMany(
+        await h
+          .post('/privacy-request', address())
+          .set(h.auth)
+          .send([item(subject)]),
+      );
     });
 
     it('counts token failures per client id, and refuses even the right secret while over', async () => {
-      const client = (await h.t.http().post('/api/v1/oauth/client').set(h.auth).send(['privacy-request:read']).expect(200)).body as { client_id: string; client_secret: string };
+      const client = (await h.t.http().post('/api/v1/oauth/client').set(h.auth).send(['privacy-request:read']).expect(200)).body as {
+        client_id: string;
+        client_secret: string;
+      };
       used.push(client.client_id);
       // Successes do not count.
       for (let i = 0; i < 3; i++) await h.token({ client_id: client.client_id, client_secret: client.client_secret }, address()).expect(200);
@@ -305,7 +332,11 @@ describe('rate limits (D18)', () => {
       // That call started its address's bucket again and two new ones (the new identity, its code).
       expect(await h.t.app.get(RateLimitsService).deleteExpired()).toBe(expired - 1);
       const left = await h.t.db.query('SELECT key, points FROM rate_limit_bucket ORDER BY key');
-      expect(left.rows.map((r) => r.key.split(':')[0]).sort()).toEqual(['privacyRequestsPerAddress', 'privacyRequestsPerIdentity', 'verificationCodesPerIdentity']);
+      expect(left.rows.map((r) => r.key.split(':')[0]).sort()).toEqual([
+        'privacyRequestsPerAddress',
+        'privacyRequestsPerIdentity',
+        'verificationCodesPerIdentity',
+      ]);
       expect(left.rows.every((r) => r.points === 1)).toBe(true);
     });
 
@@ -363,7 +394,12 @@ describe('rate limits (D18)', () => {
         await one.t.close();
       }
 
-      const all = await start({ HERALD_RATE_LIMITS: 'off', HERALD_RATE_LIMIT_PRIVACY_REQUESTS_PER_ADDRESS: '1', HERALD_RATE_LIMIT_PRIVACY_REQUESTS_PER_IDENTITY: '1', HERALD_RATE_LIMIT_TOKEN_FAILURES_PER_ADDRESS: '1' });
+      const all = await start({
+        HERALD_RATE_LIMITS: 'off',
+        HERALD_RATE_LIMIT_PRIVACY_REQUESTS_PER_ADDRESS: '1',
+        HERALD_RATE_LIMIT_PRIVACY_REQUESTS_PER_IDENTITY: '1',
+        HERALD_RATE_LIMIT_TOKEN_FAILURES_PER_ADDRESS: '1',
+      });
       try {
         const subject = email();
         for (let i = 0; i < 3; i++) await all.create([item(subject)]).expect(200);

@@ -172,7 +172,11 @@ describe('start-up', () => {
     await chmod(dir, 0o755);
     try {
       const key = 'operator-chosen-key-32-bytes-ok!';
-      const r = run({ HERALD_DATA_DIR: join(dir, 'data'), FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'operator-chosen-secret-42', FIDES__SECURITY__APP_ENCRYPTION_KEY: key });
+      const r = run({
+        HERALD_DATA_DIR: join(dir, 'data'),
+        FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'operator-chosen-secret-42',
+        FIDES__SECURITY__APP_ENCRYPTION_KEY: key,
+      });
       const base = await listening(r);
       expect(r.output()).toContain('root client secret:  (from FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET)');
       expect(r.output()).toContain('app encryption key:  (from FIDES__SECURITY__APP_ENCRYPTION_KEY)');
@@ -180,7 +184,10 @@ describe('start-up', () => {
       expect(r.output()).not.toContain(key);
       // The data dir keeps the key the data is sealed under, so a later start without the setting still reads it.
       expect(JSON.parse(await readFile(join(dir, 'data', 'herald-secrets.json'), 'utf8')).appEncryptionKey).toBe(key);
-      const token = await fetch(`${base}/api/v1/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: 'fidesadmin', client_secret: 'operator-chosen-secret-42' }) });
+      const token = await fetch(`${base}/api/v1/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ client_id: 'fidesadmin', client_secret: 'operator-chosen-secret-42' }),
+      });
       expect(token.status).toBe(200);
       r.child.kill('SIGTERM');
       expect(await r.exited).toBe(0);
@@ -218,7 +225,12 @@ describe('start-up', () => {
     const database = await createTestDatabase();
     try {
       // Another loopback address than the default: Herald must not answer on 127.0.0.1.
-      const r = run({ HOST: '127.0.0.2', DATABASE_URL: database.url, FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'external-secret', FIDES__SECURITY__APP_ENCRYPTION_KEY: 'e'.repeat(32) });
+      const r = run({
+        HOST: '127.0.0.2',
+        DATABASE_URL: database.url,
+        FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'external-secret',
+        FIDES__SECURITY__APP_ENCRYPTION_KEY: 'e'.repeat(32),
+      });
       const base = await listening(r, 60_000, '127.0.0.2');
       expect((await fetch(`${base}/health`)).status).toBe(200);
       const port = new URL(base).port;

@@ -190,7 +190,11 @@ export async function startFakeHttpServer({ name, handle, errorBody, host = '127
         return;
       }
       let answer;
-      const fault = faults[0] ?? (flaky && Math.random() < flaky.rate ? { left: Infinity, status: flaky.statuses[Math.floor(Math.random() * flaky.statuses.length)], retryAfter: flaky.retryAfter } : undefined);
+      const fault =
+        faults[0] ??
+        (flaky && Math.random() < flaky.rate
+          ? { left: Infinity, status: flaky.statuses[Math.floor(Math.random() * flaky.statuses.length)], retryAfter: flaky.retryAfter }
+          : undefined);
       if (fault) {
         fault.left -= 1;
         if (fault.left <= 0) faults.shift();

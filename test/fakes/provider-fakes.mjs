@@ -182,14 +182,23 @@ export function startSendGridFake(options = {}) {
         return sendgridInvalid('The personalizations field is required and must have at least one personalization.', 'personalizations');
       }
       if (!personalizations.every((p) => Array.isArray(p?.to) && p.to.length > 0 && p.to.every((t) => present(t?.email)))) {
-        return sendgridInvalid('The to array is required for all personalization objects, and must have at least one email object with a valid email address.', 'personalizations.0.to');
+        return sendgridInvalid(
+          'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
+          'personalizations.0.to',
+        );
       }
       if (!present(mail.from?.email)) return sendgridInvalid('The from object must be provided for every email send.', 'from');
       if (!present(mail.subject) && !personalizations.every((p) => present(p.subject))) {
-        return sendgridInvalid('The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.', 'subject');
+        return sendgridInvalid(
+          'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.',
+          'subject',
+        );
       }
       if (!present(mail.template_id) && (!Array.isArray(mail.content) || mail.content.length === 0 || !mail.content.every((c) => present(c?.value)))) {
-        return sendgridInvalid('Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.', 'content');
+        return sendgridInvalid(
+          'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.',
+          'content',
+        );
       }
       return { status: 202, headers: { 'x-message-id': randomBytes(16).toString('base64url').slice(0, 22) } };
     },

@@ -126,7 +126,12 @@ async function eventually(what, check, ms = 30_000) {
 /** After the collection: the erasure request it created ran to the end, and its subject got both notices. */
 async function checkErasureRequestRan(herald, fakes, requestId) {
   const token = (
-    await (await fetch(`${herald.base}/api/v1/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: ROOT_CLIENT.id, client_secret: ROOT_CLIENT.secret }) })).json()
+    await (
+      await fetch(`${herald.base}/api/v1/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ client_id: ROOT_CLIENT.id, client_secret: ROOT_CLIENT.secret }),
+      })
+    ).json()
   ).access_token;
   const status = await eventually(`privacy request ${requestId} to finish`, async () => {
     const page = await (await fetch(`${herald.base}/api/v1/privacy-request?request_id=${requestId}`, { headers: { authorization: `Bearer ${token}` } })).json();
@@ -191,18 +196,24 @@ async function main() {
   const fakes = await startProviderFakes();
   const herald = await startHerald(fakes.env);
   try {
-    const first = await runNewman(collection, [tokenRequest, ...email.item.filter((i) => !emailDelete.includes(i)), ...others.flatMap((f) => f.item)], [
-      { key: 'host', value: `${herald.base}/api/v1` },
-    ]);
+    const first = await runNewman(
+      collection,
+      [tokenRequest, ...email.item.filter((i) => !emailDelete.includes(i)), ...others.flatMap((f) => f.item)],
+      [{ key: 'host', value: `${herald.base}/api/v1` }],
+    );
     const created = first.run.executions.find((e) => e.item.name === 'Create Erasure Privacy Request');
     const requestId = created && bodyOf(created)?.succeeded?.[0]?.id;
     if (!requestId) throw new Error(`the collection's erasure request was not created: ${created?.response?.text?.()}`);
     // Before the Mailgun config goes (the delete that runs last), the request must have run and sent its notices.
     const problems = await checkErasureRequestRan(herald, fakes, requestId);
-    const second = await runNewman(collection, [tokenRequest, ...management, ...emailDelete], [
-      { key: 'host', value: `${herald.base}/api/v1` },
-      { key: 'privacy_request_id', value: requestId },
-    ]);
+    const second = await runNewman(
+      collection,
+      [tokenRequest, ...management, ...emailDelete],
+      [
+        { key: 'host', value: `${herald.base}/api/v1` },
+        { key: 'privacy_request_id', value: requestId },
+      ],
+    );
 
     // Bulk routes answer 200 even when items fail: an item in `failed` is a failure too.
     const failedItems = (e) => {

@@ -22,7 +22,13 @@ export class OpenApiConformance {
     fastify.addHook('onSend', async (request, reply, payload) => {
       const route = request.routeOptions.url;
       if (route && !UNDOCUMENTED.some((prefix) => route.startsWith(prefix))) {
-        this.pending.push({ method: request.method.toLowerCase(), route, status: reply.statusCode, type: String(reply.getHeader('content-type') ?? ''), payload });
+        this.pending.push({
+          method: request.method.toLowerCase(),
+          route,
+          status: reply.statusCode,
+          type: String(reply.getHeader('content-type') ?? ''),
+          payload,
+        });
       }
       return payload;
     });

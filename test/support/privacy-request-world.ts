@@ -38,7 +38,12 @@ export async function startPrivacyRequestWorld(mailgunKey: string, fakesOptions:
   });
   const root = await t.rootToken();
   const auth = bearer(root);
-  await t.http().post('/api/v1/messaging/config').set(auth).send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } }).expect(200);
+  await t
+    .http()
+    .post('/api/v1/messaging/config')
+    .set(auth)
+    .send({ key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } })
+    .expect(200);
   await t.http().put('/api/v1/messaging/config/mailgun/secret').set(auth).send({ mailgun_api_key: mailgunKey }).expect(200);
   return {
     t,
@@ -58,10 +63,20 @@ export async function startPrivacyRequestWorld(mailgunKey: string, fakesOptions:
       });
       await t.db.query('DELETE FROM connection');
       await t.db.query("DELETE FROM secret WHERE owner_kind = 'connection'");
-      await t.http().patch('/api/v1/config').set(auth).send({
-        notifications: { notification_service_type: 'mailgun', send_request_receipt_notification: false, send_request_review_notification: false, send_request_completion_notification: false },
-        execution: { subject_identity_verification_required: false, require_manual_request_approval: false },
-      }).expect(200);
+      await t
+        .http()
+        .patch('/api/v1/config')
+        .set(auth)
+        .send({
+          notifications: {
+            notification_service_type: 'mailgun',
+            send_request_receipt_notification: false,
+            send_request_review_notification: false,
+            send_request_completion_notification: false,
+          },
+          execution: { subject_identity_verification_required: false, require_manual_request_approval: false },
+        })
+        .expect(200);
       fakes.reset();
     },
     close: async () => {

@@ -113,12 +113,7 @@ describe('KeyRing', () => {
     // The identity hash before the key ring: HMAC under SHA-256 of a label and the key.
     const legacy = (key: string) => hmac(createHash('sha256').update(`herald:identity-hash:${key}`).digest());
     expect(ring.mac('identity-hash', data)).toBe(hmac(ring.subKey('identity-hash')));
-    expect(ring.macs('identity-hash', data)).toEqual([
-      ring.mac('identity-hash', data),
-      new KeyRing(A).mac('identity-hash', data),
-      legacy(B),
-      legacy(A),
-    ]);
+    expect(ring.macs('identity-hash', data)).toEqual([ring.mac('identity-hash', data), new KeyRing(A).mac('identity-hash', data), legacy(B), legacy(A)]);
     // The verification code key before the key ring was the label and the key themselves.
     expect(ring.macs('verification-code', 'pri_1:123456')).toContain(
       createHmac('sha256', `herald:verification-code:${A}`).update('pri_1:123456').digest('hex'),
@@ -133,12 +128,10 @@ describe('KeyRing', () => {
     expect(ring.verifyingKeys('download-link', ring.currentKeyId)).toEqual([ring.subKey('download-link')]);
     expect(ring.verifyingKeys('download-link', idOfA)).toEqual([new KeyRing(A).subKey('download-link')]);
     expect(ring.verifyingKeys('download-link', 'ffffffff')).toEqual([]);
-    expect(ring.verifyingKeys('download-link', undefined)).toEqual(
-      [B, A].map((k) => createHash('sha256').update(`herald:download-link:${k}`).digest()),
-    );
+    expect(ring.verifyingKeys('download-link', undefined)).toEqual([B, A].map((k) => createHash('sha256').update(`herald:download-link:${k}`).digest()));
   });
 
-  it('gives the raw current key for access tokens (Fides\' dir JWE), never a previous one', () => {
+  it("gives the raw current key for access tokens (Fides' dir JWE), never a previous one", () => {
     expect(Buffer.from(new KeyRing(B, [A]).tokenKey()).toString('utf8')).toBe(B);
   });
 });

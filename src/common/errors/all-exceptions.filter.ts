@@ -48,9 +48,7 @@ function requestIdFromGraphql(host: ArgumentsHost): string | undefined {
 function graphqlMessage(detail: unknown): string {
   if (typeof detail === 'string') return detail;
   if (Array.isArray(detail)) {
-    return detail
-      .map((d) => (typeof d === 'string' ? d : `${(d as { loc: unknown[] }).loc.join('.')}: ${(d as { msg: string }).msg}`))
-      .join('; ');
+    return detail.map((d) => (typeof d === 'string' ? d : `${(d as { loc: unknown[] }).loc.join('.')}: ${(d as { msg: string }).msg}`)).join('; ');
   }
   return 'Error';
 }

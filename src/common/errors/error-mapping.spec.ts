@@ -24,7 +24,13 @@ describe('mapError', () => {
   });
 
   it('carries the retry delay of a rate limit, in whole seconds', () => {
-    expect(mapError(new TooManyRequestsError(42))).toEqual({ status: 429, code: 'TOO_MANY_REQUESTS', detail: 'Too many requests', expected: true, retryAfter: 42 });
+    expect(mapError(new TooManyRequestsError(42))).toEqual({
+      status: 429,
+      code: 'TOO_MANY_REQUESTS',
+      detail: 'Too many requests',
+      expected: true,
+      retryAfter: 42,
+    });
     expect(mapError(new HttpException('slow down', 429))).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS', detail: 'Too Many Requests' });
   });
 
@@ -40,7 +46,9 @@ describe('mapError', () => {
   });
 
   it('unwraps Fastify errors that Nest wrapped, keeping their safe message', () => {
-    const tooLarge = new HttpException('Request body is too large', 413, { cause: fastifyError('FST_ERR_CTP_BODY_TOO_LARGE', 413, 'Request body is too large') });
+    const tooLarge = new HttpException('Request body is too large', 413, {
+      cause: fastifyError('FST_ERR_CTP_BODY_TOO_LARGE', 413, 'Request body is too large'),
+    });
     expect(mapError(tooLarge)).toMatchObject({ status: 413, detail: 'Request body is too large', expected: true });
     const badJson = new BadRequestException('x', { cause: fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400, 'Body is not valid JSON') });
     expect(mapError(badJson)).toMatchObject({ status: 422, detail: [{ loc: ['body'], type: 'value_error.jsondecode' }] });

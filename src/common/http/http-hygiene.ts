@@ -98,8 +98,10 @@ export async function registerHttpHygiene(app: NestFastifyApplication, settings:
     const allowed = new Set(origins);
     await app.register(cors, {
       // A refused origin gets no CORS header at all, and its preflight falls through to a plain 404.
-      origin: any ? '*' : (origin: string | undefined, done: (error: Error | null, allow: string | false) => void) =>
-        done(null, origin !== undefined && allowed.has(origin) ? origin : false),
+      origin: any
+        ? '*'
+        : (origin: string | undefined, done: (error: Error | null, allow: string | false) => void) =>
+            done(null, origin !== undefined && allowed.has(origin) ? origin : false),
       methods: CORS_METHODS,
       allowedHeaders: CORS_REQUEST_HEADERS,
       exposedHeaders: CORS_EXPOSED_HEADERS,
@@ -109,13 +111,16 @@ export async function registerHttpHygiene(app: NestFastifyApplication, settings:
     });
   }
 
-  app.getHttpAdapter().getInstance().addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    // Answers carry tokens and personal data: no cache keeps them unless a route says otherwise (static assets do).
-    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html')) relaxForPages(request, reply, payload);
-    return payload;
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      // Answers carry tokens and personal data: no cache keeps them unless a route says otherwise (static assets do).
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+      const type = reply.getHeader('content-type');
+      if (typeof type === 'string' && type.startsWith('text/html')) relaxForPages(request, reply, payload);
+      return payload;
+    });
 }
 
 /** The two HTML pages Herald serves get a page policy; every other HTML answer keeps the API's. */

@@ -12,18 +12,21 @@ const statusOf = (error: unknown): number | undefined => (error as { statusCode?
  */
 export async function readMultipartForms(app: NestFastifyApplication): Promise<void> {
   await app.register(multipart, { limits: { files: 0, fieldSize: 16 * 1024, fields: 20 } });
-  app.getHttpAdapter().getInstance().addHook('preValidation', async (request) => {
-    if (!request.isMultipart()) return;
-    const fields: Record<string, unknown> = {};
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'field') fields[part.fieldname] = part.value;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (request) => {
+      if (!request.isMultipart()) return;
+      const fields: Record<string, unknown> = {};
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') fields[part.fieldname] = part.value;
+        }
+      } catch (error) {
+        const status = statusOf(error);
+        if (status !== undefined && status >= 400 && status < 500) throw error;
+        throw new RequestValidationError([{ loc: ['body'], msg: 'Invalid multipart body: the body could not be parsed', type: 'value_error.multipart' }]);
       }
-    } catch (error) {
-      const status = statusOf(error);
-      if (status !== undefined && status >= 400 && status < 500) throw error;
-      throw new RequestValidationError([{ loc: ['body'], msg: 'Invalid multipart body: the body could not be parsed', type: 'value_error.multipart' }]);
-    }
-    request.body = fields;
-  });
+      request.body = fields;
+    });
 }

@@ -39,9 +39,7 @@ describe('FidesValidationPipe (Fides 422 shape)', () => {
   });
 
   it('reports a missing field once, as pydantic does', async () => {
-    expect(await issues({ key: 'k', service_type: 'MAILGUN' }, Body)).toEqual([
-      { loc: ['body', 'name'], msg: 'field required', type: 'value_error.missing' },
-    ]);
+    expect(await issues({ key: 'k', service_type: 'MAILGUN' }, Body)).toEqual([{ loc: ['body', 'name'], msg: 'field required', type: 'value_error.missing' }]);
   });
 
   it('refuses extra fields, nested ones included', async () => {
@@ -58,12 +56,14 @@ describe('FidesValidationPipe (Fides 422 shape)', () => {
     ]);
   });
 
-  it('limits lengths in pydantic\'s words, reporting the length before the pattern', async () => {
+  it("limits lengths in pydantic's words, reporting the length before the pattern", async () => {
     expect(await issues({ ...valid, name: 'n'.repeat(11), key: `bad key ${'k'.repeat(MAX_LENGTH.key)}` }, Body)).toEqual([
       { loc: ['body', 'name'], msg: 'ensure this value has at most 10 characters', type: 'value_error.any_str.max_length' },
       { loc: ['body', 'key'], msg: `ensure this value has at most ${MAX_LENGTH.key} characters`, type: 'value_error.any_str.max_length' },
     ]);
-    await expect(pipe.transform({ ...valid, name: 'n'.repeat(10), key: 'k'.repeat(MAX_LENGTH.key) }, { type: 'body', metatype: Body })).resolves.toBeInstanceOf(Body);
+    await expect(pipe.transform({ ...valid, name: 'n'.repeat(10), key: 'k'.repeat(MAX_LENGTH.key) }, { type: 'body', metatype: Body })).resolves.toBeInstanceOf(
+      Body,
+    );
   });
 
   it('answers a body that is missing or not an object at ["body"]', async () => {

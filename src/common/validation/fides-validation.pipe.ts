@@ -50,9 +50,8 @@ export class FidesValidationPipe extends ValidationPipe {
     }
     // REST parts are located as FastAPI does (`body`, `query`, `path`); a GraphQL argument by its name.
     // (GraphQL arguments come as `body` parts named by `data`; our REST handlers never name their @Body().)
-    const location = typeof metadata.data === 'string' && metadata.type !== 'query' && metadata.type !== 'param'
-      ? metadata.data
-      : (LOCATION[metadata.type] ?? undefined);
+    const location =
+      typeof metadata.data === 'string' && metadata.type !== 'query' && metadata.type !== 'param' ? metadata.data : (LOCATION[metadata.type] ?? undefined);
     if ((value === undefined || value === null || value === '') && metadata.type === 'body') {
       throw new RequestValidationError([{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }]);
     }
@@ -105,7 +104,8 @@ export function toInstance<T extends object>(type: new () => T, value: object, l
     if (!Array.isArray(item) && Object.prototype.hasOwnProperty.call(item, 'constructor')) {
       throw new RequestValidationError([{ loc: at, msg: "the field name 'constructor' is not allowed", type: 'value_error.field_name' }]);
     }
-    for (const [key, child] of Object.entries(item)) if (typeof child === 'object' && child !== null) stack.push([child, [...at, Array.isArray(item) ? Number(key) : key]]);
+    for (const [key, child] of Object.entries(item))
+      if (typeof child === 'object' && child !== null) stack.push([child, [...at, Array.isArray(item) ? Number(key) : key]]);
   }
   return plainToInstance(type, value);
 }

@@ -1,19 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsDefined,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidationOptions,
-} from 'class-validator';
+import { ArrayMaxSize, IsDefined, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min, ValidationOptions } from 'class-validator';
 import { FIDES_KEY_MESSAGE, FIDES_KEY_PATTERN } from '../fides-key.js';
 
 /**

@@ -20,7 +20,11 @@ describe('nestedDeeperThan (the JSON depth pre-scan)', () => {
 
 describe('findHostile', () => {
   it('finds a NUL or a lone surrogate in values and keys, located at the field (a bad key at its parent)', () => {
-    expect(findHostile({ a: [{ b: 'x\u0000' }] }, ['body'])).toEqual({ loc: ['body', 'a', 0, 'b'], msg: 'NUL characters are not allowed', type: 'value_error.str.nul' });
+    expect(findHostile({ a: [{ b: 'x\u0000' }] }, ['body'])).toEqual({
+      loc: ['body', 'a', 0, 'b'],
+      msg: 'NUL characters are not allowed',
+      type: 'value_error.str.nul',
+    });
     expect(findHostile(['ok', '\ud800'], ['body'])?.loc).toEqual(['body', 1]);
     expect(findHostile({ a: { 'k\udc00': 1 } }, ['body'])).toMatchObject({ loc: ['body', 'a'], type: 'value_error.str.surrogate' });
     expect(findHostile('\u0000', ['body'])?.loc).toEqual(['body']);

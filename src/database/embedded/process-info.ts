@@ -64,7 +64,11 @@ export function childrenOf(pid: number): number[] {
   if (!hasProc) {
     try {
       const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
-      return table.split('\n').map((l) => l.trim().split(/\s+/).map(Number)).filter(([, ppid]) => ppid === pid).map(([p]) => p);
+      return table
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).map(Number))
+        .filter(([, ppid]) => ppid === pid)
+        .map(([p]) => p);
     } catch {
       return [];
     }
@@ -75,7 +79,10 @@ export function childrenOf(pid: number): number[] {
   } catch {
     return [];
   }
-  return names.filter((n) => /^\d+$/.test(n)).map(Number).filter((p) => parentPid(p) === pid);
+  return names
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((p) => parentPid(p) === pid);
 }
 
 /** Sends a signal, ignoring a process (or group, with a negative pid) that is already gone. */

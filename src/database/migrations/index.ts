@@ -11,8 +11,14 @@ import { CreateAccessPackage1763800900000 } from './1763800900000-create-access-
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
 export const MIGRATIONS = [
-  CreateOauthClient1763800000000, CreateSecret1763800100000, CreateMessagingConfig1763800200000,
-  CreateNotifications1763800300000, CreateConnection1763800400000, CreateDataset1763800500000, CreatePolicy1763800600000,
-  CreatePrivacyRequest1763800700000, CreateRateLimitBucket1763800870000,
+  CreateOauthClient1763800000000,
+  CreateSecret1763800100000,
+  CreateMessagingConfig1763800200000,
+  CreateNotifications1763800300000,
+  CreateConnection1763800400000,
+  CreateDataset1763800500000,
+  CreatePolicy1763800600000,
+  CreatePrivacyRequest1763800700000,
+  CreateRateLimitBucket1763800870000,
   CreateAccessPackage1763800900000,
 ];

@@ -12,9 +12,8 @@ describe('data-category taxonomy (fideslang 1.3.1 defaults)', () => {
     expect(DATA_CATEGORY_KEYS.at(-1)).toBe('user.workplace');
   });
 
-  it.each(['user', 'user.childrens', 'system.operations', 'user.contact.address.postal_code', 'user.government_id.passport_number'])(
-    'accepts %j',
-    (key) => expect(isSupportedDataCategory(key)).toBe(true),
+  it.each(['user', 'user.childrens', 'system.operations', 'user.contact.address.postal_code', 'user.government_id.passport_number'])('accepts %j', (key) =>
+    expect(isSupportedDataCategory(key)).toBe(true),
   );
 
   // Keys of later fideslang taxonomies, custom keys and near-misses are refused.

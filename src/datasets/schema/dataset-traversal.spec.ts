@@ -38,19 +38,28 @@ describe('traversalDetails', () => {
   });
 
   it('follows `to` references from the referring collection only', () => {
-    const toward = { customer: [{ name: 'email', identity: 'email', ref: { dataset: 'ds', field: 'orders.email', direction: 'to' as const } }], orders: [{ name: 'email' }] };
+    const toward = {
+      customer: [{ name: 'email', identity: 'email', ref: { dataset: 'ds', field: 'orders.email', direction: 'to' as const } }],
+      orders: [{ name: 'email' }],
+    };
     expect(details(toward)).toEqual({ is_traversable: true, msg: null });
-    const against = { customer: [{ name: 'email', identity: 'email', ref: { dataset: 'ds', field: 'orders.email', direction: 'from' as const } }], orders: [{ name: 'email' }] };
+    const against = {
+      customer: [{ name: 'email', identity: 'email', ref: { dataset: 'ds', field: 'orders.email', direction: 'from' as const } }],
+      orders: [{ name: 'email' }],
+    };
     expect(details(against)).toEqual({ is_traversable: false, msg: 'Some nodes were not reachable: ds:orders' });
   });
 
   it('follows a reference without direction both ways', () => {
     expect(
-      details({ customer: [{ name: 'email', identity: 'email', ref: { dataset: 'ds', field: 'orders.email', direction: null } }], orders: [{ name: 'email' }] }),
+      details({
+        customer: [{ name: 'email', identity: 'email', ref: { dataset: 'ds', field: 'orders.email', direction: null } }],
+        orders: [{ name: 'email' }],
+      }),
     ).toEqual({ is_traversable: true, msg: null });
-    expect(
-      details({ customer: [{ name: 'email', identity: 'email' }], orders: [{ name: 'email', ref: { dataset: 'ds', field: 'customer.email' } }] }),
-    ).toEqual({ is_traversable: true, msg: null });
+    expect(details({ customer: [{ name: 'email', identity: 'email' }], orders: [{ name: 'email', ref: { dataset: 'ds', field: 'customer.email' } }] })).toEqual(
+      { is_traversable: true, msg: null },
+    );
   });
 
   it('is not traversable without any identity', () => {
@@ -63,7 +72,15 @@ describe('traversalDetails', () => {
   it('finds identities and referenced fields in sub-fields', () => {
     expect(
       details({
-        customer: [{ name: 'contact', fields: [{ name: 'email', identity: 'email' }, { name: 'address', fields: [{ name: 'city' }] }] }],
+        customer: [
+          {
+            name: 'contact',
+            fields: [
+              { name: 'email', identity: 'email' },
+              { name: 'address', fields: [{ name: 'city' }] },
+            ],
+          },
+        ],
         stores: [{ name: 'city', ref: { dataset: 'ds', field: 'customer.contact.address.city', direction: 'from' } }],
       }),
     ).toEqual({ is_traversable: true, msg: null });
@@ -72,7 +89,10 @@ describe('traversalDetails', () => {
   it('reports a reference to a collection or field missing from this dataset', () => {
     expect(
       details({
-        customer: [{ name: 'email', identity: 'email' }, { name: 'address', fields: [{ name: 'city' }] }],
+        customer: [
+          { name: 'email', identity: 'email' },
+          { name: 'address', fields: [{ name: 'city' }] },
+        ],
         orders: [
           { name: 'a', ref: { dataset: 'ds', field: 'customer.id', direction: 'from' } },
           { name: 'b', ref: { dataset: 'ds', field: 'nowhere.id', direction: 'from' } },

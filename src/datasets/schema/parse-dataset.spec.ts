@@ -1,13 +1,7 @@
 import { RequestValidationError, ValidationIssue } from '../../common/errors/herald.error.js';
 import { FIDES_KEY_MESSAGE } from '../../common/fides-key.js';
 import { parseDataset, ParseDatasetOptions } from './parse-dataset.js';
-import {
-  POSTMAN_EMAIL_DATASET_STORED,
-  postmanEmailDataset as emailDataset,
-  QUALIFIER,
-  storedField,
-  storedMeta,
-} from '../../../test/support/datasets.js';
+import { POSTMAN_EMAIL_DATASET_STORED, postmanEmailDataset as emailDataset, QUALIFIER, storedField, storedMeta } from '../../../test/support/datasets.js';
 
 const meta = storedMeta;
 const field = storedField;
@@ -36,11 +30,31 @@ describe('parseDataset: the sample email dataset', () => {
   it('lists every key in the wire order', () => {
     const parsed = parseDataset(emailDataset(), []);
     expect(Object.keys(parsed)).toEqual([
-      'fides_key', 'organization_fides_key', 'tags', 'name', 'description', 'meta', 'data_categories', 'data_qualifier',
-      'fidesctl_meta', 'joint_controller', 'retention', 'third_country_transfers', 'collections', 'fidesops_meta',
+      'fides_key',
+      'organization_fides_key',
+      'tags',
+      'name',
+      'description',
+      'meta',
+      'data_categories',
+      'data_qualifier',
+      'fidesctl_meta',
+      'joint_controller',
+      'retention',
+      'third_country_transfers',
+      'collections',
+      'fidesops_meta',
     ]);
     expect(Object.keys(parsed.collections[0])).toEqual(['name', 'description', 'data_categories', 'data_qualifier', 'retention', 'fields', 'fidesops_meta']);
-    expect(Object.keys(parsed.collections[0].fields[0])).toEqual(['name', 'description', 'data_categories', 'data_qualifier', 'retention', 'fidesops_meta', 'fields']);
+    expect(Object.keys(parsed.collections[0].fields[0])).toEqual([
+      'name',
+      'description',
+      'data_categories',
+      'data_qualifier',
+      'retention',
+      'fidesops_meta',
+      'fields',
+    ]);
   });
 
   it('is stable: parsing its own output gives the same dataset', () => {
@@ -148,10 +162,21 @@ describe('parseDataset: values and defaults', () => {
 
   it('sorts collections by name, keeping equal names in input order', () => {
     const parsed = parseDataset(
-      { fides_key: 'ds', collections: [{ name: 'b', description: '1', fields: [] }, { name: 'a', fields: [] }, { name: 'b', description: '2', fields: [] }] },
+      {
+        fides_key: 'ds',
+        collections: [
+          { name: 'b', description: '1', fields: [] },
+          { name: 'a', fields: [] },
+          { name: 'b', description: '2', fields: [] },
+        ],
+      },
       [],
     );
-    expect(parsed.collections.map((c) => [c.name, c.description])).toEqual([['a', null], ['b', '1'], ['b', '2']]);
+    expect(parsed.collections.map((c) => [c.name, c.description])).toEqual([
+      ['a', null],
+      ['b', '1'],
+      ['b', '2'],
+    ]);
   });
 
   it('parses booleans and integers as pydantic v1 does', () => {
@@ -324,7 +349,13 @@ describe('parseDataset: data categories (fideslang 1.3.1 taxonomy)', () => {
         fides_key: 'ds',
         collections: [
           { name: 'z', fields: [] },
-          { name: 'a', fields: [{ name: 'zz', data_categories: ['user'] }, { name: 'aa', data_categories: ['bogus'] }] },
+          {
+            name: 'a',
+            fields: [
+              { name: 'zz', data_categories: ['user'] },
+              { name: 'aa', data_categories: ['bogus'] },
+            ],
+          },
         ],
       }),
     ).toEqual([{ loc: ['body', 'collections', 1, 'fields', 1, 'data_categories'], msg: 'The data category bogus is not supported.', type: 'value_error' }]);
@@ -349,7 +380,9 @@ describe('parseDataset: third-country transfers', () => {
 
   it('accepts alpha-3 codes', () => {
     expect(parseDataset({ fides_key: 'ds', third_country_transfers: ['USA', 'DEU', 'JPN'], collections: [] }, []).third_country_transfers).toEqual([
-      'USA', 'DEU', 'JPN',
+      'USA',
+      'DEU',
+      'JPN',
     ]);
   });
 });
@@ -387,7 +420,17 @@ describe('parseDataset: field fidesops_meta', () => {
 
   it('refuses a reference direction other than from, to or null', () => {
     expect(
-      issues(withFields({ name: 'f', fidesops_meta: { references: [{ dataset: 'd', field: 'c.f', direction: 'to' }, { dataset: 'd', field: 'c.f', direction: 'up' }] } })),
+      issues(
+        withFields({
+          name: 'f',
+          fidesops_meta: {
+            references: [
+              { dataset: 'd', field: 'c.f', direction: 'to' },
+              { dataset: 'd', field: 'c.f', direction: 'up' },
+            ],
+          },
+        }),
+      ),
     ).toEqual([
       {
         loc: [...F, 0, 'fidesops_meta', 'references', 1, 'direction'],
@@ -442,8 +485,7 @@ describe('parseDataset: object fields', () => {
 });
 
 describe('parseDataset: primary keys (decision D12)', () => {
-  const message = (name: string) =>
-    `Collection '${name}' must declare a primary_key field: an email connector's erasure instructions locate records by it.`;
+  const message = (name: string) => `Collection '${name}' must declare a primary_key field: an email connector's erasure instructions locate records by it.`;
   const raw = {
     fides_key: 'ds',
     collections: [

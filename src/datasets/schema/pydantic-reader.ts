@@ -48,8 +48,7 @@ export class Reader {
     return (value, loc) => (value === null ? this.fail(loc, 'none is not an allowed value', 'type_error.none.not_allowed') : parse(value, loc));
   }
 
-  readonly str: Parse<string> = (value, loc) =>
-    typeof value === 'string' ? value : this.fail(loc, 'str type expected', 'type_error.str');
+  readonly str: Parse<string> = (value, loc) => (typeof value === 'string' ? value : this.fail(loc, 'str type expected', 'type_error.str'));
 
   /** A string of at most `max` characters (pydantic's `constr(max_length=...)`). */
   text(max: number): Parse<string> {

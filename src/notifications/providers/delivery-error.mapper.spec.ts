@@ -30,12 +30,20 @@ describe('toDeliveryError', () => {
     const classify = (error: unknown) => (error === answer ? { status: 503, text: 'busy' } : undefined);
 
     it('uses what the classifier reads from its SDK’s shapes', () => {
-      expect(toDeliveryError(answer, { provider: 'Acme' }, classify)).toMatchObject({ retryable: true, status: 503, reason: 'Acme answered 503 Service Unavailable: busy' });
+      expect(toDeliveryError(answer, { provider: 'Acme' }, classify)).toMatchObject({
+        retryable: true,
+        status: 503,
+        reason: 'Acme answered 503 Service Unavailable: busy',
+      });
     });
 
     it('falls to the common rules for what the classifier declines', () => {
       const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
-      expect(toDeliveryError(refused, { provider: 'Acme' }, classify)).toMatchObject({ retryable: true, status: undefined, reason: 'Acme: connect ECONNREFUSED 127.0.0.1:9' });
+      expect(toDeliveryError(refused, { provider: 'Acme' }, classify)).toMatchObject({
+        retryable: true,
+        status: undefined,
+        reason: 'Acme: connect ECONNREFUSED 127.0.0.1:9',
+      });
     });
   });
 });
@@ -43,7 +51,10 @@ describe('toDeliveryError', () => {
 describe('classifyCommonError', () => {
   it('reads an answer, a transport failure, or neither', () => {
     expect(classifyCommonError(Object.assign(new Error('Request failed'), { response: { status: 502 } }))).toEqual({ status: 502, text: 'Request failed' });
-    expect(classifyCommonError(Object.assign(new Error('getaddrinfo EAI_AGAIN x'), { code: 'EAI_AGAIN' }))).toEqual({ transportCode: 'EAI_AGAIN', text: 'getaddrinfo EAI_AGAIN x' });
+    expect(classifyCommonError(Object.assign(new Error('getaddrinfo EAI_AGAIN x'), { code: 'EAI_AGAIN' }))).toEqual({
+      transportCode: 'EAI_AGAIN',
+      text: 'getaddrinfo EAI_AGAIN x',
+    });
     expect(classifyCommonError(Object.assign(new Error(''), { isAxiosError: true }))).toEqual({ transportCode: 'ERR_NETWORK', text: undefined });
     expect(classifyCommonError(new Error('bad input'))).toEqual({ text: 'bad input' });
   });

@@ -43,7 +43,15 @@ const MIN_REDACTED_LENGTH = 4;
 /** Error codes of Node (`ECONNREFUSED`, `EAI_AGAIN`), axios (`ECONNABORTED`, `ERR_NETWORK`) and undici. */
 const TRANSPORT_CODE = /^(E[A-Z0-9_]+|ERR_[A-Z0-9_]+|UND_ERR_[A-Z0-9_]+)$/;
 /** Codes that are about the request options, not the network: retrying them cannot help. */
-const PERMANENT_CODES = new Set(['ERR_BAD_OPTION', 'ERR_BAD_OPTION_VALUE', 'ERR_INVALID_URL', 'ERR_NOT_SUPPORT', 'ERR_DEPRECATED', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
+const PERMANENT_CODES = new Set([
+  'ERR_BAD_OPTION',
+  'ERR_BAD_OPTION_VALUE',
+  'ERR_INVALID_URL',
+  'ERR_NOT_SUPPORT',
+  'ERR_DEPRECATED',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+]);
 
 /** No answer within the timeout (axios says ECONNABORTED for its own timeout): the request may have got through. */
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);

@@ -14,9 +14,7 @@ export class MessagingProviderRegistry {
     for (const provider of providers) {
       const existing = this.byType.get(provider.serviceType);
       if (existing) {
-        throw new Error(
-          `Two messaging providers for service type ${provider.serviceType}: ${existing.constructor.name} and ${provider.constructor.name}`,
-        );
+        throw new Error(`Two messaging providers for service type ${provider.serviceType}: ${existing.constructor.name} and ${provider.constructor.name}`);
       }
       this.byType.set(provider.serviceType, provider);
     }

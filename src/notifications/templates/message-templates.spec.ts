@@ -89,12 +89,28 @@ const LINK_2 = 'https://downloads.example.com/pri_7f3a/mongo.zip?expires=1700000
 const EVIL_REASON = 'We could not verify your identity <script>alert("x")</script> & "others"';
 
 const CASES: Case[] = [
-  { name: 'subject_identity_verification.600s', action: A.SUBJECT_IDENTITY_VERIFICATION, params: { verification_code: '2348', verification_code_ttl_seconds: 600 } },
-  { name: 'subject_identity_verification.155s', action: A.SUBJECT_IDENTITY_VERIFICATION, params: { verification_code: '801734', verification_code_ttl_seconds: 155 } },
+  {
+    name: 'subject_identity_verification.600s',
+    action: A.SUBJECT_IDENTITY_VERIFICATION,
+    params: { verification_code: '2348', verification_code_ttl_seconds: 600 },
+  },
+  {
+    name: 'subject_identity_verification.155s',
+    action: A.SUBJECT_IDENTITY_VERIFICATION,
+    params: { verification_code: '801734', verification_code_ttl_seconds: 155 },
+  },
   { name: 'privacy_request_receipt.one', action: A.PRIVACY_REQUEST_RECEIPT, params: { request_types: ['access'] } },
   { name: 'privacy_request_receipt.several', action: A.PRIVACY_REQUEST_RECEIPT, params: { request_types: ['access', 'erasure'] } },
-  { name: 'privacy_request_complete_access.one', action: A.PRIVACY_REQUEST_COMPLETE_ACCESS, params: { download_links: [LINK_1], download_link_ttl_seconds: 432000 } },
-  { name: 'privacy_request_complete_access.several', action: A.PRIVACY_REQUEST_COMPLETE_ACCESS, params: { download_links: [LINK_1, LINK_2], download_link_ttl_seconds: 86400 } },
+  {
+    name: 'privacy_request_complete_access.one',
+    action: A.PRIVACY_REQUEST_COMPLETE_ACCESS,
+    params: { download_links: [LINK_1], download_link_ttl_seconds: 432000 },
+  },
+  {
+    name: 'privacy_request_complete_access.several',
+    action: A.PRIVACY_REQUEST_COMPLETE_ACCESS,
+    params: { download_links: [LINK_1, LINK_2], download_link_ttl_seconds: 86400 },
+  },
   { name: 'privacy_request_complete_deletion', action: A.PRIVACY_REQUEST_COMPLETE_DELETION, params: {} },
   { name: 'privacy_request_review_approve', action: A.PRIVACY_REQUEST_REVIEW_APPROVE, params: {} },
   { name: 'privacy_request_review_deny.with-reason', action: A.PRIVACY_REQUEST_REVIEW_DENY, params: { rejection_reason: EVIL_REASON } },
@@ -111,7 +127,14 @@ const email = (c: Case) => renderEmail(c.action as A.TEST_MESSAGE, c.params as M
 const sms = (c: Case) => renderSms(c.action as A.TEST_MESSAGE, c.params as MessageParams[A.TEST_MESSAGE]);
 
 const decode = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x60;/g, '`').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x60;/g, '`')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&');
 const words = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 describe('message templates: golden files', () => {
@@ -128,7 +151,7 @@ describe('message templates: golden files', () => {
   });
 });
 
-describe('message templates: the spec\'s exact strings', () => {
+describe("message templates: the spec's exact strings", () => {
   it.each([
     [A.SUBJECT_IDENTITY_VERIFICATION, 'Your one-time code'],
     [A.PRIVACY_REQUEST_RECEIPT, 'Your request has been received'],
@@ -143,7 +166,7 @@ describe('message templates: the spec\'s exact strings', () => {
     expect(email(c).subject).toBe(subject);
   });
 
-  it('renders the verification email exactly as Fides\' test asserts (code 2348, 600 s)', () => {
+  it("renders the verification email exactly as Fides' test asserts (code 2348, 600 s)", () => {
     expect(renderEmail(A.SUBJECT_IDENTITY_VERIFICATION, { verification_code: '2348', verification_code_ttl_seconds: 600 }).html).toBe(
       '<!DOCTYPE html>\n<html lang="en">\n<head>\n    <meta charset="UTF-8">\n    <title>ID Code</title>\n</head>\n<body>\n<main>\n    <p>\n        Your privacy request verification code is 2348.\n        Please return to the Privacy Center and enter the code to\n        continue. This code will expire in 10 minutes\n    </p>\n</main>\n</body>\n</html>',
     );
@@ -225,12 +248,9 @@ describe('message templates: escaping and consistency', () => {
     expect(words(text.replace(/^- /gm, ''))).toBe(words(decode(main!.replace(/<\/?(?:b|i)>/g, '').replace(/<[^>]+>/g, ' '))));
   });
 
-  it.each(SMS_CASES.filter((c) => !/several/.test(c.name)).map((c) => [c.name, c] as const))(
-    '%s: the SMS is the plain-text part',
-    (_name, c) => {
-      expect(sms(c)).toBe(email(c).text);
-    },
-  );
+  it.each(SMS_CASES.filter((c) => !/several/.test(c.name)).map((c) => [c.name, c] as const))('%s: the SMS is the plain-text part', (_name, c) => {
+    expect(sms(c)).toBe(email(c).text);
+  });
 
   it('has the same HTML5 frame and title for every email', () => {
     const titles: Record<string, string> = {
@@ -245,7 +265,11 @@ describe('message templates: escaping and consistency', () => {
     };
     for (const c of CASES) {
       const { html } = email(c);
-      expect(html.startsWith(`<!DOCTYPE html>\n<html lang="en">\n<head>\n    <meta charset="UTF-8">\n    <title>${titles[c.action]}</title>\n</head>\n<body>\n<main>\n`)).toBe(true);
+      expect(
+        html.startsWith(
+          `<!DOCTYPE html>\n<html lang="en">\n<head>\n    <meta charset="UTF-8">\n    <title>${titles[c.action]}</title>\n</head>\n<body>\n<main>\n`,
+        ),
+      ).toBe(true);
       expect(html.endsWith('\n</main>\n</body>\n</html>')).toBe(true);
     }
   });
@@ -272,7 +296,11 @@ describe('message templates: errors', () => {
     [A.PRIVACY_REQUEST_COMPLETE_ACCESS, { download_links: [], download_link_ttl_seconds: 60 }, 'download_links must be a non-empty list of strings'],
     [A.PRIVACY_REQUEST_REVIEW_DENY, { rejection_reason: 42 }, 'rejection_reason must be a string or null'],
     [A.MESSAGE_ERASURE_FULFILLMENT, { dataset_key: 'ds' }, 'collections must be a list'],
-    [A.MESSAGE_ERASURE_FULFILLMENT, { dataset_key: 'ds', collections: [{ collection: 'c', action_needed: [{ locators: { id: 1 } }] }] }, 'collections[0].action_needed[0].locators.id must be a list'],
+    [
+      A.MESSAGE_ERASURE_FULFILLMENT,
+      { dataset_key: 'ds', collections: [{ collection: 'c', action_needed: [{ locators: { id: 1 } }] }] },
+      'collections[0].action_needed[0].locators.id must be a list',
+    ],
   ])('rejects %s parameters %j', (action, params, problem) => {
     const render = () => renderEmail(action as A.TEST_MESSAGE, params as unknown as MessageParams[A.TEST_MESSAGE]);
     expect(render).toThrow(MessageTemplateError);

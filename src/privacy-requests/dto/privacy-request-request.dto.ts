@@ -92,16 +92,37 @@ export class DenyDto extends ReviewDto {
   reason?: string | null;
 }
 
-export const SORT_FIELDS = ['created_at', 'updated_at', 'requested_at', 'started_processing_at', 'finished_processing_at', 'reviewed_at', 'status', 'id'] as const;
+export const SORT_FIELDS = [
+  'created_at',
+  'updated_at',
+  'requested_at',
+  'started_processing_at',
+  'finished_processing_at',
+  'reviewed_at',
+  'status',
+  'id',
+] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 const toList = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 
 /** Query of `GET /privacy-request`. */
 export class PrivacyRequestListQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Prefix of the id, any case', maxLength: MAX_LENGTH.short }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) request_id?: string;
-  @ApiPropertyOptional({ description: 'Prefix of the external id', maxLength: MAX_LENGTH.short }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) external_id?: string;
-  @ApiPropertyOptional({ description: 'An email or phone number, matched exactly', maxLength: MAX_LENGTH.short }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) identity?: string;
+  @ApiPropertyOptional({ description: 'Prefix of the id, any case', maxLength: MAX_LENGTH.short })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.short)
+  request_id?: string;
+  @ApiPropertyOptional({ description: 'Prefix of the external id', maxLength: MAX_LENGTH.short })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.short)
+  external_id?: string;
+  @ApiPropertyOptional({ description: 'An email or phone number, matched exactly', maxLength: MAX_LENGTH.short })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.short)
+  identity?: string;
 
   @ApiPropertyOptional({ enum: PRIVACY_REQUEST_STATUSES, isArray: true, description: 'Repeatable' })
   @Optional()

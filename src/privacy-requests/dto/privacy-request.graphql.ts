@@ -103,7 +103,11 @@ export class PrivacyRequestInput {
 @ArgsType()
 export class PrivacyRequestListArgs extends PageArgs {
   @Field(() => String, { nullable: true, description: 'Prefix of the id' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) requestId?: string;
-  @Field(() => String, { nullable: true, description: 'An email or phone number, matched exactly' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) identity?: string;
+  @Field(() => String, { nullable: true, description: 'An email or phone number, matched exactly' })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.short)
+  identity?: string;
   @Field(() => [PrivacyRequestStatusValue], { nullable: true }) @Optional() statuses?: PrivacyRequestStatusValue[];
   @Field(() => Date, { nullable: true }) @Optional() createdAfter?: Date;
   @Field(() => Date, { nullable: true }) @Optional() createdBefore?: Date;

@@ -1,11 +1,5 @@
 import { parseDataset } from '../../datasets/schema/index.js';
-import {
-  buildErasureInstructions,
-  CollectionInstructions,
-  ErasureRuleTargets,
-  hasSomethingToErase,
-  toErasureParams,
-} from './erasure-instructions.js';
+import { buildErasureInstructions, CollectionInstructions, ErasureRuleTargets, hasSomethingToErase, toErasureParams } from './erasure-instructions.js';
 
 type Ref = { dataset: string; field: string; direction?: 'from' | 'to' | null };
 type RawField = {
@@ -75,10 +69,7 @@ const fidesTestDataset = () =>
 /** Postman's "Create/Update Email Dataset" (docs/compatibility.md#the-postman-collection). */
 const postmanDataset = () =>
   dataset('email_dataset', {
-    daycare_customer: [
-      pk,
-      { name: 'customer_id', categories: ['user'], refs: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'from' }] },
-    ],
+    daycare_customer: [pk, { name: 'customer_id', categories: ['user'], refs: [{ dataset: 'postgres_example', field: 'customer.id', direction: 'from' }] }],
     children: [
       pk,
       { name: 'first_name', categories: ['user.childrens'] },
@@ -216,7 +207,13 @@ describe('buildErasureInstructions', () => {
             name: 'profile',
             fields: [
               { name: 'key', fields: [{ name: 'id', pk: true }] },
-              { name: 'contact', fields: [{ name: 'email', categories: ['user.contact.email'], identity: 'email' }, { name: 'city', categories: ['user.contact.address.city'] }] },
+              {
+                name: 'contact',
+                fields: [
+                  { name: 'email', categories: ['user.contact.email'], identity: 'email' },
+                  { name: 'city', categories: ['user.contact.address.city'] },
+                ],
+              },
             ],
           },
         ],

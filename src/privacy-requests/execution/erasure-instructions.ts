@@ -1,8 +1,5 @@
 import type { DatasetCollection, DatasetField, FidesopsDataset } from '../../datasets/schema/index.js';
-import type {
-  ErasureFulfillmentAction,
-  MessageErasureFulfillmentParams,
-} from '../../notifications/templates/message-templates.js';
+import type { ErasureFulfillmentAction, MessageErasureFulfillmentParams } from '../../notifications/templates/message-templates.js';
 
 /** One erasure rule of the policy, in rule order. */
 export interface ErasureRuleTargets {
@@ -53,11 +50,7 @@ interface FlatField {
  * `user.childrens`). Fides uses a plain string prefix, which also hits siblings such as `user.biometric_health`
  * for `user.biometric`; Herald does not.
  */
-export function buildErasureInstructions(
-  dataset: FidesopsDataset,
-  identities: RequestIdentities,
-  rules: ErasureRuleTargets[],
-): CollectionInstructions[] {
+export function buildErasureInstructions(dataset: FidesopsDataset, identities: RequestIdentities, rules: ErasureRuleTargets[]): CollectionInstructions[] {
   const ds = dataset.fides_key;
   const fieldsByCollection = new Map(dataset.collections.map((c) => [c.name, flatten(c.fields)]));
   const incoming = incomingAddresses(dataset, fieldsByCollection);
@@ -128,8 +121,7 @@ function incomingAddresses(dataset: FidesopsDataset, fieldsByCollection: Map<str
     if (!list.includes(address)) list.push(address);
     result.set(key, list);
   };
-  const exists = (collection: string, path: string) =>
-    fieldsByCollection.get(collection)?.some((f) => f.path === path) ?? false;
+  const exists = (collection: string, path: string) => fieldsByCollection.get(collection)?.some((f) => f.path === path) ?? false;
 
   for (const [collection, fields] of fieldsByCollection) {
     for (const { path, field } of fields) {

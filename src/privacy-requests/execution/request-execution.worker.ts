@@ -55,7 +55,8 @@ export class RequestExecutionWorker implements OnModuleInit, OnApplicationBootst
         } catch (error) {
           this.logger.error({ err: error, privacyRequestId: job.data.privacyRequestId }, 'privacy request run failed unexpectedly');
           // Retried by pg-boss; on the last attempt the request is put in `error`, to be retried by hand.
-          if (job.retryCount >= EXECUTION_RETRY_LIMIT) await this.runner.markFailed(job.data.privacyRequestId, 'Internal error while running the request; see the logs');
+          if (job.retryCount >= EXECUTION_RETRY_LIMIT)
+            await this.runner.markFailed(job.data.privacyRequestId, 'Internal error while running the request; see the logs');
           throw error;
         }
       },

@@ -10,13 +10,7 @@ import { MessagingActionType } from '../../notifications/templates/messaging-act
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { PoliciesService, type Policy } from '../policies/policies.service.js';
 import { IdentityVault, type Identity } from '../requests/identity-vault.js';
-import {
-  AuditLogEntity,
-  ExecutionLogEntity,
-  PrivacyRequestEntity,
-  EXECUTION_STEPS,
-  type ExecutionStep,
-} from '../requests/privacy-request.entity.js';
+import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity, EXECUTION_STEPS, type ExecutionStep } from '../requests/privacy-request.entity.js';
 import { SYSTEM } from '../requests/privacy-requests.service.js';
 import { AccessPackageTooLarge, AccessPackages } from './access-packages.js';
 import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets, type FieldAffected } from './erasure-instructions.js';
@@ -102,9 +96,22 @@ export class RequestRunner {
     ]);
     try {
       await this.accessPackages.write(request.id, {
-        privacy_request: { id: request.id, policy_key: policy.key, requested_at: request.requestedAt, created_at: request.createdAt, external_id: request.externalId },
+        privacy_request: {
+          id: request.id,
+          policy_key: policy.key,
+          requested_at: request.requestedAt,
+          created_at: request.createdAt,
+          external_id: request.externalId,
+        },
         identity: this.vault.open(request.id, request.identity),
-        execution_logs: executionLogs.map((l) => ({ dataset_name: l.datasetName, collection_name: l.collectionName, action_type: l.actionType, status: l.status, message: l.message, updated_at: l.updatedAt })),
+        execution_logs: executionLogs.map((l) => ({
+          dataset_name: l.datasetName,
+          collection_name: l.collectionName,
+          action_type: l.actionType,
+          status: l.status,
+          message: l.message,
+          updated_at: l.updatedAt,
+        })),
         audit_logs: auditLogs.map((l) => ({ action: l.action, message: l.message, created_at: l.createdAt })),
       });
     } catch (error) {
@@ -162,7 +169,12 @@ export class RequestRunner {
       return this.outcomeOf(m, request, prefix, async (sent) => {
         for (const key of sent) {
           const dataset = key.slice(prefix.length, key.lastIndexOf(':'));
-          await m.insert(AuditLogEntity, { privacyRequestId: request.id, action: 'email_sent', userId: SYSTEM, message: `Erasure email instructions dispatched for '${dataset}'` });
+          await m.insert(AuditLogEntity, {
+            privacyRequestId: request.id,
+            action: 'email_sent',
+            userId: SYSTEM,
+            message: `Erasure email instructions dispatched for '${dataset}'`,
+          });
         }
       });
     }
@@ -176,7 +188,8 @@ export class RequestRunner {
       // A dataset whose email went out in an earlier run is not emailed again.
       if ([...alreadySent].some((key) => key.startsWith(`${prefix}${dataset.fides_key}:`))) continue;
       const secrets = await this.connections.getSecrets(connection);
-      if (!secrets?.to_email) return { error: `The connection ${connection.key} has no to_email secret: the erasure instructions for '${dataset.fides_key}' could not be sent.` };
+      if (!secrets?.to_email)
+        return { error: `The connection ${connection.key} has no to_email secret: the erasure instructions for '${dataset.fides_key}' could not be sent.` };
       await this.notifications.notify(
         {
           actionType: MessagingActionType.MESSAGE_ERASURE_FULFILLMENT,
@@ -225,7 +238,13 @@ export class RequestRunner {
     for (const notice of notices) {
       if ([...sent].some((key) => key.startsWith(`${prefix}${notice.kind}:`))) continue;
       await this.notifications.notify(
-        { actionType: notice.actionType, recipient, params: notice.params, privacyRequestId: request.id, idempotencyKey: `${prefix}${notice.kind}:${request.runAttempt}` },
+        {
+          actionType: notice.actionType,
+          recipient,
+          params: notice.params,
+          privacyRequestId: request.id,
+          idempotencyKey: `${prefix}${notice.kind}:${request.runAttempt}`,
+        },
         m,
       );
       enqueued++;
@@ -259,14 +278,16 @@ export class RequestRunner {
   }
 
   private async sentKeys(m: EntityManager, requestId: string, prefix: string): Promise<Set<string>> {
-    const rows = (await m.query(
-      `SELECT idempotency_key AS key FROM message WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 AND status = 'sent'`,
-      [requestId, `${escapeLike(prefix)}%`],
-    )) as { key: string }[];
+    const rows = (await m.query(`SELECT idempotency_key AS key FROM message WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 AND status = 'sent'`, [
+      requestId,
+      `${escapeLike(prefix)}%`,
+    ])) as { key: string }[];
     return new Set(rows.map((r) => r.key));
   }
 
-  private async emailDatasets(): Promise<{ connection: ConnectionEntity; dataset: Awaited<ReturnType<DatasetsService['ofConnections']>>[number]['dataset'] }[]> {
+  private async emailDatasets(): Promise<
+    { connection: ConnectionEntity; dataset: Awaited<ReturnType<DatasetsService['ofConnections']>>[number]['dataset'] }[]
+  > {
     const connections = (await this.connections.all()).filter((c) => c.connectionType === 'email');
     const byId = new Map(connections.map((c) => [c.id, c]));
     const datasets = await this.datasets.ofConnections(connections.map((c) => c.id));
@@ -283,7 +304,12 @@ export class RequestRunner {
       finishedProcessingAt: new Date(),
     });
     await m.save(request);
-    await m.insert(ExecutionLogEntity, { privacyRequestId: request.id, actionType: step === 'access' ? 'access' : 'erasure', status: 'error', message: reason });
+    await m.insert(ExecutionLogEntity, {
+      privacyRequestId: request.id,
+      actionType: step === 'access' ? 'access' : 'erasure',
+      status: 'error',
+      message: reason,
+    });
     this.logger.warn({ privacyRequestId: request.id, step }, 'privacy request stopped in error');
   }
 }
@@ -298,4 +324,3 @@ function erasureRules(policy: Policy): ErasureRuleTargets[] {
     .filter((r) => r.actionType === 'erasure')
     .map((r) => ({ ruleKey: r.key, maskingStrategy: r.maskingStrategy?.strategy ?? 'null_rewrite', dataCategories: r.targets.map((t) => t.dataCategory) }));
 }
-

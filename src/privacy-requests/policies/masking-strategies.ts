@@ -21,7 +21,8 @@ export function maskingStrategyProblem(strategy: string, configuration: Record<s
       if (value('rewrite_value') === undefined || value('rewrite_value') === null) {
         return pydanticError('StringRewriteMaskingConfiguration', 'rewrite_value', 'field required', 'value_error.missing');
       }
-      if (typeof value('rewrite_value') !== 'string') return pydanticError('StringRewriteMaskingConfiguration', 'rewrite_value', 'str type expected', 'type_error.str');
+      if (typeof value('rewrite_value') !== 'string')
+        return pydanticError('StringRewriteMaskingConfiguration', 'rewrite_value', 'str type expected', 'type_error.str');
       return null;
     case 'random_string_rewrite':
       if (value('length') !== undefined && !Number.isInteger(value('length'))) {

@@ -44,7 +44,10 @@ export class PoliciesResolver {
     );
     return {
       succeeded: result.succeeded.map(toPolicyObject),
-      failed: result.failed.map((f) => ({ message: f.message, data: { name: f.input.name, key: f.input.key, executionTimeframe: f.input.executionTimeframe } })),
+      failed: result.failed.map((f) => ({
+        message: f.message,
+        data: { name: f.input.name, key: f.input.key, executionTimeframe: f.input.executionTimeframe },
+      })),
     };
   }
 
@@ -94,14 +97,22 @@ export class PoliciesResolver {
     @Args('inputs', { type: () => [RuleTargetInput] }) inputs: RuleTargetInput[],
   ): Promise<RuleTargetBulkResultObject> {
     const parse = () =>
-      validateList(RuleTargetInput, inputs, ['inputs'], MAX_BULK_POLICY_ITEMS).map((i) => ({ name: i.name ?? null, key: i.key ?? null, dataCategory: i.dataCategory }));
+      validateList(RuleTargetInput, inputs, ['inputs'], MAX_BULK_POLICY_ITEMS).map((i) => ({
+        name: i.name ?? null,
+        key: i.key ?? null,
+        dataCategory: i.dataCategory,
+      }));
     const result = await this.service.upsertTargets(policyKey, ruleKey, parse, ['inputs']);
     return { succeeded: result.succeeded, failed: result.failed.map((f) => ({ message: f.message, data: f.input })) };
   }
 
   @Mutation(() => Boolean)
   @Scopes('rule:delete')
-  async deleteRuleTarget(@FidesKeyArg('policyKey') policyKey: string, @FidesKeyArg('ruleKey') ruleKey: string, @FidesKeyArg('targetKey') targetKey: string): Promise<boolean> {
+  async deleteRuleTarget(
+    @FidesKeyArg('policyKey') policyKey: string,
+    @FidesKeyArg('ruleKey') ruleKey: string,
+    @FidesKeyArg('targetKey') targetKey: string,
+  ): Promise<boolean> {
     await this.service.deleteTarget(policyKey, ruleKey, targetKey);
     return true;
   }

@@ -295,7 +295,11 @@ export class PoliciesService {
 
   /** Runs each item in its own transaction, in order, collecting Fides' `{succeeded, failed}`. */
   private each<T, I>(inputs: I[], work: (m: EntityManager, input: I) => Promise<T>): Promise<BulkResult<T, I>> {
-    return eachItem(inputs, (input) => this.dataSource.transaction((m) => work(m, input)), (error, input) => this.failureMessage(error, input));
+    return eachItem(
+      inputs,
+      (input) => this.dataSource.transaction((m) => work(m, input)),
+      (error, input) => this.failureMessage(error, input),
+    );
   }
 
   private failureMessage(error: unknown, input: unknown): string {

@@ -2,7 +2,16 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 import type { FieldAffected } from '../execution/erasure-instructions.js';
 
 export const PRIVACY_REQUEST_STATUSES = [
-  'identity_unverified', 'requires_input', 'pending', 'approved', 'denied', 'in_processing', 'complete', 'paused', 'canceled', 'error',
+  'identity_unverified',
+  'requires_input',
+  'pending',
+  'approved',
+  'denied',
+  'in_processing',
+  'complete',
+  'paused',
+  'canceled',
+  'error',
 ] as const;
 export type PrivacyRequestStatus = (typeof PRIVACY_REQUEST_STATUSES)[number];
 

@@ -7,13 +7,7 @@ import { HeraldError } from '../../common/errors/herald.error.js';
 import { PageQuery } from '../../common/pagination.js';
 import { validateList } from '../../common/validation/fides-validation.pipe.js';
 import { AccessPackages } from '../execution/access-packages.js';
-import {
-  DenyDto,
-  PrivacyRequestCreateDto,
-  PrivacyRequestListQuery,
-  ReviewDto,
-  VerifyIdentityDto,
-} from '../dto/privacy-request-request.dto.js';
+import { DenyDto, PrivacyRequestCreateDto, PrivacyRequestListQuery, ReviewDto, VerifyIdentityDto } from '../dto/privacy-request-request.dto.js';
 import { executionLogResponse, toPrivacyRequestResponse } from './privacy-request.mapper.js';
 import { PrivacyRequestsService, privacyRequestNotFound, type CreateRequestInput, type ReviewResult } from './privacy-requests.service.js';
 import { Answers, anyObject, pageOf, RateLimited, Refuses } from '../../common/openapi.js';

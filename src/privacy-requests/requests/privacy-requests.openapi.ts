@@ -65,10 +65,10 @@ export const PRIVACY_REQUEST_CREATED = model(
   'PrivacyRequestBulkResult',
   bulkResultOf(
     PRIVACY_REQUEST,
-    object(
-      { policy_key: string, requested_at: nullable(dateTime), external_id: nullable(string), privacy_request_id: string, status: STATUS },
-      ['privacy_request_id', 'status'],
-    ),
+    object({ policy_key: string, requested_at: nullable(dateTime), external_id: nullable(string), privacy_request_id: string, status: STATUS }, [
+      'privacy_request_id',
+      'status',
+    ]),
   ),
 );
 

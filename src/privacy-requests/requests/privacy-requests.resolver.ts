@@ -83,7 +83,9 @@ export class PrivacyRequestsResolver {
     return (await this.service.auditLogs(request.id)).map((l) => ({ action: l.action, userId: l.userId, message: l.message, createdAt: l.createdAt }));
   }
 
-  @Mutation(() => PrivacyRequestBulkResultObject, { description: 'Creates up to 50 requests (no token needed: identities are verified when the settings say so)' })
+  @Mutation(() => PrivacyRequestBulkResultObject, {
+    description: 'Creates up to 50 requests (no token needed: identities are verified when the settings say so)',
+  })
   @Public()
   async createPrivacyRequests(
     @Args('inputs', { type: () => [PrivacyRequestInput] }) inputs: PrivacyRequestInput[],

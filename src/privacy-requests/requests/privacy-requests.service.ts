@@ -166,7 +166,8 @@ export class PrivacyRequestsService {
       if (lt && gt && lt < gt) throw badRequest(`Value specified for ${name}_lt: ${lt.toISOString()} must be after ${name}_gt: ${gt.toISOString()}.`);
     }
     const sort = SORTABLE[filter.sortField ?? 'created_at'];
-    if (!sort) throw new HeraldError('unprocessable', [{ loc: ['query', 'sort_field'], msg: `${filter.sortField} is not on PrivacyRequest`, type: 'value_error' }]);
+    if (!sort)
+      throw new HeraldError('unprocessable', [{ loc: ['query', 'sort_field'], msg: `${filter.sortField} is not on PrivacyRequest`, type: 'value_error' }]);
 
     const q = this.dataSource.getRepository(PrivacyRequestEntity).createQueryBuilder('r');
     if (filter.requestId) q.andWhere('lower(r.id) LIKE :rid', { rid: `${escapeLike(filter.requestId.toLowerCase())}%` });
@@ -234,7 +235,13 @@ export class PrivacyRequestsService {
         await m.increment(PrivacyRequestEntity, { id }, 'verificationAttempts', 1);
         return new HeraldError('forbidden', `Incorrect identification code for '${id}'`);
       }
-      Object.assign(request, { status: 'pending', identityVerifiedAt: new Date(), verificationCodeHash: null, verificationExpiresAt: null, verificationAttempts: 0 });
+      Object.assign(request, {
+        status: 'pending',
+        identityVerifiedAt: new Date(),
+        verificationCodeHash: null,
+        verificationExpiresAt: null,
+        verificationAttempts: 0,
+      });
       await m.save(request);
       const policy = (await this.policies.findById(request.policyId)) as Policy;
       if (current.notifications.send_request_receipt_notification) await this.receipt(m, request, this.vault.open(request.id, request.identity), policy);
@@ -327,7 +334,9 @@ export class PrivacyRequestsService {
   /** Every attempt counts per address and per identity of the request (an unknown id per address only). */
   private async verificationCharges(id: string, requester: Requester): Promise<Charge[]> {
     const charges: Charge[] = requester.address === undefined ? [] : [{ limit: 'verificationsPerAddress', subject: requester.address }];
-    const request = await this.dataSource.getRepository(PrivacyRequestEntity).findOne({ where: { id }, select: { id: true, emailHash: true, phoneNumberHash: true } });
+    const request = await this.dataSource
+      .getRepository(PrivacyRequestEntity)
+      .findOne({ where: { id }, select: { id: true, emailHash: true, phoneNumberHash: true } });
     for (const hash of [request?.emailHash, request?.phoneNumberHash]) {
       if (hash) charges.push({ limit: 'verificationsPerIdentity', subject: hash });
     }
@@ -342,7 +351,13 @@ export class PrivacyRequestsService {
     ];
   }
 
-  private async insert(m: EntityManager, item: CreateRequestInput, identity: Identity, policy: Policy, status: PrivacyRequestStatus): Promise<PrivacyRequestEntity> {
+  private async insert(
+    m: EntityManager,
+    item: CreateRequestInput,
+    identity: Identity,
+    policy: Policy,
+    status: PrivacyRequestStatus,
+  ): Promise<PrivacyRequestEntity> {
     const id = `pri_${randomUUID()}`;
     const requestedAt = item.requestedAt ?? new Date();
     const request = m.create(PrivacyRequestEntity, {
@@ -364,11 +379,15 @@ export class PrivacyRequestsService {
   /** A 6-digit code from a CSPRNG, kept only as a keyed hash with its expiry. */
   private async newCode(m: EntityManager, request: PrivacyRequestEntity): Promise<string> {
     const code = String(randomInt(100_000, 1_000_000));
-    await m.update(PrivacyRequestEntity, { id: request.id }, {
-      verificationCodeHash: this.codeHash(request.id, code),
-      verificationExpiresAt: new Date(Date.now() + this.settings.redis.identityVerificationCodeTtlSeconds * 1000),
-      verificationAttempts: 0,
-    });
+    await m.update(
+      PrivacyRequestEntity,
+      { id: request.id },
+      {
+        verificationCodeHash: this.codeHash(request.id, code),
+        verificationExpiresAt: new Date(Date.now() + this.settings.redis.identityVerificationCodeTtlSeconds * 1000),
+        verificationAttempts: 0,
+      },
+    );
     return code;
   }
 
@@ -425,12 +444,17 @@ export class PrivacyRequestsService {
     const policies = new Map<string, Policy>();
     for (const policyId of new Set(requests.map((r) => r.policyId))) policies.set(policyId, (await this.policies.findById(policyId)) as Policy);
     const ids = requests.map((r) => r.id);
-    const [executionLogs, auditLogs] = options.verbose && ids.length > 0
-      ? await Promise.all([
-          this.dataSource.getRepository(ExecutionLogEntity).find({ where: ids.map((privacyRequestId) => ({ privacyRequestId })), order: { updatedAt: 'ASC', id: 'ASC' } }),
-          this.dataSource.getRepository(AuditLogEntity).find({ where: ids.map((privacyRequestId) => ({ privacyRequestId })), order: { createdAt: 'ASC', id: 'ASC' } }),
-        ])
-      : [undefined, undefined];
+    const [executionLogs, auditLogs] =
+      options.verbose && ids.length > 0
+        ? await Promise.all([
+            this.dataSource
+              .getRepository(ExecutionLogEntity)
+              .find({ where: ids.map((privacyRequestId) => ({ privacyRequestId })), order: { updatedAt: 'ASC', id: 'ASC' } }),
+            this.dataSource
+              .getRepository(AuditLogEntity)
+              .find({ where: ids.map((privacyRequestId) => ({ privacyRequestId })), order: { createdAt: 'ASC', id: 'ASC' } }),
+          ])
+        : [undefined, undefined];
     return requests.map((request) => ({
       request,
       policy: policies.get(request.policyId)!,
@@ -455,4 +479,3 @@ function itemData(item: CreateRequestInput): Record<string, unknown> {
     external_id: item.externalId ?? null,
   };
 }
-

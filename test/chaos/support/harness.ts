@@ -106,7 +106,12 @@ export function signal(pid: number, sig: NodeJS.Signals): void {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `probe` answers something (not undefined or false); a bound, not a timing assertion. */
-export async function until<T>(what: string | (() => string), probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+export async function until<T>(
+  what: string | (() => string),
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -178,7 +183,9 @@ export function startProcess(name: string, command: string, args: string[], env:
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, sig) => resolve({ code, signal: sig })),
+  );
   return { name, child, pid: child.pid!, output: () => output, exited, running: () => child.exitCode === null && child.signalCode === null };
 }
 
@@ -189,7 +196,10 @@ export function startProcess(name: string, command: string, args: string[], env:
  */
 function reap(pgid: number): void {
   if (process.platform === 'win32') return;
-  const reaper = spawn('/bin/sh', ['-c', 'read _; kill -KILL "-$1" 2>/dev/null', 'herald-chaos-reaper', String(pgid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  const reaper = spawn('/bin/sh', ['-c', 'read _; kill -KILL "-$1" 2>/dev/null', 'herald-chaos-reaper', String(pgid)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   reaper.on('error', () => undefined);
   reaper.stdin?.on('error', () => undefined);
   // The pipe must not keep jest alive; it closes when jest exits, whatever the reason.
@@ -287,7 +297,10 @@ export class Api {
 
   async rootToken(): Promise<string> {
     if (this.token) return this.token;
-    const res = await fetch(`${this.base}/api/v1/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: ROOT_CLIENT_ID, client_secret: ROOT_SECRET }) });
+    const res = await fetch(`${this.base}/api/v1/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ client_id: ROOT_CLIENT_ID, client_secret: ROOT_SECRET }),
+    });
     if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
     this.token = ((await res.json()) as { access_token: string }).access_token;
     return this.token;
@@ -304,7 +317,9 @@ export class Api {
 
   /** The Mailgun config pointed at the fake (its URL comes from MAILGUN_API_URL). */
   async setupMailgun(): Promise<void> {
-    await this.call('POST', '/api/v1/messaging/config', { body: { key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.chaos.example' } } });
+    await this.call('POST', '/api/v1/messaging/config', {
+      body: { key: 'mailgun', name: 'Mailgun', service_type: 'mailgun', details: { domain: 'mg.chaos.example' } },
+    });
     await this.call('PUT', '/api/v1/messaging/config/mailgun/secret', { body: { mailgun_api_key: MAILGUN_KEY } });
   }
 
@@ -337,7 +352,8 @@ export async function enqueueReceipts(api: Api, count: number, tag: string, para
           auth: false,
           body: batch.map((email) => ({ identity: { email }, policy_key: 'default_access_policy' })),
         });
-        if (body.failed.length > 0 || body.succeeded.length !== batch.length) throw new Error(`privacy requests refused: ${JSON.stringify(body.failed).slice(0, 500)}`);
+        if (body.failed.length > 0 || body.succeeded.length !== batch.length)
+          throw new Error(`privacy requests refused: ${JSON.stringify(body.failed).slice(0, 500)}`);
       }
     }),
   );

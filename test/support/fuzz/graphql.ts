@@ -66,7 +66,11 @@ export class GraphqlGenerator {
         { arbitrary: item, weight: 1 },
       );
     }
-    if (isEnumType(type)) return enumLeaf(type.getValues().map((v) => v.name), true);
+    if (isEnumType(type))
+      return enumLeaf(
+        type.getValues().map((v) => v.name),
+        true,
+      );
     if (isInputObjectType(type)) {
       if (depth > 6) return fc.constant<J>(null);
       const fields = Object.values(type.getFields()).map((f) => {
@@ -74,13 +78,26 @@ export class GraphqlGenerator {
         const present = required ? fc.oneof({ arbitrary: fc.constant(true), weight: 20 }, { arbitrary: fc.constant(false), weight: 1 }) : fc.boolean();
         return fc.record({ key: fc.constant(f.name), value: this.value(f.type, f.name, depth + 1), present });
       });
-      const extra = fc.oneof({ arbitrary: fc.constant<[string, J][]>([]), weight: 15 }, { arbitrary: fc.tuple(fc.constantFrom('unknownField', '__proto__', 'constructor'), hostileValue).map((e) => [e]), weight: 1 });
-      return mostly(fc.record({ fields: fc.tuple(...fields), extra }).map(({ fields, extra }): J => new Obj([...fields.filter((f) => f.present).map((f): [string, J] => [f.key, f.value]), ...extra])), 1, 20);
+      const extra = fc.oneof(
+        { arbitrary: fc.constant<[string, J][]>([]), weight: 15 },
+        { arbitrary: fc.tuple(fc.constantFrom('unknownField', '__proto__', 'constructor'), hostileValue).map((e) => [e]), weight: 1 },
+      );
+      return mostly(
+        fc
+          .record({ fields: fc.tuple(...fields), extra })
+          .map(({ fields, extra }): J => new Obj([...fields.filter((f) => f.present).map((f): [string, J] => [f.key, f.value]), ...extra])),
+        1,
+        20,
+      );
     }
     const hint = validByName(name, this.known);
     switch (getNamedType(type).name) {
       case 'Int':
-        return fc.oneof({ arbitrary: fc.integer({ min: 0, max: 60 }).map((n): J => n), weight: 6 }, { arbitrary: hostileNumber, weight: 1 }, { arbitrary: hostileValue, weight: 1 });
+        return fc.oneof(
+          { arbitrary: fc.integer({ min: 0, max: 60 }).map((n): J => n), weight: 6 },
+          { arbitrary: hostileNumber, weight: 1 },
+          { arbitrary: hostileValue, weight: 1 },
+        );
       case 'Float':
         return mostly(fc.double({ noNaN: true, noDefaultInfinity: true }), 1, 4);
       case 'Boolean':
@@ -137,7 +154,10 @@ export class GraphqlGenerator {
         arg: fc.constant(arg),
         value: this.value(arg.type, arg.name),
         how: delivery,
-        present: isNonNullType(arg.type) && arg.defaultValue === undefined ? fc.oneof({ arbitrary: fc.constant(true), weight: 20 }, { arbitrary: fc.constant(false), weight: 1 }) : fc.boolean(),
+        present:
+          isNonNullType(arg.type) && arg.defaultValue === undefined
+            ? fc.oneof({ arbitrary: fc.constant(true), weight: 20 }, { arbitrary: fc.constant(false), weight: 1 })
+            : fc.boolean(),
       }),
     );
     return fc
@@ -172,35 +192,139 @@ export class GraphqlGenerator {
         if (aliases > 1) notes.push(`${aliases} aliases`);
         const name = named ? `Fuzz_${target.name}` : '';
         const query = `${target.root} ${name}${definitions.length ? `(${definitions.join(', ')})` : ''} { ${body} }`;
-        return graphqlRequest(`graphql ${target.root} ${target.name}`, query, variables, named ? name : undefined, transport, auth, headers, notes, target.root);
+        return graphqlRequest(
+          `graphql ${target.root} ${target.name}`,
+          query,
+          variables,
+          named ? name : undefined,
+          transport,
+          auth,
+          headers,
+          notes,
+          target.root,
+        );
       });
   }
 
   /** The attacks of the issue and their cousins: aliases, depth, width, fragment bombs, deep literals and variables. */
   attacks(): fc.Arbitrary<FuzzRequest> {
     const mk = (label: string, query: fc.Arbitrary<string>, variables: fc.Arbitrary<[string, J][]> = fc.constant([])) =>
-      fc.record({ query, variables, auth: authArb, transport: transportArb, headers: extraHeadersArb }).map(({ query, variables, auth, transport, headers }) =>
-        graphqlRequest(`graphql attack: ${label}`, query, variables, undefined, transport, auth, headers, [], query.trimStart().startsWith('mutation') ? 'mutation' : 'query'),
-      );
+      fc
+        .record({ query, variables, auth: authArb, transport: transportArb, headers: extraHeadersArb })
+        .map(({ query, variables, auth, transport, headers }) =>
+          graphqlRequest(
+            `graphql attack: ${label}`,
+            query,
+            variables,
+            undefined,
+            transport,
+            auth,
+            headers,
+            [],
+            query.trimStart().startsWith('mutation') ? 'mutation' : 'query',
+          ),
+        );
     const n = (min: number, max: number) => fc.integer({ min, max });
     const deepFields = (d: number) => `${'fields { name '.repeat(d)}${'}'.repeat(d)}`;
     const deepOfType = (d: number) => `${'ofType { name '.repeat(d)}${'}'.repeat(d)}`;
     return fc.oneof(
-      mk('aliases', fc.record({ k: n(2, 60), f: fc.constantFrom('authInfo { clientId }', '__typename', 'policies { total }', '__schema { queryType { name } }', 'notificationSettings { notificationServiceType }') }).map(({ k, f }) => `{ ${Array.from({ length: k }, (_, i) => `a${i}: ${f}`).join(' ')} }`)),
-      mk('alias bulk mutation', fc.record({ k: n(2, 6), m: n(1, 20) }).map(({ k, m }) => `mutation { ${Array.from({ length: k }, (_, i) => `a${i}: upsertPolicies(inputs: [${Array.from({ length: m }, (_, j) => `{name: "Fuzz Alias ${i}-${j}"}`).join(', ')}]) { succeeded { key } }`).join(' ')} }`)),
-      mk('deep dataset fields', n(1, 40).map((d) => `{ dataset(connectionKey: "fuzz_connection", fidesKey: "fuzz_dataset") { collections { ${deepFields(d)} } } }`)),
-      mk('deep introspection', n(1, 40).map((d) => `{ __schema { types { fields { type { ${deepOfType(d)} } } } } }`)),
-      mk('wide selection', n(10, 2_000).map((k) => `{ ${Array.from({ length: k }, (_, i) => `f${i}: __typename`).join(' ')} }`)),
-      mk('fragment bomb', n(1, 10).map((k) => `{ ...F0 } ${Array.from({ length: k }, (_, i) => `fragment F${i} on Query { ${i + 1 < k ? `...F${i + 1} a${i}: __typename b${i}: authInfo { ...A${i} }` : 'authInfo { clientId }'} } fragment A${i} on AuthInfo { clientId }`).join(' ')}`)),
+      mk(
+        'aliases',
+        fc
+          .record({
+            k: n(2, 60),
+            f: fc.constantFrom(
+              'authInfo { clientId }',
+              '__typename',
+              'policies { total }',
+              '__schema { queryType { name } }',
+              'notificationSettings { notificationServiceType }',
+            ),
+          })
+          .map(({ k, f }) => `{ ${Array.from({ length: k }, (_, i) => `a${i}: ${f}`).join(' ')} }`),
+      ),
+      mk(
+        'alias bulk mutation',
+        fc
+          .record({ k: n(2, 6), m: n(1, 20) })
+          .map(
+            ({ k, m }) =>
+              `mutation { ${Array.from({ length: k }, (_, i) => `a${i}: upsertPolicies(inputs: [${Array.from({ length: m }, (_, j) => `{name: "Fuzz Alias ${i}-${j}"}`).join(', ')}]) { succeeded { key } }`).join(' ')} }`,
+          ),
+      ),
+      mk(
+        'deep dataset fields',
+        n(1, 40).map((d) => `{ dataset(connectionKey: "fuzz_connection", fidesKey: "fuzz_dataset") { collections { ${deepFields(d)} } } }`),
+      ),
+      mk(
+        'deep introspection',
+        n(1, 40).map((d) => `{ __schema { types { fields { type { ${deepOfType(d)} } } } } }`),
+      ),
+      mk(
+        'wide selection',
+        n(10, 2_000).map((k) => `{ ${Array.from({ length: k }, (_, i) => `f${i}: __typename`).join(' ')} }`),
+      ),
+      mk(
+        'fragment bomb',
+        n(1, 10).map(
+          (k) =>
+            `{ ...F0 } ${Array.from({ length: k }, (_, i) => `fragment F${i} on Query { ${i + 1 < k ? `...F${i + 1} a${i}: __typename b${i}: authInfo { ...A${i} }` : 'authInfo { clientId }'} } fragment A${i} on AuthInfo { clientId }`).join(' ')}`,
+        ),
+      ),
       mk('fragment cycle', fc.constant('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }')),
-      mk('unclosed braces', n(1, 5_000).map((d) => `${'{ a'.repeat(d)}`)),
-      mk('deep list literal', fc.record({ d: n(1, 5_000), shape: fc.constantFrom<'array' | 'object'>('array', 'object') }).map(({ d, shape }) => `{ policy(key: ${shape === 'array' ? '['.repeat(d) + ']'.repeat(d) : '{a: '.repeat(d) + '1' + '}'.repeat(d)}) { key } }`)),
-      mk('deep variable', fc.constant('mutation($inputs: [PolicyInput!]!) { upsertPolicies(inputs: $inputs) { succeeded { key } } }'), deepNesting.map((raw: Raw): [string, J][] => [['inputs', raw]])),
-      mk('directives', n(1, 300).map((k) => `{ __typename ${'@include(if: true) '.repeat(k)}}`)),
-      mk('many operations', n(2, 200).map((k) => Array.from({ length: k }, (_, i) => `query Q${i} { __typename }`).join(' '))),
-      mk('introspection by name', hostileString().map((s) => `{ __type(name: ${JSON.stringify(s)}) { name fields { name } } }`)),
-      mk('long string literal', longString.map((s) => `{ policy(key: ${JSON.stringify(s)}) { key } }`)),
-      mk('syntax garbage', fc.oneof(hostileString(), fc.constantFrom('', '{', '}', 'query', 'mutation {}', '{ __proto__ }', 'subscription { x }', '{ a(b: $) }', '"""', '#', '\u0000', '{ policy(key: "\\uD800") { key } }')).map((s) => s)),
+      mk(
+        'unclosed braces',
+        n(1, 5_000).map((d) => `${'{ a'.repeat(d)}`),
+      ),
+      mk(
+        'deep list literal',
+        fc
+          .record({ d: n(1, 5_000), shape: fc.constantFrom<'array' | 'object'>('array', 'object') })
+          .map(({ d, shape }) => `{ policy(key: ${shape === 'array' ? '['.repeat(d) + ']'.repeat(d) : '{a: '.repeat(d) + '1' + '}'.repeat(d)}) { key } }`),
+      ),
+      mk(
+        'deep variable',
+        fc.constant('mutation($inputs: [PolicyInput!]!) { upsertPolicies(inputs: $inputs) { succeeded { key } } }'),
+        deepNesting.map((raw: Raw): [string, J][] => [['inputs', raw]]),
+      ),
+      mk(
+        'directives',
+        n(1, 300).map((k) => `{ __typename ${'@include(if: true) '.repeat(k)}}`),
+      ),
+      mk(
+        'many operations',
+        n(2, 200).map((k) => Array.from({ length: k }, (_, i) => `query Q${i} { __typename }`).join(' ')),
+      ),
+      mk(
+        'introspection by name',
+        hostileString().map((s) => `{ __type(name: ${JSON.stringify(s)}) { name fields { name } } }`),
+      ),
+      mk(
+        'long string literal',
+        longString.map((s) => `{ policy(key: ${JSON.stringify(s)}) { key } }`),
+      ),
+      mk(
+        'syntax garbage',
+        fc
+          .oneof(
+            hostileString(),
+            fc.constantFrom(
+              '',
+              '{',
+              '}',
+              'query',
+              'mutation {}',
+              '{ __proto__ }',
+              'subscription { x }',
+              '{ a(b: $) }',
+              '"""',
+              '#',
+              '\u0000',
+              '{ policy(key: "\\uD800") { key } }',
+            ),
+          )
+          .map((s) => s),
+      ),
     );
   }
 }
@@ -222,7 +346,10 @@ function graphqlRequest(
   notes: string[],
   root: Root,
 ): FuzzRequest {
-  const entries: [string, J][] = [['query', query], ['variables', new Obj(variables)]];
+  const entries: [string, J][] = [
+    ['query', query],
+    ['variables', new Obj(variables)],
+  ];
   if (operationName) entries.push(['operationName', operationName]);
   const post = (body: string, type = 'application/json'): FuzzRequest => ({
     kind: 'graphql',
@@ -248,9 +375,23 @@ function graphqlRequest(
     case 'batch':
       return post(`[${toJson(new Obj(entries))},${toJson(new Obj(entries))}]`);
     case 'variables-as-text':
-      return post(toJson(new Obj([['query', query], ['variables', toJson(new Obj(variables))]])));
+      return post(
+        toJson(
+          new Obj([
+            ['query', query],
+            ['variables', toJson(new Obj(variables))],
+          ]),
+        ),
+      );
     case 'no-query':
-      return post(toJson(new Obj([['variables', new Obj(variables)], ['operationName', new Enum('x')]])));
+      return post(
+        toJson(
+          new Obj([
+            ['variables', new Obj(variables)],
+            ['operationName', new Enum('x')],
+          ]),
+        ),
+      );
     case 'deep-extensions':
       return post(toJson(new Obj([...entries, ['extensions', new Raw(`${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`, '', 'deep extensions')]])));
   }

@@ -124,7 +124,15 @@ export class FuzzHarness {
     const { default: ts } = await import('typescript');
     const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
     // Inline source maps and --enable-source-maps: stacks in the log name the .ts lines, as in the inline mode.
-    const options = { ...parsed!.options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, sourceMap: false, inlineSourceMap: true, declaration: false, noEmit: false };
+    const options = {
+      ...parsed!.options,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      sourceMap: false,
+      inlineSourceMap: true,
+      declaration: false,
+      noEmit: false,
+    };
     for (const file of await readdir(join(root, 'src'), { recursive: true, withFileTypes: true })) {
       if (!file.isFile() || file.name.endsWith('.spec.ts')) continue;
       const from = join(file.parentPath, file.name);
@@ -260,7 +268,13 @@ export class FuzzHarness {
     return first.retry ? (await this.once(method, path, headerList, body, timeoutMs)).answer : first.answer;
   }
 
-  private once(method: string, path: string, headerList: [string, string][], body: Buffer | undefined, timeoutMs: number): Promise<{ answer: Answer; retry: boolean }> {
+  private once(
+    method: string,
+    path: string,
+    headerList: [string, string][],
+    body: Buffer | undefined,
+    timeoutMs: number,
+  ): Promise<{ answer: Answer; retry: boolean }> {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of headerList) {
       const existing = headers[name];
@@ -277,7 +291,10 @@ export class FuzzHarness {
         resolve({ answer: { ...answer, ms: performance.now() - started }, retry });
       };
       const noAnswer = (error: Error & { code?: string }) =>
-        finish({ status: 'no answer', error: `${error.code ?? ''} ${error.message}`.trim(), headers: {}, body: Buffer.alloc(0), size: 0 }, req?.reusedSocket === true && error.code === 'ECONNRESET');
+        finish(
+          { status: 'no answer', error: `${error.code ?? ''} ${error.message}`.trim(), headers: {}, body: Buffer.alloc(0), size: 0 },
+          req?.reusedSocket === true && error.code === 'ECONNRESET',
+        );
       try {
         req = http.request({ host: '127.0.0.1', port: this.port, method, path, headers, agent: this.agent });
       } catch (error) {
@@ -343,22 +360,36 @@ export class FuzzHarness {
    * runs again during the fuzz in case the fuzz deleted them; ids made once are kept.
    */
   async seed(): Promise<Known> {
-    await this.json('POST', '/api/v1/messaging/config', { key: 'fuzz_mailgun', name: 'Fuzz Mailgun', service_type: 'mailgun', details: { domain: 'mg.herald.example' } });
+    await this.json('POST', '/api/v1/messaging/config', {
+      key: 'fuzz_mailgun',
+      name: 'Fuzz Mailgun',
+      service_type: 'mailgun',
+      details: { domain: 'mg.herald.example' },
+    });
     await this.json('PUT', '/api/v1/messaging/config/fuzz_mailgun/secret', { mailgun_api_key: 'key-fuzz' });
     await this.json('POST', '/api/v1/messaging/config', { key: 'fuzz_twilio', name: 'Fuzz Twilio', service_type: 'twilio_text' });
-    await this.json('PUT', '/api/v1/messaging/config/fuzz_twilio/secret', { twilio_account_sid: 'ACfuzz', twilio_auth_token: 'fuzz-token', twilio_sender_phone_number: '+15555550100' });
+    await this.json('PUT', '/api/v1/messaging/config/fuzz_twilio/secret', {
+      twilio_account_sid: 'ACfuzz',
+      twilio_auth_token: 'fuzz-token',
+      twilio_sender_phone_number: '+15555550100',
+    });
     await this.json('PATCH', '/api/v1/dsr/policy', [{ name: 'Fuzz Policy', key: 'fuzz_policy' }]);
     await this.json('PATCH', '/api/v1/dsr/policy/fuzz_policy/rule', [
       { name: 'Fuzz Rule', key: 'fuzz_rule', action_type: 'erasure', masking_strategy: { strategy: 'null_rewrite', configuration: {} } },
     ]);
-    await this.json('PATCH', '/api/v1/dsr/policy/fuzz_policy/rule/fuzz_rule/target', [{ name: 'Fuzz Target', key: 'fuzz_target', data_category: 'user.contact.email' }]);
+    await this.json('PATCH', '/api/v1/dsr/policy/fuzz_policy/rule/fuzz_rule/target', [
+      { name: 'Fuzz Target', key: 'fuzz_target', data_category: 'user.contact.email' },
+    ]);
     await this.json('PATCH', '/api/v1/connection', [{ name: 'Fuzz Connection', key: 'fuzz_connection', connection_type: 'email', access: 'write' }]);
     await this.json('PUT', '/api/v1/connection/fuzz_connection/secret?verify=false', { to_email: 'privacy@thirdparty.example' });
-    const dataset = this.document.paths['/api/v1/connection/{connection_key}/validate_dataset']?.put?.requestBody?.content['application/json']?.schema.example as object;
+    const dataset = this.document.paths['/api/v1/connection/{connection_key}/validate_dataset']?.put?.requestBody?.content['application/json']?.schema
+      .example as object;
     await this.json('PATCH', '/api/v1/connection/fuzz_connection/dataset', [{ ...dataset, fides_key: 'fuzz_dataset' }]);
     if (!this.known) {
       const client = (await this.json('POST', '/api/v1/oauth/client', ['scope:read'])) as { client_id: string };
-      const created = (await this.json('POST', '/api/v1/privacy-request', [{ identity: { email: 'subject@example.com' }, policy_key: 'fuzz_policy' }])) as { succeeded: { id: string }[] };
+      const created = (await this.json('POST', '/api/v1/privacy-request', [{ identity: { email: 'subject@example.com' }, policy_key: 'fuzz_policy' }])) as {
+        succeeded: { id: string }[];
+      };
       await this.json('POST', '/api/v1/messaging/config/test', { service_type: 'mailgun', email: 'fuzz@herald.example' }, [200, 400, 422]);
       const messages = (await this.json('GET', '/api/v1/messaging/messages?size=1')) as { items: { id: string }[] };
       const policies = (await this.json('GET', '/api/v1/dsr/policy?size=100')) as { items: { key: string; rules?: { key: string }[] }[] };
@@ -411,7 +442,13 @@ function isHeralds(frame: string): boolean {
 /** A captured pino line as a LogEvent (a line that is not JSON is kept as its text). */
 function reduce(line: string): LogEvent {
   try {
-    const parsed = JSON.parse(line) as { level: number; msg?: string; reqId?: string; requestId?: string; err?: { type?: string; message?: string; stack?: string } };
+    const parsed = JSON.parse(line) as {
+      level: number;
+      msg?: string;
+      reqId?: string;
+      requestId?: string;
+      err?: { type?: string; message?: string; stack?: string };
+    };
     const stack = parsed.err?.stack?.split('\n').filter((l) => l.trim().startsWith('at ')) ?? [];
     const ours = stack.filter(isHeralds);
     const where = (ours.length ? ours : stack)
@@ -425,7 +462,14 @@ function reduce(line: string): LogEvent {
           .replace(/(file:\/\/)?[^\s(]*herald-fuzz-js-\w+\//g, ''),
       )
       .join(' < ');
-    return { level: parsed.level, requestId: parsed.reqId ?? parsed.requestId, msg: String(parsed.msg ?? ''), errType: parsed.err?.type, errMessage: parsed.err?.message, where: where || undefined };
+    return {
+      level: parsed.level,
+      requestId: parsed.reqId ?? parsed.requestId,
+      msg: String(parsed.msg ?? ''),
+      errType: parsed.err?.type,
+      errMessage: parsed.err?.message,
+      where: where || undefined,
+    };
   } catch {
     return { level: 50, msg: line.slice(0, 300) };
   }

@@ -1,5 +1,20 @@
 import fc from 'fast-check';
-import { asText, deepNesting, encodeUrlPart, enumLeaf, hostileNumber, hostileString, hostileValue, mostly, percentEncode, stringLeaf, urlEncoding, weighted, word, wtf8 } from './hostile.js';
+import {
+  asText,
+  deepNesting,
+  encodeUrlPart,
+  enumLeaf,
+  hostileNumber,
+  hostileString,
+  hostileValue,
+  mostly,
+  percentEncode,
+  stringLeaf,
+  urlEncoding,
+  weighted,
+  word,
+  wtf8,
+} from './hostile.js';
 import { Obj, Raw, toJson, type J } from './json-text.js';
 import { validByName, type Known } from './known.js';
 import { JSON_TYPES, ODD_TYPES, authArb, extraHeadersArb, type FuzzRequest } from './request.js';
@@ -81,8 +96,15 @@ export class RestGenerator {
       const item = this.value(s.items ?? {}, name.replace(/s$/, ''), depth + 1);
       const max = s.maxItems ?? 50;
       // Mostly a few items; now and then the bulk limit and past it.
-      const list = fc.oneof({ arbitrary: fc.array(item, { maxLength: 3 }), weight: 12 }, { arbitrary: fc.array(item, { minLength: max - 2, maxLength: max + 5 }), weight: 1 });
-      return mostly(list.map((a): J => a), 1, 12);
+      const list = fc.oneof(
+        { arbitrary: fc.array(item, { maxLength: 3 }), weight: 12 },
+        { arbitrary: fc.array(item, { minLength: max - 2, maxLength: max + 5 }), weight: 1 },
+      );
+      return mostly(
+        list.map((a): J => a),
+        1,
+        12,
+      );
     }
     if (s.type === 'object' && s.properties && depth < 8) {
       const entries = Object.entries(s.properties).map(([key, property]) => {
@@ -94,15 +116,20 @@ export class RestGenerator {
       });
       const extras = fc.oneof(
         { arbitrary: fc.constant<[string, J][]>([]), weight: 10 },
-        { arbitrary: fc.array(fc.tuple(fc.oneof(word, fc.constantFrom('__proto__', 'constructor', '', '\u0000', '\ud800')), hostileValue), { maxLength: 2 }), weight: 1 },
+        {
+          arbitrary: fc.array(fc.tuple(fc.oneof(word, fc.constantFrom('__proto__', 'constructor', '', '\u0000', '\ud800')), hostileValue), { maxLength: 2 }),
+          weight: 1,
+        },
       );
       const duplicate = fc.oneof({ arbitrary: fc.constant(false), weight: 12 }, { arbitrary: fc.constant(true), weight: 1 });
-      const object = fc.record({ fields: fc.tuple(...entries), extras, duplicate, dupValue: hostileValue }).map(({ fields, extras, duplicate, dupValue }): J => {
-        const chosen: [string, J][] = fields.filter((f) => f.present).map((f) => [f.key, f.value]);
-        // A repeated key: the later value wins in JSON.parse, after a validator may have looked at the first.
-        if (duplicate && chosen.length > 0) chosen.push([chosen[0][0], dupValue]);
-        return new Obj([...chosen, ...extras]);
-      });
+      const object = fc
+        .record({ fields: fc.tuple(...entries), extras, duplicate, dupValue: hostileValue })
+        .map(({ fields, extras, duplicate, dupValue }): J => {
+          const chosen: [string, J][] = fields.filter((f) => f.present).map((f) => [f.key, f.value]);
+          // A repeated key: the later value wins in JSON.parse, after a validator may have looked at the first.
+          if (duplicate && chosen.length > 0) chosen.push([chosen[0][0], dupValue]);
+          return new Obj([...chosen, ...extras]);
+        });
       return mostly(object, 1, 15);
     }
     if (s.example !== undefined && (s.type === 'object' || s.type === undefined) && depth < 8) {
@@ -115,7 +142,8 @@ export class RestGenerator {
       return mostly(fc.integer({ min, max }), 1, 5);
     }
     if (s.type === 'boolean') return mostly(fc.boolean(), 1, 6);
-    if (s.type === 'string' || hint) return stringLeaf(hint ?? (s.format === 'date-time' ? validByName('created_at', this.known)! : s.example ? fc.constant(String(s.example)) : word));
+    if (s.type === 'string' || hint)
+      return stringLeaf(hint ?? (s.format === 'date-time' ? validByName('created_at', this.known)! : s.example ? fc.constant(String(s.example)) : word));
     // Untyped (`type: object` with no properties: a union Swagger could not name): any value.
     return fc.oneof({ arbitrary: stringLeaf(word), weight: 3 }, { arbitrary: hostileNumber, weight: 1 }, { arbitrary: hostileValue, weight: 1 });
   }
@@ -128,9 +156,17 @@ export class RestGenerator {
     }
     if (example !== null && typeof example === 'object') {
       const entries = Object.entries(example).map(([key, value]) =>
-        fc.record({ key: fc.constant(key), value: this.fromExample(value, key), present: fc.oneof({ arbitrary: fc.constant(true), weight: 10 }, { arbitrary: fc.constant(false), weight: 1 }) }),
+        fc.record({
+          key: fc.constant(key),
+          value: this.fromExample(value, key),
+          present: fc.oneof({ arbitrary: fc.constant(true), weight: 10 }, { arbitrary: fc.constant(false), weight: 1 }),
+        }),
       );
-      return mostly(fc.tuple(...entries).map((fields): J => new Obj(fields.filter((f) => f.present).map((f) => [f.key, f.value]))), 1, 15);
+      return mostly(
+        fc.tuple(...entries).map((fields): J => new Obj(fields.filter((f) => f.present).map((f) => [f.key, f.value]))),
+        1,
+        15,
+      );
     }
     const hint = validByName(name, this.known);
     if (typeof example === 'string') return stringLeaf(hint ? fc.oneof(fc.constant(example), hint) : fc.constant(example));
@@ -147,7 +183,9 @@ export class RestGenerator {
         const schema = this.resolve(p.schema ?? {});
         const value: fc.Arbitrary<J[]> =
           schema.type === 'array' ? fc.array(this.value(schema.items ?? {}, p.name), { maxLength: 3 }) : this.value(schema, p.name).map((v) => [v]);
-        const present = p.required ? fc.oneof({ arbitrary: fc.constant(true), weight: 8 }, { arbitrary: fc.constant(false), weight: 1 }) : fc.oneof({ arbitrary: fc.constant(true), weight: 1 }, { arbitrary: fc.constant(false), weight: 2 });
+        const present = p.required
+          ? fc.oneof({ arbitrary: fc.constant(true), weight: 8 }, { arbitrary: fc.constant(false), weight: 1 })
+          : fc.oneof({ arbitrary: fc.constant(true), weight: 1 }, { arbitrary: fc.constant(false), weight: 2 });
         return fc.record({ name: fc.constant(p.name), values: value, present, how: urlEncoding });
       });
     const junk = fc.oneof(
@@ -155,7 +193,20 @@ export class RestGenerator {
       {
         arbitrary: fc.array(
           fc.oneof(
-            fc.constantFrom('__proto__[x]=1', 'constructor[prototype][x]=1', 'a', '=', '&&', '%', '%zz=%zz', 'page=1&page=2', 'size[]=1', 'x=%00', 'x=%ED%A0%80', 'size=1e999'),
+            fc.constantFrom(
+              '__proto__[x]=1',
+              'constructor[prototype][x]=1',
+              'a',
+              '=',
+              '&&',
+              '%',
+              '%zz=%zz',
+              'page=1&page=2',
+              'size[]=1',
+              'x=%00',
+              'x=%ED%A0%80',
+              'size=1e999',
+            ),
             fc.tuple(hostileString(), hostileString()).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`),
           ),
           { minLength: 1, maxLength: 3 },
@@ -196,13 +247,30 @@ export class RestGenerator {
     if (!schema) {
       return weighted<BodyPart>(
         { arbitrary: fc.constant({ notes: [] }), weight: 12 },
-        { arbitrary: fc.record({ type: fc.constantFrom(...JSON_TYPES), body: fc.constantFrom('{}', '[]', 'null', '', '{"a":1}').map((b) => Buffer.from(b)), notes: fc.constant(['unexpected body']) }), weight: 1 },
+        {
+          arbitrary: fc.record({
+            type: fc.constantFrom(...JSON_TYPES),
+            body: fc.constantFrom('{}', '[]', 'null', '', '{"a":1}').map((b) => Buffer.from(b)),
+            notes: fc.constant(['unexpected body']),
+          }),
+          weight: 1,
+        },
       );
     }
     const json = this.value(schema, 'body');
     return weighted<BodyPart>(
-      { arbitrary: fc.record({ type: fc.constantFrom(...JSON_TYPES), value: json }).map(({ type, value }) => ({ type, body: Buffer.from(toJson(value)), notes: [] as string[] })), weight: 30 },
-      { arbitrary: fc.record({ type: fc.constantFrom(...ODD_TYPES), value: json }).map(({ type, value }) => ({ type, body: Buffer.from(toJson(value)), notes: [`content-type ${JSON.stringify(type)}`] })), weight: 2 },
+      {
+        arbitrary: fc
+          .record({ type: fc.constantFrom(...JSON_TYPES), value: json })
+          .map(({ type, value }) => ({ type, body: Buffer.from(toJson(value)), notes: [] as string[] })),
+        weight: 30,
+      },
+      {
+        arbitrary: fc
+          .record({ type: fc.constantFrom(...ODD_TYPES), value: json })
+          .map(({ type, value }) => ({ type, body: Buffer.from(toJson(value)), notes: [`content-type ${JSON.stringify(type)}`] })),
+        weight: 2,
+      },
       {
         arbitrary: fc.record({ value: json, cut: fc.nat() }).map(({ value, cut }) => {
           const text = toJson(value);
@@ -220,7 +288,12 @@ export class RestGenerator {
         })),
         weight: 1,
       },
-      { arbitrary: fc.integer({ min: 1024 * 1024 - 10, max: 1024 * 1024 + 100 }).map((n) => ({ type: 'application/json', body: Buffer.from(`"${'a'.repeat(n)}"`), notes: [`body of ${n + 2} bytes`] })), weight: 1 },
+      {
+        arbitrary: fc
+          .integer({ min: 1024 * 1024 - 10, max: 1024 * 1024 + 100 })
+          .map((n) => ({ type: 'application/json', body: Buffer.from(`"${'a'.repeat(n)}"`), notes: [`body of ${n + 2} bytes`] })),
+        weight: 1,
+      },
     );
   }
 
@@ -228,9 +301,19 @@ export class RestGenerator {
   private formBody(content: Record<string, { schema: Schema }>): fc.Arbitrary<BodyPart> {
     const schema = this.resolve(content['application/x-www-form-urlencoded']?.schema ?? content['multipart/form-data'].schema);
     const fields = Object.entries(schema.properties ?? {}).map(([name, property]) =>
-      fc.record({ name: fc.constant(name), value: this.value(property, name), present: fc.oneof({ arbitrary: fc.constant(true), weight: 6 }, { arbitrary: fc.constant(false), weight: 1 }), twice: fc.oneof({ arbitrary: fc.constant(false), weight: 12 }, { arbitrary: fc.constant(true), weight: 1 }) }),
+      fc.record({
+        name: fc.constant(name),
+        value: this.value(property, name),
+        present: fc.oneof({ arbitrary: fc.constant(true), weight: 6 }, { arbitrary: fc.constant(false), weight: 1 }),
+        twice: fc.oneof({ arbitrary: fc.constant(false), weight: 12 }, { arbitrary: fc.constant(true), weight: 1 }),
+      }),
     );
-    const form = fc.tuple(...fields).map((fs) => fs.filter((f) => f.present).flatMap((f) => (f.twice ? [f, f] : [f])).map((f) => [f.name, asText(f.value)] as [string, string]));
+    const form = fc.tuple(...fields).map((fs) =>
+      fs
+        .filter((f) => f.present)
+        .flatMap((f) => (f.twice ? [f, f] : [f]))
+        .map((f) => [f.name, asText(f.value)] as [string, string]),
+    );
     const boundary = 'fuzzboundary7MA4YWxkTrZu0gW';
     return weighted<BodyPart>(
       {
@@ -243,22 +326,34 @@ export class RestGenerator {
       },
       {
         arbitrary: fc.record({ form, file: fc.boolean() }).map(({ form, file }) => {
-          const parts = form.map(([k, v]) => Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n`), wtf8(v), Buffer.from('\r\n')]));
-          if (file) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`));
+          const parts = form.map(([k, v]) =>
+            Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n`), wtf8(v), Buffer.from('\r\n')]),
+          );
+          if (file)
+            parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`));
           parts.push(Buffer.from(`--${boundary}--\r\n`));
-          return { type: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts), notes: ['multipart form', ...(file ? ['with a file part'] : [])] };
+          return {
+            type: `multipart/form-data; boundary=${boundary}`,
+            body: Buffer.concat(parts),
+            notes: ['multipart form', ...(file ? ['with a file part'] : [])],
+          };
         }),
         weight: 3,
       },
       {
-        arbitrary: fc.record({ form, type: fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', 'multipart/form-data; boundary=x') }).map(({ form, type }) => ({
-          type,
-          body: Buffer.from(type === 'application/json' ? JSON.stringify(Object.fromEntries(form)) : form.map(([k, v]) => `${k}=${v}`).join('&')),
-          notes: [`form fields sent as ${type}`],
-        })),
+        arbitrary: fc
+          .record({ form, type: fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', 'multipart/form-data; boundary=x') })
+          .map(({ form, type }) => ({
+            type,
+            body: Buffer.from(type === 'application/json' ? JSON.stringify(Object.fromEntries(form)) : form.map(([k, v]) => `${k}=${v}`).join('&')),
+            notes: [`form fields sent as ${type}`],
+          })),
         weight: 1,
       },
-      { arbitrary: fc.constant({ type: 'application/x-www-form-urlencoded', body: Buffer.from('%zz=%&%00=%00&client_id') , notes: ['broken form encoding'] }), weight: 1 },
+      {
+        arbitrary: fc.constant({ type: 'application/x-www-form-urlencoded', body: Buffer.from('%zz=%&%00=%00&client_id'), notes: ['broken form encoding'] }),
+        weight: 1,
+      },
     );
   }
 
@@ -291,14 +386,46 @@ export class RestGenerator {
   /** Requests that are not operations: other methods, preflights, HEAD, paths around the routes, the docs. */
   extras(routes: RestOperation[]): fc.Arbitrary<FuzzRequest> {
     const concrete = fc.constantFrom(...routes).chain((route) => this.pathArb(route).map((path) => ({ route, path })));
-    const mk = (operation: string, method: string, path: string, headers: [string, string][] = []): FuzzRequest => ({ kind: 'http', operation, method, path, headers, auth: { kind: 'none' }, notes: [] });
+    const mk = (operation: string, method: string, path: string, headers: [string, string][] = []): FuzzRequest => ({
+      kind: 'http',
+      operation,
+      method,
+      path,
+      headers,
+      auth: { kind: 'none' },
+      notes: [],
+    });
     return fc.oneof(
-      concrete.map(({ route, path }) => mk('OPTIONS (preflight)', 'OPTIONS', path, [['origin', 'http://evil.example'], ['access-control-request-method', route.method], ['access-control-request-headers', 'authorization, content-type, x-evil']])),
+      concrete.map(({ route, path }) =>
+        mk('OPTIONS (preflight)', 'OPTIONS', path, [
+          ['origin', 'http://evil.example'],
+          ['access-control-request-method', route.method],
+          ['access-control-request-headers', 'authorization, content-type, x-evil'],
+        ]),
+      ),
       concrete.map(({ path }) => mk('HEAD', 'HEAD', path)),
-      fc.record({ route: fc.constantFrom(...routes), method: fc.constantFrom('PUT', 'POST', 'TRACE', 'PROPFIND', 'FOO') }).map(({ route, method }) => mk('other method', method, route.path.replace(/\{[^}]+\}/g, 'x'))),
+      fc
+        .record({ route: fc.constantFrom(...routes), method: fc.constantFrom('PUT', 'POST', 'TRACE', 'PROPFIND', 'FOO') })
+        .map(({ route, method }) => mk('other method', method, route.path.replace(/\{[^}]+\}/g, 'x'))),
       fc
         .oneof(
-          fc.constantFrom('/', '//api/v1/dsr/policy', '/api/v1/dsr/policy/', '/api/v1/../health', '/api/v1/%2e%2e/health', '/api/v2/health', '/health?%00', '/docs', '/docs/', '/openapi.json', '/openapi.yaml', '/api/v1/oauth/token/..%2F..%2F', '/%C0%AE%C0%AE/', '/api/v1/privacy-request/%ED%A0%80/verify', '*'),
+          fc.constantFrom(
+            '/',
+            '//api/v1/dsr/policy',
+            '/api/v1/dsr/policy/',
+            '/api/v1/../health',
+            '/api/v1/%2e%2e/health',
+            '/api/v2/health',
+            '/health?%00',
+            '/docs',
+            '/docs/',
+            '/openapi.json',
+            '/openapi.yaml',
+            '/api/v1/oauth/token/..%2F..%2F',
+            '/%C0%AE%C0%AE/',
+            '/api/v1/privacy-request/%ED%A0%80/verify',
+            '*',
+          ),
           fc.integer({ min: 1, max: 20_000 }).map((n) => `/api/v1/${'a/'.repeat(n)}`),
           hostileString().map((s) => `/api/v1/${percentEncode(s)}`),
         )

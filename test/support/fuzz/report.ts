@@ -152,7 +152,11 @@ export class FuzzStats {
 
   summary(extra: Record<string, string | number>): string {
     const lines: string[] = [];
-    const fmt = (map: Map<string, number>) => [...map.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const fmt = (map: Map<string, number>) =>
+      [...map.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ');
     lines.push('=== Herald fuzz run ===');
     for (const [k, v] of Object.entries(extra)) lines.push(`${k}: ${v}`);
     lines.push(`requests: ${this.requests} (${fmt(this.byClass)})`);
@@ -160,7 +164,8 @@ export class FuzzStats {
     for (const [kind, counts] of this.byKind) lines.push(`  ${kind}: ${fmt(counts)}`);
     lines.push(`GraphQL error codes: ${fmt(this.graphqlCodes)}`);
     lines.push(`failures (5xx, INTERNAL_SERVER_ERROR, no answer): ${this.failureCount}`);
-    for (const g of this.groups()) lines.push(`  ${g.count} x ${g.signature}  [${[...g.operations].slice(0, 4).join('; ')}${g.operations.size > 4 ? '; ...' : ''}]`);
+    for (const g of this.groups())
+      lines.push(`  ${g.count} x ${g.signature}  [${[...g.operations].slice(0, 4).join('; ')}${g.operations.size > 4 ? '; ...' : ''}]`);
     lines.push(`error-level log lines on answers under 500: ${[...this.errorLogsOnClientErrors.values()].reduce((n, e) => n + e.count, 0)}`);
     for (const [k, e] of this.errorLogsOnClientErrors) lines.push(`  ${e.count} x ${k} (${e.example})`);
     lines.push(`error lines of no fuzz request (background): ${[...this.backgroundErrors.values()].reduce((a, b) => a + b, 0)}`);
@@ -170,8 +175,14 @@ export class FuzzStats {
     lines.push(`slowest: ${this.slowest.map((s) => `${Math.round(s.ms)} ms ${s.request}`).join(' | ')}`);
     lines.push('per operation (total / 2xx / 4xx / 5xx):');
     for (const [op, counts] of [...this.byOperation.entries()].sort()) {
-      const codes = [...counts.entries()].filter(([k]) => k.startsWith('#')).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k.slice(1)}×${n}`).join(' ');
-      lines.push(`  ${op}: ${counts.get('total') ?? 0} / ${counts.get('2xx') ?? 0} / ${counts.get('4xx') ?? 0} / ${(counts.get('5xx') ?? 0) + (counts.get('no answer') ?? 0)}  (${codes})`);
+      const codes = [...counts.entries()]
+        .filter(([k]) => k.startsWith('#'))
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k.slice(1)}×${n}`)
+        .join(' ');
+      lines.push(
+        `  ${op}: ${counts.get('total') ?? 0} / ${counts.get('2xx') ?? 0} / ${counts.get('4xx') ?? 0} / ${(counts.get('5xx') ?? 0) + (counts.get('no answer') ?? 0)}  (${codes})`,
+      );
     }
     return lines.join('\n');
   }
@@ -221,11 +232,14 @@ export function compact(text: string): string {
 
 /** A JavaScript expression for a string of bytes (Latin-1 characters), with runs as `.repeat(n)`; ASCII only. */
 export function jsBytesExpression(text: string): string {
-  const literal = (s: string) => `'${[...s].map((ch) => {
-    const c = ch.charCodeAt(0);
-    if (ch === "'" || ch === '\\') return `\\${ch}`;
-    return c >= 0x20 && c < 0x7f ? ch : `\\x${c.toString(16).padStart(2, '0')}`;
-  }).join('')}'`;
+  const literal = (s: string) =>
+    `'${[...s]
+      .map((ch) => {
+        const c = ch.charCodeAt(0);
+        if (ch === "'" || ch === '\\') return `\\${ch}`;
+        return c >= 0x20 && c < 0x7f ? ch : `\\x${c.toString(16).padStart(2, '0')}`;
+      })
+      .join('')}'`;
   const parts: string[] = [];
   let last = 0;
   for (const m of text.matchAll(/([\s\S]{1,12}?)\1{7,}/g)) {
@@ -244,11 +258,13 @@ function nodeBytes(text: string): string {
 
 /** A bash word for bytes: ANSI-C quoting, every byte outside printable ASCII as \xHH. */
 function bash(text: string): string {
-  return `$'${[...text].map((ch) => {
-    const c = ch.charCodeAt(0);
-    if (ch === "'" || ch === '\\') return `\\${ch}`;
-    return c >= 0x20 && c < 0x7f ? ch : `\\x${c.toString(16).padStart(2, '0')}`;
-  }).join('')}'`;
+  return `$'${[...text]
+    .map((ch) => {
+      const c = ch.charCodeAt(0);
+      if (ch === "'" || ch === '\\') return `\\${ch}`;
+      return c >= 0x20 && c < 0x7f ? ch : `\\x${c.toString(16).padStart(2, '0')}`;
+    })
+    .join('')}'`;
 }
 
 /**
@@ -262,7 +278,8 @@ export function curl(request: FuzzRequest): string {
   args.push(`"$HERALD"${path}`);
   for (const [k, v] of request.headers) args.push(`-H ${bash(`${k}: ${v.length > 500 ? `${v.slice(0, 500)}...` : v}`)}`);
   if (request.auth.kind === 'root') args.push('-H "Authorization: Bearer $TOKEN"');
-  if (request.auth.kind === 'garbage') args.push(`-H ${bash(`authorization: ${request.auth.header.length > 200 ? compact(request.auth.header) : request.auth.header}`)}`);
+  if (request.auth.kind === 'garbage')
+    args.push(`-H ${bash(`authorization: ${request.auth.header.length > 200 ? compact(request.auth.header) : request.auth.header}`)}`);
   if (!request.body) return args.join(' ');
   const text = request.body.toString('latin1');
   if (text.length <= 400 && !/[\x00]/.test(text) && compact(text) === text) return [...args, `--data-binary ${bash(text)}`].join(' ');

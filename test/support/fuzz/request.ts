@@ -68,9 +68,11 @@ export const extraHeadersArb: fc.Arbitrary<[string, string][]> = fc.oneof(
 
 /** A header value: Latin-1 only (Node's client refuses more), long ones past the 16 KiB header limit now and then. */
 export function hostileHeaderValue(): fc.Arbitrary<string> {
-  return fc
-    .oneof(hostileString(), fc.constantFrom(...NASTY_STRINGS), longString)
-    .map((s) => Buffer.from(s, 'utf8').toString('latin1').replace(/[^\t\x20-\x7e\x80-\xff]/g, ''));
+  return fc.oneof(hostileString(), fc.constantFrom(...NASTY_STRINGS), longString).map((s) =>
+    Buffer.from(s, 'utf8')
+      .toString('latin1')
+      .replace(/[^\t\x20-\x7e\x80-\xff]/g, ''),
+  );
 }
 
 /** The content types a body is sent under: the right one mostly, and the ones a confused or hostile client uses. */

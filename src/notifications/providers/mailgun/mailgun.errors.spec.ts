@@ -53,7 +53,11 @@ describe('toMailgunDeliveryError', () => {
 
   describe('timeouts (the provider may have taken the message)', () => {
     it('a timeout is retryable and marked timed out', () => {
-      expect(toMailgunDeliveryError(mailgunError(400, 'ECONNABORTED', 'timeout of 500ms exceeded'))).toMatchObject({ retryable: true, status: undefined, timedOut: true });
+      expect(toMailgunDeliveryError(mailgunError(400, 'ECONNABORTED', 'timeout of 500ms exceeded'))).toMatchObject({
+        retryable: true,
+        status: undefined,
+        timedOut: true,
+      });
     });
 
     it('a refused connection, or an answer, is not a timeout', () => {

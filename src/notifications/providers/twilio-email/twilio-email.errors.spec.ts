@@ -43,7 +43,11 @@ describe('toSendGridDeliveryError', () => {
 
   describe('timeouts (the provider may have taken the message)', () => {
     it('a timeout is retryable and marked timed out', () => {
-      expect(toSendGridDeliveryError(axiosNetworkError('ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.1:443'))).toMatchObject({ retryable: true, status: undefined, timedOut: true });
+      expect(toSendGridDeliveryError(axiosNetworkError('ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.1:443'))).toMatchObject({
+        retryable: true,
+        status: undefined,
+        timedOut: true,
+      });
     });
   });
 });

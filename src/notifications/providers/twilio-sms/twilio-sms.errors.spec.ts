@@ -47,7 +47,9 @@ describe('toTwilioDeliveryError', () => {
   });
 
   it('leaves out a body that only repeats the status text', () => {
-    expect(toTwilioDeliveryError(twilioRestException(500, 20500, 'Internal Server Error')).reason).toBe('Twilio answered 500 Internal Server Error (code 20500)');
+    expect(toTwilioDeliveryError(twilioRestException(500, 20500, 'Internal Server Error')).reason).toBe(
+      'Twilio answered 500 Internal Server Error (code 20500)',
+    );
   });
 
   it('replaces an echoed phone number, with or without +', () => {
@@ -60,7 +62,11 @@ describe('toTwilioDeliveryError', () => {
 
   describe('timeouts (the provider may have taken the message)', () => {
     it('a timeout is retryable and marked timed out', () => {
-      expect(toTwilioDeliveryError(axiosNetworkError('ECONNABORTED', 'timeout of 500ms exceeded'))).toMatchObject({ retryable: true, status: undefined, timedOut: true });
+      expect(toTwilioDeliveryError(axiosNetworkError('ECONNABORTED', 'timeout of 500ms exceeded'))).toMatchObject({
+        retryable: true,
+        status: undefined,
+        timedOut: true,
+      });
     });
 
     it('a reset connection is not a timeout', () => {

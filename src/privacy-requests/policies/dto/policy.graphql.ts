@@ -61,7 +61,8 @@ export class PolicyInput extends NamedInput {
 @InputType({ description: 'The configuration fields the strategies read; all optional but `rewriteValue` for STRING_REWRITE' })
 export class MaskingConfigurationInput {
   @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) rewriteValue?: string | null;
-  @Field(() => String, { nullable: true, description: 'SHA-256 or SHA-512 (HASH, HMAC)' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) algorithm?: string | null;
+  @Field(() => String, { nullable: true, description: 'SHA-256 or SHA-512 (HASH, HMAC)' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) algorithm?:
+    string | null;
   @Field(() => Int, { nullable: true, description: 'RANDOM_STRING_REWRITE' }) @Optional() @IsInt() length?: number | null;
 }
 
