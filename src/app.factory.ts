@@ -72,7 +72,8 @@ export async function createApp(settings: Settings, options: { logDestination?: 
  * strings are refused (D19); the rest goes to Fastify's own parser, with its prototype-poisoning checks.
  */
 function parseJsonBodies(app: NestFastifyApplication): void {
-  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  // Fastify types its default parser as callback- or promise-style; the default one is callback-style.
+  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error') as Parameters<typeof jsonBodyParser>[0];
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(parseJson));
 }
 

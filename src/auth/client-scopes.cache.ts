@@ -36,7 +36,7 @@ export class ClientScopesCache implements OnModuleInit, OnApplicationShutdown {
   async scopesOf(clientId: string): Promise<string[] | null> {
     const cached = this.listening ? this.entries.get(clientId) : undefined;
     if (cached && cached.expires > Date.now()) return cached.scopes;
-    const rows = (await this.dataSource.query('SELECT scopes FROM oauth_client WHERE id = $1', [clientId])) as { scopes: string[] }[];
+    const rows = await this.dataSource.query<{ scopes: string[] }[]>('SELECT scopes FROM oauth_client WHERE id = $1', [clientId]);
     const scopes = rows[0]?.scopes ?? null;
     if (this.listening) this.entries.set(clientId, { scopes, expires: Date.now() + TTL_MS });
     return scopes;

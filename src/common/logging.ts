@@ -1,8 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger, type Params } from 'nestjs-pino';
-import { pino, type DestinationStream } from 'pino';
-import type { Settings } from '../config/settings.js';
+import { pino, type DestinationStream, type LevelWithSilent } from 'pino';
 
 /** Header paths pino replaces with `[redacted]` (fixed paths: wildcard redaction costs a third of throughput). */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];
@@ -63,7 +62,7 @@ export function loggedUrl(url: string | undefined): string | undefined {
  * `logRequests` from Fastify hooks, so nestjs-pino mounts no middleware (`forRoutes: []`): its pino-http middleware
  * made two child loggers and serialised the request on every request, logged or not, behind Express-style middleware.
  */
-export function loggerOptions(settings: Settings, destination?: DestinationStream): Params {
+export function loggerOptions(settings: { logLevel: LevelWithSilent }, destination?: DestinationStream): Params {
   const options: NonNullable<Exclude<Params['pinoHttp'], unknown[]>> = {
     level: settings.logLevel,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

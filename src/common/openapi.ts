@@ -32,7 +32,11 @@ export const integer: SchemaObject = { type: 'integer' };
 export const boolean: SchemaObject = { type: 'boolean' };
 export const dateTime: SchemaObject = { type: 'string', format: 'date-time' };
 /** The schema or null (an enum lists null too, as OpenAPI 3.0 asks). */
-export const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true, ...(schema.enum && { enum: [...schema.enum, null] }) });
+export const nullable = (schema: SchemaObject): SchemaObject => ({
+  ...schema,
+  nullable: true,
+  ...(schema.enum && { enum: [...(schema.enum as unknown[]), null] }),
+});
 export const arrayOf = (items: Schema): SchemaObject => ({ type: 'array', items });
 /** The JSON `null` some Fides routes answer with. */
 export const NULL: SchemaObject = { type: 'object', nullable: true, enum: [null], description: 'null' };
@@ -93,7 +97,7 @@ const jsonOf = (schema: Schema) => ({ 'application/json': { schema } });
 export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   document.components.schemas = { ...document.components.schemas, ...Object.fromEntries(models) };
-  for (const operations of Object.values(document.paths) as PathItemObject[]) {
+  for (const operations of Object.values<PathItemObject>(document.paths)) {
     for (const method of METHODS) {
       const operation = operations[method];
       if (!operation) continue;

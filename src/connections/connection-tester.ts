@@ -5,7 +5,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { MessagingActionType } from '../notifications/templates/messaging-action-type.js';
 import type { MessageErasureFulfillmentParams } from '../notifications/templates/message-templates.js';
 import type { ConnectionEntity } from './connection.entity.js';
-import type { EmailSecrets } from './connections.service.js';
+import type { EmailSecrets } from './connection.types.js';
 
 export interface TestOutcome {
   status: 'succeeded' | 'failed';

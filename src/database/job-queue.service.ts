@@ -13,10 +13,31 @@ export const HEARTBEAT_SECONDS = 10;
 const SERVER_GONE = new Set(['57P01', '57P02', '57P03']);
 /** How often an instance looks for jobs whose heartbeat stopped or whose time ran out (pg-boss: 60 s). */
 const SUPERVISE_SECONDS = 5;
+/** connection exceptions (class 08), the server going or coming (57P0x), too many connections (53300). */
+const UNREACHABLE_CODES = new Set([...SERVER_GONE, '53300']);
+/** Network errors of the driver (no SQLSTATE): nobody answered, or the connection broke. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** pg's own words for a connection that broke or could not be had (it gives them no code). */
+const UNREACHABLE_MESSAGE =
+  /connection terminated|terminating connection|connection error|not queryable|timeout exceeded when trying to connect|not currently accepting connections/i;
+
+/**
+ * Whether a statement failed because the database could not be reached (down, restarting, the network), so that the
+ * same statement may work later; not for errors of the statement itself (constraints, syntax).
+ */
+export function databaseUnreachable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 3) return false;
+  const { code, message, driverError, errors } = error as { code?: unknown; message?: unknown; driverError?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code))) return true;
+  if (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)) return true;
+  // TypeORM wraps the driver's error; a refused dual-stack connect is an AggregateError of both attempts.
+  if (driverError !== undefined && databaseUnreachable(driverError, depth + 1)) return true;
+  return Array.isArray(errors) && errors.some((inner) => databaseUnreachable(inner, depth + 1));
+}
 
 /** pg-boss statements run in the caller's TypeORM transaction: written with it, or not at all. */
 export function transactionDb(manager: EntityManager): Db {
-  return { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await manager.query(text, values)) as unknown[] }) };
+  return { executeSql: async (text: string, values?: unknown[]) => ({ rows: await manager.query<unknown[]>(text, values) }) };
 }
 
 /**
@@ -27,6 +48,7 @@ export function transactionDb(manager: EntityManager): Db {
 export class JobQueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueueService.name);
   private readonly instance: PgBoss;
+  private readonly embedded: ReturnType<typeof embeddedDatabaseAt>;
   private started = false;
 
   constructor(@Inject(SETTINGS) settings: Settings) {
@@ -44,7 +66,7 @@ export class JobQueueService implements OnModuleInit, OnApplicationShutdown {
       monitorIntervalSeconds: SUPERVISE_SECONDS,
     });
     // While the embedded server is down its supervisor says so once; every pg-boss poll failing meanwhile is not news.
-    const embedded = embeddedDatabaseAt(settings.databaseUrl);
+    const embedded = (this.embedded = embeddedDatabaseAt(settings.databaseUrl));
     this.instance.on('error', (error: Error) => {
       if (embedded && (embedded.state() !== 'running' || SERVER_GONE.has((error as { code?: string }).code ?? ''))) return;
       this.logger.error(`queue error: ${error.message}`);
@@ -59,6 +81,11 @@ export class JobQueueService implements OnModuleInit, OnApplicationShutdown {
   /** The queue client, for modules that enqueue or work jobs. */
   get boss(): PgBoss {
     return this.instance;
+  }
+
+  /** True while the embedded server this process runs the database on is not accepting connections (down, restarting). */
+  embeddedServerDown(): boolean {
+    return this.embedded !== undefined && this.embedded.state() !== 'running';
   }
 
   async isHealthy(): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { AuthInfoResolver } from '../auth/auth-info.resolver.js';
 import { ConnectionsResolver } from '../connections/connections.resolver.js';
 import { DatasetsResolver } from '../datasets/datasets.resolver.js';
@@ -8,7 +9,7 @@ import { NotificationSettingsResolver } from '../notifications/settings/notifica
 import { PoliciesResolver } from '../privacy-requests/policies/policies.resolver.js';
 
 /** Every resolver class, for generating schema.gql without a database. A test checks it against the running app. */
-export const RESOLVERS: Function[] = [
+export const RESOLVERS: Type[] = [
   AuthInfoResolver,
   MessagingConfigResolver,
   MessagesResolver,

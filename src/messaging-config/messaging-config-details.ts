@@ -67,9 +67,7 @@ export function validateDetails(serviceType: MessagingServiceType, details: unkn
       // No details schema: every key is an extra field. (class-validator refuses a class without rules as an
       // "unknown value" instead of listing its keys, so they are listed here.)
       if (typeof details !== 'object' || Array.isArray(details)) throw invalid(loc, 'value is not a valid dict', 'type_error.dict');
-      throw new RequestValidationError(
-        Object.keys(details as object).map((k) => ({ loc: [...loc, k], msg: 'extra fields not permitted', type: 'value_error.extra' })),
-      );
+      throw new RequestValidationError(Object.keys(details).map((k) => ({ loc: [...loc, k], msg: 'extra fields not permitted', type: 'value_error.extra' })));
   }
 }
 

@@ -4,7 +4,7 @@ import { Scopes } from '../auth/scopes.decorator.js';
 import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { PageArgs } from '../common/pagination.js';
-import { validateDetails, type MailgunDetails, type TwilioEmailDetails } from './messaging-config-details.js';
+import { validateDetails } from './messaging-config-details.js';
 import { MessagingConfigInput, MessagingSecretsInput } from './dto/messaging-config.input.js';
 import { MessagingConfigObject, MessagingConfigPageObject } from './dto/messaging-config.object.js';
 import type { MessagingConfigEntity } from './messaging-config.entity.js';
@@ -104,11 +104,7 @@ function toObject(c: MessagingConfigEntity, knownHasSecrets?: boolean): Messagin
     key: c.key,
     name: c.name,
     serviceType: c.serviceType,
-    details: !d
-      ? null
-      : 'domain' in d
-        ? { domain: (d as MailgunDetails).domain, isEuDomain: (d as MailgunDetails).is_eu_domain, apiVersion: (d as MailgunDetails).api_version }
-        : { twilioEmailFrom: (d as TwilioEmailDetails).twilio_email_from },
+    details: !d ? null : 'domain' in d ? { domain: d.domain, isEuDomain: d.is_eu_domain, apiVersion: d.api_version } : { twilioEmailFrom: d.twilio_email_from },
     id: c.id,
     knownHasSecrets,
     createdAt: c.createdAt,

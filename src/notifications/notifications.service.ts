@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { KeyRing } from '../common/crypto/index.js';
 import { seal } from '../common/crypto-envelope.js';
 import { SETTINGS, type Settings } from '../config/settings.js';
 import { JobQueueService } from '../database/job-queue.service.js';
@@ -79,15 +80,12 @@ export class NotificationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queue: JobQueueService,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly keys: KeyRing,
   ) {}
 
   async notify(request: NotifyRequest, manager?: EntityManager): Promise<Enqueued> {
     const id = randomUUID();
-    const payload = seal(
-      JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }),
-      this.settings.security.appEncryptionKey,
-      payloadContext(id),
-    );
+    const payload = seal(JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }), this.keys, payloadContext(id));
     const message = [
       id,
       request.idempotencyKey,
@@ -128,11 +126,13 @@ export class NotificationsService {
     const { messageId } = await this.notify(request);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rows = (await this.dataSource.query('SELECT status, attempts, failure_reason FROM message WHERE id = $1', [messageId])) as {
-        status: MessageStatus;
-        attempts: number;
-        failure_reason: string | null;
-      }[];
+      const rows = await this.dataSource.query<
+        {
+          status: MessageStatus;
+          attempts: number;
+          failure_reason: string | null;
+        }[]
+      >('SELECT status, attempts, failure_reason FROM message WHERE id = $1', [messageId]);
       const { status, attempts, failure_reason: reason } = rows[0];
       if (status === 'sent' || status === 'failed' || (status === 'queued' && attempts > 0)) {
         return { messageId, status, reason, timedOut: false };

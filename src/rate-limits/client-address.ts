@@ -1,11 +1,19 @@
 import type { FastifyRequest } from 'fastify';
 import { isIPv4, isIPv6 } from 'node:net';
-import type { OauthClientsService } from '../auth/oauth-clients.service.js';
 
 /** Who is asking, as the rate limits see it. */
 export interface Requester {
   /** The client address to count per address; undefined for a caller with a valid token (D18: not limited per address). */
   address: string | undefined;
+}
+
+/**
+ * What `requesterOf` needs of auth (its `OauthClientsService` fits): whether a bearer token is valid. Owned here so
+ * rate-limits does not import auth, which imports rate-limits.
+ */
+export interface TokenAuthenticator {
+  /** Resolves to something for a valid token, undefined for an invalid one. */
+  authenticate(token: string): Promise<unknown>;
 }
 
 /**
@@ -30,7 +38,7 @@ export function clientAddress(ip: string | undefined): string {
  * The requester of a public route: a valid bearer token (a trusted backend calling for many subjects) lifts the
  * per-address limits; anything else, an invalid token included, counts by address.
  */
-export async function requesterOf(request: FastifyRequest, clients: Pick<OauthClientsService, 'authenticate'>): Promise<Requester> {
+export async function requesterOf(request: FastifyRequest, clients: TokenAuthenticator): Promise<Requester> {
   const header = request.headers.authorization;
   const token = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
   if (token !== undefined && (await clients.authenticate(token)) !== undefined) return { address: undefined };

@@ -119,7 +119,7 @@ export class RateLimitsService implements OnApplicationBootstrap, OnModuleDestro
 
   /** Deletes the buckets whose window has ended (the next charge would start them again anyway). */
   async deleteExpired(): Promise<number> {
-    const [, count] = (await this.dataSource.query('DELETE FROM rate_limit_bucket WHERE expires_at <= now()')) as [unknown, number];
+    const [, count] = await this.dataSource.query<[unknown, number]>('DELETE FROM rate_limit_bucket WHERE expires_at <= now()');
     return count;
   }
 

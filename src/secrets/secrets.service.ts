@@ -34,7 +34,7 @@ export class SecretsService {
 
   async has(kind: SecretOwnerKind, ownerId: string): Promise<boolean> {
     // Asked on every read of an owner: a plain statement, without the query builder's cost.
-    const rows = (await this.secrets.query('SELECT 1 FROM secret WHERE owner_kind = $1 AND owner_id = $2', [kind, ownerId])) as unknown[];
+    const rows = await this.secrets.query<unknown[]>('SELECT 1 FROM secret WHERE owner_kind = $1 AND owner_id = $2', [kind, ownerId]);
     return rows.length > 0;
   }
 

@@ -3,7 +3,7 @@
 // erasure emails just accepted by the provider (their outcome may or may not be recorded, the wake-up of the run may or
 // may not be written), and the completion notice in flight. After each restart the request reaches `complete` with
 // its three erasure emails and its completion notice at the fake; copies beyond one only for what was in flight.
-import type { FakeHttpServer, RecordedRequest } from '../fakes/provider-fakes.mjs';
+import { fieldText, type FakeHttpServer, type RecordedRequest } from '../fakes/provider-fakes.mjs';
 import {
   Api,
   CHAOS,
@@ -46,11 +46,11 @@ const membersDataset = (key: string) => ({
 const accepted = (r: RecordedRequest) => r.status === 200;
 const erasureEmails = (fake: FakeHttpServer, subject: string) =>
   fake.requests.filter(
-    (r) => VENDORS.some((v) => v.email === r.fields.to) && r.fields.subject === 'Data erasure request' && String(r.fields.text).includes(subject),
+    (r) => VENDORS.some((v) => v.email === r.fields.to) && r.fields.subject === 'Data erasure request' && fieldText(r, 'text').includes(subject),
   );
 const completionNotices = (fake: FakeHttpServer, subject: string) =>
   fake.requests.filter((r) => r.fields.to === subject && r.fields.subject === 'Your data has been deleted');
-const distinctMessages = (requests: RecordedRequest[]) => new Set(requests.filter(accepted).map((r) => String(r.fields['v:herald_message_id']))).size;
+const distinctMessages = (requests: RecordedRequest[]) => new Set(requests.filter(accepted).map((r) => fieldText(r, 'v:herald_message_id'))).size;
 
 interface KillPoint {
   name: string;

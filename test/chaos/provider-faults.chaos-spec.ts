@@ -1,7 +1,7 @@
 // Cases 5 and 6 of issue 14's chaos suite: a provider failing CHAOS_FAULT_RATE of its calls at random with 429/503
 // (every message still ends `sent`, within Herald's default number of attempts), and a provider slower than Herald's
 // timeout (at most two copies of each message: the attempt after a timeout waits longer, D24).
-import type { FakeHttpServer } from '../fakes/provider-fakes.mjs';
+import { fieldText, type FakeHttpServer } from '../fakes/provider-fakes.mjs';
 import {
   Api,
   CHAOS,
@@ -57,7 +57,7 @@ it(
     const failed = await api.messageCount('failed');
     const refused = fake.requests.filter((r) => r.status === 429 || r.status === 503).length;
     const perMessage = new Map<string, number>();
-    for (const r of fake.requests) perMessage.set(String(r.fields['v:herald_message_id']), (perMessage.get(String(r.fields['v:herald_message_id'])) ?? 0) + 1);
+    for (const r of fake.requests) perMessage.set(fieldText(r, 'v:herald_message_id'), (perMessage.get(fieldText(r, 'v:herald_message_id')) ?? 0) + 1);
     // D24: one line per failed attempt, and never the recipient.
     const output = herald.output();
     const leaked = recipients.filter((address) => output.includes(address)).length;

@@ -1,6 +1,6 @@
 // Email connectors over Fides' REST routes: bulk create-or-update, listing and filters, secrets with the test email
 // sent through the real SDKs to the loopback fakes, and what was stored.
-import { startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
+import { fieldText, startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { TestApp, bearer, createTestApp } from '../support/test-app.js';
 
 const MAILGUN_KEY = 'key-connections-secret-4242';
@@ -316,9 +316,9 @@ describe('email connections (REST)', () => {
       expect(sent.path).toBe('/v3/mg.herald.example/messages');
       expect(sent.fields.to).toBe(TEST_EMAIL);
       expect(sent.fields.subject).toBe('Data erasure request');
-      const text = String(sent.fields.text);
+      const text = fieldText(sent, 'text');
       for (const part of ['test_collection', 'id', 'example_id', 'test_field']) expect(text).toContain(part);
-      expect(String(sent.fields.html)).toContain('example_id');
+      expect(fieldText(sent, 'html')).toContain('example_id');
       expect(JSON.stringify(sent.fields)).not.toContain(TO_EMAIL);
 
       const stored = await row('daycare');

@@ -5,12 +5,10 @@ import { FIDES_KEY_MESSAGE } from '../../src/common/fides-key.js';
 import { missingPrimaryKeyMessage } from '../../src/datasets/schema/index.js';
 import {
   POSTMAN_EMAIL_DATASET_STORED as EMAIL_DATASET_STORED,
-  QUALIFIER,
   postmanEmailDataset as emailDataset,
   storedCollection as collection,
   storedDataset as dataset,
   storedField as field,
-  storedMeta as meta,
 } from '../support/datasets.js';
 import { TestApp, bearer, createTestApp, obtainToken } from '../support/test-app.js';
 

@@ -6,7 +6,7 @@ import { DELIVERY_QUEUE } from '../../src/notifications/outbox/delivery-queue.js
 import { NotificationsService, type NotifyRequest } from '../../src/notifications/notifications.service.js';
 import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
 import { JobQueueService } from '../../src/database/job-queue.service.js';
-import { startProviderFakes, type ProviderFakes, type RecordedRequest } from '../fakes/provider-fakes.mjs';
+import { fieldText, startProviderFakes, type ProviderFakes, type RecordedRequest } from '../fakes/provider-fakes.mjs';
 import { waitFor } from '../support/privacy-request-world.js';
 import { TestApp, bearer, captureLogs, createTestApp, createTestDatabase } from '../support/test-app.js';
 
@@ -87,7 +87,7 @@ describe('delivery semantics (D24)', () => {
       fake: () => fakes.sendgrid,
       isFor: (r: RecordedRequest, m: Sent) => (r.body as { custom_args?: Record<string, string> }).custom_args?.herald_message_id === m.messageId,
     },
-    { type: 'TWILIO_TEXT', fake: () => fakes.twilio, isFor: (r: RecordedRequest, m: Sent) => String(r.fields.Body).endsWith(`: ${m.tag}`) },
+    { type: 'TWILIO_TEXT', fake: () => fakes.twilio, isFor: (r: RecordedRequest, m: Sent) => fieldText(r, 'Body').endsWith(`: ${m.tag}`) },
   ] as const;
 
   interface Sent {

@@ -175,7 +175,6 @@ describe('hostile input (decision D19)', () => {
 
   // ---- REST -------------------------------------------------------------------------------------------------------
 
-  const isWrite = (op: Operation) => op.method !== 'get';
   const name = (op: Operation) => `${op.method.toUpperCase()} ${op.path}`;
   const paramsIn = (op: Operation, where: string) => (op.parameters ?? []).filter((p) => p.in === where).map((p) => p.name);
   const documents422 = (op: Operation) => '422' in op.responses;

@@ -377,7 +377,8 @@ describe('HTTP hygiene (decision D20)', () => {
       const original = crypto.scrypt;
       const salts: string[] = [];
       crypto.scrypt = ((...args: Parameters<typeof crypto.scrypt>) => {
-        salts.push(String(args[1]));
+        const salt = args[1];
+        salts.push(typeof salt === 'string' ? salt : Buffer.from(salt.buffer, salt.byteOffset, salt.byteLength).toString());
         return (original as (...a: unknown[]) => void).apply(crypto, args);
       }) as typeof crypto.scrypt;
       try {

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { KeyRing } from '../../src/common/crypto/index.js';
 import { rotateKeys, type TableReport } from '../../src/crypto-rotation/rotation.js';
 import { AccessPackages } from '../../src/privacy-requests/execution/access-packages.js';
-import { startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
+import { fieldText, startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { waitFor } from '../support/privacy-request-world.js';
 import { bearer, createTestApp, createTestDatabase, type TestApp } from '../support/test-app.js';
 
@@ -176,7 +176,7 @@ describe('encryption key rotation', () => {
     const verifying = await create(a, { email: VERIFYING_SUBJECT });
     expect(verifying.status).toBe('identity_unverified');
     const codeEmail = fakes.mailgun.requests.find((r) => r.fields.to === VERIFYING_SUBJECT && r.status === 200);
-    const code = /code is (\d{6})/.exec(String(codeEmail?.fields.text))?.[1];
+    const code = /code is (\d{6})/.exec(fieldText(codeEmail, 'text'))?.[1];
     expect(code).toMatch(/^\d{6}$/);
     const linkA = await a.app.get(AccessPackages).link(main.id);
     const legacyLink = `/api/v1/privacy-request/${main.id}/access-package?token=${await legacyLinkToken(KEY_A, main.id)}`;

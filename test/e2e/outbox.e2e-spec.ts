@@ -3,7 +3,7 @@ import { DELIVERY_QUEUE } from '../../src/notifications/outbox/delivery-queue.js
 import { NotificationsService, type NotifyRequest } from '../../src/notifications/notifications.service.js';
 import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
 import { JobQueueService } from '../../src/database/job-queue.service.js';
-import { startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
+import { fieldText, startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { TestApp, bearer, createTestApp, graphql } from '../support/test-app.js';
 
 const MAILGUN_KEY = 'key-outbox-secret-7f3e';
@@ -123,7 +123,7 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
         'h:X-Idempotency-Key': `outbox-test-${seq}`,
         'v:herald_message_id': messageId,
       });
-      expect(String(received.fields.text)).toContain('Your privacy request has been denied for the following reason: Out of scope');
+      expect(fieldText(received, 'text')).toContain('Your privacy request has been denied for the following reason: Out of scope');
       expect(await attempts(messageId)).toEqual([{ number: 1, outcome: 'sent', status_code: null, reason: null }]);
     });
 
@@ -210,7 +210,7 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
       ['twilio_text', { recipient: { email: SUBJECT_EMAIL } }, 'No phone identity supplied.'],
     ])('service type %s, %j → %s', async (type, overrides, reason) => {
       await useServiceType(type);
-      const { messageId } = await notifications.notify(request(overrides as Partial<NotifyRequest>));
+      const { messageId } = await notifications.notify(request(overrides));
       expect(await settled(messageId)).toMatchObject({ status: 'failed', attempts: 1, failure_reason: reason });
       expect(fakes.mailgun.requests.length + fakes.twilio.requests.length + fakes.sendgrid.requests.length).toBe(0);
     });

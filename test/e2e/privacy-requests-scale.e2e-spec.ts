@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
+import { fieldText, startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { TestApp, bearer, createTestApp } from '../support/test-app.js';
 
 const MAILGUN_KEY = 'key-scale-2424';
@@ -102,9 +102,9 @@ describe('privacy requests on two Herald processes', () => {
     const erasures = fakes.mailgun.requests.filter((r) => r.fields.subject === 'Data erasure request');
     expect(erasures).toHaveLength(REQUESTS);
     // One email per request, each naming its own subject.
-    expect(new Set(erasures.map((r) => /subject-\d+@example\.org/.exec(String(r.fields.text))?.[0])).size).toBe(REQUESTS);
+    expect(new Set(erasures.map((r) => /subject-\d+@example\.org/.exec(fieldText(r, 'text'))?.[0])).size).toBe(REQUESTS);
     const notices = fakes.mailgun.requests.filter((r) => r.fields.subject === 'Your data has been deleted');
-    expect(new Set(notices.map((r) => String(r.fields.to)))).toEqual(new Set(subjects));
+    expect(new Set(notices.map((r) => fieldText(r, 'to')))).toEqual(new Set(subjects));
     expect(notices).toHaveLength(REQUESTS);
   });
 });

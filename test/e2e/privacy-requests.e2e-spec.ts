@@ -3,7 +3,7 @@
 // download links, completion notices, failures and retries.
 import { AccessPackages } from '../../src/privacy-requests/execution/access-packages.js';
 import { postmanEmailDataset } from '../support/datasets.js';
-import type { ProviderFakes, RecordedRequest } from '../fakes/provider-fakes.mjs';
+import { fieldText, optionalFieldText, type ProviderFakes, type RecordedRequest } from '../fakes/provider-fakes.mjs';
 import { startPrivacyRequestWorld, waitFor, type PrivacyRequestWorld } from '../support/privacy-request-world.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -61,7 +61,7 @@ describe('privacy requests (REST, end to end)', () => {
   };
   const audit = async (id: string) =>
     (await t.db.query('SELECT action, user_id, message FROM audit_log WHERE privacy_request_id = $1 ORDER BY created_at, action', [id])).rows;
-  const codeFrom = (r: RecordedRequest) => /code is (\d{6})/.exec(String(r.fields.text ?? r.fields.Body))?.[1];
+  const codeFrom = (r: RecordedRequest) => /code is (\d{6})/.exec(optionalFieldText(r, 'text') ?? fieldText(r, 'Body'))?.[1];
 
   let world: PrivacyRequestWorld;
   beforeAll(async () => {
@@ -107,7 +107,7 @@ describe('privacy requests (REST, end to end)', () => {
       await settled(request.id);
       // The receipt goes out on its own; the request does not wait for it.
       await waitFor('the receipt', async () => sentTo(SUBJECT, 'Your request has been received').length === 1);
-      expect(String(sentTo(SUBJECT, 'Your request has been received')[0].fields.text)).toContain('Your access request has been received');
+      expect(fieldText(sentTo(SUBJECT, 'Your request has been received')[0], 'text')).toContain('Your access request has been received');
       expect(await audit(request.id)).toEqual([
         { action: 'approved', user_id: 'system', message: '' },
         { action: 'finished', user_id: 'system', message: '' },
@@ -243,7 +243,7 @@ describe('privacy requests (REST, end to end)', () => {
         const sent = sentTo('approve-me@example.com', 'Your request has been approved');
         return sent.length === 1 && sent;
       });
-      expect(String(approval.fields.text)).toContain('approved');
+      expect(fieldText(approval, 'text')).toContain('approved');
 
       const denied = await t
         .http()
@@ -254,7 +254,7 @@ describe('privacy requests (REST, end to end)', () => {
       expect(denied.body.succeeded.map((r: { status: string }) => r.status)).toEqual(['denied']);
       expect(denied.body.failed).toEqual([{ message: 'Cannot transition status', data: expect.objectContaining({ id: a, status: 'complete' }) }]);
       await waitFor('deny email', async () => sentTo('deny-me@example.com', 'Your request has been denied').length === 1);
-      expect(String(sentTo('deny-me@example.com')[0].fields.text)).toContain('We hold no data about you');
+      expect(fieldText(sentTo('deny-me@example.com')[0], 'text')).toContain('We hold no data about you');
       expect(await audit(d)).toEqual([{ action: 'denied', user_id: 'herald-root', message: 'We hold no data about you' }]);
 
       await t
@@ -264,7 +264,7 @@ describe('privacy requests (REST, end to end)', () => {
         .send({ request_ids: [q] })
         .expect(200);
       await waitFor('quiet deny email', async () => sentTo('deny-quietly@example.com').length === 1);
-      expect(String(sentTo('deny-quietly@example.com')[0].fields.text)).not.toContain('reason');
+      expect(fieldText(sentTo('deny-quietly@example.com')[0], 'text')).not.toContain('reason');
       expect(await statusOf(d)).toBe('denied');
       expect(await audit(q)).toEqual([{ action: 'denied', user_id: 'herald-root', message: null }]);
     });
@@ -279,7 +279,7 @@ describe('privacy requests (REST, end to end)', () => {
 
       const [erasure] = sentTo(THIRD_PARTY, 'Data erasure request');
       expect(sentTo(THIRD_PARTY)).toHaveLength(1);
-      const text = String(erasure.fields.text);
+      const text = fieldText(erasure, 'text');
       for (const part of [
         'children',
         'daycare_customer',
@@ -323,7 +323,7 @@ describe('privacy requests (REST, end to end)', () => {
       expect(sentTo('disabled@vendor.example')).toHaveLength(0);
       const emails = sentTo('twice@vendor.example', 'Data erasure request');
       expect(emails).toHaveLength(2);
-      for (const email of emails) expect(String(email.fields.text)).toContain(SUBJECT);
+      for (const email of emails) expect(fieldText(email, 'text')).toContain(SUBJECT);
       const logs = (await t.db.query('SELECT dataset_name, status, message FROM execution_log WHERE privacy_request_id = $1', [request.id])).rows;
       expect(logs).toEqual(
         expect.arrayContaining([
@@ -344,9 +344,9 @@ describe('privacy requests (REST, end to end)', () => {
       const [request] = (await create([{ identity: { email: SUBJECT }, policy_key: 'default_access_policy' }])).succeeded;
       await settled(request.id);
       const [notice] = sentTo(SUBJECT, 'Your data is ready to be downloaded');
-      const link = /(https?:\/\/\S+access-package\?token=[\w-]+\.[\w-]+\.[\w-]+)/.exec(String(notice.fields.text))?.[1];
+      const link = /(https?:\/\/\S+access-package\?token=[\w-]+\.[\w-]+\.[\w-]+)/.exec(fieldText(notice, 'text'))?.[1];
       expect(link).toBeDefined();
-      expect(String(notice.fields.text)).toContain('5 days');
+      expect(fieldText(notice, 'text')).toContain('5 days');
       const path = new URL(link!).pathname + new URL(link!).search;
 
       const download = await t.http().get(path).expect(200);
@@ -432,7 +432,7 @@ describe('privacy requests (REST, end to end)', () => {
       });
       try {
         const [request] = (await create([{ identity: { phone_number: PHONE }, policy_key: 'default_erasure_policy' }])).succeeded;
-        const texts = () => fakes.twilio.requests.filter((r) => r.fields.To === PHONE).map((r) => String(r.fields.Body));
+        const texts = () => fakes.twilio.requests.filter((r) => r.fields.To === PHONE).map((r) => fieldText(r, 'Body'));
         const code = /code is (\d{6})/.exec(texts()[0])?.[1];
         await t.http().post(`/api/v1/privacy-request/${request.id}/verify`).send({ code }).expect(200);
         await settled(request.id);

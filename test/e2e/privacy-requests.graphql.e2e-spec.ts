@@ -1,7 +1,7 @@
 // Privacy requests over GraphQL: the same service as REST (privacy-requests.e2e-spec.ts), typed inputs, per-item
 // results, nested logs and messages, errors as `extensions.code`; every message goes through the real SDKs to the
 // loopback fakes.
-import type { ProviderFakes, RecordedRequest } from '../fakes/provider-fakes.mjs';
+import { fieldText, type ProviderFakes, type RecordedRequest } from '../fakes/provider-fakes.mjs';
 import { startPrivacyRequestWorld, waitFor, type PrivacyRequestWorld } from '../support/privacy-request-world.js';
 import { TestApp, graphql, obtainToken } from '../support/test-app.js';
 
@@ -111,7 +111,7 @@ describe('Privacy requests GraphQL API', () => {
       const busy = await t.db.query("SELECT count(*) FROM message WHERE privacy_request_id = $1 AND status IN ('queued', 'sending')", [id]);
       return Number(busy.rows[0].count) === 0;
     });
-  const codeFrom = (r: RecordedRequest) => /code is (\d{6})/.exec(String(r.fields.text))?.[1];
+  const codeFrom = (r: RecordedRequest) => /code is (\d{6})/.exec(fieldText(r, 'text'))?.[1];
 
   let world: PrivacyRequestWorld;
   beforeAll(async () => {
@@ -191,7 +191,7 @@ describe('Privacy requests GraphQL API', () => {
       expect(await row(request.id)).toMatchObject({ verification_code_hash: null, verification_attempts: 0, identity_verified_at: expect.any(Date) });
       const receipts = sentTo(SUBJECT, 'Your request has been received');
       expect(receipts).toHaveLength(1);
-      expect(String(receipts[0].fields.text)).toContain('Your access request has been received');
+      expect(fieldText(receipts[0], 'text')).toContain('Your access request has been received');
       expect(await audit(request.id)).toEqual([
         { action: 'approved', user_id: 'system', message: '' },
         { action: 'finished', user_id: 'system', message: '' },
@@ -449,7 +449,7 @@ describe('Privacy requests GraphQL API', () => {
       expect(await statusOf(a)).toBe('complete');
       expect(await audit(d)).toEqual([{ action: 'denied', user_id: 'herald-root', message: 'We hold no data about you' }]);
       await waitFor('deny email', async () => sentTo('deny-me@example.com', 'Your request has been denied').length === 1);
-      expect(String(sentTo('deny-me@example.com', 'Your request has been denied')[0].fields.text)).toContain('We hold no data about you');
+      expect(fieldText(sentTo('deny-me@example.com', 'Your request has been denied')[0], 'text')).toContain('We hold no data about you');
       await delivered(d);
       const storedDeny = (await t.db.query('SELECT action_type, status, recipient_hint FROM message WHERE privacy_request_id = $1', [d])).rows;
       expect(storedDeny).toEqual([{ action_type: 'privacy_request_review_deny', status: 'sent', recipient_hint: 'd***@example.com' }]);
@@ -468,7 +468,7 @@ describe('Privacy requests GraphQL API', () => {
       const quiet = await ok(DENY, { ids: [q] });
       expect(quiet.succeeded.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([[q, 'DENIED']]);
       await waitFor('quiet deny email', async () => sentTo('deny-quietly@example.com').length === 1);
-      expect(String(sentTo('deny-quietly@example.com')[0].fields.text)).not.toContain('reason');
+      expect(fieldText(sentTo('deny-quietly@example.com')[0], 'text')).not.toContain('reason');
       expect(await audit(q)).toEqual([{ action: 'denied', user_id: 'herald-root', message: null }]);
       // Already reviewed: a failure item, not an error.
       expect((await ok(APPROVE, { ids: [q] })).failed).toEqual([{ message: 'Cannot transition status', privacyRequestId: q }]);
@@ -516,7 +516,7 @@ describe('Privacy requests GraphQL API', () => {
       // One email per dataset in all: the one sent before the failure was not sent again.
       const erasures = sentTo('flaky@vendor.example', 'Data erasure request');
       expect(erasures).toHaveLength(2);
-      for (const email of erasures) expect(String(email.fields.text)).toContain(SUBJECT);
+      for (const email of erasures) expect(fieldText(email, 'text')).toContain(SUBJECT);
       const keys = (
         await t.db.query(
           "SELECT idempotency_key AS key, status FROM message WHERE privacy_request_id = $1 AND action_type = 'message_erasure_fulfillment' ORDER BY idempotency_key",

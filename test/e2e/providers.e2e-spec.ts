@@ -45,21 +45,24 @@ const sms: OutgoingSms = {
 
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-const mailgunContext = (overrides: Record<string, unknown> = {}, key = MAILGUN_KEY): ProviderContext =>
-  ({ details: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3', ...overrides }, secrets: { mailgun_api_key: key } }) as ProviderContext;
-const twilioContext = (secrets: Record<string, unknown> = {}): ProviderContext =>
-  ({
-    details: null,
-    secrets: {
-      twilio_account_sid: TWILIO_SID,
-      twilio_auth_token: TWILIO_TOKEN,
-      twilio_messaging_service_sid: TWILIO_SERVICE,
-      twilio_sender_phone_number: null,
-      ...secrets,
-    },
-  }) as ProviderContext;
-const sendgridContext = (key = SENDGRID_KEY, from = 'privacy@example.com'): ProviderContext =>
-  ({ details: { twilio_email_from: from }, secrets: { twilio_api_key: key } }) as ProviderContext;
+const mailgunContext = (overrides: Record<string, unknown> = {}, key = MAILGUN_KEY): ProviderContext => ({
+  details: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3', ...overrides },
+  secrets: { mailgun_api_key: key },
+});
+const twilioContext = (secrets: Record<string, unknown> = {}): ProviderContext => ({
+  details: null,
+  secrets: {
+    twilio_account_sid: TWILIO_SID,
+    twilio_auth_token: TWILIO_TOKEN,
+    twilio_messaging_service_sid: TWILIO_SERVICE,
+    twilio_sender_phone_number: null,
+    ...secrets,
+  },
+});
+const sendgridContext = (key = SENDGRID_KEY, from = 'privacy@example.com'): ProviderContext => ({
+  details: { twilio_email_from: from },
+  secrets: { twilio_api_key: key },
+});
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -155,7 +158,7 @@ describe('Mailgun through mailgun.js', () => {
   it('posts the message as a form to /v3/{domain}/messages with Basic api:key', async () => {
     const receipt = await new MailgunProvider(settings).send(email, mailgunContext());
     expect(fakes.mailgun.requests).toHaveLength(1);
-    const request = fakes.mailgun.requests[0]!;
+    const request = fakes.mailgun.requests[0];
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/v3/mg.example.com/messages');
     expect(request.authorization).toBe(basic('api', MAILGUN_KEY));
@@ -214,7 +217,7 @@ describe('Twilio SMS through twilio', () => {
   it('uses the messaging service when there is one', async () => {
     const receipt = await new TwilioSmsProvider(settings).send(sms, twilioContext());
     expect(fakes.twilio.requests).toHaveLength(1);
-    const request = fakes.twilio.requests[0]!;
+    const request = fakes.twilio.requests[0];
     expect(request.method).toBe('POST');
     expect(request.path).toBe(path);
     expect(request.authorization).toBe(basic(TWILIO_SID, TWILIO_TOKEN));
@@ -272,7 +275,7 @@ describe('Twilio email through @sendgrid/mail', () => {
   it('posts JSON to /v3/mail/send with the Bearer key', async () => {
     const receipt = await new TwilioEmailProvider(settings).send(email, sendgridContext());
     expect(fakes.sendgrid.requests).toHaveLength(1);
-    const request = fakes.sendgrid.requests[0]!;
+    const request = fakes.sendgrid.requests[0];
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/v3/mail/send');
     expect(request.authorization).toBe(`Bearer ${SENDGRID_KEY}`);
@@ -341,7 +344,7 @@ describe.each(cases)('$name: failures', (c) => {
     c.fake().dropNext(1);
     const error = await failure(c.make(settings).send(c.message, c.context));
     expect(error).toMatchObject({ retryable: true, status: undefined });
-    expect(c.fake().requests[0]!.outcome).toBe('dropped');
+    expect(c.fake().requests[0].outcome).toBe('dropped');
   });
 
   it('concurrent sends with different credentials each carry their own', async () => {
@@ -380,7 +383,7 @@ describe('the fakes themselves (for benchmarks and `npm run fakes`)', () => {
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ path: '/v3/mail/send', authorization: 'Bearer [hidden]', status: 503 });
     expect(JSON.stringify(listed)).not.toContain(SENDGRID_KEY);
-    expect(fakes.sendgrid.requests[0]!.authorization).toBe(`Bearer ${SENDGRID_KEY}`);
+    expect(fakes.sendgrid.requests[0].authorization).toBe(`Bearer ${SENDGRID_KEY}`);
   });
 
   it('parses urlencoded bodies, repeated fields as arrays, and answers unknown paths in the provider’s shape', async () => {
@@ -403,7 +406,7 @@ describe('the fakes themselves (for benchmarks and `npm run fakes`)', () => {
     const before = Date.now();
     await new TwilioSmsProvider(settings).send(sms, twilioContext());
     const [request] = await waiting;
-    expect(request!.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 5);
-    expect(request!.outcome).toBe('answered');
+    expect(request.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 5);
+    expect(request.outcome).toBe('answered');
   });
 });

@@ -3,6 +3,11 @@ import type { FakeHttpServer, FakeServerOptions, RecordedRequest } from './fake-
 export type { FailOptions, FakeAnswer, FakeHttpServer, FakeServerOptions, FieldValue, RecordedRequest, UploadedFile } from './fake-http-server.mjs';
 export { startFakeHttpServer } from './fake-http-server.mjs';
 
+/** A recorded field as text; throws when the request is missing or the field is missing, repeated or a file. */
+export function fieldText(request: RecordedRequest | undefined, name: string): string;
+/** A recorded field as text, or undefined when it is missing; throws when it is repeated or a file. */
+export function optionalFieldText(request: RecordedRequest | undefined, name: string): string | undefined;
+
 export function parseBasicAuth(header: string | undefined): { user: string; password: string } | undefined;
 export function parseBearerAuth(header: string | undefined): string | undefined;
 

@@ -25,6 +25,20 @@ export function parseBearerAuth(header) {
   return match ? match[1] : undefined;
 }
 
+/** A recorded field as text; throws when the request is missing or the field is missing, repeated or a file. */
+export function fieldText(request, name) {
+  const value = optionalFieldText(request, name);
+  if (value === undefined) throw new Error(`${request ? `${request.provider} request` : 'no request'}: no field ${name}`);
+  return value;
+}
+
+/** A recorded field as text, or undefined when it is missing; throws when it is repeated or a file. */
+export function optionalFieldText(request, name) {
+  const value = request?.fields?.[name];
+  if (value === undefined || typeof value === 'string') return value;
+  throw new Error(`${request.provider} request: field ${name} is not a single text value`);
+}
+
 const first = (value) => (Array.isArray(value) ? value[0] : value);
 const present = (value) => value !== undefined && value !== null && value !== '';
 

@@ -102,7 +102,7 @@ export function mapError(thrown: unknown): MappedError {
     const kind = STATUS_TO_KIND[status];
     const response = error.getResponse();
     // Our guards raise Nest exceptions with a Fides text; Nest's own (routing, parsing) carry generic texts.
-    const own = typeof response === 'object' && response !== null && 'detail' in response ? (response as { detail: unknown }).detail : undefined;
+    const own = typeof response === 'object' && response !== null && 'detail' in response ? response.detail : undefined;
     return {
       status,
       code: kind ? kindToGraphqlCode(kind) : status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST',

@@ -1,7 +1,6 @@
 import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Settings } from '../../config/settings.js';
 
 type Directives = Record<string, string[]>;
 
@@ -85,7 +84,7 @@ const CORS_MAX_AGE_SECONDS = 600;
  * went out bare. Nest's hook runs first on every request and from `frameworkErrors`. `@fastify/cors` is registered
  * as a plugin, not through `enableCors()`, whose hook runs before the security hook and so answered preflights bare.
  */
-export async function registerHttpHygiene(app: NestFastifyApplication, settings: Settings): Promise<void> {
+export async function registerHttpHygiene(app: NestFastifyApplication, settings: { security: { corsOrigins: readonly string[] } }): Promise<void> {
   // Helmet's defaults (HSTS, nosniff, no-referrer, same-origin COOP/CORP, ...) with an API's CSP and no framing.
   app.useSecurityHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: API_CSP },

@@ -1,3 +1,4 @@
+import type { Type as ClassType } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsString, ValidateNested } from 'class-validator';
 import { RequestValidationError } from '../errors/herald.error.js';
@@ -19,7 +20,7 @@ class Body {
 
 const pipe = new FidesValidationPipe();
 
-async function issues(value: unknown, metatype: Function, type: 'body' | 'query' = 'body') {
+async function issues(value: unknown, metatype: ClassType, type: 'body' | 'query' = 'body') {
   try {
     await pipe.transform(value, { type, metatype: metatype as never });
   } catch (error) {

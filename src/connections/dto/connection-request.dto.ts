@@ -4,7 +4,7 @@ import { IsBoolean, IsString } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { Email, FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
 import { ACCESS_LEVELS, CONNECTION_TYPES, type AccessLevel, type ConnectionType } from '../connection.entity.js';
-import type { ConnectionInput, ConnectionFilter, TestStatusFilter } from '../connections.service.js';
+import type { ConnectionInput, ConnectionFilter, TestStatusFilter } from '../connection.types.js';
 
 /** One item of `PATCH /connection` (Fides' CreateConnectionConfiguration). */
 export class ConnectionRequestDto {
@@ -64,7 +64,7 @@ export class ConnectionListQuery extends PageQuery {
 
   @ApiPropertyOptional({ type: [String], description: 'Repeatable, any case' })
   @Optional()
-  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : [value]))
+  @Transform(({ value }: { value: unknown }): unknown[] => (Array.isArray(value) ? (value as unknown[]) : [value]))
   @IsString({ each: true })
   @MaxLen(MAX_LENGTH.short, true)
   connection_type?: string[];

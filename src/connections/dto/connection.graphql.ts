@@ -1,8 +1,8 @@
-import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { BulkResultOf, FailureOf, NamedInput, PageOf } from '../../common/graphql-types.js';
 import { IsBoolean, IsString } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
-import { Email, FidesKey, MAX_LENGTH, MaxLen, Optional, Required } from '../../common/validation/fides-validators.js';
+import { Email, MAX_LENGTH, MaxLen, Optional, Required } from '../../common/validation/fides-validators.js';
 import type { AccessLevel, ConnectionType } from '../connection.entity.js';
 
 export enum ConnectionTypeValue {

@@ -2,6 +2,7 @@ import {
   getNullableType,
   isListType,
   Kind,
+  OperationTypeNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
@@ -26,7 +27,7 @@ export interface BulkPlan {
  * operation has no list argument (queries never do: only mutations write in bulk).
  */
 export function bulkPlan(document: DocumentNode, operation: OperationDefinitionNode, mutationType: GraphQLObjectType | null | undefined): BulkPlan | undefined {
-  if (operation.operation !== 'mutation' || !mutationType) return undefined;
+  if (operation.operation !== OperationTypeNode.MUTATION || !mutationType) return undefined;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);

@@ -21,5 +21,5 @@ export function depthLimitRule(max: number = GRAPHQL_LIMITS.depth): ValidationRu
         context?.reportError(new GraphQLError(found ? `Query depth ${found} exceeds the limit of ${max}` : `Query depth exceeds the limit of ${max}`));
       },
     ],
-  }) as ValidationRule;
+  });
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
-import type { OperationDefinitionNode } from 'graphql';
+import { OperationTypeNode, type OperationDefinitionNode } from 'graphql';
 import { bulkPlan, checkBulkItems, type BulkPlan } from './bulk-items.js';
 
 /**
@@ -11,7 +11,7 @@ export function graphqlLimitsPlugin(): ApolloServerPlugin {
   const plans = new WeakMap<OperationDefinitionNode, BulkPlan | null>();
   const listener: GraphQLRequestListener<BaseContext> = {
     async didResolveOperation({ document, operation, schema, request }) {
-      if (!operation || operation.operation !== 'mutation') return;
+      if (!operation || operation.operation !== OperationTypeNode.MUTATION) return;
       let plan = plans.get(operation);
       if (plan === undefined) {
         plan = bulkPlan(document, operation, schema.getMutationType()) ?? null;

@@ -1,4 +1,4 @@
-import { createUnionType, Field, Int, ObjectType } from '@nestjs/graphql';
+import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
 import { PageOf } from '../../common/graphql-types.js';
 import { MessagingServiceType } from '../../common/messaging-service-type.graphql.js';
 

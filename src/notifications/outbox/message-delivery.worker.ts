@@ -1,11 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
+import type { Job } from 'pg-boss';
 import { DataSource, EntityManager } from 'typeorm';
+import { KeyRing } from '../../common/crypto/index.js';
 import { open } from '../../common/crypto-envelope.js';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../config/settings.js';
-import { HEARTBEAT_SECONDS, JobQueueService, transactionDb } from '../../database/job-queue.service.js';
+import { HEARTBEAT_SECONDS, JobQueueService, databaseUnreachable, transactionDb } from '../../database/job-queue.service.js';
 import { preparedQuery } from '../../database/prepared-query.js';
 import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
 import { payloadContext } from '../notifications.service.js';
@@ -51,6 +53,12 @@ interface AttemptRecord {
   next?: { delaySeconds: number; job: DeliveryJob };
 }
 
+/** When an attempt started and where it went (known once its provider is). */
+interface AttemptFacts {
+  startedAt: Date;
+  route: { serviceType: string | null; channel: string | null };
+}
+
 /** What became of a message once it will not be tried again. */
 export interface FinalOutcome {
   messageId: string;
@@ -69,8 +77,27 @@ export interface FinalOutcomeHook {
 }
 
 const EMAIL_TYPES = new Set([MessagingServiceType.MAILGUN, MessagingServiceType.TWILIO_EMAIL]);
-/** pg-boss's own retries of a delivery job: only a process that died with it, or a batch whose claim failed. */
+/**
+ * pg-boss's own retries of a delivery job: only a process that died with it, a batch whose claim failed, an outcome
+ * that could not be recorded, or a send held back while the database was failing.
+ */
 const JOB_RETRY_LIMIT = 10;
+/**
+ * How long an attempt's outcome is written again while the database cannot be reached (an embedded server restarts
+ * in about a second): a message the provider took is then recorded as sent instead of being sent again by its retry.
+ */
+const OUTCOME_RETRY_MS = 30_000;
+/**
+ * Soon at first, then every second: the outcome lands within a second of the database's return, before the job of a
+ * send held that long could run again (found stale by a supervision every 5 s, then retried after 1 s).
+ */
+const outcomeRetryDelayMs = (retry: number) => Math.min(1_000, 100 * 2 ** (retry - 1));
+/**
+ * How long a claimed message waits for a failing database before its send starts. Past half the heartbeat its job may
+ * be found stale and run again, so the message is left to that retry instead.
+ */
+const SEND_WAIT_MS = (HEARTBEAT_SECONDS * 1000) / 2;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The id of the job of a message's attempt `attempt` (2 and up): the same every time, so it is written once. */
 export function retryJobId(messageId: string, attempt: number): string {
@@ -83,16 +110,23 @@ export function retryJobId(messageId: string, attempt: number): string {
  * Delivers queued messages: one pg-boss job per attempt. A retryable failure with attempts left writes the attempt's
  * record and the next attempt's job (after the backoff, or the provider's Retry-After) together; the last outcome is
  * written with whatever the hooks need to learn of it (a privacy request's wake-up). Each failed attempt logs one
- * line. A job runs again only when its process died (its heartbeat stopped) or its outcome could not be recorded: a
- * message already final is left alone.
+ * line. A job runs again only when its process died (its heartbeat stopped), its outcome could not be recorded, or
+ * its send was held back while the database was failing: a message already final is left alone.
  */
 @Injectable()
 export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessageDeliveryWorker.name);
   private readonly hooks: FinalOutcomeHook[] = [];
   private readonly slots: ProviderSlots;
-  // Attempts ending together are recorded together: one statement and one commit for many under load.
-  private readonly attemptLog = new BatchWriter<AttemptRecord>((records) => this.writeAttempts(records));
+  // Attempts ending together are recorded together: one statement and one commit for many under load. A write the
+  // database was not there for is tried again (writeAttempts may be repeated: it records each attempt once).
+  private readonly attemptLog = new BatchWriter<AttemptRecord>((records) => this.watched(this.writeAttempts(records)), 100, {
+    retryable: databaseUnreachable,
+    budgetMs: OUTCOME_RETRY_MS,
+    delayMs: outcomeRetryDelayMs,
+  });
+  /** Since when the last statement of this worker found the database unreachable; undefined once one works again. */
+  private failingSince: number | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -102,6 +136,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     private readonly notificationSettings: NotificationSettingsService,
     private readonly contexts: SendingContextCache,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly keys: KeyRing,
   ) {
     this.slots = new ProviderSlots(settings.delivery.concurrency);
   }
@@ -114,25 +149,27 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     const loops = Math.min(4, 2 * concurrency);
     const batchSize = Math.ceil((2 * concurrency) / loops);
     const options = {
-      // Failed attempts are retried by Herald (a new job each, see deliverClaimed); pg-boss retries a job only when
-      // its process died with it (no heartbeat for HEARTBEAT_SECONDS), soon, then backing off.
+      // Failed attempts are retried by Herald (a new job each, see conclude); pg-boss retries a job only when its
+      // process died with it (no heartbeat for HEARTBEAT_SECONDS) or the database failed it (JOB_RETRY_LIMIT), soon,
+      // then backing off.
       retryLimit: JOB_RETRY_LIMIT,
       retryDelay: 1,
       retryBackoff: true,
       retryDelayMax: 30,
       heartbeatSeconds: HEARTBEAT_SECONDS,
-      // The bound for a live process whose job hangs. A job may wait for a slot behind another provider call, hence
-      // two of the longest timeouts.
-      expireInSeconds: Math.ceil((2 * this.settings.providers.timeoutMaxMs) / 1000) + 60,
+      // The bound for a live process whose job hangs. A job may wait for a slot behind another send, and a slot is
+      // held until the outcome is recorded: two of the longest timeouts and outcome retries, and the wait for the
+      // database before a send.
+      expireInSeconds: Math.ceil((2 * (this.settings.providers.timeoutMaxMs + OUTCOME_RETRY_MS) + SEND_WAIT_MS) / 1000) + 60,
     };
     const boss = this.queue.boss;
     if (await boss.getQueue(DELIVERY_QUEUE)) await boss.updateQueue(DELIVERY_QUEUE, options);
     else await boss.createQueue(DELIVERY_QUEUE, { ...options, notify: true });
-    // Fetch loops each take a batch and claim it in one statement; each message then waits for a provider slot
-    // (at most `concurrency` calls at once), so a batch's slowest send holds no slot idle. A job's outcome is its own
-    // (perJobResults): one failure does not re-run its batch. While fetches come back full they repeat at once;
-    // otherwise new jobs wake the loops through LISTEN/NOTIFY, and polling every 2 s finds the retries that become
-    // due (pg-boss would poll a notify-enabled queue only every 30 s).
+    // Fetch loops each take a batch and claim it in one statement; each message then waits for a provider slot (at
+    // most `concurrency` sends at once, each from its call until its outcome is recorded), so a batch's slowest send
+    // holds no slot idle. A job's outcome is its own (perJobResults): one failure does not re-run its batch. While
+    // fetches come back full they repeat at once; otherwise new jobs wake the loops through LISTEN/NOTIFY, and polling
+    // every 2 s finds the retries that become due (pg-boss would poll a notify-enabled queue only every 30 s).
     await boss.work<DeliveryJob>(
       DELIVERY_QUEUE,
       {
@@ -144,19 +181,22 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
         notifyPollingIntervalSeconds: 2,
       },
       async (jobs) => {
-        const claimed = await this.claim(jobs.map((job) => job.data.messageId));
-        return Promise.all(
+        const claimed = await this.watched(this.claim(jobs.map((job) => job.data.messageId)));
+        const ends = await Promise.all(
           jobs.map(async (job) => {
             const message = claimed.get(job.data.messageId);
             // Not claimable: already final (a job run twice), nothing left to do. Two jobs of one message in a batch
             // (one re-taken from a dead process): the first one sends.
             claimed.delete(job.data.messageId);
-            if (!message) return { id: job.id, status: 'completed' as const };
-            // Throws only when the attempt's outcome could not be recorded: pg-boss runs the job again.
-            const recorded = await this.deliverClaimed(message, job.data).then(() => true, () => false);
-            return { id: job.id, status: recorded ? ('completed' as const) : ('failed' as const) };
+            if (!message) return 'recorded' as const;
+            // Throws only when the attempt's outcome could not be recorded.
+            return this.deliverClaimed(message, job).catch(() => 'unrecorded' as const);
           }),
         );
+        // Held back or not recorded: pg-boss runs the job again (the message is still `sending`: claimed again).
+        const unrecorded = jobs.filter((_, i) => ends[i] === 'unrecorded').map((job) => job.data.messageId);
+        if (unrecorded.length > 0) this.logger.warn({ messageIds: unrecorded }, 'delivery outcomes could not be recorded; their jobs will run again');
+        return jobs.map((job, i) => ({ id: job.id, status: ends[i] === 'recorded' ? ('completed' as const) : ('failed' as const) }));
       },
     );
   }
@@ -185,18 +225,80 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     return new Map(rows.map((row) => [row.id, row]));
   }
 
-  /** One attempt at one message, recorded with what follows it. Throws only when the record could not be written. */
-  private async deliverClaimed(message: ClaimedMessage, job: DeliveryJob): Promise<void> {
-    const startedAt = new Date();
-    const afterTimeout = job.afterTimeout === true;
+  /**
+   * One attempt at one message, recorded with what follows it: `recorded`, or `held` when the database was failing
+   * and nothing was sent. Throws only when the record could not be written.
+   */
+  private async deliverClaimed(message: ClaimedMessage, job: Job<DeliveryJob>): Promise<'recorded' | 'held'> {
+    const afterTimeout = job.data.afterTimeout === true;
     const observed: ObservedResponse = {};
-    let route: { serviceType: string | null; channel: string | null } = { serviceType: null, channel: null };
-    let outcome: { providerMessageId: string | null } | DeliveryError;
+    const attempt: AttemptFacts = { startedAt: new Date(), route: { serviceType: null, channel: null } };
+    let send: () => Promise<{ providerMessageId: string | null }>;
     try {
-      outcome = await this.attempt(message, attemptTimeoutMs(this.settings.providers, afterTimeout), observed, (r) => (route = r));
+      send = await this.prepare(message, attemptTimeoutMs(this.settings.providers, afterTimeout), observed, (route) => (attempt.route = route));
     } catch (thrown) {
-      outcome = thrown instanceof DeliveryError ? thrown : this.internal(thrown, message.id);
+      // Nothing went to the provider: no slot needed.
+      await this.conclude(message, job.data, attempt, observed, this.deliveryError(thrown, message.id));
+      return 'recorded';
     }
+    // The slot is held until the outcome is recorded, so at most `concurrency` messages are ever sent and not yet
+    // recorded: all that a crash can make Herald send again.
+    return this.slots.run(async () => {
+      if (!(await this.mayStart(job))) return 'held';
+      attempt.startedAt = new Date();
+      let outcome: { providerMessageId: string | null } | DeliveryError;
+      try {
+        outcome = await send();
+      } catch (thrown) {
+        outcome = this.deliveryError(thrown, message.id);
+      }
+      await this.conclude(message, job.data, attempt, observed, outcome);
+      return 'recorded' as const;
+    });
+  }
+
+  /**
+   * Whether a send may start: not while the database is known to be failing (its outcome could not be recorded). The
+   * message waits a little for it; past that, or when its job was found taken again, it is left to the job's retry.
+   */
+  private async mayStart(job: Job<DeliveryJob>): Promise<boolean> {
+    const deadline = Date.now() + SEND_WAIT_MS;
+    while (this.failingSince !== undefined || this.queue.embeddedServerDown()) {
+      if (Date.now() >= deadline) return false;
+      await sleep(50);
+    }
+    return !job.signal?.aborted;
+  }
+
+  /** Notes whether the database answered a statement of this worker (sends wait while it does not), one line per change. */
+  private async watched<T>(statement: Promise<T>): Promise<T> {
+    try {
+      const result = await statement;
+      if (this.failingSince !== undefined) {
+        this.logger.warn({ downSeconds: Number(((Date.now() - this.failingSince) / 1000).toFixed(1)) }, 'the database answers again: deliveries resume');
+        this.failingSince = undefined;
+      }
+      return result;
+    } catch (error) {
+      if (this.failingSince === undefined && databaseUnreachable(error)) {
+        this.failingSince = Date.now();
+        this.logger.warn(
+          { reason: error instanceof Error ? error.message : String(error) },
+          'the database cannot be reached: new sends wait, delivery outcomes are written again',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** An attempt's end, as recorded: sent, or a failure retried or final. Throws only when the record could not be written. */
+  private async conclude(
+    message: ClaimedMessage,
+    job: DeliveryJob,
+    { startedAt, route }: AttemptFacts,
+    observed: ObservedResponse,
+    outcome: { providerMessageId: string | null } | DeliveryError,
+  ): Promise<void> {
     if (!(outcome instanceof DeliveryError)) {
       return this.finish(message, startedAt, 'sent', { ...route, providerMessageId: outcome.providerMessageId });
     }
@@ -207,7 +309,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       const retryAfterSeconds = parseRetryAfter(observed.retryAfter);
       const delaySeconds = retryDelaySeconds(message.attempts, this.settings.delivery, { status: error.status, retryAfterSeconds });
       // Once an attempt timed out, the provider is slow: every later attempt waits the longer timeout.
-      next = { delaySeconds, job: { messageId: message.id, ...(afterTimeout || error.timedOut ? { afterTimeout: true } : {}) } };
+      next = { delaySeconds, job: { messageId: message.id, ...(job.afterTimeout === true || error.timedOut ? { afterTimeout: true } : {}) } };
     }
     // The reason is the sanitised one (no recipient, no secret); the recipient itself is never logged.
     this.logger.warn(
@@ -225,8 +327,14 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     await this.finish(message, startedAt, retry ? 'retry' : 'failed', { ...route, reason: error.reason, statusCode: error.status ?? null, next });
   }
 
-  private async attempt(message: ClaimedMessage, timeoutMs: number, observed: ObservedResponse, routed: (r: { serviceType: string; channel: string }) => void) {
-    const { recipient, params } = JSON.parse(open(message.payload, this.settings.security.appEncryptionKey, payloadContext(message.id))) as {
+  /** Opens and renders the message and finds its provider: the send, ready to go. Throws a DeliveryError when it cannot be sent. */
+  private async prepare(
+    message: ClaimedMessage,
+    timeoutMs: number,
+    observed: ObservedResponse,
+    routed: (r: { serviceType: string; channel: string }) => void,
+  ): Promise<() => Promise<{ providerMessageId: string | null }>> {
+    const { recipient, params } = JSON.parse(open(message.payload, this.keys, payloadContext(message.id))) as {
       recipient: Recipient;
       params: Record<string, unknown>;
     };
@@ -243,7 +351,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       if (!recipient.phone_number) throw new DeliveryError(false, undefined, 'No phone identity supplied.');
       outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: this.render(() => renderSms(message.action_type, params as never)) };
     }
-    return this.slots.run(() => observeResponses(observed, () => provider.send(outgoing, { details: config.details, secrets, timeoutMs })));
+    return () => observeResponses(observed, () => provider.send(outgoing, { details: config.details, secrets, timeoutMs }));
   }
 
   private async sendingContext(rule: ServiceTypeRule): Promise<SendingContext> {
@@ -282,9 +390,10 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     throw new DeliveryError(false, undefined, 'No notification service type configured.');
   }
 
-  private internal(error: unknown, messageId: string): DeliveryError {
+  private deliveryError(thrown: unknown, messageId: string): DeliveryError {
+    if (thrown instanceof DeliveryError) return thrown;
     // Not a provider's answer (a bug, the database): logged in full here, stored without detail, and retried.
-    this.logger.error({ err: error, messageId }, 'message delivery failed unexpectedly');
+    this.logger.error({ err: thrown, messageId }, 'message delivery failed unexpectedly');
     return new DeliveryError(true, undefined, 'Internal error while sending; see the logs');
   }
 
@@ -321,35 +430,47 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
   /**
    * Each message's new state and its attempt's record, in one statement; with them, in one transaction, the jobs of
    * the next attempts and what the hooks write for the final outcomes they want. Under load most batches need
-   * neither: one statement, no transaction.
+   * neither: one statement, no transaction. Safe to run again after a failure whose commit may have happened: only
+   * a message still in the attempt recorded changes (and only it gets a next job or a hook's write), and an attempt
+   * already recorded is not recorded twice.
    */
   private async writeAttempts(records: AttemptRecord[]): Promise<void> {
-    const retries = records.filter((record) => record.next !== undefined);
-    const finals: FinalOutcome[] = records
-      .filter((record) => record.outcome !== 'retry')
-      .map((record) => ({
-        messageId: record.messageId,
-        privacyRequestId: record.privacyRequestId,
-        actionType: record.actionType,
-        status: record.outcome as FinalOutcome['status'],
-        reason: record.reason,
-      }));
-    const hooked = this.hooks.map((hook) => ({ hook, outcomes: finals.filter((outcome) => hook.wants(outcome)) })).filter((h) => h.outcomes.length > 0);
-    if (retries.length === 0 && hooked.length === 0) return this.writeStates(records);
+    const finals = (current: (record: AttemptRecord) => boolean): FinalOutcome[] =>
+      records
+        .filter((record) => record.outcome !== 'retry' && current(record))
+        .map((record) => ({
+          messageId: record.messageId,
+          privacyRequestId: record.privacyRequestId,
+          actionType: record.actionType,
+          status: record.outcome as FinalOutcome['status'],
+          reason: record.reason,
+        }));
+    const hooked = (outcomes: FinalOutcome[]) =>
+      this.hooks.map((hook) => ({ hook, outcomes: outcomes.filter((outcome) => hook.wants(outcome)) })).filter((h) => h.outcomes.length > 0);
+    if (records.every((record) => record.next === undefined) && hooked(finals(() => true)).length === 0) {
+      await this.writeStates(records);
+      return;
+    }
     await this.dataSource.transaction(async (manager) => {
-      await this.writeStates(records, manager);
+      const changed = await this.writeStates(records, manager);
+      const current = (record: AttemptRecord) => changed.has(`${record.messageId}:${record.number}`);
+      const retries = records.filter((record) => record.next !== undefined && current(record));
       if (retries.length > 0) {
         const jobs = retries.map(({ messageId, number, next }) => ({ id: retryJobId(messageId, number + 1), data: next!.job, startAfter: next!.delaySeconds }));
         await this.queue.boss.insert(DELIVERY_QUEUE, jobs, { db: transactionDb(manager) });
       }
-      for (const { hook, outcomes } of hooked) await hook.write(outcomes, manager);
+      for (const { hook, outcomes } of hooked(finals(current))) await hook.write(outcomes, manager);
     });
   }
 
-  /** One statement, so atomic without a transaction: each message's new state and its attempt's record. */
-  private async writeStates(records: AttemptRecord[], manager?: EntityManager): Promise<void> {
+  /**
+   * One statement, so atomic without a transaction: each message's new state (when it is still in the attempt being
+   * recorded) and its attempt's record (unless already there). Returns the attempts (`id:number`) that changed their
+   * message.
+   */
+  private async writeStates(records: AttemptRecord[], manager?: EntityManager): Promise<Set<string>> {
     const column = <K extends keyof AttemptRecord>(key: K) => records.map((record) => record[key]);
-    await preparedQuery(
+    const rows = await preparedQuery<{ id: string; attempts: number }>(
       this.dataSource,
       manager,
       'herald_finish_attempts',
@@ -360,9 +481,12 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
          UPDATE message m SET status = i.status, service_type = COALESCE(i.service_type, m.service_type), channel = COALESCE(i.channel, m.channel),
            provider_message_id = i.provider_message_id, failure_reason = i.reason,
            sent_at = CASE WHEN i.status = 'sent' THEN now() ELSE m.sent_at END, updated_at = now()
-         FROM input i WHERE m.id = i.id RETURNING m.id)
-       INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at)
-       SELECT i.id, i.number, i.outcome, i.status_code, i.reason, i.started_at FROM input i WHERE i.id IN (SELECT id FROM updated)`,
+         FROM input i WHERE m.id = i.id AND m.status = 'sending' AND m.attempts = i.number RETURNING m.id, m.attempts),
+       recorded AS (
+         INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at)
+         SELECT i.id, i.number, i.outcome, i.status_code, i.reason, i.started_at FROM input i JOIN message m ON m.id = i.id
+         WHERE NOT EXISTS (SELECT 1 FROM message_attempt a WHERE a.message_id = i.id AND a.number = i.number))
+       SELECT id, attempts FROM updated`,
       [
         column('messageId'),
         column('status'),
@@ -376,5 +500,6 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
         column('startedAt'),
       ],
     );
+    return new Set(rows.map((row) => `${row.id}:${row.attempts}`));
   }
 }

@@ -53,7 +53,7 @@ export class NotificationSettingsService {
   }
 
   async current(): Promise<NotificationSettings> {
-    const rows = (await this.dataSource.query('SELECT config FROM application_config WHERE id = 1')) as { config: NotificationSettingsPatch }[];
+    const rows = await this.dataSource.query<{ config: NotificationSettingsPatch }[]>('SELECT config FROM application_config WHERE id = 1');
     return merge(this.defaults(), rows[0]?.config ?? {});
   }
 

@@ -96,7 +96,7 @@ function stringList(action: MessagingActionType, params: Record<string, unknown>
   if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
     fail(action, `${key} must be a non-empty list of strings`);
   }
-  return value as string[];
+  return value;
 }
 
 function seconds(action: MessagingActionType, params: Record<string, unknown>, key: string): number {

@@ -85,9 +85,7 @@ export class AccessPackages implements OnApplicationBootstrap, BeforeApplication
 
   /** The package's JSON text, or undefined when there is none (never written, or expired and deleted). */
   async read(requestId: string): Promise<string | undefined> {
-    const rows = (await this.db().query(`SELECT sealed FROM access_package WHERE request_id = $1 AND expires_at > now()`, [requestId])) as {
-      sealed: string;
-    }[];
+    const rows = await this.db().query<{ sealed: string }[]>(`SELECT sealed FROM access_package WHERE request_id = $1 AND expires_at > now()`, [requestId]);
     return rows[0] ? this.keys.open(rows[0].sealed, accessPackageContext(requestId)) : undefined;
   }
 
@@ -128,7 +126,7 @@ export class AccessPackages implements OnApplicationBootstrap, BeforeApplication
 
   /** Deletes the packages whose links have all expired; the scheduled job's work, callable directly. */
   async deleteExpired(): Promise<number> {
-    const [, count] = (await this.db().query(`DELETE FROM access_package WHERE expires_at <= now()`)) as [unknown, number];
+    const [, count] = await this.db().query<[unknown, number]>(`DELETE FROM access_package WHERE expires_at <= now()`);
     if (count > 0) this.logger.log({ deleted: count }, 'expired access packages deleted');
     return count;
   }

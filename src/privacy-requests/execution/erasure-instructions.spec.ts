@@ -112,7 +112,7 @@ describe('buildErasureInstructions', () => {
 
   it("lists the policy-targeted fields as Fides' execution log does", () => {
     const [children, daycare, payment] = buildErasureInstructions(fidesTestDataset(), { email: EMAIL }, [rule(['user.childrens'])]);
-    expect(children!.fieldsAffected.map((f) => f.field_name)).toEqual([
+    expect(children.fieldsAffected.map((f) => f.field_name)).toEqual([
       'birthday',
       'first_name',
       'last_name',
@@ -121,15 +121,15 @@ describe('buildErasureInstructions', () => {
       'report_card.disciplinary_action',
       'report_card.test_scores',
     ]);
-    expect(children!.fieldsAffected[3]).toEqual({
+    expect(children.fieldsAffected[3]).toEqual({
       path: 'email_dataset:children:report_card.grades',
       field_name: 'report_card.grades',
       data_categories: ['user.childrens'],
     });
-    expect(daycare!.fieldsAffected).toEqual([
+    expect(daycare.fieldsAffected).toEqual([
       { path: 'email_dataset:daycare_customer:scholarship', field_name: 'scholarship', data_categories: ['user.childrens'] },
     ]);
-    expect(payment!.fieldsAffected).toEqual([]);
+    expect(payment.fieldsAffected).toEqual([]);
   });
 
   it("builds Postman's email_dataset instructions (no identity field, so only upstream addresses locate records)", () => {
@@ -147,15 +147,15 @@ describe('buildErasureInstructions', () => {
 
   it('erases every `user` field of the Postman dataset for the target `user`, and a primary key when its category is targeted', () => {
     const instructions = buildErasureInstructions(postmanDataset(), {}, [rule(['user'])]);
-    expect(actions(instructions).children!.update).toEqual({
+    expect(actions(instructions).children.update).toEqual({
       birthday: 'null_rewrite',
       first_name: 'null_rewrite',
       last_name: 'null_rewrite',
       parent_id: 'null_rewrite',
     });
-    expect(actions(instructions).daycare_customer!.update).toEqual({ customer_id: 'null_rewrite' });
+    expect(actions(instructions).daycare_customer.update).toEqual({ customer_id: 'null_rewrite' });
     // A primary key is erased when its category is targeted (as Fides).
-    expect(actions(buildErasureInstructions(postmanDataset(), {}, [rule(['system'])])).children!.update).toEqual({ id: 'null_rewrite' });
+    expect(actions(buildErasureInstructions(postmanDataset(), {}, [rule(['system'])])).children.update).toEqual({ id: 'null_rewrite' });
   });
 
   describe('identity seeding', () => {
@@ -168,8 +168,7 @@ describe('buildErasureInstructions', () => {
           { name: 'cookie', categories: ['user.device.cookie_id'], identity: 'ljt_readerID' },
         ],
       });
-    const locatorsFor = (identities: Parameters<typeof buildErasureInstructions>[1]) =>
-      buildErasureInstructions(contacts(), identities, [])[0]!.action.locators;
+    const locatorsFor = (identities: Parameters<typeof buildErasureInstructions>[1]) => buildErasureInstructions(contacts(), identities, [])[0].action.locators;
 
     it('seeds fields with the email identity', () => {
       expect(locatorsFor({ email: EMAIL })).toEqual({ email: [EMAIL] });
@@ -187,7 +186,7 @@ describe('buildErasureInstructions', () => {
       expect(locatorsFor({ email: null, phone_number: '  ' })).toEqual({});
       expect(locatorsFor({})).toEqual({});
       const sneaky = dataset('crm', { customer: [pk, { name: 'x', identity: 'constructor' }] });
-      expect(buildErasureInstructions(sneaky, { email: EMAIL }, [])[0]!.action.locators).toEqual({});
+      expect(buildErasureInstructions(sneaky, { email: EMAIL }, [])[0].action.locators).toEqual({});
     });
 
     it('puts the identity value before upstream addresses on the same field', () => {
@@ -195,7 +194,7 @@ describe('buildErasureInstructions', () => {
         account: [pk, { name: 'email', identity: 'email', refs: [{ dataset: 'ds', field: 'signup.email', direction: 'from' }] }],
         signup: [pk, { name: 'email' }],
       });
-      expect(actions(buildErasureInstructions(both, { email: EMAIL }, [])).account!.locators).toEqual({ email: [EMAIL, 'ds:signup:email'] });
+      expect(actions(buildErasureInstructions(both, { email: EMAIL }, [])).account.locators).toEqual({ email: [EMAIL, 'ds:signup:email'] });
     });
   });
 
@@ -230,7 +229,7 @@ describe('buildErasureInstructions', () => {
         },
         orders: { locators: { owner: ['ds:customer:profile.key.id'] }, get: null, update: null },
       });
-      expect(instructions[0]!.fieldsAffected.map((f) => f.path)).toEqual(['ds:customer:profile.contact.email', 'ds:customer:profile.contact.city']);
+      expect(instructions[0].fieldsAffected.map((f) => f.path)).toEqual(['ds:customer:profile.contact.email', 'ds:customer:profile.contact.city']);
     });
   });
 
@@ -251,7 +250,7 @@ describe('buildErasureInstructions', () => {
         customer: [pk, { name: 'email', refs: [{ dataset: 'ds', field: 'orders.email', direction: 'to' }] }],
         orders: [pk, { name: 'email', refs: [{ dataset: 'ds', field: 'customer.email', direction: 'from' }] }],
       });
-      expect(actions(buildErasureInstructions(ds, {}, [])).orders!.locators).toEqual({ email: ['ds:customer:email'] });
+      expect(actions(buildErasureInstructions(ds, {}, [])).orders.locators).toEqual({ email: ['ds:customer:email'] });
     });
 
     it('gives a reference without direction to both ends', () => {
@@ -274,7 +273,7 @@ describe('buildErasureInstructions', () => {
           { name: 'c', refs: [{ dataset: 'shop', field: 'customer.id', direction: 'to' }] },
         ],
       });
-      expect(buildErasureInstructions(ds, {}, [])[0]!.action.locators).toEqual({ a: ['shop:customer:id'], b: ['shop:customer:profile.email'] });
+      expect(buildErasureInstructions(ds, {}, [])[0].action.locators).toEqual({ a: ['shop:customer:id'], b: ['shop:customer:profile.email'] });
     });
   });
 
@@ -291,7 +290,7 @@ describe('buildErasureInstructions', () => {
           { name: 'contact', categories: ['user.contact'] },
         ],
       });
-    const updateFor = (rules: ErasureRuleTargets[]) => buildErasureInstructions(crm(), {}, rules)[0]!.action.update;
+    const updateFor = (rules: ErasureRuleTargets[]) => buildErasureInstructions(crm(), {}, rules)[0].action.update;
 
     it('lets the last rule hitting a field win', () => {
       expect(updateFor([rule(['user'], 'null_rewrite'), rule(['user.contact'], 'hash')])).toEqual({
@@ -314,7 +313,7 @@ describe('buildErasureInstructions', () => {
 
     it('keeps the last matched category per field in fieldsAffected', () => {
       const [customer] = buildErasureInstructions(crm(), {}, [rule(['user.contact'], 'hash'), rule(['user.name'])]);
-      expect(customer!.fieldsAffected).toEqual([
+      expect(customer.fieldsAffected).toEqual([
         { path: 'crm:customer:contact', field_name: 'contact', data_categories: ['user.contact'] },
         { path: 'crm:customer:email', field_name: 'email', data_categories: ['user.contact.email'] },
         { path: 'crm:customer:street', field_name: 'street', data_categories: ['user.contact.address.street'] },
@@ -333,7 +332,7 @@ describe('buildErasureInstructions', () => {
     it('matches when any of several targets or several field categories do', () => {
       expect(updateFor([rule(['user.name', 'user.biometric_health'])])).toEqual({ health: 'null_rewrite', name: 'null_rewrite' });
       const multi = dataset('ds', { c: [pk, { name: 'x', categories: ['system.operations', 'user.name'] }] });
-      expect(buildErasureInstructions(multi, {}, [rule(['user'])])[0]!.action.update).toEqual({ x: 'null_rewrite' });
+      expect(buildErasureInstructions(multi, {}, [rule(['user'])])[0].action.update).toEqual({ x: 'null_rewrite' });
     });
   });
 

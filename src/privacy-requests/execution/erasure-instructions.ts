@@ -160,7 +160,7 @@ function fieldsAffected(address: string, fields: FlatField[], rules: ErasureRule
 function targetedFields(fields: FlatField[], rule: ErasureRuleTargets): { path: string; category: string }[] {
   return fields.flatMap(({ path, field }) => {
     const hits = (field.data_categories ?? []).filter((category) => rule.dataCategories.some((t) => categoryMatches(category, t)));
-    return hits.length > 0 ? [{ path, category: hits[hits.length - 1]! }] : [];
+    return hits.length > 0 ? [{ path, category: hits[hits.length - 1] }] : [];
   });
 }
 

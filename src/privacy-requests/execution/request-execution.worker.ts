@@ -80,7 +80,7 @@ export class RequestExecutionWorker implements OnModuleInit, OnApplicationBootst
 
   /** Wakes the requests waiting on messages that have all ended a while ago: their wake-up was lost. */
   async sweep(): Promise<string[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT r.id FROM privacy_request r
        WHERE r.status = 'in_processing' AND r.awaiting_messages
          AND NOT EXISTS (
@@ -88,7 +88,7 @@ export class RequestExecutionWorker implements OnModuleInit, OnApplicationBootst
            WHERE m.privacy_request_id = r.id AND m.action_type = ANY($1)
              AND (m.status IN ('queued', 'sending') OR m.updated_at > now() - $2 * interval '1 second'))`,
       [AWAITED, SWEEP_GRACE_SECONDS],
-    )) as { id: string }[];
+    );
     const ids = rows.map((row) => row.id);
     if (ids.length > 0) {
       await this.executions.enqueueMany(ids);

@@ -265,11 +265,11 @@ export class RequestRunner {
    * reason when one failed; otherwise `onSent` (with their idempotency keys) and on to the next step.
    */
   private async outcomeOf(m: EntityManager, request: PrivacyRequestEntity, prefix: string, onSent: (keys: string[]) => Promise<void>): Promise<Outcome> {
-    const rows = (await m.query(
+    const rows = await m.query<{ key: string; status: string; reason: string | null }[]>(
       `SELECT idempotency_key AS key, status, failure_reason AS reason FROM message
        WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 ORDER BY created_at`,
       [request.id, `${escapeLike(prefix)}%:${request.runAttempt}`],
-    )) as { key: string; status: string; reason: string | null }[];
+    );
     if (rows.some((r) => r.status === 'queued' || r.status === 'sending')) return 'wait';
     // What went out is recorded even when another message failed: a retry does not send it again.
     await onSent(rows.filter((r) => r.status === 'sent').map((r) => r.key));
@@ -278,10 +278,10 @@ export class RequestRunner {
   }
 
   private async sentKeys(m: EntityManager, requestId: string, prefix: string): Promise<Set<string>> {
-    const rows = (await m.query(`SELECT idempotency_key AS key FROM message WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 AND status = 'sent'`, [
-      requestId,
-      `${escapeLike(prefix)}%`,
-    ])) as { key: string }[];
+    const rows = await m.query<{ key: string }[]>(
+      `SELECT idempotency_key AS key FROM message WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 AND status = 'sent'`,
+      [requestId, `${escapeLike(prefix)}%`],
+    );
     return new Set(rows.map((r) => r.key));
   }
 

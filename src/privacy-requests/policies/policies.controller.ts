@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Query, type Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiNoContentResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Scopes } from '../../auth/scopes.decorator.js';
 import { Page, PageQuery } from '../../common/pagination.js';
@@ -28,7 +28,7 @@ import {
 import { Answers, pageOf } from '../../common/openapi.js';
 import { POLICY, POLICY_BULK_RESULT, RULE_BULK_RESULT, RULE_TARGET, RULE_TARGET_BULK_RESULT, RULE_WITH_TARGETS } from './policies.openapi.js';
 
-const bulkOf = (type: Function) => ({ schema: { type: 'array', maxItems: MAX_BULK_POLICY_ITEMS, items: { $ref: getSchemaPath(type) } } });
+const bulkOf = (type: Type) => ({ schema: { type: 'array', maxItems: MAX_BULK_POLICY_ITEMS, items: { $ref: getSchemaPath(type) } } });
 
 /** Fides' `/dsr/policy` routes: policies, their rules and the data categories the rules target. */
 @ApiTags('Policies')

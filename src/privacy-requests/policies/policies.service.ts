@@ -9,61 +9,12 @@ import { Page, pageOffset, toPage } from '../../common/pagination.js';
 import { isSupportedDataCategory } from '../../datasets/schema/index.js';
 import { unsupportedDataCategoryMessage } from '../../datasets/schema/data-category-taxonomy.js';
 import { maskingStrategyProblem } from './masking-strategies.js';
-import { PolicyEntity, RuleEntity, RuleTargetEntity, type ActionType } from './policy.entity.js';
+import { PolicyEntity, RuleEntity, RuleTargetEntity } from './policy.entity.js';
+import type { BulkResult, Policy, PolicyInput, PolicyRule, RuleInput, RuleTarget, RuleTargetInput } from './policy.types.js';
 
 export type { ActionType } from './policy.entity.js';
 export { toPolicyResponse, type PolicyResponse } from './policy.mapper.js';
-
-export interface MaskingStrategy {
-  strategy: string;
-  configuration: Record<string, unknown>;
-}
-export interface RuleTarget {
-  key: string;
-  name: string | null;
-  dataCategory: string;
-}
-export interface PolicyRule {
-  key: string;
-  name: string;
-  actionType: ActionType;
-  maskingStrategy: MaskingStrategy | null;
-  targets: RuleTarget[];
-}
-export interface Policy {
-  id: string;
-  key: string;
-  name: string;
-  executionTimeframe: number | null;
-  drpAction: string | null;
-  rules: PolicyRule[];
-}
-
-/** Create-or-update items, validated by the transport. */
-export interface PolicyInput {
-  name: string;
-  key: string | null;
-  executionTimeframe: number | null;
-  drpAction: string | null;
-}
-export interface RuleInput {
-  name: string;
-  key: string | null;
-  actionType: ActionType;
-  maskingStrategy: MaskingStrategy | null;
-  /** Accepted for compatibility and ignored: access packages go to Herald's own storage. */
-  storageDestinationKey: string | null;
-}
-export interface RuleTargetInput {
-  name: string | null;
-  key: string | null;
-  dataCategory: string;
-}
-
-export interface BulkResult<T, I> {
-  succeeded: T[];
-  failed: { message: string; input: I }[];
-}
+export type { BulkResult, MaskingStrategy, Policy, PolicyInput, PolicyRule, RuleInput, RuleTarget, RuleTargetInput } from './policy.types.js';
 
 type PageRequest = { page: number; size: number };
 /** Items, or how to parse them once the parent is known to exist (Fides answers 404 before looking at the body). */
@@ -369,17 +320,17 @@ function requireKeys(inputs: { name: string; key: string | null }[], loc: Loc): 
 
 /** Serialises writes to one policy's rules and targets, so overlap checks see every committed category. */
 async function lockPolicy(m: EntityManager, policyId: string): Promise<void> {
-  const rows = (await m.query('SELECT id FROM policy WHERE id = $1 FOR UPDATE', [policyId])) as unknown[];
+  const rows = await m.query<unknown[]>('SELECT id FROM policy WHERE id = $1 FOR UPDATE', [policyId]);
   if (rows.length === 0) throw new BulkItemError('The policy was deleted meanwhile.');
 }
 
 async function erasureCategories(m: EntityManager, policyId: string, except: { exceptRuleId?: string; exceptTargetId?: string }): Promise<string[]> {
-  const rows = (await m.query(
+  const rows = await m.query<{ category: string }[]>(
     `SELECT t.data_category AS "category" FROM rule_target t JOIN rule r ON r.id = t.rule_id
      WHERE r.policy_id = $1 AND r.action_type = 'erasure' AND r.id IS DISTINCT FROM $2 AND t.id IS DISTINCT FROM $3
      ORDER BY t.created_at, t.key`,
     [policyId, except.exceptRuleId ?? null, except.exceptTargetId ?? null],
-  )) as { category: string }[];
+  );
   return rows.map((r) => r.category);
 }
 

@@ -1,4 +1,4 @@
-import type { BulkResult, Policy, PolicyInput, PolicyRule, RuleInput, RuleTarget, RuleTargetInput } from './policies.service.js';
+import type { BulkResult, Policy, PolicyInput, PolicyRule, RuleInput, RuleTarget, RuleTargetInput } from './policy.types.js';
 
 /** Fides' RuleResponse: the masking configuration is never shown, storage is Herald's own (null). */
 export interface RuleResponse {

@@ -8,7 +8,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startMailgunFake, type FakeHttpServer, type RecordedRequest } from '../../fakes/provider-fakes.mjs';
+import { optionalFieldText, startMailgunFake, type FakeHttpServer, type RecordedRequest } from '../../fakes/provider-fakes.mjs';
 
 export const ROOT = new URL('../../..', import.meta.url).pathname;
 export const MAIN = join(ROOT, 'dist/main.js');
@@ -278,13 +278,17 @@ export class Api {
 
   constructor(readonly base: string) {}
 
-  async call<T = any>(method: string, path: string, options: { body?: unknown; auth?: boolean; expect?: number[] } = {}): Promise<{ status: number; body: T }> {
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    options: { body?: unknown; auth?: boolean; expect?: number[] } = {},
+  ): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = {};
     if (options.auth !== false) headers.authorization = `Bearer ${await this.rootToken()}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${this.base}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     const text = await res.text();
-    let body: any = text;
+    let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -390,8 +394,8 @@ export async function mailgunFake(delayMs = CHAOS.fakeDelayMs): Promise<FakeHttp
   return fake;
 }
 
-const messageIdOf = (r: RecordedRequest) => String(r.fields['v:herald_message_id'] ?? '');
-const recipientOf = (r: RecordedRequest) => String(r.fields.to ?? '');
+const messageIdOf = (r: RecordedRequest) => optionalFieldText(r, 'v:herald_message_id') ?? '';
+const recipientOf = (r: RecordedRequest) => optionalFieldText(r, 'to') ?? '';
 
 /**
  * A copy is a request the provider accepted (200): the subject gets it, whether or not Herald was still there to
@@ -459,7 +463,7 @@ export const pendingCalls = (fake: FakeHttpServer) => fake.requests.filter((r) =
 /** One line of figures per case (printed before its assertions, so a failing case shows them too). */
 export function figures(name: string, values: Record<string, unknown>): void {
   const line = `[chaos] ${name}: ${Object.entries(values)
-    .map(([key, value]) => `${key} ${value}`)
+    .map(([key, value]) => `${key} ${String(value)}`)
     .join(', ')}`;
   process.stdout.write(`${line}\n`);
   if (process.env.CHAOS_RESULTS) appendFileSync(process.env.CHAOS_RESULTS, `${JSON.stringify({ case: name, ...values, at: new Date().toISOString() })}\n`);

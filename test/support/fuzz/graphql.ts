@@ -58,7 +58,7 @@ export class GraphqlGenerator {
   value(type: GraphQLInputType, name: string, depth = 0): fc.Arbitrary<J> {
     if (isNonNullType(type)) return fc.oneof({ arbitrary: this.value(type.ofType, name, depth), weight: 30 }, { arbitrary: fc.constant<J>(null), weight: 1 });
     if (isListType(type)) {
-      const item = this.value(type.ofType as GraphQLInputType, name.replace(/s$/, ''), depth + 1);
+      const item = this.value(type.ofType, name.replace(/s$/, ''), depth + 1);
       return fc.oneof(
         { arbitrary: fc.array(item, { maxLength: 3 }).map((a): J => a), weight: 14 },
         // The bulk limit (50) and past it; a single value where a list goes (GraphQL coerces it).

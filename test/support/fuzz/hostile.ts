@@ -117,12 +117,12 @@ export function hostileString(valid: fc.Arbitrary<string> = word): fc.Arbitrary<
 /** Lower-case words with digits and underscores: FidesKey-shaped, mostly. */
 export const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,14}$/);
 
-/** Numbers past every boundary: negative, 2^31, 2^53+, 1e308, fractions, and texts JSON.parse turns into Infinity. */
+/** Numbers past every boundary: negative, 2^31, 2^53+, 1e308, fractions, and texts JSON.parse rounds (2^53+1) or turns into Infinity. */
 export const hostileNumber: fc.Arbitrary<J> = fc.oneof(
-  fc.constantFrom<J>(-1, 0, -0.5, 0.5, 1.5, 2147483647, 2147483648, -2147483649, 9007199254740993, 1e21, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE),
+  fc.constantFrom<J>(-1, 0, -0.5, 0.5, 1.5, 2147483647, 2147483648, -2147483649, 1e21, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE),
   fc.integer().map((n): J => n),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((n): J => n),
-  fc.constantFrom('1e999', '-1e999', '123456789012345678901234567890', '1.0e-400', '-0', '0.0000000000000000000001').map(hugeNumber),
+  fc.constantFrom('9007199254740993', '1e999', '-1e999', '123456789012345678901234567890', '1.0e-400', '-0', '0.0000000000000000000001').map(hugeNumber),
 );
 
 /** Nesting around D19's limit of 64, and far past it (the attack: 5,000 levels). */
@@ -252,5 +252,5 @@ export function asText(value: J): string {
 
 /** `fc.oneof` over weighted arbitraries of one declared type (fc.oneof infers a union of the object literals). */
 export function weighted<T>(...items: { arbitrary: fc.Arbitrary<T>; weight: number }[]): fc.Arbitrary<T> {
-  return fc.oneof(...items) as fc.Arbitrary<T>;
+  return fc.oneof<{ arbitrary: fc.Arbitrary<T>; weight: number }[]>(...items);
 }

@@ -143,7 +143,14 @@ export class RestGenerator {
     }
     if (s.type === 'boolean') return mostly(fc.boolean(), 1, 6);
     if (s.type === 'string' || hint)
-      return stringLeaf(hint ?? (s.format === 'date-time' ? validByName('created_at', this.known)! : s.example ? fc.constant(String(s.example)) : word));
+      return stringLeaf(
+        hint ??
+          (s.format === 'date-time'
+            ? validByName('created_at', this.known)!
+            : s.example
+              ? fc.constant(typeof s.example === 'string' ? s.example : JSON.stringify(s.example))
+              : word),
+      );
     // Untyped (`type: object` with no properties: a union Swagger could not name): any value.
     return fc.oneof({ arbitrary: stringLeaf(word), weight: 3 }, { arbitrary: hostileNumber, weight: 1 }, { arbitrary: hostileValue, weight: 1 });
   }

@@ -243,9 +243,9 @@ export function jsBytesExpression(text: string): string {
   const parts: string[] = [];
   let last = 0;
   for (const m of text.matchAll(/([\s\S]{1,12}?)\1{7,}/g)) {
-    if (m.index! > last) parts.push(literal(text.slice(last, m.index)));
+    if (m.index > last) parts.push(literal(text.slice(last, m.index)));
     parts.push(`${literal(m[1])}.repeat(${m[0].length / m[1].length})`);
-    last = m.index! + m[0].length;
+    last = m.index + m[0].length;
   }
   if (last < text.length || parts.length === 0) parts.push(literal(text.slice(last)));
   return parts.join(' + ');
@@ -282,7 +282,7 @@ export function curl(request: FuzzRequest): string {
     args.push(`-H ${bash(`authorization: ${request.auth.header.length > 200 ? compact(request.auth.header) : request.auth.header}`)}`);
   if (!request.body) return args.join(' ');
   const text = request.body.toString('latin1');
-  if (text.length <= 400 && !/[\x00]/.test(text) && compact(text) === text) return [...args, `--data-binary ${bash(text)}`].join(' ');
+  if (text.length <= 400 && !text.includes('\0') && compact(text) === text) return [...args, `--data-binary ${bash(text)}`].join(' ');
   const node = nodeBytes(text);
   return `${node.length > 4000 ? `${node.slice(0, 4000)}...(cut)` : node} | ${[...args, '--data-binary @-'].join(' ')}`;
 }

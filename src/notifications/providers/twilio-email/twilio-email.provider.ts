@@ -59,7 +59,8 @@ export class TwilioEmailProvider implements MessagingProvider {
         customArgs: { herald_message_id: message.messageId },
       };
       const [response] = await mail.send(data);
-      const id = response.headers?.['x-message-id'] as unknown;
+      const headers = response.headers as Record<string, unknown> | undefined;
+      const id = headers?.['x-message-id'];
       return { providerMessageId: typeof id === 'string' && id !== '' ? id : null };
     } catch (error) {
       throw toSendGridDeliveryError(error, { recipient: message.to, secrets });
