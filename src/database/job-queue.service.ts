@@ -9,12 +9,10 @@ import { embeddedDatabaseAt } from './embedded/registry.js';
  * 10 s is pg-boss's minimum; with the supervision below, a live process re-takes the job within about 20 s.
  */
 export const HEARTBEAT_SECONDS = 10;
-/** admin_shutdown, crash_shutdown, cannot_connect_now: the embedded server is going or coming; its supervisor reports it. */
-const SERVER_GONE = new Set(['57P01', '57P02', '57P03']);
 /** How often an instance looks for jobs whose heartbeat stopped or whose time ran out (pg-boss: 60 s). */
 const SUPERVISE_SECONDS = 5;
 /** connection exceptions (class 08), the server going or coming (57P0x), too many connections (53300). */
-const UNREACHABLE_CODES = new Set([...SERVER_GONE, '53300']);
+const UNREACHABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Network errors of the driver (no SQLSTATE): nobody answered, or the connection broke. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** pg's own words for a connection that broke or could not be had (it gives them no code). */
@@ -65,10 +63,11 @@ export class JobQueueService implements OnModuleInit, OnApplicationShutdown {
       superviseIntervalSeconds: SUPERVISE_SECONDS,
       monitorIntervalSeconds: SUPERVISE_SECONDS,
     });
-    // While the embedded server is down its supervisor says so once; every pg-boss poll failing meanwhile is not news.
+    // While the embedded server is down or coming back its supervisor says so once; every pg-boss poll failing
+    // meanwhile is not news.
     const embedded = (this.embedded = embeddedDatabaseAt(settings.databaseUrl));
     this.instance.on('error', (error: Error) => {
-      if (embedded && (embedded.state() !== 'running' || SERVER_GONE.has((error as { code?: string }).code ?? ''))) return;
+      if (embedded && (embedded.state() !== 'running' || databaseUnreachable(error))) return;
       this.logger.error(`queue error: ${error.message}`);
     });
   }

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { KeyRing } from '../common/crypto/index.js';
-import { seal } from '../common/crypto-envelope.js';
 import { SETTINGS, type Settings } from '../config/settings.js';
 import { JobQueueService } from '../database/job-queue.service.js';
 import { preparedQuery } from '../database/prepared-query.js';
@@ -85,7 +84,7 @@ export class NotificationsService {
 
   async notify(request: NotifyRequest, manager?: EntityManager): Promise<Enqueued> {
     const id = randomUUID();
-    const payload = seal(JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }), this.keys, payloadContext(id));
+    const payload = this.keys.seal(JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }), payloadContext(id));
     const message = [
       id,
       request.idempotencyKey,

@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seal } from '../../src/common/crypto-envelope.js';
+import { KeyRing } from '../../src/common/crypto/index.js';
 import { JobQueueService } from '../../src/database/job-queue.service.js';
 import { ACCESS_PACKAGE_EXPIRY_QUEUE, AccessPackageTooLarge, AccessPackages } from '../../src/privacy-requests/execution/access-packages.js';
 import { waitFor } from '../support/privacy-request-world.js';
@@ -117,7 +117,7 @@ describe('access packages', () => {
     const current = 'pri_11111111-1111-4111-8111-111111111111';
     const old = 'pri_22222222-2222-4222-8222-222222222222';
     const foreign = 'pri_33333333-3333-4333-8333-333333333333';
-    const sealedFor = (id: string, key = ENCRYPTION_KEY) => seal(JSON.stringify({ privacy_request: { id } }, null, 2), key, `access_package:${id}`);
+    const sealedFor = (id: string, key = ENCRYPTION_KEY) => new KeyRing(key).seal(JSON.stringify({ privacy_request: { id } }, null, 2), `access_package:${id}`);
     await writeFile(join(folder, `${current}.json.sealed`), sealedFor(current));
     await writeFile(join(folder, `${old}.json.sealed`), sealedFor(old));
     // Written more than the link lifetime ago: its links have expired, so it is dropped rather than moved.

@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { open } from '../../src/common/crypto-envelope.js';
+import { KeyRing } from '../../src/common/crypto/index.js';
 import { MessagingConfigService } from '../../src/messaging-config/messaging-config.service.js';
 import { ENCRYPTION_KEY, TestApp, bearer, captureLogs, createTestApp, obtainToken } from '../support/test-app.js';
 
@@ -710,9 +710,9 @@ describe('Messaging config REST API', () => {
       const mailgun = await row('my_mailgun');
       const sendgrid = await row('my_sendgrid');
       const envelope = (await secretRow(mailgun?.id as string))?.envelope as string;
-      expect(JSON.parse(open(envelope, ENCRYPTION_KEY, `messaging_config:${mailgun?.id}`))).toEqual({ mailgun_api_key: MAILGUN_API_KEY });
-      expect(() => open(envelope, 'another-key-of-32-bytes-exactly!', `messaging_config:${mailgun?.id}`)).toThrow();
-      expect(() => open(envelope, ENCRYPTION_KEY, `messaging_config:${sendgrid?.id}`)).toThrow();
+      expect(JSON.parse(new KeyRing(ENCRYPTION_KEY).open(envelope, `messaging_config:${mailgun?.id}`))).toEqual({ mailgun_api_key: MAILGUN_API_KEY });
+      expect(() => new KeyRing('another-key-of-32-bytes-exactly!').open(envelope, `messaging_config:${mailgun?.id}`)).toThrow();
+      expect(() => new KeyRing(ENCRYPTION_KEY).open(envelope, `messaging_config:${sendgrid?.id}`)).toThrow();
 
       // An envelope copied onto another config does not open as that config's secrets.
       await t.db.query("UPDATE secret SET envelope = $1 WHERE owner_kind = 'messaging_config' AND owner_id = $2", [envelope, sendgrid?.id]);

@@ -1,5 +1,4 @@
 import { createCipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { open as openWithKey, seal as sealWithKey } from '../crypto-envelope.js';
 import { KeyRing, type KeyPurpose } from './key-ring.js';
 
 const A = 'key-a-for-the-key-ring-spec-32b!';
@@ -136,13 +135,13 @@ describe('KeyRing', () => {
   });
 });
 
-describe('seal and open with a bare key', () => {
-  it('stand for a ring of that one key', () => {
-    const envelope = sealWithKey('data', A, 'ctx');
+describe('a ring of one key', () => {
+  it('seals under it and opens its own and legacy envelopes only', () => {
+    const envelope = new KeyRing(A).seal('data', 'ctx');
     expect(envelope.startsWith(new KeyRing(A).currentPrefix)).toBe(true);
-    expect(openWithKey(envelope, A, 'ctx')).toBe('data');
-    expect(openWithKey(legacySeal('old', A, 'ctx'), A, 'ctx')).toBe('old');
-    expect(() => openWithKey(envelope, B, 'ctx')).toThrow();
-    expect(openWithKey(envelope, new KeyRing(B, [A]), 'ctx')).toBe('data');
+    expect(new KeyRing(A).open(envelope, 'ctx')).toBe('data');
+    expect(new KeyRing(A).open(legacySeal('old', A, 'ctx'), 'ctx')).toBe('old');
+    expect(() => new KeyRing(B).open(envelope, 'ctx')).toThrow();
+    expect(new KeyRing(B, [A]).open(envelope, 'ctx')).toBe('data');
   });
 });

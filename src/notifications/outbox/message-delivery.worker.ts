@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import type { Job } from 'pg-boss';
 import { DataSource, EntityManager } from 'typeorm';
 import { KeyRing } from '../../common/crypto/index.js';
-import { open } from '../../common/crypto-envelope.js';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../config/settings.js';
 import { HEARTBEAT_SECONDS, JobQueueService, databaseUnreachable, transactionDb } from '../../database/job-queue.service.js';
@@ -334,7 +333,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     observed: ObservedResponse,
     routed: (r: { serviceType: string; channel: string }) => void,
   ): Promise<() => Promise<{ providerMessageId: string | null }>> {
-    const { recipient, params } = JSON.parse(open(message.payload, this.keys, payloadContext(message.id))) as {
+    const { recipient, params } = JSON.parse(this.keys.open(message.payload, payloadContext(message.id))) as {
       recipient: Recipient;
       params: Record<string, unknown>;
     };
