@@ -1,12 +1,13 @@
 // The arrows of docs/architecture.md ("Allowed arrows"), checked by `npm run lint:arrows`.
 // Type-only imports count (tsPreCompilationDeps): "common imports nothing of Herald's (types included)".
-import { existsSync } from 'node:fs';
 
 const SHARED = ['config', 'database', 'common'];
 /** Module (a folder under src/) -> the modules it may import besides itself. */
 const MAY_IMPORT = {
   config: ['common'], // common is the lowest layer: config parses its types and provides its KeyRing
   common: [],
+  // GraphiQL at GET /graphql and the start page at /: graphql installs its landing page, app.factory.ts its routes.
+  playground: ['config', 'common'],
   database: ['config', 'common'],
   'rate-limits': [...SHARED],
   auth: ['rate-limits', ...SHARED],
@@ -24,10 +25,8 @@ const OPEN = ['common'];
 
 const any = (names) => `(${names.join('|')})`;
 const everyModule = [...Object.keys(MAY_IMPORT), ...TOP];
-// Issue 15 item 3: a module that has an index.ts is entered only through it. Modules without one are not held to it
-// yet; HERALD_ARROWS_INDEX_ONLY=1 applies the rule to every module, to count what is left to do.
-const strictIndex = process.env.HERALD_ARROWS_INDEX_ONLY === '1';
-const withIndex = Object.keys(MAY_IMPORT).filter((m) => !OPEN.includes(m) && (strictIndex || existsSync(`src/${m}/index.ts`)));
+// Every module but the open ones is entered through its index.ts (docs/architecture.md, "Module surfaces").
+const withIndex = Object.keys(MAY_IMPORT).filter((m) => !OPEN.includes(m));
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -60,27 +59,12 @@ export default {
       from: { path: `^src/${any(TOP)}/` },
       to: { path: `^src/${any(TOP)}/`, pathNot: '^src/$1/' },
     },
-    ...(withIndex.length
-      ? [
-          {
-            name: 'module-surface',
-            comment: 'Another module is used through its index.ts only, never its entities, resolvers or DTOs (issue 15 item 3).',
-            severity: 'error',
-            from: { path: '^src/([^/]+)/' },
-            to: { path: `^src/${any(withIndex)}/`, pathNot: ['^src/$1/', `^src/${any(withIndex)}/index\\.ts$`] },
-          },
-        ]
-      : []),
     {
-      name: 'no-foreign-internals',
-      comment: "Rule 5: never another module's entities, resolvers, DTOs or database internals. A warning until issue 15 item 3 lands.",
-      severity: 'warn',
-      // graphql/resolvers.ts is the resolver list of `npm run schema`: it names every resolver on purpose.
-      from: { path: '^src/([^/]+)/', pathNot: '^src/graphql/resolvers[.]ts$' },
-      to: {
-        path: ['^src/.+[.](entity|resolver|dto|graphql)[.]ts$', '^src/.+/dto/', '^src/database/(embedded|migrations)/'],
-        pathNot: ['^src/$1/', `^src/${any(OPEN)}/`],
-      },
+      name: 'module-surface',
+      comment: 'Another module is used through its index.ts only, never its entities, resolvers, DTOs or files (docs/architecture.md rule 5).',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: `^src/${any(withIndex)}/`, pathNot: ['^src/$1/', `^src/${any(withIndex)}/index\\.ts$`] },
     },
     {
       name: 'arrows-unknown-module',

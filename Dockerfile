@@ -1,13 +1,15 @@
 # Herald: build, then a slim runtime. Without DATABASE_URL it runs its embedded PostgreSQL under /data.
-FROM node:20-bookworm-slim AS build
+# Node 22 LTS, as package.json's engines and .nvmrc say (pg-boss, nestjs-pino and others require Node 22).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && rm dist/.tsbuildinfo dist/.build-stamp.json && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 # HOST: inside a container the published port reaches Herald only on all interfaces (the default is loopback).
 # MALLOC_ARENA_MAX: scrypt (client secrets) runs on libuv's threads, and glibc keeps a 16 MiB-touched arena per
 # thread; two arenas hold ~60 MB less after a burst of token requests (measured by the fuzz run).

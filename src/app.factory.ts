@@ -9,7 +9,7 @@ import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { registerHttpHygiene } from './common/http/http-hygiene.js';
 import { readMultipartForms } from './common/http/multipart-form.js';
-import { logRequests } from './common/logging.js';
+import { FrameworkQuietingLogger, logRequests } from './common/logging.js';
 import { completeDocument } from './common/openapi.js';
 import { requestIdFor } from './common/request-id.js';
 import { FidesValidationPipe } from './common/validation/fides-validation.pipe.js';
@@ -17,6 +17,7 @@ import { MAX_LENGTH } from './common/validation/fides-validators.js';
 import { answerFrameworkError, jsonBodyParser, refuseHostileInput } from './common/validation/hostile-input.js';
 import { HERALD_VERSION } from './common/version.js';
 import type { Settings } from './config/settings.js';
+import { registerPlayground } from './playground/index.js';
 
 /** Request bodies above this are refused with 413 (Fides' largest bodies, bulk datasets, stay far below). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -43,7 +44,8 @@ export async function createApp(settings: Settings, options: { logDestination?: 
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  // nestjs-pino's logger, with Nest's start-up narration (modules loaded, routes mapped) at debug rather than info.
+  app.useLogger(new FrameworkQuietingLogger(app.get(Logger)));
   logRequests(app.getHttpAdapter().getInstance(), await app.resolve(PinoLogger));
   parseJsonBodies(app);
   app.flushLogs();
@@ -63,6 +65,7 @@ export async function createApp(settings: Settings, options: { logDestination?: 
   app.useGlobalPipes(new FidesValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);
+  registerPlayground(app, settings);
   await app.init();
   return app;
 }

@@ -1,18 +1,26 @@
 import 'reflect-metadata';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { assertCanListen, listenFailure } from './common/http/port-check.js';
+import { LOG_FORMAT_RULE, chooseLogFormat, startupBanner, type BannerFacts, type LogFormat } from './common/startup-output.js';
+import { HERALD_VERSION } from './common/version.js';
 import { SettingsError, loadSettings, requireSecrets, type Settings } from './config/settings.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-database.js';
 import { waitForDatabase } from './database/wait-for-database.js';
 
 /**
- * Herald's entry point: settings → database (the external one, or the embedded server) → app → listen.
- * A bad setting ends the process with one line naming it; SIGINT/SIGTERM close the app, then the database.
+ * Herald's entry point: settings → database (the external one, or the embedded server) → app → listen → one banner
+ * saying where it answers. A bad setting ends the process with one line naming it; SIGINT/SIGTERM close the app, then
+ * the database. Logs go to stdout (JSON, or pretty on a terminal: `LOG_FORMAT`); Herald's own lines to stderr.
  */
 async function main(): Promise<void> {
   let settings: Settings;
+  let logFormat: LogFormat;
   try {
     settings = loadSettings(process.env);
+    const chosen = chooseLogFormat(process.env.LOG_FORMAT, process.stdout.isTTY === true);
+    if (chosen === undefined) throw new SettingsError('LOG_FORMAT', LOG_FORMAT_RULE);
+    logFormat = chosen;
   } catch (error) {
     return fail(error);
   }
@@ -24,8 +32,18 @@ async function main(): Promise<void> {
     return fail(error);
   }
 
+  // Loaded only now, so that a bad setting is reported without first loading the whole framework.
+  let loadingApp: Promise<typeof import('./app.factory.js')> | undefined;
+  const loadApp = () => (loadingApp ??= import('./app.factory.js'));
+
+  // The root client secret comes from the environment, or else from the embedded data dir's secrets file.
+  const secretFromEnvironment = settings.security.oauthRootClientSecret !== '';
   let embedded: EmbeddedDatabase | undefined;
+  let firstStart: BannerFacts['firstStart'];
   if (settings.databaseUrl === undefined) {
+    // The embedded server starts in its own process: the framework loads meanwhile (each takes about a second). An
+    // error is reported where it is awaited. (Waiting for an external database, which counts time, is not overlapped.)
+    loadApp().catch(() => undefined);
     const given = settings.security;
     try {
       embedded = await startEmbeddedDatabase(
@@ -48,7 +66,14 @@ async function main(): Promise<void> {
         appEncryptionKey: settings.security.appEncryptionKey || embedded.secrets.appEncryptionKey,
       },
     };
-    if (embedded.created) announceGeneratedSecrets(settings, { secretGiven: Boolean(given.oauthRootClientSecret), keyGiven: Boolean(given.appEncryptionKey) });
+    // Shown in the banner, once Herald listens: printed now, a hundred lines of start-up would scroll it away.
+    if (embedded.created) {
+      firstStart = {
+        secretsFile: shown(join(settings.dataDir, 'herald-secrets.json')),
+        rootClientSecret: secretFromEnvironment ? undefined : settings.security.oauthRootClientSecret,
+        appEncryptionKeyGenerated: !given.appEncryptionKey,
+      };
+    }
   }
 
   let app: NestFastifyApplication | undefined;
@@ -78,14 +103,28 @@ async function main(): Promise<void> {
   try {
     requireSecrets(settings);
     if (!embedded) await waitForDatabase(settings.databaseUrl!, settings.databaseWaitSeconds, (line) => process.stderr.write(`${line}\n`));
-    // Loaded only now, so that a bad setting is reported without first loading the whole framework.
-    const { createApp } = await import('./app.factory.js');
-    app = await createApp(settings);
+    const { createApp } = await loadApp();
+    // JSON goes to stdout through pino's own destination (the default); pretty lines through pino-pretty.
+    const logDestination = logFormat === 'pretty' ? (await import('./common/logging.js')).prettyDestination() : undefined;
+    app = await createApp(settings, { logDestination });
     await app.listen({ port: settings.port, host: settings.host });
     const address = app.getHttpServer().address();
     const bound = typeof address === 'object' && address ? address : { address: settings.host, port: settings.port };
     const host = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
-    process.stderr.write(`Herald listening on http://${host}:${bound.port} (REST /api/v1, GraphQL /graphql, docs /docs)\n`);
+    const banner = startupBanner(
+      {
+        listening: `http://${host}:${bound.port}`,
+        version: HERALD_VERSION,
+        dataDir: embedded ? shown(settings.dataDir) : undefined,
+        rootClientId: settings.security.oauthRootClientId,
+        secretsFile: embedded && !secretFromEnvironment ? shown(join(settings.dataDir, 'herald-secrets.json')) : undefined,
+        // The default public URL is the loopback one: said only when the operator chose another.
+        publicUrl: settings.publicUrl === `http://127.0.0.1:${settings.port}` ? undefined : settings.publicUrl,
+        firstStart,
+      },
+      process.stderr.isTTY === true ? TERMINAL : undefined,
+    );
+    process.stderr.write(`\n${banner}\n`);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await embedded?.stop();
@@ -94,21 +133,13 @@ async function main(): Promise<void> {
   }
 }
 
-function announceGeneratedSecrets(settings: Settings, given: { secretGiven: boolean; keyGiven: boolean }): void {
-  // Printed once, on the terminal of whoever started Herald for the first time; never logged afterwards. A value
-  // the environment supplied is the operator's already, and is not echoed.
-  process.stderr.write(
-    [
-      '',
-      `First start: created an embedded PostgreSQL in ${settings.dataDir}/postgres.`,
-      `Credentials generated for settings left unset are kept in ${settings.dataDir}/herald-secrets.json (mode 0600):`,
-      `  root client id:      ${settings.security.oauthRootClientId}`,
-      `  root client secret:  ${given.secretGiven ? '(from FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET)' : settings.security.oauthRootClientSecret}`,
-      `  app encryption key:  ${given.keyGiven ? '(from FIDES__SECURITY__APP_ENCRYPTION_KEY)' : '(in the file)'}`,
-      '',
-    ].join('\n') + '\n',
-  );
+/** A path as the banner shows it: relative to the working directory when it lies inside it, else absolute. */
+function shown(path: string): string {
+  const inside = relative(process.cwd(), resolve(path));
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : resolve(path);
 }
+
+const TERMINAL = { bold: (s: string) => `\x1b[1m${s}\x1b[22m`, cyan: (s: string) => `\x1b[36m${s}\x1b[39m` };
 
 function fail(error: unknown): void {
   if (error instanceof SettingsError) {

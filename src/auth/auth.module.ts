@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
+import { RateLimitsModule } from '../rate-limits/index.js';
 import { AuthInfoResolver } from './auth-info.resolver.js';
 import { ClientScopesCache } from './client-scopes.cache.js';
 import { OauthClientEntity } from './oauth-client.entity.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { SETTINGS, type Settings } from '../config/settings.js';
+import { SETTINGS, type Settings } from '../config/index.js';
 import { HeraldError } from '../common/errors/herald.error.js';
 import { ClientScopesCache } from './client-scopes.cache.js';
 import { OauthClientEntity } from './oauth-client.entity.js';

@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiBodyOptions, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Answers, arrayOf, DETAIL, enumOf, NULL, object, RateLimited, Refuses, string, VALIDATION_ERROR } from '../common/openapi.js';
+import { Answers, arrayOf, DETAIL, enumOf, NULL, object, oneOf, RateLimited, Refuses, string, VALIDATION_ERROR } from '../common/openapi.js';
 import { HeraldError, RequestValidationError, invalid } from '../common/errors/herald.error.js';
-import { clientAddress } from '../rate-limits/client-address.js';
-import { RateLimitsService, type Charge } from '../rate-limits/rate-limits.service.js';
+import { clientAddress, RateLimitsService, type Charge } from '../rate-limits/index.js';
 import { OauthClientsService } from './oauth-clients.service.js';
 import { SCOPE_REGISTRY } from './scope-registry.js';
 import { Public, Scopes } from './scopes.decorator.js';
@@ -55,7 +54,7 @@ export class OauthController {
   @ApiOperation({ summary: 'Create a client with the given scopes (bare JSON array); its secret is shown only here' })
   @ApiBody({ ...SCOPE_LIST_BODY, required: false })
   @Answers(200, object({ client_id: string, client_secret: string }))
-  @Refuses(422, 'Not a list of strings (a `loc` for each problem), or an unknown scope (`{"detail": "..."}`)', { oneOf: [VALIDATION_ERROR, DETAIL] })
+  @Refuses(422, 'Not a list of strings (a `loc` for each problem), or an unknown scope (`{"detail": "..."}`)', oneOf([VALIDATION_ERROR, DETAIL]))
   create(@Body() body: unknown) {
     return this.clients.create(body === undefined || body === null ? [] : scopeList(body));
   }
@@ -83,7 +82,7 @@ export class OauthController {
   @ApiOperation({ summary: "Replace a client's scopes (bare JSON array); tokens with a removed scope stop working" })
   @ApiBody(SCOPE_LIST_BODY)
   @Answers(200, NULL)
-  @Refuses(422, 'Not a list of strings (a `loc` for each problem), or an unknown scope (`{"detail": "..."}`)', { oneOf: [VALIDATION_ERROR, DETAIL] })
+  @Refuses(422, 'Not a list of strings (a `loc` for each problem), or an unknown scope (`{"detail": "..."}`)', oneOf([VALIDATION_ERROR, DETAIL]))
   async setScopes(@Param('client_id') clientId: string, @Body() body: unknown): Promise<null> {
     await this.clients.setScopes(clientId, scopeList(body));
     return null;

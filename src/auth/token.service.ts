@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { KeyRing } from '../common/crypto/index.js';
-import { SETTINGS, type Settings } from '../config/settings.js';
+import { SETTINGS, type Settings } from '../config/index.js';
 
 const DECRYPTED_CACHE_SIZE = 10_000;
 /** Herald's tokens are about 1 KB with every scope; anything much longer is not one of them. */

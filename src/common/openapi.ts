@@ -1,56 +1,70 @@
-import { ApiResponse, type OpenAPIObject, type PathItemObject, type ReferenceObject, type ResponseObject, type SchemaObject } from '@nestjs/swagger';
+import { Type, type Static, type TOptional, type TProperties, type TSchema } from '@sinclair/typebox';
+import { ApiResponse, type OpenAPIObject, type PathItemObject, type ResponseObject, type SchemaObject } from '@nestjs/swagger';
 
 /**
- * Response schemas for the OpenAPI document. Responses are plain objects built by each module's mapper (Fides'
- * snake_case shapes), so they are described as JSON schemas named here once and referenced from the routes, rather
- * than as classes that would only exist for the documentation. `e2e` checks every response the tests see against them.
+ * Response schemas for the OpenAPI document, and the TypeScript types of the answers: one source per shape. Each
+ * module's `*.openapi.ts` names its shapes once with these builders (TypeBox schemas, so `Static<typeof X>` is the
+ * type its mapper must return); adding a field to a REST answer touches that schema and the mapper, and the compiler
+ * holds the two together. `e2e` checks every response the tests see against the document.
  */
-export type Schema = SchemaObject | ReferenceObject;
+export type Schema = TSchema;
+/** The TypeScript type of the answers a schema describes. */
+export type { Static };
 
-const models = new Map<string, SchemaObject>();
+const models = new Map<string, TSchema>();
 
-/** Registers a named schema under `components.schemas` and returns a reference to it. */
-export function model(name: string, schema: SchemaObject): ReferenceObject {
+/** Registers a named schema under `components.schemas` and returns a reference to it (typed as the schema). */
+export function model<S extends TSchema>(name: string, schema: S) {
   if (models.has(name) && models.get(name) !== schema) throw new Error(`OpenAPI model ${name} is defined twice`);
   models.set(name, schema);
-  return { $ref: `#/components/schemas/${name}` };
+  return Type.Unsafe<Static<S>>({ $ref: `#/components/schemas/${name}` });
 }
 
-/** An object whose listed properties are all present (nullable ones say so), with no others. */
-export function object(properties: Record<string, Schema>, optional: string[] = []): SchemaObject {
-  return {
-    type: 'object',
-    properties,
-    required: Object.keys(properties).filter((key) => !optional.includes(key)),
-    additionalProperties: false,
-  };
+type Optional<P extends TProperties, O extends keyof P> = { [K in keyof P]: K extends O ? TOptional<P[K]> : P[K] };
+
+/** An object whose listed properties are all present (nullable ones say so) but the `optional` ones, with no others. */
+export function object<P extends TProperties, O extends keyof P & string = never>(properties: P, optional: readonly O[] = []) {
+  const props = Object.fromEntries(
+    Object.entries(properties).map(([key, schema]) => [key, optional.includes(key as O) ? Type.Optional(schema) : schema]),
+  ) as Optional<P, O>;
+  return Type.Object(props, { additionalProperties: false });
 }
 
-export const string: SchemaObject = { type: 'string' };
-export const enumOf = (values: readonly string[]): SchemaObject => ({ type: 'string', enum: [...values] });
-export const integer: SchemaObject = { type: 'integer' };
-export const boolean: SchemaObject = { type: 'boolean' };
-export const dateTime: SchemaObject = { type: 'string', format: 'date-time' };
-/** The schema or null (an enum lists null too, as OpenAPI 3.0 asks). */
-export const nullable = (schema: SchemaObject): SchemaObject => ({
-  ...schema,
-  nullable: true,
-  ...(schema.enum && { enum: [...(schema.enum as unknown[]), null] }),
-});
-export const arrayOf = (items: Schema): SchemaObject => ({ type: 'array', items });
+export const string = Type.String();
+export const enumOf = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+export const integer = Type.Integer();
+export const boolean = Type.Boolean();
+export const dateTime = Type.String({ format: 'date-time' });
+/** The schema or null (OpenAPI 3.0's `nullable`; an enum lists null too, as OpenAPI 3.0 asks). */
+export const nullable = <S extends TSchema>(schema: S) =>
+  Type.Unsafe<Static<S> | null>({
+    ...schema,
+    nullable: true,
+    ...(Array.isArray(schema.enum) && { enum: [...(schema.enum as unknown[]), null] }),
+  });
+export const arrayOf = <S extends TSchema>(items: S) => Type.Array(items);
 /** The JSON `null` some Fides routes answer with. */
-export const NULL: SchemaObject = { type: 'object', nullable: true, enum: [null], description: 'null' };
+export const NULL = Type.Unsafe<null>({ type: 'object', nullable: true, enum: [null], description: 'null' });
 /** A field Fides has that is always null here. */
-export const alwaysNull = (description: string): SchemaObject => ({ ...NULL, description });
+export const alwaysNull = (description: string) => Type.Unsafe<null>({ type: 'object', nullable: true, enum: [null], description });
 /** A free-form JSON object (jsonb columns whose shape belongs to another document). */
-export const anyObject: SchemaObject = { type: 'object', additionalProperties: true };
+export const anyObject = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true });
+/** One of several shapes. */
+export const oneOf = <S extends TSchema[]>(schemas: [...S], description?: string) =>
+  Type.Unsafe<Static<S[number]>>({ oneOf: schemas, ...(description && { description }) });
+
+/** An object of any keys whose values all have one shape. */
+export const mapOf = <S extends TSchema>(values: S, description?: string) =>
+  Type.Unsafe<Record<string, Static<S>>>({ type: 'object', additionalProperties: values, ...(description && { description }) });
+/** A reference to a model registered later (a recursive shape). */
+export const refTo = <T>(name: string) => Type.Unsafe<T>({ $ref: `#/components/schemas/${name}` });
 
 /** Fides' page (fastapi-pagination): `{items, total, page, size}`. */
-export const pageOf = (item: Schema): SchemaObject =>
-  object({ items: arrayOf(item), total: integer, page: { type: 'integer', minimum: 1 }, size: { type: 'integer', minimum: 1 } });
+export const pageOf = <S extends TSchema>(item: S) =>
+  object({ items: arrayOf(item), total: integer, page: Type.Integer({ minimum: 1 }), size: Type.Integer({ minimum: 1 }) });
 
 /** Fides' bulk answer: the stored items, and the refused ones with their message and the item as echoed. */
-export const bulkResultOf = (item: Schema, request: Schema): SchemaObject =>
+export const bulkResultOf = <S extends TSchema, R extends TSchema>(item: S, request: R) =>
   object({ succeeded: arrayOf(item), failed: arrayOf(object({ message: string, data: request })) });
 
 /** `{"detail": "..."}`: every error but validation. */
@@ -63,19 +77,15 @@ export const DETAIL_LIST = model('DetailList', object({ detail: arrayOf(string) 
 export const VALIDATION_ERROR = model(
   'ValidationError',
   object({
-    detail: arrayOf({
-      type: 'object',
-      required: ['loc', 'msg', 'type'],
-      properties: { loc: arrayOf({ oneOf: [string, integer] }), msg: string, type: string, ctx: anyObject },
-    }),
+    detail: arrayOf(Type.Object({ loc: arrayOf(oneOf([string, integer])), msg: string, type: string, ctx: Type.Optional(anyObject) })),
   }),
 );
 
 /** The route answers `status` with this JSON body. */
-export const Answers = (status: number, schema: Schema, description = 'OK') => ApiResponse({ status, description, schema });
+export const Answers = (status: number, schema: Schema, description = 'OK') => ApiResponse({ status, description, schema: schema });
 
 /** The route can refuse with `status` for this reason (`{"detail": "..."}` unless told otherwise). */
-export const Refuses = (status: number, description: string, schema: Schema = DETAIL) => ApiResponse({ status, description, schema });
+export const Refuses = (status: number, description: string, schema: Schema = DETAIL) => ApiResponse({ status, description, schema: schema });
 
 /** The route is rate limited (decision D18): 429 `{"detail": "Too many requests"}` with `Retry-After`. */
 export const RateLimited = (description: string) =>
@@ -87,7 +97,7 @@ export const RateLimited = (description: string) =>
   });
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
-const jsonOf = (schema: Schema) => ({ 'application/json': { schema } });
+const jsonOf = (schema: Schema) => ({ 'application/json': { schema: schema as SchemaObject } });
 
 /**
  * Completes the generated document: adds the named models, gives 401/403 their body, and documents the errors every
@@ -96,7 +106,7 @@ const jsonOf = (schema: Schema) => ({ 'application/json': { schema } });
  */
 export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
-  document.components.schemas = { ...document.components.schemas, ...Object.fromEntries(models) };
+  document.components.schemas = { ...document.components.schemas, ...(Object.fromEntries(models) as Record<string, SchemaObject>) };
   for (const operations of Object.values<PathItemObject>(document.paths)) {
     for (const method of METHODS) {
       const operation = operations[method];

@@ -21,7 +21,7 @@ export interface Settings {
   accessPackageMaxBytes: number;
   logLevel: LogLevel;
   production: boolean;
-  /** GraphQL introspection, the Sandbox and "Did you mean" hints (`HERALD_GRAPHQL_INTROSPECTION`; off in production). */
+  /** GraphQL introspection, the playground and "Did you mean" hints (`HERALD_GRAPHQL_INTROSPECTION`; off in production). */
   graphqlIntrospection: boolean;
   /** Decision D18: shared limits for what anyone can ask without a token. 0 turns one limit off. */
   rateLimits: RateLimitSettings;

@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SETTINGS, type Settings } from '../config/settings.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
-import { MessagingActionType } from '../notifications/templates/messaging-action-type.js';
-import type { MessageErasureFulfillmentParams } from '../notifications/templates/message-templates.js';
+import { SETTINGS, type Settings } from '../config/index.js';
+import { MessagingActionType, NotificationsService, type MessageErasureFulfillmentParams } from '../notifications/index.js';
 import type { ConnectionEntity } from './connection.entity.js';
-import type { EmailSecrets } from './connection.types.js';
+import type { EmailSecrets, TestStatus } from './connection.types.js';
 
 export interface TestOutcome {
-  status: 'succeeded' | 'failed';
+  status: TestStatus;
   /** Why the test failed (decision D10: Fides left this empty). Never holds a secret or an address. */
   reason: string | null;
   /** The test message in the outbox, when one was made. */

@@ -1,11 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-/** Decision D14: Herald keeps third-party email connectors only. */
-export type ConnectionType = 'email';
-export const CONNECTION_TYPES: readonly ConnectionType[] = ['email'];
-
-export type AccessLevel = 'read' | 'write';
-export const ACCESS_LEVELS: readonly AccessLevel[] = ['read', 'write'];
+import type { AccessLevel, ConnectionType } from './connection.types.js';
 
 /** A connection to a third party (Fides' ConnectionConfig). Its secrets live in the Secrets module. */
 @Entity('connection')

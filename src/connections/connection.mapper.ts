@@ -1,21 +1,37 @@
 import { fidesDateTime } from '../common/datetime.js';
+import type { Static } from '../common/openapi.js';
 import type { ConnectionEntity } from './connection.entity.js';
-import type { BulkResult, ConnectionInput, SecretsResult } from './connections.service.js';
+import type { ConnectionFilter, UpsertConnectionCommand } from './connection.types.js';
+import type { BulkResult, SecretsResult } from './connections.service.js';
+import type { CONNECTION, CONNECTION_BULK_RESULT, TEST_STATUS_MESSAGE } from './connections.openapi.js';
+import type { ConnectionListQuery, ConnectionRequestDto } from './dto/connection.request.dto.js';
+
+// REST's shapes, both ways: request DTOs into the service's commands, entities and outcomes into the answers
+// `connections.openapi.ts` describes (its schemas are the one source of those shapes).
 
 /** Fides' ConnectionConfigurationResponse: exactly these keys (secrets and disabled_at never). */
-export interface ConnectionResponse {
-  name: string;
-  key: string;
-  description: string | null;
-  connection_type: string;
-  access: string;
-  created_at: string;
-  updated_at: string;
-  disabled: boolean;
-  last_test_timestamp: string | null;
-  last_test_succeeded: boolean | null;
-  saas_config: null;
-}
+export type ConnectionResponse = Static<typeof CONNECTION>;
+export type ConnectionBulkResponse = Static<typeof CONNECTION_BULK_RESULT>;
+/** Fides' TestStatusMessage. */
+export type TestStatusMessage = Static<typeof TEST_STATUS_MESSAGE>;
+
+export const toUpsertCommand = (dto: ConnectionRequestDto): UpsertConnectionCommand => ({
+  name: dto.name,
+  key: dto.key ?? null,
+  connectionType: dto.connection_type,
+  access: dto.access,
+  disabled: dto.disabled ?? false,
+  description: dto.description ?? null,
+});
+
+export const toConnectionFilter = (q: ConnectionListQuery): ConnectionFilter => ({
+  search: q.search,
+  connectionTypes: q.connection_type,
+  disabled: q.disabled,
+  testStatus: q.test_status,
+  // Fides' `database` is every type but saas and manual, so it keeps email connectors; the others keep none.
+  none: q.system_type !== undefined && q.system_type !== 'database',
+});
 
 export const toConnectionResponse = (c: ConnectionEntity): ConnectionResponse => ({
   name: c.name,
@@ -32,7 +48,7 @@ export const toConnectionResponse = (c: ConnectionEntity): ConnectionResponse =>
 });
 
 /** A failed item as Fides echoes it: all six fields, the key null when none was given. */
-export const toFailedItemData = (i: ConnectionInput) => ({
+export const toFailedItemData = (i: UpsertConnectionCommand): ConnectionBulkResponse['failed'][number]['data'] => ({
   name: i.name,
   key: i.key,
   connection_type: i.connectionType,
@@ -41,17 +57,10 @@ export const toFailedItemData = (i: ConnectionInput) => ({
   description: i.description,
 });
 
-export const toBulkResponse = (r: BulkResult) => ({
+export const toBulkResponse = (r: BulkResult): ConnectionBulkResponse => ({
   succeeded: r.succeeded.map(toConnectionResponse),
   failed: r.failed.map((f) => ({ message: f.message, data: toFailedItemData(f.input) })),
 });
-
-/** Fides' TestStatusMessage. */
-export interface TestStatusMessage {
-  msg: string;
-  test_status: 'succeeded' | 'failed' | null;
-  failure_reason: string | null;
-}
 
 export const toTestStatusMessage = (msg: string, r: SecretsResult): TestStatusMessage => ({
   msg,

@@ -1,10 +1,31 @@
-import type { AccessLevel, ConnectionType } from './connection.entity.js';
+// The connections' domain types, shared by the entity, the service, its tester, the mappers and the DTOs, on their own
+// so that none of them imports the service back (no cycle, docs/architecture.md rule 6).
+//
+// Each enumeration is declared once here, as a const object: its values are the type (`'email'`), GraphQL registers
+// the object itself (dto/connection.graphql.ts, keys as GraphQL's names) and OpenAPI lists its values
+// (connections.openapi.ts, dto/connection.request.dto.ts).
 
-// Types shared by the service, its tester and its DTOs, on their own so that neither imports the service back
-// (no cycle, docs/architecture.md rule 6).
+/** Decision D14: Herald keeps third-party email connectors only. */
+export const ConnectionType = { EMAIL: 'email' } as const;
+export type ConnectionType = (typeof ConnectionType)[keyof typeof ConnectionType];
 
-/** A create-or-update item, validated by the transport. */
-export interface ConnectionInput {
+/** `write` lets erasure requests email the third party. */
+export const AccessLevel = { READ: 'read', WRITE: 'write' } as const;
+export type AccessLevel = (typeof AccessLevel)[keyof typeof AccessLevel];
+
+/** How a connection's last test went, for filtering lists. */
+export const TestStatusFilter = { PASSED: 'passed', FAILED: 'failed', UNTESTED: 'untested' } as const;
+export type TestStatusFilter = (typeof TestStatusFilter)[keyof typeof TestStatusFilter];
+
+/** The outcome of a connection test. */
+export const TestStatus = { SUCCEEDED: 'succeeded', FAILED: 'failed' } as const;
+export type TestStatus = (typeof TestStatus)[keyof typeof TestStatus];
+
+/**
+ * One create-or-update item, validated by the transport. Problems the service finds are located relative to the
+ * list of commands (`[3, 'name']`).
+ */
+export interface UpsertConnectionCommand {
   name: string;
   key: string | null;
   connectionType: ConnectionType;
@@ -13,7 +34,14 @@ export interface ConnectionInput {
   description: string | null;
 }
 
-export type TestStatusFilter = 'passed' | 'failed' | 'untested';
+/**
+ * New secrets for a connection: the raw object (Fides' EmailSchema, validated by the service after the connection is
+ * found; problems located relative to it, `['to_email']`), and whether to send the test email.
+ */
+export interface SetConnectionSecretsCommand {
+  secrets: unknown;
+  verify: boolean;
+}
 
 export interface ConnectionFilter {
   search?: string;

@@ -1,21 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator.js';
+import { Scopes } from '../auth/index.js';
+import { RequestValidationError } from '../common/errors/herald.error.js';
 import type { Page } from '../common/pagination.js';
 import { validateList } from '../common/validation/fides-validation.pipe.js';
 import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
-import { Optional, QueryBoolean } from '../common/validation/fides-validators.js';
-import { ConnectionResponse, TestStatusMessage, toBulkResponse, toConnectionResponse, toTestStatusMessage } from './connection.mapper.js';
+import { EmailSecretsDto } from './connection-secrets.js';
+import {
+  ConnectionBulkResponse,
+  ConnectionResponse,
+  TestStatusMessage,
+  toBulkResponse,
+  toConnectionFilter,
+  toConnectionResponse,
+  toTestStatusMessage,
+  toUpsertCommand,
+} from './connection.mapper.js';
 import { ConnectionsService, MAX_BULK_CONNECTIONS } from './connections.service.js';
-import { ConnectionListQuery, ConnectionRequestDto, EmailSecretsDto, toConnectionFilter, toConnectionInput } from './dto/connection-request.dto.js';
+import { ConnectionListQuery, ConnectionRequestDto, VerifyQuery } from './dto/connection.request.dto.js';
 import { Answers, pageOf } from '../common/openapi.js';
 import { CONNECTION, CONNECTION_BULK_RESULT, TEST_STATUS_MESSAGE } from './connections.openapi.js';
-
-class VerifyQuery {
-  @Optional()
-  @QueryBoolean()
-  verify: boolean = true;
-}
 
 /** Fides' `/connection` routes, for email connectors. */
 @ApiTags('Connections')
@@ -29,9 +33,11 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Create or update up to 50 connections; each item succeeds or fails on its own' })
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK_CONNECTIONS, items: { $ref: getSchemaPath(ConnectionRequestDto) } } })
   @Answers(200, CONNECTION_BULK_RESULT)
-  async upsert(@Body() body: unknown) {
-    const items = validateList(ConnectionRequestDto, body, ['body'], MAX_BULK_CONNECTIONS);
-    return toBulkResponse(await this.connections.upsertMany(items.map(toConnectionInput), ['body']));
+  upsert(@Body() body: unknown): Promise<ConnectionBulkResponse> {
+    return RequestValidationError.prefixed(['body'], async () => {
+      const items = validateList(ConnectionRequestDto, body, [], MAX_BULK_CONNECTIONS);
+      return toBulkResponse(await this.connections.upsertMany(items.map(toUpsertCommand)));
+    });
   }
 
   @Get()
@@ -67,7 +73,8 @@ export class ConnectionsController {
   @ApiBody({ schema: { $ref: getSchemaPath(EmailSecretsDto) } })
   @Answers(200, TEST_STATUS_MESSAGE)
   async setSecrets(@FidesKeyParam('connection_key') key: string, @Query() query: VerifyQuery, @Body() body: unknown): Promise<TestStatusMessage> {
-    const result = await this.connections.setSecrets(key, body, query.verify);
+    // Fides locates problems of these secrets relative to them, without `body`.
+    const result = await this.connections.setSecrets(key, { secrets: body, verify: query.verify });
     return toTestStatusMessage(`Secrets updated for ConnectionConfig with key: ${key}.`, result);
   }
 

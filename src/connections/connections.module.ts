@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { NotificationsModule } from '../notifications/notifications.module.js';
-import { SecretsModule } from '../secrets/secrets.module.js';
+import { NotificationsModule } from '../notifications/index.js';
+import { SecretsModule } from '../secrets/index.js';
 import { ConnectionTester } from './connection-tester.js';
 import { ConnectionEntity } from './connection.entity.js';
 import { ConnectionsController } from './connections.controller.js';

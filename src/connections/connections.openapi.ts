@@ -1,8 +1,8 @@
 import { alwaysNull, boolean, bulkResultOf, dateTime, enumOf, model, nullable, object, string } from '../common/openapi.js';
-import { ACCESS_LEVELS, CONNECTION_TYPES } from './connection.entity.js';
+import { AccessLevel, ConnectionType, TestStatus } from './connection.types.js';
 
-const CONNECTION_TYPE = enumOf(CONNECTION_TYPES);
-const ACCESS = enumOf(ACCESS_LEVELS);
+const CONNECTION_TYPE = enumOf(Object.values(ConnectionType));
+const ACCESS = enumOf(Object.values(AccessLevel));
 
 /** Fides' ConnectionConfigurationResponse (never the secrets). */
 export const CONNECTION = model(
@@ -34,5 +34,5 @@ export const CONNECTION_BULK_RESULT = model(
 /** Fides' TestStatusMessage: the test is absent (null) when the secrets were stored without one. */
 export const TEST_STATUS_MESSAGE = model(
   'TestStatusMessage',
-  object({ msg: string, test_status: nullable(enumOf(['succeeded', 'failed'])), failure_reason: nullable(string) }),
+  object({ msg: string, test_status: nullable(enumOf(Object.values(TestStatus))), failure_reason: nullable(string) }),
 );

@@ -6,18 +6,17 @@ import { uniqueViolation } from '../common/database/postgres-errors.js';
 import { HeraldError, RequestValidationError, notFound } from '../common/errors/herald.error.js';
 import { keyFromName } from '../common/fides-key.js';
 import { Page, pageOffset, toPage } from '../common/pagination.js';
-import { validateObject } from '../common/validation/fides-validation.pipe.js';
-import { SecretsService } from '../secrets/secrets.service.js';
+import { SecretsService } from '../secrets/index.js';
+import { validateEmailSecrets } from './connection-secrets.js';
 import { ConnectionEntity } from './connection.entity.js';
 import { ConnectionTester, type TestOutcome } from './connection-tester.js';
-import type { ConnectionFilter, ConnectionInput, EmailSecrets } from './connection.types.js';
-import { EmailSecretsDto } from './dto/connection-request.dto.js';
+import type { ConnectionFilter, EmailSecrets, SetConnectionSecretsCommand, UpsertConnectionCommand } from './connection.types.js';
 
-export type { ConnectionFilter, ConnectionInput, EmailSecrets, TestStatusFilter } from './connection.types.js';
+export type { ConnectionFilter, EmailSecrets, SetConnectionSecretsCommand, TestStatusFilter, UpsertConnectionCommand } from './connection.types.js';
 
 export interface BulkResult {
   succeeded: ConnectionEntity[];
-  failed: { message: string; input: ConnectionInput }[];
+  failed: { message: string; input: UpsertConnectionCommand }[];
 }
 
 export interface SecretsResult {
@@ -34,7 +33,10 @@ const GENERIC_FAILURE = 'This connection configuration could not be added.';
 
 export const connectionNotFound = (key: string) => notFound(`No connection configuration found with key '${key}'.`);
 
-/** Email connectors (Fides' ConnectionConfig): one service for REST and GraphQL. */
+/**
+ * Email connectors (Fides' ConnectionConfig): one service for REST and GraphQL. Validation problems are located
+ * relative to the command (`[3, 'name']`, `['to_email']`); the transport says where it sat.
+ */
 @Injectable()
 export class ConnectionsService {
   private readonly logger = new Logger(ConnectionsService.name);
@@ -83,18 +85,18 @@ export class ConnectionsService {
 
   /**
    * Fides' bulk create-or-update. Each item runs in its own transaction, so one failure cannot spoil the others.
-   * A name that yields no key refuses the whole request (decision D3), before anything is written.
+   * A name that yields no key refuses the whole request (decision D3, at `[index, 'name']`), before anything is written.
    */
-  async upsertMany(inputs: ConnectionInput[], loc: (string | number)[]): Promise<BulkResult> {
-    const keyless = inputs.flatMap((input, i) =>
-      input.key === null && keyFromName(input.name) === undefined
-        ? [{ loc: [...loc, i, 'name'], msg: `A key cannot be made from the name '${input.name}': give a key`, type: 'value_error' }]
+  async upsertMany(commands: UpsertConnectionCommand[]): Promise<BulkResult> {
+    const keyless = commands.flatMap((command, i) =>
+      command.key === null && keyFromName(command.name) === undefined
+        ? [{ loc: [i, 'name'], msg: `A key cannot be made from the name '${command.name}': give a key`, type: 'value_error' }]
         : [],
     );
     if (keyless.length > 0) throw new RequestValidationError(keyless);
     return eachItem(
-      inputs,
-      (input) => this.dataSource.transaction((m) => this.upsert(m, input)),
+      commands,
+      (command) => this.dataSource.transaction((m) => this.upsert(m, command)),
       (error, input) => {
         const message = failureMessage(error, input);
         if (message === GENERIC_FAILURE) this.logger.error({ err: error }, 'a connection could not be created or updated');
@@ -114,15 +116,15 @@ export class ConnectionsService {
   }
 
   /**
-   * Validates the secrets (422 with locations relative to the secrets object, as Fides), stores them, and with
-   * `verify` sends the test email and records its outcome. Secrets are kept even when the test fails.
+   * Validates the secrets once the connection is found (422 with locations relative to the secrets object, as
+   * Fides), stores them, and with `verify` sends the test email and records its outcome. Secrets are kept even when
+   * the test fails.
    */
-  async setSecrets(key: string, raw: unknown, verify: boolean, loc: (string | number)[] = []): Promise<SecretsResult> {
+  async setSecrets(key: string, command: SetConnectionSecretsCommand): Promise<SecretsResult> {
     const connection = await this.get(key);
-    const dto = validateEmailSecrets(raw, loc);
-    const secrets: EmailSecrets = { to_email: dto.to_email, test_email: dto.test_email ?? null, url: null };
+    const secrets = validateEmailSecrets(command.secrets);
     await this.secrets.put(OWNER, connection.id, secrets);
-    if (!verify) return { connection };
+    if (!command.verify) return { connection };
     return this.test(connection, secrets);
   }
 
@@ -159,7 +161,7 @@ export class ConnectionsService {
     return { connection, test: outcome };
   }
 
-  private async upsert(m: EntityManager, input: ConnectionInput): Promise<ConnectionEntity> {
+  private async upsert(m: EntityManager, input: UpsertConnectionCommand): Promise<ConnectionEntity> {
     const existing = input.key === null ? null : await m.findOneBy(ConnectionEntity, { key: input.key });
     const connection = existing ?? m.create(ConnectionEntity, { disabledAt: null, lastTestTimestamp: null, lastTestSucceeded: null });
     const key = input.key ?? (keyFromName(input.name) as string);
@@ -185,26 +187,9 @@ export class ConnectionsService {
 const keyTaken = (key: string) =>
   `Key ${key} already exists in ConnectionConfig. Keys will be snake-cased names if not provided. ` +
   'If you are seeing this error without providing a key, please provide a key or a different name.';
-/**
- * Fides' EmailSchema: the field rules, then its root rule, which fails (after them) whenever `to_email` is missing or
- * empty: `url` alone does not make the secrets usable.
- */
-function validateEmailSecrets(raw: unknown, loc: (string | number)[]): EmailSecretsDto {
-  try {
-    return validateObject(EmailSecretsDto, raw, loc);
-  } catch (error) {
-    const toEmail = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as { to_email?: unknown }).to_email : 'n/a';
-    if (!(error instanceof RequestValidationError) || toEmail) throw error;
-    throw new RequestValidationError([
-      ...error.issues,
-      { loc: [...loc, '__root__'], msg: "EmailSchema must be supplied a 'url' or all of: ['to_email'].", type: 'value_error' },
-    ]);
-  }
-}
-
 const nameTaken = (name: string) => `Name ${name} already exists in ConnectionConfig.`;
 
-function failureMessage(error: unknown, input: ConnectionInput): string {
+function failureMessage(error: unknown, input: UpsertConnectionCommand): string {
   if (error instanceof BulkItemError) return error.message;
   if (error instanceof HeraldError && typeof error.detail === 'string') return error.detail;
   // A concurrent writer took the name or key between our check and our write.

@@ -3,9 +3,8 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { KeyRing } from '../common/crypto/index.js';
-import { SettingsError, loadSettings, type Settings } from '../config/settings.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded-database.js';
-import { waitForDatabase } from '../database/wait-for-database.js';
+import { SettingsError, loadSettings, type Settings } from '../config/index.js';
+import { startEmbeddedDatabase, waitForDatabase, type EmbeddedDatabase } from '../database/index.js';
 import { rotateKeys } from './rotation.js';
 
 /**

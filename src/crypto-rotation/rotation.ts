@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { ENVELOPE_VERSION, KeyRing } from '../common/crypto/index.js';
-import { payloadContext } from '../notifications/notifications.service.js';
-import { accessPackageContext } from '../privacy-requests/execution/access-packages.js';
-import { IdentityVault, identityContext, type Identity } from '../privacy-requests/requests/identity-vault.js';
-import { secretContext } from '../secrets/secrets.service.js';
+import { payloadContext } from '../notifications/index.js';
+import { accessPackageContext, IdentityVault, identityContext, type Identity } from '../privacy-requests/index.js';
+import { secretContext } from '../secrets/index.js';
 
 /** One table with a sealed column: how to find its rows, the context each was sealed with, and what to rewrite with it. */
 interface SealedTable {

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SETTINGS, type Settings } from '../config/settings.js';
+import { SETTINGS, type Settings } from '../config/index.js';
 import { JobQueueService } from './job-queue.service.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { MigrationsRunner } from './migrations.runner.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PgBoss, type Db } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
-import { SETTINGS, type Settings } from '../config/settings.js';
+import { SETTINGS, type Settings } from '../config/index.js';
 import { embeddedDatabaseAt } from './embedded/registry.js';
 
 /**

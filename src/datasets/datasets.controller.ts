@@ -1,10 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator.js';
+import { Scopes } from '../auth/index.js';
+import { RequestValidationError } from '../common/errors/herald.error.js';
 import { Page, PageQuery } from '../common/pagination.js';
 import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
-import { DatasetsService, MAX_BULK_DATASETS, type DatasetValidation } from './datasets.service.js';
-import type { FidesopsDataset } from './schema/index.js';
+import {
+  DatasetBulkResponse,
+  DatasetResponse,
+  DatasetValidationResponse,
+  toDatasetBulkResponse,
+  toDatasetResponse,
+  toDatasetValidationResponse,
+} from './dataset.mapper.js';
+import { DatasetsService, MAX_BULK_DATASETS } from './datasets.service.js';
 import { Answers, pageOf } from '../common/openapi.js';
 import { DATASET, DATASET_BULK_RESULT, DATASET_VALIDATION } from './datasets.openapi.js';
 
@@ -28,7 +36,7 @@ const DATASET_SCHEMA = {
   },
 };
 
-/** Fides' dataset routes on a connection. */
+/** Fides' dataset routes on a connection. Bodies are raw Fides datasets, which the service parses (problems under `body`). */
 @ApiTags('Datasets')
 @Controller('connection/:connection_key')
 export class DatasetsController {
@@ -39,29 +47,26 @@ export class DatasetsController {
   @ApiOperation({ summary: 'Create or update up to 50 datasets on the connection (all valid, or 422)' })
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BULK_DATASETS, items: DATASET_SCHEMA } })
   @Answers(200, DATASET_BULK_RESULT)
-  async upsert(@FidesKeyParam('connection_key') connectionKey: string, @Body() body: unknown) {
-    const result = await this.datasets.upsertMany(connectionKey, body, ['body']);
-    return {
-      succeeded: result.succeeded,
-      // Fides put its internal connection id here; Herald names the connection by key.
-      failed: result.failed.map((f) => ({ message: f.message, data: { connection_key: connectionKey, fides_key: f.dataset.fides_key, dataset: f.dataset } })),
-    };
+  async upsert(@FidesKeyParam('connection_key') connectionKey: string, @Body() body: unknown): Promise<DatasetBulkResponse> {
+    const result = await RequestValidationError.prefixed(['body'], () => this.datasets.upsertMany(connectionKey, body));
+    return toDatasetBulkResponse(connectionKey, result);
   }
 
   @Get('dataset')
   @Scopes('dataset:read')
   @ApiOperation({ summary: "The connection's datasets, newest first" })
   @Answers(200, pageOf(DATASET))
-  list(@FidesKeyParam('connection_key') connectionKey: string, @Query() query: PageQuery): Promise<Page<FidesopsDataset>> {
-    return this.datasets.list(connectionKey, query);
+  async list(@FidesKeyParam('connection_key') connectionKey: string, @Query() query: PageQuery): Promise<Page<DatasetResponse>> {
+    const page = await this.datasets.list(connectionKey, query);
+    return { ...page, items: page.items.map(toDatasetResponse) };
   }
 
   @Get('dataset/:fides_key')
   @Scopes('dataset:read')
   @ApiOperation({ summary: 'One dataset' })
   @Answers(200, DATASET)
-  get(@FidesKeyParam('connection_key') connectionKey: string, @FidesKeyParam('fides_key') fidesKey: string): Promise<FidesopsDataset> {
-    return this.datasets.get(connectionKey, fidesKey);
+  async get(@FidesKeyParam('connection_key') connectionKey: string, @FidesKeyParam('fides_key') fidesKey: string): Promise<DatasetResponse> {
+    return toDatasetResponse(await this.datasets.get(connectionKey, fidesKey));
   }
 
   @Delete('dataset/:fides_key')
@@ -78,7 +83,7 @@ export class DatasetsController {
   @ApiOperation({ summary: 'Validate a dataset for the connection and say whether it can be traversed; stores nothing' })
   @ApiBody({ schema: DATASET_SCHEMA })
   @Answers(200, DATASET_VALIDATION)
-  validate(@FidesKeyParam('connection_key') connectionKey: string, @Body() body: unknown): Promise<DatasetValidation> {
-    return this.datasets.validate(connectionKey, body, ['body']);
+  async validate(@FidesKeyParam('connection_key') connectionKey: string, @Body() body: unknown): Promise<DatasetValidationResponse> {
+    return toDatasetValidationResponse(await RequestValidationError.prefixed(['body'], () => this.datasets.validate(connectionKey, body)));
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConnectionsModule } from '../connections/connections.module.js';
+import { ConnectionsModule } from '../connections/index.js';
 import { DatasetEntity } from './dataset.entity.js';
 import { DatasetsController } from './datasets.controller.js';
 import { DatasetsResolver } from './datasets.resolver.js';

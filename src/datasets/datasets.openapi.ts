@@ -1,4 +1,4 @@
-import { anyObject, arrayOf, boolean, bulkResultOf, enumOf, integer, model, nullable, object, string } from '../common/openapi.js';
+import { anyObject, arrayOf, boolean, bulkResultOf, enumOf, integer, mapOf, model, nullable, object, refTo, string, type Static } from '../common/openapi.js';
 import { FIELD_DATA_TYPES, REFERENCE_DIRECTIONS } from './schema/index.js';
 
 const strings = arrayOf(string);
@@ -8,26 +8,27 @@ const DESCRIBED = { description: nullable(string), data_categories: nullable(str
 /** Datasets and collections to run before this one. */
 const RUN_AFTER = nullable(object({ after: nullable(strings) }));
 
-/** A field, as stored: every key present, sub-fields nested (`[]` for a leaf). */
-const DATASET_FIELD = model(
-  'DatasetField',
-  object({
-    name: string,
-    ...DESCRIBED,
-    fidesops_meta: nullable(
-      object({
-        references: nullable(arrayOf(object({ dataset: string, field: string, direction: nullable(enumOf(REFERENCE_DIRECTIONS)) }))),
-        identity: nullable(string),
-        primary_key: nullable(boolean),
-        data_type: nullable({ ...string, description: `One of ${FIELD_DATA_TYPES.join(', ')}, optionally suffixed []` }),
-        length: nullable(integer),
-        return_all_elements: nullable(boolean),
-        read_only: nullable(boolean),
-      }),
-    ),
-    fields: arrayOf({ $ref: '#/components/schemas/DatasetField' }),
-  }),
-);
+/** A field's own properties, as stored: every key present. */
+const FIELD_PROPERTIES = {
+  name: string,
+  ...DESCRIBED,
+  fidesops_meta: nullable(
+    object({
+      references: nullable(arrayOf(object({ dataset: string, field: string, direction: nullable(enumOf(REFERENCE_DIRECTIONS)) }))),
+      identity: nullable(string),
+      primary_key: nullable(boolean),
+      data_type: nullable({ ...string, description: `One of ${FIELD_DATA_TYPES.join(', ')}, optionally suffixed []` }),
+      length: nullable(integer),
+      return_all_elements: nullable(boolean),
+      read_only: nullable(boolean),
+    }),
+  ),
+};
+
+/** A field as answered: its own properties, and its sub-fields of the same shape (`[]` for a leaf). */
+export type DatasetFieldShape = { [K in keyof typeof FIELD_PROPERTIES]: Static<(typeof FIELD_PROPERTIES)[K]> } & { fields: DatasetFieldShape[] };
+
+const DATASET_FIELD = model('DatasetField', object({ ...FIELD_PROPERTIES, fields: arrayOf(refTo<DatasetFieldShape>('DatasetField')) }));
 
 const DATASET_COLLECTION = object({ name: string, ...DESCRIBED, fields: arrayOf(DATASET_FIELD), fidesops_meta: RUN_AFTER });
 
@@ -40,7 +41,7 @@ export const DATASET = model(
     tags: nullable(strings),
     name: nullable(string),
     ...DESCRIBED,
-    meta: nullable({ type: 'object', additionalProperties: string }),
+    meta: nullable(mapOf(string)),
     fidesctl_meta: nullable(object({ resource_id: nullable(string) })),
     joint_controller: nullable(object({ name: string, address: string, email: string, phone: string })),
     third_country_transfers: nullable(strings),

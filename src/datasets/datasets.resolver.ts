@@ -1,10 +1,19 @@
 import { FidesKeyArg } from '../common/validation/fides-key.pipe.js';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Scopes } from '../auth/scopes.decorator.js';
-import { camelLocations, fromDatasetInput, toDatasetObject } from './dataset.graphql-mapper.js';
+import { Scopes } from '../auth/index.js';
+import { RequestValidationError } from '../common/errors/herald.error.js';
+import {
+  datasetListLoc,
+  datasetLoc,
+  fromDatasetInput,
+  toDatasetBulkResultObject,
+  toDatasetObject,
+  toDatasetValidationObject,
+} from './dataset.graphql-mapper.js';
 import { DatasetsService } from './datasets.service.js';
 import { DatasetBulkResultObject, DatasetInput, DatasetListArgs, DatasetObject, DatasetPageObject, DatasetValidationObject } from './dto/dataset.graphql.js';
 
+/** The parser's problems are located under the argument, in GraphQL's names (`['inputs', 0, 'fidesKey']`). */
 @Resolver(() => DatasetObject)
 export class DatasetsResolver {
   constructor(private readonly service: DatasetsService) {}
@@ -28,11 +37,12 @@ export class DatasetsResolver {
     @FidesKeyArg('connectionKey') connectionKey: string,
     @Args('inputs', { type: () => [DatasetInput] }) inputs: DatasetInput[],
   ): Promise<DatasetBulkResultObject> {
-    const result = await camelLocations(() => this.service.upsertMany(connectionKey, inputs.map(fromDatasetInput), ['inputs']));
-    return {
-      succeeded: result.succeeded.map(toDatasetObject),
-      failed: result.failed.map((f) => ({ message: f.message, fidesKey: f.dataset.fides_key })),
-    };
+    const result = await RequestValidationError.prefixed(
+      ['inputs'],
+      () => this.service.upsertMany(connectionKey, inputs.map(fromDatasetInput)),
+      datasetListLoc(inputs),
+    );
+    return toDatasetBulkResultObject(result);
   }
 
   @Mutation(() => Boolean)
@@ -50,7 +60,11 @@ export class DatasetsResolver {
     // would refuse every key as extra): the dataset parser checks it, as it does upsertDatasets' list.
     @Args('input', { type: () => DatasetInput }) input: object,
   ): Promise<DatasetValidationObject> {
-    const { dataset, traversal_details: t } = await camelLocations(() => this.service.validate(connectionKey, fromDatasetInput(input), ['input']));
-    return { dataset: toDatasetObject(dataset), traversalDetails: { isTraversable: t.is_traversable, msg: t.msg } };
+    const validation = await RequestValidationError.prefixed(
+      ['input'],
+      () => this.service.validate(connectionKey, fromDatasetInput(input)),
+      datasetLoc(input as DatasetInput),
+    );
+    return toDatasetValidationObject(validation);
   }
 }

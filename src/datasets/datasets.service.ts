@@ -3,10 +3,9 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { eachItem } from '../common/bulk.js';
 import { uniqueViolation } from '../common/database/postgres-errors.js';
-import { RequestValidationError, notFound, type ValidationIssue } from '../common/errors/herald.error.js';
+import { RequestValidationError, notFound, type Loc, type ValidationIssue } from '../common/errors/herald.error.js';
 import { Page, pageOffset, toPage } from '../common/pagination.js';
-import type { ConnectionEntity } from '../connections/connection.entity.js';
-import { ConnectionsService } from '../connections/connections.service.js';
+import { ConnectionsService, type ConnectionEntity } from '../connections/index.js';
 import { DatasetEntity } from './dataset.entity.js';
 import { parseDataset, traversalDetails, type FidesopsDataset, type TraversalDetails } from './schema/index.js';
 
@@ -18,9 +17,10 @@ export interface DatasetBulkResult {
   failed: { message: string; dataset: FidesopsDataset }[];
 }
 
+/** A dataset as it would be stored, and whether it can be traversed. */
 export interface DatasetValidation {
   dataset: FidesopsDataset;
-  traversal_details: TraversalDetails;
+  traversal: TraversalDetails;
 }
 
 /** A dataset with the connection it describes, for erasure. */
@@ -31,7 +31,12 @@ export interface ConnectionDataset {
 
 const GENERIC_FAILURE = 'Dataset create/update failed.';
 
-/** Datasets on a connection (Fides' DatasetConfig): one service for REST and GraphQL. */
+/**
+ * Datasets on a connection (Fides' DatasetConfig): one service for REST and GraphQL. Datasets come raw (Fides'
+ * snake_case JSON): the one parser checks them once the connection is known (its type decides the rules, and an
+ * unknown connection is a 404 before the body is looked at). Problems are located relative to what was given: the
+ * dataset (`['collections', 0]`) or the list (`[2, 'fides_key']`); the transport says where that sat.
+ */
 @Injectable()
 export class DatasetsService {
   private readonly logger = new Logger(DatasetsService.name);
@@ -79,27 +84,27 @@ export class DatasetsService {
     if (!affected) throw notFound(`No dataset with fides_key '${fidesKey}' and connection_key '${connectionKey}'`);
   }
 
-  /** Validates one dataset for the connection and says whether it can be traversed; stores nothing. */
-  async validate(connectionKey: string, raw: unknown, loc: (string | number)[]): Promise<DatasetValidation> {
+  /** Validates one raw dataset for the connection and says whether it can be traversed; stores nothing. */
+  async validate(connectionKey: string, raw: unknown): Promise<DatasetValidation> {
     const connection = await this.connection(connectionKey);
-    const dataset = this.parse(connection, raw, loc);
-    return { dataset, traversal_details: traversalDetails(dataset) };
+    const dataset = this.parse(connection, raw, []);
+    return { dataset, traversal: traversalDetails(dataset) };
   }
 
   /**
    * Fides' bulk create-or-update: the whole request is refused (422) when any dataset is invalid; otherwise each is
    * written in its own transaction. A fides_key already used by another connection fails that item only.
    */
-  async upsertMany(connectionKey: string, raw: unknown, loc: (string | number)[]): Promise<DatasetBulkResult> {
+  async upsertMany(connectionKey: string, raw: unknown): Promise<DatasetBulkResult> {
     const connection = await this.connection(connectionKey);
-    if (!Array.isArray(raw)) throw new RequestValidationError([{ loc, msg: 'value is not a valid list', type: 'type_error.list' }]);
+    if (!Array.isArray(raw)) throw new RequestValidationError([{ loc: [], msg: 'value is not a valid list', type: 'type_error.list' }]);
     if (raw.length > MAX_BULK_DATASETS) {
-      throw new RequestValidationError([{ loc, msg: `ensure this value has at most ${MAX_BULK_DATASETS} items`, type: 'value_error.list.max_items' }]);
+      throw new RequestValidationError([{ loc: [], msg: `ensure this value has at most ${MAX_BULK_DATASETS} items`, type: 'value_error.list.max_items' }]);
     }
     const issues: ValidationIssue[] = [];
     const parsed = raw.map((item, index) => {
       try {
-        return this.parse(connection, item, [...loc, index]);
+        return this.parse(connection, item, [index]);
       } catch (error) {
         if (!(error instanceof RequestValidationError)) throw error;
         issues.push(...error.issues);
@@ -124,7 +129,7 @@ export class DatasetsService {
     return rows.map((r) => ({ connectionId: r.connectionId, dataset: r.dataset }));
   }
 
-  private parse(connection: ConnectionEntity, raw: unknown, loc: (string | number)[]): FidesopsDataset {
+  private parse(connection: ConnectionEntity, raw: unknown, loc: Loc): FidesopsDataset {
     // Decision D12: an email connector locates records by primary key, so each collection must declare one.
     return parseDataset(raw, loc, { requirePrimaryKeys: connection.connectionType === 'email' });
   }

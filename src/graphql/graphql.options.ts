@@ -1,10 +1,10 @@
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { DocumentNode } from 'graphql';
-import type { Settings } from '../config/settings.js';
+import type { Settings } from '../config/index.js';
 import { hostileInputPlugin } from '../common/validation/hostile-graphql.plugin.js';
+import { graphiqlLandingPage } from '../playground/index.js';
 import { formatGraphqlError } from './graphql-errors.js';
 import { supportedOperationTypesRule } from './operation-types.rule.js';
 import { StrictDateTime } from './strict-date-time.scalar.js';
@@ -21,7 +21,8 @@ export const GRAPHQL_MAX_TOKENS = 20_000;
  * sorted, to schema.gql (a test fails when the committed file is stale).
  */
 export function graphqlOptions(settings: Settings): ApolloDriverConfig {
-  // Decision D17: introspection, "Did you mean" hints and the Sandbox are one switch (off in production by default).
+  // Decision D17: introspection, "Did you mean" hints and the playground (GraphiQL) are one switch (off in production
+  // by default).
   const open = settings.graphqlIntrospection;
   return {
     path: '/graphql',
@@ -52,7 +53,9 @@ export function graphqlOptions(settings: Settings): ApolloDriverConfig {
       hostileInputPlugin(),
       // The bulk limit needs the variables of each request.
       graphqlLimitsPlugin(),
-      open ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      // A browser's GET /graphql: GraphiQL served by Herald itself (src/playground/), or nothing (a 400, as any GET
+      // without a query).
+      open ? graphiqlLandingPage() : ApolloServerPluginLandingPageDisabled(),
     ],
   };
 }

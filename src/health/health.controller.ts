@@ -3,10 +3,9 @@ import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/scopes.decorator.js';
+import { Public } from '../auth/index.js';
 import { HERALD_VERSION } from '../common/version.js';
-import type { EmbeddedDatabaseStatus } from '../database/embedded/registry.js';
-import { JobQueueService } from '../database/job-queue.service.js';
+import { JobQueueService, type EmbeddedDatabaseStatus } from '../database/index.js';
 
 /** The embedded PostgreSQL this process runs for the app, or null (an external database). */
 export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');

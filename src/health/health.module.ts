@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SETTINGS, type Settings } from '../config/settings.js';
-import { embeddedDatabaseAt } from '../database/embedded/registry.js';
+import { SETTINGS, type Settings } from '../config/index.js';
+import { embeddedDatabaseAt } from '../database/index.js';
 import { EMBEDDED_DATABASE, HealthController } from './health.controller.js';
 
 @Module({

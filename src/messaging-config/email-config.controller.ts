@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator.js';
-import { badRequest, notFound } from '../common/errors/herald.error.js';
+import { Scopes } from '../auth/index.js';
+import { badRequest, RequestValidationError } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { Page, PageQuery } from '../common/pagination.js';
 import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
-import { EmailConfigRequestDto, toEmailConfigInput } from './dto/messaging-config-request.dto.js';
+import { EmailConfigRequestDto } from './dto/messaging-config.request.dto.js';
 import { MessagingConfigEntity } from './messaging-config.entity.js';
-import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toFidesopsResponse } from './messaging-config.mapper.js';
+import { MessagingConfigNotFound, WordedAs, type ConfigLookup } from './messaging-config.errors.js';
+import { EmailConfigResponse, SecretsUpdatedResponse, secretsUpdated, toEmailConfigCommand, toFidesopsResponse } from './messaging-config.mapper.js';
 import { MessagingConfigService } from './messaging-config.service.js';
 import { FIDESOPS_TEXTS } from './messaging-config.texts.js';
 import { Answers, DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
@@ -15,10 +16,11 @@ import { EMAIL_CONFIG, SECRETS_UPDATED } from './messaging-config.openapi.js';
 
 /**
  * fidesops' `/email/config` routes, for older clients: the same table seen as Mailgun-only, one config at a time,
- * service type in lower case, scopes `email:*`.
+ * service type in lower case, scopes `email:*`, fidesops' words.
  */
 @ApiTags('Email config (fidesops)')
 @Controller('email/config')
+@WordedAs(FIDESOPS_TEXTS)
 export class EmailConfigController {
   constructor(private readonly configs: MessagingConfigService) {}
 
@@ -29,20 +31,22 @@ export class EmailConfigController {
   @Answers(200, EMAIL_CONFIG)
   @Refuses(400, 'An email config exists already')
   @Refuses(409, 'The key or name belongs to another messaging config')
-  async create(@Body() body: EmailConfigRequestDto): Promise<MessagingConfigResponse> {
-    const input = toEmailConfigInput(body);
-    if ((await this.configs.count(MessagingServiceType.MAILGUN)) > 0) {
-      throw badRequest(`Only one email config is supported at a time. Config with key ${body.key ?? 'None'} is already configured.`);
-    }
-    // No Mailgun config exists here, so a taken key belongs to a config this dialect cannot see: never take it over.
-    return toFidesopsResponse(await this.configs.createOrUpdate(input, { createOnly: true }));
+  create(@Body() body: EmailConfigRequestDto): Promise<EmailConfigResponse> {
+    return RequestValidationError.prefixed(['body'], async () => {
+      const command = toEmailConfigCommand(body);
+      if ((await this.configs.count(MessagingServiceType.MAILGUN)) > 0) {
+        throw badRequest(`Only one email config is supported at a time. Config with key ${body.key ?? 'None'} is already configured.`);
+      }
+      // No Mailgun config exists here, so a taken key belongs to a config this dialect cannot see: never take it over.
+      return toFidesopsResponse(await this.configs.createOrUpdate(command, { createOnly: true }));
+    });
   }
 
   @Get()
   @Scopes('email:read')
   @ApiOperation({ summary: 'Email configs, newest first' })
   @Answers(200, pageOf(EMAIL_CONFIG))
-  async list(@Query() query: PageQuery): Promise<Page<MessagingConfigResponse>> {
+  async list(@Query() query: PageQuery): Promise<Page<EmailConfigResponse>> {
     const page = await this.configs.list(query, MessagingServiceType.MAILGUN);
     return { ...page, items: page.items.map(toFidesopsResponse) };
   }
@@ -51,7 +55,7 @@ export class EmailConfigController {
   @Scopes('email:read')
   @ApiOperation({ summary: 'One email config' })
   @Answers(200, EMAIL_CONFIG)
-  async get(@FidesKeyParam('config_key') key: string): Promise<MessagingConfigResponse> {
+  async get(@FidesKeyParam('config_key') key: string): Promise<EmailConfigResponse> {
     return toFidesopsResponse(await this.mailgun(key));
   }
 
@@ -60,10 +64,12 @@ export class EmailConfigController {
   @ApiOperation({ summary: 'Replace the email config (full body)' })
   @Answers(200, EMAIL_CONFIG)
   @Refuses(409, 'The new key or name belongs to another messaging config')
-  async update(@FidesKeyParam('config_key') key: string, @Body() body: EmailConfigRequestDto): Promise<MessagingConfigResponse> {
-    const input = toEmailConfigInput(body);
-    await this.mailgun(key);
-    return toFidesopsResponse(await this.configs.update(key, input, FIDESOPS_TEXTS));
+  update(@FidesKeyParam('config_key') key: string, @Body() body: EmailConfigRequestDto): Promise<EmailConfigResponse> {
+    return RequestValidationError.prefixed(['body'], async () => {
+      const command = toEmailConfigCommand(body);
+      await this.mailgun(key);
+      return toFidesopsResponse(await this.configs.update(key, command));
+    });
   }
 
   @Delete(':config_key')
@@ -73,7 +79,7 @@ export class EmailConfigController {
   @ApiNoContentResponse()
   async delete(@FidesKeyParam('config_key') key: string): Promise<void> {
     await this.mailgun(key);
-    await this.configs.delete(key, FIDESOPS_TEXTS);
+    await this.configs.delete(key);
   }
 
   @Put(':config_key/secret')
@@ -83,15 +89,15 @@ export class EmailConfigController {
   @Answers(200, SECRETS_UPDATED)
   @Refuses(400, 'Secrets refused by the Mailgun schema, one line per problem', DETAIL_LIST)
   async setSecrets(@FidesKeyParam('config_key') key: string, @Body() body: unknown): Promise<SecretsUpdatedResponse> {
-    await this.mailgun(key, FIDESOPS_TEXTS.secretsNotFound(key));
-    await this.configs.setSecrets(key, body, FIDESOPS_TEXTS);
+    await this.mailgun(key, 'secrets');
+    await this.configs.setSecrets(key, body);
     return secretsUpdated(FIDESOPS_TEXTS.secretsUpdated(key));
   }
 
   /** fidesops only knows Mailgun configs: any other type is "not found" here. */
-  private async mailgun(key: string, notFoundText = FIDESOPS_TEXTS.notFound(key)): Promise<MessagingConfigEntity> {
-    const config = await this.configs.get(key, { ...FIDESOPS_TEXTS, notFound: () => notFoundText });
-    if (config.serviceType !== MessagingServiceType.MAILGUN) throw notFound(notFoundText);
+  private async mailgun(key: string, lookup: ConfigLookup = 'config'): Promise<MessagingConfigEntity> {
+    const config = await this.configs.find(key);
+    if (config?.serviceType !== MessagingServiceType.MAILGUN) throw new MessagingConfigNotFound(key, lookup);
     return config;
   }
 }

@@ -47,20 +47,21 @@ const MISSING: Record<MessagingServiceType, string | undefined> = {
 };
 
 /**
- * The details a service type needs, validated and with defaults filled; null for a type without details.
- * `bodyLoc` is where the request body sits (`['body']` over REST), for error locations.
+ * The details a service type needs, validated and with defaults filled; null for a type without details. Problems are
+ * located relative to the config command (`['details', 'domain']`, or `['__root__']` when details are missing): the
+ * transport says where the command sits (`body` over REST) and in which names.
  */
-export function validateDetails(serviceType: MessagingServiceType, details: unknown, bodyLoc: (string | number)[]): MessagingConfigDetails | null {
+export function validateDetails(serviceType: MessagingServiceType, details: unknown): MessagingConfigDetails | null {
   const absent = details === undefined || details === null || (typeof details === 'object' && Object.keys(details).length === 0);
   const missing = MISSING[serviceType];
   if (absent) {
-    if (missing) throw new RequestValidationError([{ loc: [...bodyLoc, '__root__'], msg: missing, type: 'value_error' }]);
+    if (missing) throw invalid(['__root__'], missing);
     return null;
   }
-  const loc = [...bodyLoc, 'details'];
+  const loc = ['details'];
   switch (serviceType) {
     case MessagingServiceType.MAILGUN:
-      return mailgunDetails(details, loc);
+      return RequestValidationError.prefixed(loc, () => mailgunDetails(details));
     case MessagingServiceType.TWILIO_EMAIL:
       return { twilio_email_from: validateObject(TwilioEmailDetailsDto, details, loc).twilio_email_from };
     case MessagingServiceType.TWILIO_TEXT:
@@ -71,8 +72,8 @@ export function validateDetails(serviceType: MessagingServiceType, details: unkn
   }
 }
 
-/** Mailgun details with Fides' defaults; `{}` reports the missing domain (fidesops' behaviour). */
-export function mailgunDetails(details: unknown, loc: (string | number)[]): MailgunDetails {
-  const d = validateObject(MailgunDetailsDto, details, loc);
+/** Mailgun details with Fides' defaults, problems located within them; `{}` reports the missing domain (fidesops' behaviour). */
+export function mailgunDetails(details: unknown): MailgunDetails {
+  const d = validateObject(MailgunDetailsDto, details, []);
   return { domain: d.domain, is_eu_domain: d.is_eu_domain ?? false, api_version: d.api_version ?? 'v3' };
 }

@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator.js';
+import { Scopes } from '../auth/index.js';
+import { RequestValidationError } from '../common/errors/herald.error.js';
 import { Page, PageQuery } from '../common/pagination.js';
 import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
-import { MessagingConfigRequestDto, toConfigInput } from './dto/messaging-config-request.dto.js';
-import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toFidesResponse } from './messaging-config.mapper.js';
+import { MessagingConfigRequestDto } from './dto/messaging-config.request.dto.js';
+import { WordedAs } from './messaging-config.errors.js';
+import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toConfigCommand, toFidesResponse } from './messaging-config.mapper.js';
 import { MessagingConfigService } from './messaging-config.service.js';
 import { FIDES_TEXTS } from './messaging-config.texts.js';
 import { Answers, DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
@@ -16,9 +18,10 @@ const SECRETS_EXAMPLE = {
   schema: { type: 'object', additionalProperties: { type: 'string' }, example: { mailgun_api_key: 'key-...' } },
 } as const;
 
-/** Fides' `/messaging/config` routes. */
+/** Fides' `/messaging/config` routes: Fides' words; validation problems of the body under `body`. */
 @ApiTags('Messaging config')
 @Controller('messaging/config')
+@WordedAs(FIDES_TEXTS)
 export class MessagingConfigController {
   constructor(private readonly configs: MessagingConfigService) {}
 
@@ -29,7 +32,7 @@ export class MessagingConfigController {
   @Answers(200, MESSAGING_CONFIG)
   @Refuses(409, 'A config of that name, or of that service type, exists')
   async create(@Body() body: MessagingConfigRequestDto): Promise<MessagingConfigResponse> {
-    return toFidesResponse(await this.configs.createOrUpdate(toConfigInput(body)));
+    return toFidesResponse(await RequestValidationError.prefixed(['body'], () => this.configs.createOrUpdate(toConfigCommand(body))));
   }
 
   @Get()
@@ -46,7 +49,7 @@ export class MessagingConfigController {
   @ApiOperation({ summary: 'One config' })
   @Answers(200, MESSAGING_CONFIG)
   async get(@FidesKeyParam('config_key') key: string): Promise<MessagingConfigResponse> {
-    return toFidesResponse(await this.configs.get(key, FIDES_TEXTS));
+    return toFidesResponse(await this.configs.get(key));
   }
 
   @Patch(':config_key')
@@ -55,7 +58,7 @@ export class MessagingConfigController {
   @Answers(200, MESSAGING_CONFIG)
   @Refuses(409, 'The new key, name or service type belongs to another config')
   async update(@FidesKeyParam('config_key') key: string, @Body() body: MessagingConfigRequestDto): Promise<MessagingConfigResponse> {
-    return toFidesResponse(await this.configs.update(key, toConfigInput(body), FIDES_TEXTS));
+    return toFidesResponse(await RequestValidationError.prefixed(['body'], () => this.configs.update(key, toConfigCommand(body))));
   }
 
   @Delete(':config_key')
@@ -64,7 +67,7 @@ export class MessagingConfigController {
   @ApiOperation({ summary: 'Delete a config and its secrets' })
   @ApiNoContentResponse()
   async delete(@FidesKeyParam('config_key') key: string): Promise<void> {
-    await this.configs.delete(key, FIDES_TEXTS);
+    await this.configs.delete(key);
   }
 
   @Put(':config_key/secret')
@@ -74,7 +77,7 @@ export class MessagingConfigController {
   @Answers(200, SECRETS_UPDATED)
   @Refuses(400, "Secrets refused by the service type's schema, one line per problem", DETAIL_LIST)
   async setSecrets(@FidesKeyParam('config_key') key: string, @Body() body: unknown): Promise<SecretsUpdatedResponse> {
-    await this.configs.setSecrets(key, body, FIDES_TEXTS);
+    await this.configs.setSecrets(key, body);
     return secretsUpdated(FIDES_TEXTS.secretsUpdated(key));
   }
 }

@@ -1,13 +1,35 @@
-import type { MessagingConfigDetails } from './messaging-config-details.js';
+import { RequestValidationError } from '../common/errors/herald.error.js';
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import type { Static } from '../common/openapi.js';
+import type { EmailConfigRequestDto, MessagingConfigRequestDto } from './dto/messaging-config.request.dto.js';
+import { mailgunDetails, validateDetails } from './messaging-config-details.js';
 import type { MessagingConfigEntity } from './messaging-config.entity.js';
+import type { EMAIL_CONFIG, MESSAGING_CONFIG, SECRETS_UPDATED } from './messaging-config.openapi.js';
+import type { SaveMessagingConfigCommand } from './messaging-config.service.js';
 
-/** Fides' MessagingConfigResponse: exactly these four keys. */
-export interface MessagingConfigResponse {
-  name: string;
-  key: string;
-  service_type: string;
-  details: MessagingConfigDetails | null;
-}
+// REST's shapes, both ways: request DTOs into the service's command (validation problems located relative to the
+// body; the controller puts them under `body`), entities into the answers `messaging-config.openapi.ts` describes.
+
+/** Fides' MessagingConfigResponse: exactly these four keys (the schema is the one source of the shape). */
+export type MessagingConfigResponse = Static<typeof MESSAGING_CONFIG>;
+export type EmailConfigResponse = Static<typeof EMAIL_CONFIG>;
+export type SecretsUpdatedResponse = Static<typeof SECRETS_UPDATED>;
+
+/** Fides' body, its details checked for its service type. */
+export const toConfigCommand = (dto: MessagingConfigRequestDto): SaveMessagingConfigCommand => ({
+  name: dto.name,
+  key: dto.key ?? undefined,
+  serviceType: dto.service_type,
+  details: validateDetails(dto.service_type, dto.details),
+});
+
+/** fidesops' body: always Mailgun, details required. */
+export const toEmailConfigCommand = (dto: EmailConfigRequestDto): SaveMessagingConfigCommand => ({
+  name: dto.name,
+  key: dto.key ?? undefined,
+  serviceType: MessagingServiceType.MAILGUN,
+  details: RequestValidationError.prefixed(['details'], () => mailgunDetails(dto.details)),
+});
 
 export const toFidesResponse = (c: MessagingConfigEntity): MessagingConfigResponse => ({
   name: c.name,
@@ -17,15 +39,9 @@ export const toFidesResponse = (c: MessagingConfigEntity): MessagingConfigRespon
 });
 
 /** fidesops' EmailConfigResponse: the service type in lower case. */
-export const toFidesopsResponse = (c: MessagingConfigEntity): MessagingConfigResponse => ({
+export const toFidesopsResponse = (c: MessagingConfigEntity): EmailConfigResponse => ({
   ...toFidesResponse(c),
-  service_type: c.serviceType.toLowerCase(),
+  service_type: 'mailgun',
 });
-
-export interface SecretsUpdatedResponse {
-  msg: string;
-  test_status: null;
-  failure_reason: null;
-}
 
 export const secretsUpdated = (msg: string): SecretsUpdatedResponse => ({ msg, test_status: null, failure_reason: null });

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SecretsModule } from '../secrets/secrets.module.js';
+import { SecretsModule } from '../secrets/index.js';
 import { EmailConfigController } from './email-config.controller.js';
 import { MessagingConfigController } from './messaging-config.controller.js';
 import { MessagingConfigEntity } from './messaging-config.entity.js';

@@ -1,16 +1,15 @@
 import { MessagingServiceType } from '../common/messaging-service-type.js';
-import type { SchemaObject } from '@nestjs/swagger';
-import { boolean, enumOf, model, NULL, nullable, object, string } from '../common/openapi.js';
+import { boolean, enumOf, model, NULL, nullable, object, oneOf, string } from '../common/openapi.js';
 
 const MAILGUN_DETAILS = object({ domain: string, is_eu_domain: boolean, api_version: string });
 const TWILIO_EMAIL_DETAILS = object({ twilio_email_from: string });
 
-const configOf = (serviceTypes: readonly string[]): SchemaObject =>
+const configOf = <const T extends readonly string[]>(serviceTypes: T) =>
   object({
     name: string,
     key: string,
     service_type: enumOf(serviceTypes),
-    details: { oneOf: [MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, NULL], description: 'Mailgun or SendGrid sender details; null for TWILIO_TEXT' },
+    details: oneOf([MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, NULL], 'Mailgun or SendGrid sender details; null for TWILIO_TEXT'),
   });
 
 /** Fides' MessagingConfigResponse. */

@@ -2,18 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { uniqueViolation } from '../common/database/postgres-errors.js';
-import { HeraldError, conflict, invalid, notFound } from '../common/errors/herald.error.js';
+import { HeraldError, conflict, invalid } from '../common/errors/herald.error.js';
 import { keyFromName } from '../common/fides-key.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { Page, pageOffset, toPage } from '../common/pagination.js';
-import { validateMessagingSecrets, type MessagingSecrets } from '../secrets/messaging-secrets.schemas.js';
-import { SecretsService } from '../secrets/secrets.service.js';
+import { validateMessagingSecrets, SecretsService, type MessagingSecrets } from '../secrets/index.js';
 import type { MessagingConfigDetails } from './messaging-config-details.js';
 import { MessagingConfigEntity } from './messaging-config.entity.js';
-import { FIDES_TEXTS, type ConfigTexts } from './messaging-config.texts.js';
+import { MessagingConfigNotFound } from './messaging-config.errors.js';
 
-/** A create or update request, validated and normalised by the transport. */
-export interface MessagingConfigInput {
+/**
+ * A create or update, validated and normalised by the transport (details checked for their service type,
+ * `validateDetails`). Validation problems the service finds are located relative to it (`['name']`).
+ */
+export interface SaveMessagingConfigCommand {
   name: string;
   key?: string;
   serviceType: MessagingServiceType;
@@ -25,7 +27,10 @@ const OWNER = 'messaging_config';
 const SELECT_BY_KEY = `SELECT id, key, name, service_type AS "serviceType", details, created_at AS "createdAt", updated_at AS "updatedAt"
   FROM messaging_config WHERE key = $1`;
 
-/** One service for every transport (Fides REST, fidesops REST, GraphQL); `texts` picks the dialect's words. */
+/**
+ * One service for every transport (Fides REST, fidesops REST, GraphQL). It speaks no dialect: an unknown key is a
+ * `MessagingConfigNotFound` that the transport words, and validation problems are located relative to the command.
+ */
 @Injectable()
 export class MessagingConfigService {
   private readonly changeListeners: (() => void)[] = [];
@@ -52,12 +57,18 @@ export class MessagingConfigService {
     return toPage(items, total, page);
   }
 
-  async get(key: string, texts: ConfigTexts = FIDES_TEXTS): Promise<MessagingConfigEntity> {
+  async get(key: string): Promise<MessagingConfigEntity> {
+    const config = await this.find(key);
+    if (!config) throw new MessagingConfigNotFound(key);
+    return config;
+  }
+
+  /** Like `get`, for callers that decide what a missing config means (fidesops' routes, which see Mailgun only). */
+  async find(key: string): Promise<MessagingConfigEntity | null> {
     // The hottest read: a plain statement, without the query builder (a quarter of the route's throughput,
     // measured by bench/api.bench.mjs).
     const rows = await this.configs.query<Partial<MessagingConfigEntity>[]>(SELECT_BY_KEY, [key]);
-    if (rows.length === 0) throw notFound(texts.notFound(key));
-    return this.configs.create(rows[0]);
+    return rows.length === 0 ? null : this.configs.create(rows[0]);
   }
 
   findByServiceType(serviceType: MessagingServiceType): Promise<MessagingConfigEntity | null> {
@@ -72,13 +83,13 @@ export class MessagingConfigService {
    * Fides' POST: a body key naming an existing config updates it; anything else creates a config.
    * `createOnly` (fidesops' POST, which sees Mailgun configs only) answers 409 for a taken key instead.
    */
-  async createOrUpdate(input: MessagingConfigInput, options: { createOnly?: boolean } = {}): Promise<MessagingConfigEntity> {
+  async createOrUpdate(command: SaveMessagingConfigCommand, options: { createOnly?: boolean } = {}): Promise<MessagingConfigEntity> {
     return this.write(async (m) => {
-      const existing = input.key === undefined || options.createOnly ? null : await m.findOneBy(MessagingConfigEntity, { key: input.key });
-      if (existing) return this.apply(m, existing, input, existing.key);
-      const key = input.key ?? keyFromName(input.name);
+      const existing = command.key === undefined || options.createOnly ? null : await m.findOneBy(MessagingConfigEntity, { key: command.key });
+      if (existing) return this.apply(m, existing, command, existing.key);
+      const key = command.key ?? keyFromName(command.name);
       if (key === undefined) {
-        throw invalid(['body', 'name'], `A key cannot be made from the name '${input.name}': give a key`, 'value_error');
+        throw invalid(['name'], `A key cannot be made from the name '${command.name}': give a key`, 'value_error');
       }
       if (await m.existsBy(MessagingConfigEntity, { key })) {
         throw conflict(
@@ -86,39 +97,43 @@ export class MessagingConfigService {
             'If you are seeing this error without providing a key, please provide a key or a different name.',
         );
       }
-      return this.apply(m, m.create(MessagingConfigEntity), input, key);
+      return this.apply(m, m.create(MessagingConfigEntity), command, key);
     });
   }
 
   /** PATCH (decision D2): updates the config named by the path; a different body key renames it. */
-  async update(pathKey: string, input: MessagingConfigInput, texts: ConfigTexts = FIDES_TEXTS): Promise<MessagingConfigEntity> {
+  async update(currentKey: string, command: SaveMessagingConfigCommand): Promise<MessagingConfigEntity> {
     return this.write(async (m) => {
-      const config = await m.findOneBy(MessagingConfigEntity, { key: pathKey });
-      if (!config) throw notFound(texts.notFound(pathKey));
-      const key = input.key ?? pathKey;
-      if (key !== pathKey && (await m.existsBy(MessagingConfigEntity, { key }))) {
+      const config = await m.findOneBy(MessagingConfigEntity, { key: currentKey });
+      if (!config) throw new MessagingConfigNotFound(currentKey);
+      const key = command.key ?? currentKey;
+      if (key !== currentKey && (await m.existsBy(MessagingConfigEntity, { key }))) {
         throw conflict(`Key ${key} already exists in MessagingConfig.`);
       }
-      return this.apply(m, config, { ...input, details: input.details ?? (input.serviceType === config.serviceType ? config.details : null) }, key);
+      const details = command.details ?? (command.serviceType === config.serviceType ? config.details : null);
+      return this.apply(m, config, { ...command, details }, key);
     });
   }
 
   /** Deletes the config and its secrets together. */
-  async delete(key: string, texts: ConfigTexts = FIDES_TEXTS): Promise<void> {
+  async delete(key: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const config = await m.findOneBy(MessagingConfigEntity, { key });
-      if (!config) throw notFound(texts.notFound(key));
+      if (!config) throw new MessagingConfigNotFound(key);
       await this.secrets.delete(OWNER, config.id, m);
       await m.delete(MessagingConfigEntity, { id: config.id });
     });
     this.changed();
   }
 
-  /** Validates the secrets for the config's service type (400 list on failure, nothing changed) and replaces them. */
-  async setSecrets(key: string, raw: unknown, texts: ConfigTexts = FIDES_TEXTS): Promise<MessagingConfigEntity> {
+  /**
+   * Validates the raw secrets for the config's service type (known only here, at run time: Fides' 400 list, each
+   * problem named relative to the secrets object; nothing changed) and replaces them.
+   */
+  async setSecrets(key: string, secrets: unknown): Promise<MessagingConfigEntity> {
     const config = await this.configs.findOneBy({ key });
-    if (!config) throw notFound(texts.secretsNotFound(key));
-    await this.secrets.put(OWNER, config.id, validateMessagingSecrets(config.serviceType, raw));
+    if (!config) throw new MessagingConfigNotFound(key, 'secrets');
+    await this.secrets.put(OWNER, config.id, validateMessagingSecrets(config.serviceType, secrets));
     this.changed();
     return config;
   }
@@ -144,17 +159,17 @@ export class MessagingConfigService {
     for (const listener of this.changeListeners) listener();
   }
 
-  private async apply(m: EntityManager, config: MessagingConfigEntity, input: MessagingConfigInput, key: string): Promise<MessagingConfigEntity> {
+  private async apply(m: EntityManager, config: MessagingConfigEntity, command: SaveMessagingConfigCommand, key: string): Promise<MessagingConfigEntity> {
     const clash = await m
       .createQueryBuilder(MessagingConfigEntity, 'c')
-      .where('(c.name = :name OR c.service_type = :serviceType)', { name: input.name, serviceType: input.serviceType })
+      .where('(c.name = :name OR c.service_type = :serviceType)', { name: command.name, serviceType: command.serviceType })
       .andWhere(config.id ? 'c.id <> :id' : 'TRUE', { id: config.id })
       .getOne();
-    if (clash?.name === input.name) throw conflict(`Name ${input.name} already exists in MessagingConfig.`);
-    if (clash) throw serviceTypeTaken(input.serviceType, clash.key);
+    if (clash?.name === command.name) throw conflict(`Name ${command.name} already exists in MessagingConfig.`);
+    if (clash) throw serviceTypeTaken(command.serviceType, clash.key);
     // Secrets fit one service type only: a config that changes type starts without any (Fides kept stale ones).
-    if (config.id && config.serviceType !== input.serviceType) await this.secrets.delete(OWNER, config.id, m);
-    Object.assign(config, { key, name: input.name, serviceType: input.serviceType, details: input.details });
+    if (config.id && config.serviceType !== command.serviceType) await this.secrets.delete(OWNER, config.id, m);
+    Object.assign(config, { key, name: command.name, serviceType: command.serviceType, details: command.details });
     return m.save(config);
   }
 

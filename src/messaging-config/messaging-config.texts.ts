@@ -1,4 +1,7 @@
-/** The texts a dialect answers with: Fides' `/messaging/config` and GraphQL, or fidesops' `/email/config`. */
+/**
+ * The texts a dialect answers with: Fides' `/messaging/config` and GraphQL, or fidesops' `/email/config`. The service
+ * never picks one: it throws `MessagingConfigNotFound` (messaging-config.errors.ts) and the transport words it.
+ */
 export interface ConfigTexts {
   notFound(key: string): string;
   secretsNotFound(key: string): string;

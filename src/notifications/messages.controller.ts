@@ -1,12 +1,24 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator.js';
+import { Scopes } from '../auth/index.js';
 import { MessagesQuery, TestMessageRequestDto } from './messages.dto.js';
 import { toAttemptResponse, toMessageResponse } from './outbox/message.mapper.js';
 import { MessagesService } from './outbox/messages.service.js';
 import { TestMessageService } from './test-message.service.js';
 import { Answers, pageOf, Refuses } from '../common/openapi.js';
 import { MESSAGE_LOG_ENTRY, MESSAGE_WITH_ATTEMPTS, TEST_MESSAGE_RESULT } from './notifications.openapi.js';
+import type { FirstAttempt } from './notifications.service.js';
+import { snakeCaseLoc, testMessageCommandOfBody, toTestMessageResponse } from './test-message.mapper.js';
+import { RequestValidationError } from '../common/errors/herald.error.js';
+
+/** What became of a test message, in words: the outcome, with the attempt's failure reason when there is one. */
+export function testMessageSummary(result: Pick<FirstAttempt, 'status' | 'reason'>): string {
+  if (result.status === 'sent') return 'Test message sent.';
+  if (result.status === 'failed') return result.reason ? `The test message could not be sent: ${result.reason}` : 'The test message could not be sent.';
+  if (result.status === 'queued' && result.reason) return `The test message was queued for another attempt: ${result.reason}`;
+  // No attempt finished within the wait: the message is still on its way.
+  return 'The test message has not been sent yet: its first attempt did not finish in time.';
+}
 
 @ApiTags('Messages')
 @Controller('messaging')
@@ -24,13 +36,8 @@ export class MessagesController {
   @Refuses(400, 'The config of that service type has no secrets')
   @Refuses(404, 'No config of that service type')
   async test(@Body() body: TestMessageRequestDto) {
-    const result = await this.testMessages.send(body.service_type, { email: body.email, phone_number: body.phone_number }, ['body']);
-    return {
-      msg: result.status === 'sent' ? 'Test message sent.' : 'The test message could not be sent.',
-      message_id: result.messageId,
-      status: result.status,
-      failure_reason: result.reason,
-    };
+    const result = await RequestValidationError.prefixed(['body'], () => this.testMessages.send(testMessageCommandOfBody(body)), snakeCaseLoc);
+    return toTestMessageResponse(result, testMessageSummary(result));
   }
 
   @Get('messages')

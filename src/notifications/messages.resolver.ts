@@ -1,8 +1,10 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Scopes } from '../auth/scopes.decorator.js';
+import { Scopes } from '../auth/index.js';
+import { RequestValidationError } from '../common/errors/herald.error.js';
 import { MessageFilterArgs, MessageObject, MessagePageObject, TestMessageInput, TestMessageResultObject } from './messages.dto.js';
-import type { MessageAttemptEntity, MessageEntity } from './outbox/message.entity.js';
+import { toMessageObject } from './outbox/message.mapper.js';
 import { MessagesService } from './outbox/messages.service.js';
+import { testMessageCommandOfInput, toTestMessageResultObject } from './test-message.mapper.js';
 import { TestMessageService } from './test-message.service.js';
 
 @Resolver(() => MessageObject)
@@ -29,26 +31,7 @@ export class MessagesResolver {
   @Mutation(() => TestMessageResultObject, { description: 'Sends one real test message through the config of a service type' })
   @Scopes('messaging:create_or_update')
   async sendTestMessage(@Args('input') input: TestMessageInput): Promise<TestMessageResultObject> {
-    const result = await this.testMessages.send(input.serviceType, { email: input.email, phone_number: input.phoneNumber }, ['input']);
-    return { messageId: result.messageId, status: result.status, failureReason: result.reason };
+    const result = await RequestValidationError.prefixed(['input'], () => this.testMessages.send(testMessageCommandOfInput(input)));
+    return toTestMessageResultObject(result);
   }
-}
-
-export function toMessageObject(m: MessageEntity, attempts?: MessageAttemptEntity[]): MessageObject {
-  return {
-    id: m.id,
-    actionType: m.actionType,
-    serviceType: m.serviceType,
-    channel: m.channel,
-    status: m.status,
-    recipient: m.recipientHint,
-    privacyRequestId: m.privacyRequestId,
-    attempts: m.attempts,
-    providerMessageId: m.providerMessageId,
-    failureReason: m.failureReason,
-    createdAt: m.createdAt,
-    updatedAt: m.updatedAt,
-    sentAt: m.sentAt,
-    attemptLog: attempts?.map((a) => ({ ...a })),
-  };
 }

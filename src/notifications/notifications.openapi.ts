@@ -57,5 +57,3 @@ export const NOTIFICATION_SETTINGS = model(
     execution: object({ subject_identity_verification_required: boolean, require_manual_request_approval: boolean }),
   }),
 );
-
-export const ID_VERIFICATION_CONFIG = model('IdVerificationConfig', object({ identity_verification_required: boolean, valid_email_config_exists: boolean }));

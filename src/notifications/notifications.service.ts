@@ -3,15 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { KeyRing } from '../common/crypto/index.js';
-import { SETTINGS, type Settings } from '../config/settings.js';
-import { JobQueueService } from '../database/job-queue.service.js';
-import { preparedQuery } from '../database/prepared-query.js';
+import { SETTINGS, type Settings } from '../config/index.js';
+import { JobQueueService, preparedQuery } from '../database/index.js';
 import { DELIVERY_QUEUE, type DeliveryJob } from './outbox/delivery-queue.js';
 import type { MessageStatus, ServiceTypeRule } from './outbox/message.entity.js';
 import { maskRecipient, type Recipient } from './outbox/recipient.js';
 import type { MessagingActionType } from './templates/messaging-action-type.js';
 
-export interface NotifyRequest {
+/** One message to send: what, to whom, for which privacy request, and under which idempotency key. */
+export interface NotifyCommand {
   actionType: MessagingActionType;
   recipient: Recipient;
   /** The template's parameters (see templates/message-templates.ts). Sealed with the recipient. */
@@ -82,17 +82,17 @@ export class NotificationsService {
     private readonly keys: KeyRing,
   ) {}
 
-  async notify(request: NotifyRequest, manager?: EntityManager): Promise<Enqueued> {
+  async notify(command: NotifyCommand, manager?: EntityManager): Promise<Enqueued> {
     const id = randomUUID();
-    const payload = this.keys.seal(JSON.stringify({ recipient: request.recipient, params: request.params ?? {} }), payloadContext(id));
+    const payload = this.keys.seal(JSON.stringify({ recipient: command.recipient, params: command.params ?? {} }), payloadContext(id));
     const message = [
       id,
-      request.idempotencyKey,
-      request.actionType,
-      request.serviceType ?? 'notification',
-      maskRecipient(request.recipient),
+      command.idempotencyKey,
+      command.actionType,
+      command.serviceType ?? 'notification',
+      maskRecipient(command.recipient),
       payload,
-      request.privacyRequestId ?? null,
+      command.privacyRequestId ?? null,
     ];
     const job: DeliveryJob = { messageId: id };
     // One statement writes the message and its job (pg-boss's own insert, see withMessageInsert), so both exist or
@@ -112,7 +112,7 @@ export class NotificationsService {
       manager,
       'herald_message_by_key',
       'SELECT id FROM message WHERE idempotency_key = $1',
-      [request.idempotencyKey],
+      [command.idempotencyKey],
     );
     return { messageId: existing[0].id, created: false };
   }
@@ -121,8 +121,8 @@ export class NotificationsService {
    * Enqueues (committing at once) and waits, bounded, for the first attempt, for callers that must tell their own
    * caller whether a message went out (identity verification codes).
    */
-  async sendNow(request: NotifyRequest, timeoutMs = this.settings.providers.timeoutMs + 5_000): Promise<FirstAttempt> {
-    const { messageId } = await this.notify(request);
+  async sendNow(command: NotifyCommand, timeoutMs = this.settings.providers.timeoutMs + 5_000): Promise<FirstAttempt> {
+    const { messageId } = await this.notify(command);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const rows = await this.dataSource.query<

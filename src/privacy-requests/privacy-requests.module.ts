@@ -1,20 +1,23 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../auth/auth.module.js';
-import { ConnectionsModule } from '../connections/connections.module.js';
-import { DatasetsModule } from '../datasets/datasets.module.js';
-import { NotificationsModule } from '../notifications/notifications.module.js';
-import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
+import { AuthModule } from '../auth/index.js';
+import { ConnectionsModule } from '../connections/index.js';
+import { DatasetsModule } from '../datasets/index.js';
+import { NotificationsModule } from '../notifications/index.js';
+import { RateLimitsModule } from '../rate-limits/index.js';
 import { AccessPackages } from './execution/access-packages.js';
 import { ExecutionQueue } from './execution/execution-queue.js';
 import { RequestExecutionWorker } from './execution/request-execution.worker.js';
 import { RequestRunner } from './execution/request-runner.js';
 import { PoliciesModule } from './policies/policies.module.js';
+import { IdVerificationController } from './requests/id-verification.controller.js';
 import { IdentityVault } from './requests/identity-vault.js';
 import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity } from './requests/privacy-request.entity.js';
 import { PrivacyRequestsController } from './requests/privacy-requests.controller.js';
 import { PrivacyRequestsResolver } from './requests/privacy-requests.resolver.js';
 import { PrivacyRequestsService } from './requests/privacy-requests.service.js';
+import { RequestIntakeService } from './requests/request-intake.service.js';
+import { RequestReviewService } from './requests/request-review.service.js';
 
 @Module({
   imports: [
@@ -26,7 +29,17 @@ import { PrivacyRequestsService } from './requests/privacy-requests.service.js';
     AuthModule,
     RateLimitsModule,
   ],
-  controllers: [PrivacyRequestsController],
-  providers: [PrivacyRequestsService, PrivacyRequestsResolver, IdentityVault, AccessPackages, ExecutionQueue, RequestRunner, RequestExecutionWorker],
+  controllers: [PrivacyRequestsController, IdVerificationController],
+  providers: [
+    PrivacyRequestsService,
+    RequestIntakeService,
+    RequestReviewService,
+    PrivacyRequestsResolver,
+    IdentityVault,
+    AccessPackages,
+    ExecutionQueue,
+    RequestRunner,
+    RequestExecutionWorker,
+  ],
 })
 export class PrivacyRequestsModule {}

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { KeyRing } from '../common/crypto/index.js';
 import { TooManyRequestsError } from '../common/errors/herald.error.js';
-import { SETTINGS, type RateLimitSettings, type Settings } from '../config/settings.js';
-import { preparedQuery } from '../database/prepared-query.js';
+import { SETTINGS, type RateLimitSettings, type Settings } from '../config/index.js';
+import { preparedQuery } from '../database/index.js';
 
 /** A limit of `settings.rateLimits`, also the bucket's name in the table. */
 export type LimitName = Exclude<keyof RateLimitSettings, 'enabled' | 'windowSeconds'>;

@@ -51,10 +51,11 @@ run(
       npm_config_fund: 'false',
     };
 
-    // The real `start` script under the real npm, in a copy of the project whose `build` does nothing: building here
+    // The real `start` script under the real npm, in a copy of the project whose build step does nothing: building here
     // would replace the dist/ that other processes run from. `start:prod` runs in the project itself.
     const project = join(dir, 'project');
-    await mkdir(project);
+    await mkdir(join(project, 'scripts'), { recursive: true });
+    await writeFile(join(project, 'scripts', 'build.mjs'), '');
     const scripts = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     await writeFile(
       join(project, 'package.json'),

@@ -425,6 +425,22 @@ describe('Datasets GraphQL API', () => {
     expect(await count()).toBe(0);
   });
 
+  it('locates a bad meta value at its entry in the list GraphQL carries meta as (REST names it by its key)', async () => {
+    const long = 'x'.repeat(2001);
+    const meta = [
+      { key: 'owner', value: 'privacy-team' },
+      { key: 'snake_key', value: long },
+    ];
+    const issue = { msg: 'ensure this value has at most 2000 characters', type: 'value_error.any_str.max_length' };
+    const upsert = await fails('BAD_USER_INPUT', UPSERT, { connectionKey: 'daycare', inputs: [smallInput('good'), { ...smallInput('bad'), meta }] });
+    expect(upsert.extensions?.detail).toEqual([{ loc: ['inputs', 1, 'meta', 1, 'value'], ...issue }]);
+    // A key given twice keeps its last entry (as a JSON object would): that is the one located.
+    const twice = [{ key: 'snake_key', value: long }, ...meta];
+    const validate = await fails('BAD_USER_INPUT', VALIDATE, { connectionKey: 'daycare', input: { ...emailDatasetInput(), meta: twice } });
+    expect(validate.extensions?.detail).toEqual([{ loc: ['input', 'meta', 2, 'value'], ...issue }]);
+    expect(await count()).toBe(0);
+  });
+
   it('answers NOT_FOUND in Fides’ words, for an unknown connection before the input is checked', async () => {
     const noConnection = "No connection config with key 'nope'";
     const invalid = { fidesKey: 'bad key', collections: [{ name: 'c', fields: [] }] };

@@ -3,7 +3,7 @@
 // 30% random faults, each failed attempt writes one log line without the recipient, and the job of a process that
 // died is taken again within 30 s.
 import { DELIVERY_QUEUE } from '../../src/notifications/outbox/delivery-queue.js';
-import { NotificationsService, type NotifyRequest } from '../../src/notifications/notifications.service.js';
+import { NotificationsService, type NotifyCommand } from '../../src/notifications/notifications.service.js';
 import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
 import { JobQueueService } from '../../src/database/job-queue.service.js';
 import { fieldText, startProviderFakes, type ProviderFakes, type RecordedRequest } from '../fakes/provider-fakes.mjs';
@@ -95,7 +95,7 @@ describe('delivery semantics (D24)', () => {
     tag: string;
   }
 
-  function request(serviceType: NotifyRequest['serviceType'], overrides: Partial<NotifyRequest> = {}): NotifyRequest {
+  function request(serviceType: NotifyCommand['serviceType'], overrides: Partial<NotifyCommand> = {}): NotifyCommand {
     const n = ++seq;
     return {
       actionType: MessagingActionType.PRIVACY_REQUEST_REVIEW_DENY,
@@ -107,7 +107,7 @@ describe('delivery semantics (D24)', () => {
     };
   }
 
-  async function send(serviceType: NotifyRequest['serviceType']): Promise<Sent> {
+  async function send(serviceType: NotifyCommand['serviceType']): Promise<Sent> {
     const asked = request(serviceType);
     return { messageId: (await notifications.notify(asked)).messageId, tag: String(asked.params!.rejection_reason) };
   }
@@ -237,7 +237,7 @@ describe('delivery semantics (D24)', () => {
     ]);
     for (const line of of(retried.messageId)) expect(Date.parse(line.nextAttemptAt!)).toBeGreaterThan(line.time);
     expect(of(refused.messageId)).toEqual([
-      expect.objectContaining({ level: 40, msg: 'message delivery failed', serviceType: 'TWILIO_TEXT', attempt: 1, status: 400, nextAttemptAt: null }),
+      expect.objectContaining({ level: 50, msg: 'message delivery failed', serviceType: 'TWILIO_TEXT', attempt: 1, status: 400, nextAttemptAt: null }),
     ]);
     expect(of(refused.messageId)[0].reason).toContain('[recipient]');
     const text = logs.text();

@@ -224,11 +224,13 @@ describe('the embedded database follows Herald', () => {
   it(
     'npm start leaves nothing running after SIGTERM to npm, or Ctrl-C',
     async () => {
-      // The real start script under the real npm, in a folder whose `build` does nothing (the suite runs on dist/).
+      // The real start script under the real npm, in a folder whose build step does nothing (the suite runs on dist/).
       const project = join(await mkdtemp(join(tmpdir(), 'herald-npm-start-')), 'herald');
       cleanups.push(() => rm(join(project, '..'), { recursive: true, force: true }));
-      await mkdir(project);
+      await mkdir(join(project, 'scripts'), { recursive: true });
       const scripts = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      expect(scripts.start).toMatch(/^node scripts\/build\.mjs --if-stale && .*exec node dist\/main\.js$/);
+      await writeFile(join(project, 'scripts', 'build.mjs'), '');
       await writeFile(
         join(project, 'package.json'),
         JSON.stringify({ name: 'herald-start', private: true, type: 'module', scripts: { build: 'true', start: scripts.start } }),

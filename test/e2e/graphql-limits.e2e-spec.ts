@@ -1,6 +1,6 @@
 // Decision D17 over the real HTTP stack: depth, expanded field count, aliases per root field and the bulk item sum
 // are refused before anything runs (400, GRAPHQL_VALIDATION_FAILED, a small answer naming the limit, nothing stored or
-// sent); introspection, "Did you mean" hints and the Sandbox follow HERALD_GRAPHQL_INTROSPECTION (off in production).
+// sent); introspection, "Did you mean" hints and the playground follow HERALD_GRAPHQL_INTROSPECTION (off in production).
 import { getIntrospectionQuery } from 'graphql';
 import { startPrivacyRequestWorld, type PrivacyRequestWorld } from '../support/privacy-request-world.js';
 import { TestApp, bearer, createTestApp } from '../support/test-app.js';
@@ -252,7 +252,7 @@ describe('GraphQL limits (D17)', () => {
     expect(res.body.data!.privacyRequest).toMatchObject({ id, identity: { email: 'normal@example.com' } });
   });
 
-  it('shows introspection, hints and the Sandbox outside production', async () => {
+  it('shows introspection, hints and the playground outside production', async () => {
     const hint = await post(t, '{ privacyRequestz { total } }', {}, root);
     expect(hint.body.errors?.[0]?.message).toMatch(/^Cannot query field "privacyRequestz" on type "Query"\. Did you mean "privacyRequests?"/);
     const page = await t.http().get('/graphql').set('accept', 'text/html');
@@ -300,7 +300,7 @@ describe('GraphQL introspection in production (D17)', () => {
       expect(Number((await t.db.query('SELECT count(*) FROM privacy_request')).rows[0].count)).toBe(requests);
     });
 
-    it('serves no Sandbox', async () => {
+    it('serves no playground', async () => {
       const page = await t.http().get('/graphql').set('accept', 'text/html');
       expect(page.status).toBe(400);
       expect(page.text).not.toContain('<html');

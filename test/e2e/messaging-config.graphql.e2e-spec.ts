@@ -5,11 +5,11 @@ import { TestApp, bearer, createTestApp, graphql, obtainToken } from '../support
 
 const FIDES_KEY_MESSAGE = "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.";
 /**
- * The head of a `loc` reported by the shared validation pipe or the service for the `input` argument. It reads
- * `body` today (the pipe sees GraphQL args as a body; the service hard-codes REST's location) while the resolver's own
- * checks say `input`: the rest of the path, the message and the type are what these tests pin.
+ * Every problem with the `input` argument is located under it, in GraphQL's field names: the validation pipe's, the
+ * resolver's and the service's alike (the service's are relative to its command; the resolver puts them here).
  */
-const ARG = expect.any(String);
+const ARG = 'input';
+const HOST_NAME_MESSAGE = 'value is not a valid host name (such as mg.example.com)';
 
 const MAILGUN_API_KEY = 'gql-mg-key-SECRET-a61f0e';
 const MAILGUN_API_KEY_2 = 'gql-mg-key-SECRET-2-77b1';
@@ -176,12 +176,12 @@ describe('Messaging config GraphQL API', () => {
       [
         'MAILGUN without details',
         { name: 'm', serviceType: 'MAILGUN' },
-        [{ loc: ['input', '__root__'], msg: 'Mailgun messaging config must include details', type: 'value_error' }],
+        [{ loc: ['input', 'mailgun'], msg: 'Mailgun messaging config must include details', type: 'value_error' }],
       ],
       [
         'TWILIO_EMAIL without details',
         { name: 's', serviceType: 'TWILIO_EMAIL' },
-        [{ loc: ['input', '__root__'], msg: 'Messaging config must include details', type: 'value_error' }],
+        [{ loc: ['input', 'twilioEmail'], msg: 'Messaging config must include details', type: 'value_error' }],
       ],
       [
         'TWILIO_EMAIL with a sender that is not an email address',
@@ -192,19 +192,19 @@ describe('Messaging config GraphQL API', () => {
         'TWILIO_EMAIL with Mailgun details',
         { ...EMAIL_INPUT, twilioEmail: undefined, mailgun: { domain: 'mg.example.com' } },
         [
-          { loc: ['input', 'details', 'twilio_email_from'], msg: 'field required', type: 'value_error.missing' },
-          { loc: ['input', 'details', 'domain'], msg: 'extra fields not permitted', type: 'value_error.extra' },
-          { loc: ['input', 'details', 'is_eu_domain'], msg: 'extra fields not permitted', type: 'value_error.extra' },
-          { loc: ['input', 'details', 'api_version'], msg: 'extra fields not permitted', type: 'value_error.extra' },
+          { loc: ['input', 'twilioEmail', 'twilioEmailFrom'], msg: 'field required', type: 'value_error.missing' },
+          { loc: ['input', 'mailgun', 'domain'], msg: 'extra fields not permitted', type: 'value_error.extra' },
+          { loc: ['input', 'mailgun', 'isEuDomain'], msg: 'extra fields not permitted', type: 'value_error.extra' },
+          { loc: ['input', 'mailgun', 'apiVersion'], msg: 'extra fields not permitted', type: 'value_error.extra' },
         ],
       ],
       [
         'TWILIO_TEXT with Mailgun details',
         { ...TEXT_INPUT, mailgun: { domain: 'mg.example.com' } },
         [
-          { loc: ['input', 'details', 'domain'], msg: 'extra fields not permitted', type: 'value_error.extra' },
-          { loc: ['input', 'details', 'is_eu_domain'], msg: 'extra fields not permitted', type: 'value_error.extra' },
-          { loc: ['input', 'details', 'api_version'], msg: 'extra fields not permitted', type: 'value_error.extra' },
+          { loc: ['input', 'mailgun', 'domain'], msg: 'extra fields not permitted', type: 'value_error.extra' },
+          { loc: ['input', 'mailgun', 'isEuDomain'], msg: 'extra fields not permitted', type: 'value_error.extra' },
+          { loc: ['input', 'mailgun', 'apiVersion'], msg: 'extra fields not permitted', type: 'value_error.extra' },
         ],
       ],
       [
@@ -216,6 +216,16 @@ describe('Messaging config GraphQL API', () => {
         'a name that yields no key',
         { name: '!!!', serviceType: 'TWILIO_TEXT' },
         [{ loc: [ARG, 'name'], msg: "A key cannot be made from the name '!!!': give a key", type: 'value_error' }],
+      ],
+      [
+        'a Mailgun domain that is not a host name',
+        { ...MAILGUN_INPUT, mailgun: { domain: 'https://mg.example.com' } },
+        [{ loc: ['input', 'mailgun', 'domain'], msg: HOST_NAME_MESSAGE, type: 'value_error.hostname' }],
+      ],
+      [
+        'a Mailgun API version other than v3',
+        { ...MAILGUN_INPUT, mailgun: { domain: 'mg.example.com', apiVersion: 'v2' } },
+        [{ loc: ['input', 'mailgun', 'apiVersion'], msg: "value is not a valid enumeration member; permitted: 'v3'", type: 'type_error.enum' }],
       ],
     ])('answers BAD_USER_INPUT for %s, storing nothing', async (_, input, detail) => {
       await ok(CREATE, { input: TEXT_INPUT });
@@ -444,7 +454,9 @@ describe('Messaging config GraphQL API', () => {
       const key = await fails('BAD_USER_INPUT', UPDATE, { key: 'gql_mailgun', input: { ...MAILGUN_INPUT, key: 'bad key' } });
       expect(key.extensions?.detail).toEqual([{ loc: [ARG, 'key'], msg: FIDES_KEY_MESSAGE, type: 'value_error' }]);
       const details = await fails('BAD_USER_INPUT', UPDATE, { key: 'gql_mailgun', input: { name: 'GQL Mailgun', serviceType: 'MAILGUN' } });
-      expect(details.extensions?.detail).toEqual([{ loc: ['input', '__root__'], msg: 'Mailgun messaging config must include details', type: 'value_error' }]);
+      expect(details.extensions?.detail).toEqual([{ loc: ['input', 'mailgun'], msg: 'Mailgun messaging config must include details', type: 'value_error' }]);
+      const domain = await fails('BAD_USER_INPUT', UPDATE, { key: 'gql_mailgun', input: { ...MAILGUN_INPUT, mailgun: { domain: 'mg.example.com/x' } } });
+      expect(domain.extensions?.detail).toEqual([{ loc: ['input', 'mailgun', 'domain'], msg: HOST_NAME_MESSAGE, type: 'value_error.hostname' }]);
     });
   });
 

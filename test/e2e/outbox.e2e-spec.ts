@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DELIVERY_QUEUE } from '../../src/notifications/outbox/delivery-queue.js';
-import { NotificationsService, type NotifyRequest } from '../../src/notifications/notifications.service.js';
+import { NotificationsService, type NotifyCommand } from '../../src/notifications/notifications.service.js';
 import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
 import { JobQueueService } from '../../src/database/job-queue.service.js';
 import { fieldText, startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
@@ -76,7 +76,7 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
     expect(res.status).toBe(200);
   }
 
-  function request(overrides: Partial<NotifyRequest> = {}): NotifyRequest {
+  function request(overrides: Partial<NotifyCommand> = {}): NotifyCommand {
     return {
       actionType: MessagingActionType.PRIVACY_REQUEST_REVIEW_DENY,
       recipient: { email: SUBJECT_EMAIL, phone_number: SUBJECT_PHONE },
@@ -347,9 +347,16 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
 
       fakes.twilio.failNext(1, 401);
       const failed = await t.http().post('/api/v1/messaging/config/test').set(root).send({ service_type: 'twilio_sms', phone_number: '+15550009999' });
-      expect(failed.body).toMatchObject({ status: 'failed', msg: 'The test message could not be sent.' });
+      expect(failed.body).toMatchObject({ status: 'failed', msg: `The test message could not be sent: ${failed.body.failure_reason}` });
       expect(failed.body.failure_reason).toMatch(/401/);
       expect(JSON.stringify(failed.body)).not.toContain(TWILIO.token);
+
+      // A retryable failure: the answer says a retry is scheduled, and why the first attempt failed.
+      fakes.mailgun.failNext(1, 503);
+      const queued = await t.http().post('/api/v1/messaging/config/test').set(root).send({ service_type: 'mailgun', email: 'ops@example.com' });
+      expect(queued.body).toMatchObject({ status: 'queued', msg: `The test message was queued for another attempt: ${queued.body.failure_reason}` });
+      expect(queued.body.failure_reason).toMatch(/503/);
+      expect(await settledIn(t, queued.body.message_id)).toMatchObject({ status: 'sent' });
 
       const missing = await t.http().post('/api/v1/messaging/config/test').set(root).send({ service_type: 'twilio_text' });
       expect(missing.status).toBe(422);
@@ -398,6 +405,17 @@ describe('the outbox (durable, retried, idempotent delivery)', () => {
         await t.rootToken(),
       );
       expect(sent.data).toEqual({ sendTestMessage: { status: 'sent' } });
+
+      // A missing recipient is located under the `input` argument, in GraphQL's field names.
+      const noPhone = await graphql(t, 'mutation { sendTestMessage(input: { serviceType: TWILIO_TEXT }) { status } }', {}, await t.rootToken());
+      expect(noPhone.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        detail: [{ loc: ['input', 'phoneNumber'], msg: 'a phone number is required to test a TWILIO_TEXT config', type: 'value_error.missing' }],
+      });
+      const noEmail = await graphql(t, 'mutation { sendTestMessage(input: { serviceType: MAILGUN }) { status } }', {}, await t.rootToken());
+      expect(noEmail.errors?.[0]?.extensions?.detail).toEqual([
+        { loc: ['input', 'email'], msg: 'an email address is required to test a MAILGUN config', type: 'value_error.missing' },
+      ]);
     });
   });
 });

@@ -1,6 +1,7 @@
 // Policies, rules and rule targets over Fides' REST routes: the seeded defaults, per-item bulk results, Fides'
 // validation and 404 texts, cascading deletes, and what was stored.
-import { PoliciesService, toPolicyResponse } from '../../src/privacy-requests/policies/policies.service.js';
+import { PoliciesService } from '../../src/privacy-requests/policies/policies.service.js';
+import { toPolicyResponse } from '../../src/privacy-requests/policies/policy.mapper.js';
 import { TestApp, bearer, createTestApp } from '../support/test-app.js';
 
 const DEFAULT_ACCESS = {
@@ -292,6 +293,15 @@ describe('policies (REST)', () => {
       ],
       ['a missing action type', [{ name: 'R' }], ['body', 0, 'action_type'], 'field required'],
       [
+        'a name without a usable key',
+        [
+          { name: 'R', action_type: 'access' },
+          { name: '!!!', action_type: 'access' },
+        ],
+        ['body', 1, 'name'],
+        "A key cannot be made from the name '!!!': give a key",
+      ],
+      [
         'a masking strategy without configuration',
         [{ name: 'R', action_type: 'erasure', masking_strategy: { strategy: 'null_rewrite' } }],
         ['body', 0, 'masking_strategy', 'configuration'],
@@ -407,6 +417,8 @@ describe('policies (REST)', () => {
       expect(await targetRows('primary_access')).toEqual([{ key: 'email', name: 'Email', data_category: 'user.contact.phone_number' }]);
       const invalid = await patch('/primary/rule/primary_access/target', [{ name: 'X' }]).expect(422);
       expect(invalid.body.detail).toEqual([{ loc: ['body', 0, 'data_category'], msg: 'field required', type: 'value_error.missing' }]);
+      const keyless = await patch('/primary/rule/primary_access/target', [{ name: '!!!', data_category: 'user.name' }]).expect(422);
+      expect(keyless.body.detail).toEqual([{ loc: ['body', 0, 'name'], msg: "A key cannot be made from the name '!!!': give a key", type: 'value_error' }]);
     });
 
     it('deletes a target', async () => {

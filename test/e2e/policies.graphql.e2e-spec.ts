@@ -138,6 +138,22 @@ describe('Policies GraphQL API', () => {
       configuration: { rewrite_value: 'MASKED' },
     });
 
+    // Problems are located under the `inputs` argument, in GraphQL's names: the input's own and the service's.
+    const badKey = await fails('BAD_USER_INPUT', UPSERT_RULES, { policyKey: 'primary', inputs: [{ name: 'A', actionType: 'ACCESS', key: 'bad key' }] });
+    expect(badKey.extensions?.detail).toEqual([
+      { loc: ['inputs', 0, 'key'], msg: "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.", type: 'value_error' },
+    ]);
+    const keyless = await fails('BAD_USER_INPUT', UPSERT_RULES, {
+      policyKey: 'primary',
+      inputs: [
+        { name: 'A', actionType: 'ACCESS' },
+        { name: '!!!', actionType: 'ACCESS' },
+      ],
+    });
+    expect(keyless.extensions?.detail).toEqual([
+      { loc: ['inputs', 1, 'name'], msg: "A key cannot be made from the name '!!!': give a key", type: 'value_error' },
+    ]);
+
     const badEnum = await graphql(t, UPSERT_RULES, { policyKey: 'primary', inputs: [{ name: 'X', actionType: 'UPDATE' }] }, root);
     expect(badEnum.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await fails('NOT_FOUND', UPSERT_RULES, { policyKey: 'nope', inputs: [] })).message).toBe('No Policy found for key nope.');
@@ -173,6 +189,22 @@ describe('Policies GraphQL API', () => {
       },
       { message: 'The data category user.unknown is not supported.', data: { key: null, name: null, dataCategory: 'user.unknown' } },
       { message: 'DataCategory user.contact is already specified on Rule with key erase', data: { key: 'again', name: null, dataCategory: 'user.contact' } },
+    ]);
+    const keyless = await fails('BAD_USER_INPUT', UPSERT_TARGETS, {
+      policyKey: 'primary',
+      ruleKey: 'erase',
+      inputs: [{ name: '!!!', dataCategory: 'user.name' }],
+    });
+    expect(keyless.extensions?.detail).toEqual([
+      { loc: ['inputs', 0, 'name'], msg: "A key cannot be made from the name '!!!': give a key", type: 'value_error' },
+    ]);
+    const badKey = await fails('BAD_USER_INPUT', UPSERT_TARGETS, {
+      policyKey: 'primary',
+      ruleKey: 'erase',
+      inputs: [{ key: 'bad key', dataCategory: 'user.name' }],
+    });
+    expect(badKey.extensions?.detail).toEqual([
+      { loc: ['inputs', 0, 'key'], msg: "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.", type: 'value_error' },
     ]);
     const policy = await ok(GET, { key: 'primary' });
     expect(policy.rules[0].targets).toEqual([{ key: 'erase_user_contact', name: null, dataCategory: 'user.contact' }]);

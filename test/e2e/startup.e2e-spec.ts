@@ -10,7 +10,10 @@ const MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
 
 interface Run {
   child: ChildProcess;
+  /** stdout and stderr as they came. */
   output: () => string;
+  /** stdout alone: the log lines. */
+  stdout: () => string;
   exited: Promise<number | null>;
 }
 
@@ -22,15 +25,19 @@ afterEach(() => {
 
 function run(env: Record<string, string>): Run {
   let output = '';
+  let stdout = '';
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+    stdout += c.toString();
+  });
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  return { child, output: () => output, stdout: () => stdout, exited };
 }
 
 async function listening(r: Run, timeoutMs = 60_000, host = '127.0.0.1'): Promise<string> {
@@ -72,6 +79,7 @@ describe('start-up', () => {
       'Invalid setting FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: must be one of mailgun, twilio_text, twilio_email (alias twilio_sms), or unset',
     ],
     [{ FIDES__SECURITY__APP_ENCRYPTION_KEY: 'short' }, 'Invalid setting FIDES__SECURITY__APP_ENCRYPTION_KEY: must be exactly 32 characters (bytes)'],
+    [{ LOG_FORMAT: 'xml' }, 'Invalid setting LOG_FORMAT: must be json or pretty (unset: pretty when stdout is a terminal, JSON otherwise)'],
     [
       { DATABASE_URL: 'postgres://127.0.0.1:1/none', FIDES__SECURITY__APP_ENCRYPTION_KEY: 'k'.repeat(32) },
       'Invalid setting FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: is required when DATABASE_URL is set',
@@ -98,7 +106,10 @@ describe('start-up', () => {
       const secrets = JSON.parse(await readFile(secretsFile, 'utf8')) as { oauthRootClientSecret: string; appEncryptionKey: string };
       expect(secrets.appEncryptionKey).toHaveLength(32);
       expect(first.output()).toContain('First start');
-      expect(first.output()).toContain(secrets.oauthRootClientSecret);
+      // The generated secret is shown once, in the banner that closes the start-up, after every log line.
+      expect(first.output().split(secrets.oauthRootClientSecret)).toHaveLength(2);
+      expect(first.output().indexOf(secrets.oauthRootClientSecret)).toBeGreaterThan(first.output().indexOf('Herald listening on'));
+      expect(first.stdout()).not.toContain(secrets.oauthRootClientSecret);
 
       const token = async (id: string, secret: string, at = base) =>
         fetch(`${at}/api/v1/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: id, client_secret: secret }) });
@@ -125,6 +136,17 @@ describe('start-up', () => {
       const restartMs = Date.now() - t0;
       expect(second.output()).not.toContain('First start');
       expect(second.output()).not.toContain(secrets.oauthRootClientSecret);
+      // The banner says where Herald answers, where its data is, and where the secret is, without it.
+      for (const line of [
+        `  REST API     ${base2}/api/v1`,
+        `  API docs     ${base2}/docs`,
+        `  GraphQL      ${base2}/graphql`,
+        `  health       ${base2}/health`,
+        `  database     embedded PostgreSQL, data dir ${dataDir}`,
+        `  root client  fidesadmin, secret in ${secretsFile}`,
+      ]) {
+        expect(second.output()).toContain(`${line}\n`);
+      }
       const again = await token(created.client_id, created.client_secret, base2);
       expect(again.status).toBe(200);
       const scopes = await fetch(`${base2}/api/v1/oauth/scope`, {
@@ -237,6 +259,46 @@ describe('start-up', () => {
       await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
       r.child.kill('SIGTERM');
       expect(await r.exited).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it("logs JSON lines when stdout is not a terminal, pretty ones with LOG_FORMAT=pretty; Nest's route lines only at debug", async () => {
+    const database = await createTestDatabase();
+    const env = {
+      DATABASE_URL: database.url,
+      FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'external-secret',
+      FIDES__SECURITY__APP_ENCRYPTION_KEY: 'e'.repeat(32),
+    };
+    const session = async (r: Run) => {
+      const base = await listening(r);
+      const token = await fetch(`${base}/api/v1/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ client_id: 'fidesadmin', client_secret: 'external-secret' }),
+      });
+      expect(token.status).toBe(200);
+      r.child.kill('SIGTERM');
+      expect(await r.exited).toBe(0);
+      // The banner and Herald's own lines are on stderr; stdout holds the log lines alone.
+      expect(r.stdout()).not.toContain('Herald listening on');
+      expect(r.output()).toContain('  database     external PostgreSQL (DATABASE_URL)');
+      expect(r.output()).toContain('  root client  fidesadmin, secret from FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET');
+      expect(r.output()).not.toContain('external-secret');
+      return r.stdout().trim().split('\n');
+    };
+    try {
+      const json = await session(run({ ...env, LOG_LEVEL: 'info' }));
+      const entries = json.map((line) => JSON.parse(line) as { level: number; msg: string; context?: string; req?: { url: string } });
+      expect(entries.find((e) => e.msg === 'request completed')).toMatchObject({ level: 30, req: { url: '/api/v1/oauth/token' } });
+      expect(entries.some((e) => e.context === 'MigrationsRunner')).toBe(true);
+      const narration = entries.filter((e) => /^Mapped \{/.test(e.msg) || ['RoutesResolver', 'RouterExplorer', 'InstanceLoader'].includes(e.context ?? ''));
+      expect(narration).toEqual([]);
+
+      const pretty = await session(run({ ...env, LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' }));
+      expect(pretty.filter((line) => line.startsWith('{'))).toEqual([]);
+      expect(pretty).toContainEqual(expect.stringMatching(/^\[[\d:.]+\] DEBUG: \[RouterExplorer\] Mapped \{\/api\/v1\/oauth\/token, POST\} route$/));
+      expect(pretty).toContainEqual(expect.stringMatching(/^\[[\d:.]+\] INFO: POST \/api\/v1\/oauth\/token 200 \d+ ms \S+$/));
     } finally {
       await database.drop();
     }

@@ -21,7 +21,7 @@ export class OpenApiConformance {
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onSend', async (request, reply, payload) => {
       const route = request.routeOptions.url;
-      if (route && !UNDOCUMENTED.some((prefix) => route.startsWith(prefix))) {
+      if (route && route !== START_PAGE && !UNDOCUMENTED.some((prefix) => route.startsWith(prefix))) {
         this.pending.push({
           method: request.method.toLowerCase(),
           route,
@@ -83,6 +83,8 @@ export class OpenApiConformance {
  * @fastify/cors' catch-all OPTIONS route for preflights.
  */
 const UNDOCUMENTED = ['/graphql', '/docs', '/openapi', '*'];
+/** The page of links at / (src/playground/): a page, not a REST operation. */
+const START_PAGE = '/';
 
 const refsToDocument = <T>(schema: T): T => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as T;
 

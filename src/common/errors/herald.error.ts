@@ -14,9 +14,12 @@ export type ErrorKind =
   | 'too_many_requests'
   | 'unavailable';
 
+/** Where a validation problem is: keys and list indices from the outside in (pydantic's `loc`). */
+export type Loc = (string | number)[];
+
 /** One pydantic-style validation problem: where (`loc`), what (`msg`) and its class (`type`). */
 export interface ValidationIssue {
-  loc: (string | number)[];
+  loc: Loc;
   msg: string;
   type: string;
 }
@@ -54,11 +57,39 @@ export class RequestValidationError extends HeraldError {
 
   /** The same problems, `loc` starting with where they came from (`body`, `query`, `path`). */
   locatedAt(location: string): RequestValidationError {
-    return new RequestValidationError(this.issues.map((i) => ({ ...i, loc: [location, ...i.loc] })));
+    return this.prefixedWith([location]);
+  }
+
+  /** The same problems, each `loc` first passed through `rename` (e.g. into GraphQL's names), then put after `prefix`. */
+  prefixedWith(prefix: Loc, rename: (loc: Loc) => Loc = (loc) => loc): RequestValidationError {
+    return new RequestValidationError(this.issues.map((i) => ({ ...i, loc: [...prefix, ...rename(i.loc)] })));
+  }
+
+  /**
+   * Runs `work` (sync or async) and returns what it returns; a RequestValidationError it throws comes out with its
+   * `loc`s renamed and prefixed as `prefixedWith` does. Services report `loc`s relative to their command
+   * (`[3, 'name']`); the transport says where the command sat: `RequestValidationError.prefixed(['body'], () =>
+   * service.upsertMany(commands))` over REST, `(['inputs'], ..., camelCaseLoc)` over GraphQL.
+   */
+  static prefixed<T>(prefix: Loc, work: () => T, rename?: (loc: Loc) => Loc): T {
+    const relocated = (error: unknown): unknown => (error instanceof RequestValidationError ? error.prefixedWith(prefix, rename) : error);
+    try {
+      const result = work();
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => {
+        throw relocated(error);
+      }) as T;
+    } catch (error) {
+      throw relocated(error);
+    }
   }
 }
 
 /** One issue at a single location, for checks made by hand. */
-export function invalid(loc: (string | number)[], msg: string, type = 'value_error'): RequestValidationError {
+export function invalid(loc: Loc, msg: string, type = 'value_error'): RequestValidationError {
   return new RequestValidationError([{ loc, msg, type }]);
 }
+
+/** A `loc` in GraphQL's field names: snake_case keys in camelCase (`to_email` → `toEmail`); indices and `__root__` kept. */
+export const camelCaseLoc = (loc: Loc): Loc =>
+  loc.map((part) => (typeof part === 'string' ? part.replace(/(?<=[a-zA-Z\d])_([a-z])/g, (_, c: string) => c.toUpperCase()) : part));

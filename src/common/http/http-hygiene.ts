@@ -21,10 +21,13 @@ export const API_CSP: Directives = {
 };
 
 /**
- * Swagger UI at /docs: its own scripts and styles (an inline <style> block, inline style attributes), data: images.
- * Helmet's page defaults without `upgrade-insecure-requests`, which would break the page on a plain-HTTP intranet.
+ * Herald's pages: Swagger UI at /docs, the GraphQL playground (GraphiQL) at GET /graphql and the start page at /.
+ * Each loads Herald's own files only: scripts from 'self' and no inline script; styles from 'self' and inline (Swagger
+ * UI's <style> block, GraphiQL's dialogs and style attributes); data: fonts and images (GraphiQL's stylesheet inlines
+ * its fonts); requests to 'self' (GraphiQL posts to /graphql). Helmet's page defaults without
+ * `upgrade-insecure-requests`, which would break the pages on a plain-HTTP intranet.
  */
-export const DOCS_CSP: Directives = {
+export const PAGE_CSP: Directives = {
   'default-src': ["'self'"],
   'base-uri': ["'self'"],
   'connect-src': ["'self'"],
@@ -38,37 +41,7 @@ export const DOCS_CSP: Directives = {
   'style-src': ["'self'", "'unsafe-inline'"],
 };
 
-const APOLLO_SCRIPTS = [
-  'https://embeddable-sandbox.cdn.apollographql.com',
-  'https://embeddable-explorer.cdn.apollographql.com',
-  'https://apollo-server-landing-page.cdn.apollographql.com',
-];
-
-/**
- * Apollo's landing page at GET /graphql (the Sandbox outside production): the CDN hosts Apollo's own page-level
- * policy lists, and the nonce of its inline scripts and styles (taken from the page, so no 'unsafe-inline').
- */
-export function landingPageCsp(nonce: string | undefined): Directives {
-  const inline = nonce ? [`'nonce-${nonce}'`] : [];
-  return {
-    'default-src': ["'self'"],
-    'base-uri': ["'self'"],
-    'connect-src': ["'self'"],
-    'font-src': ["'self'", 'data:', 'https://fonts.gstatic.com'],
-    'form-action': ["'self'"],
-    'frame-ancestors': ["'none'"],
-    'frame-src': ['https://sandbox.embed.apollographql.com', 'https://explorer.embed.apollographql.com'],
-    'img-src': ["'self'", 'data:', 'https://apollo-server-landing-page.cdn.apollographql.com'],
-    'manifest-src': ['https://apollo-server-landing-page.cdn.apollographql.com'],
-    'object-src': ["'none'"],
-    'script-src': ["'self'", ...inline, ...APOLLO_SCRIPTS],
-    'script-src-attr': ["'none'"],
-    'style-src': ["'self'", ...inline, ...APOLLO_SCRIPTS, 'https://fonts.googleapis.com'],
-  };
-}
-
-const DOCS_POLICY = policy(DOCS_CSP);
-const NONCE = /\bnonce="?([A-Za-z0-9+/=_-]{16,})"?/;
+const PAGE_POLICY = policy(PAGE_CSP);
 
 /** Methods and request headers a browser on an allowed origin may use; the headers it may read from answers. */
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -117,20 +90,16 @@ export async function registerHttpHygiene(app: NestFastifyApplication, settings:
       // Answers carry tokens and personal data: no cache keeps them unless a route says otherwise (static assets do).
       if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
       const type = reply.getHeader('content-type');
-      if (typeof type === 'string' && type.startsWith('text/html')) relaxForPages(request, reply, payload);
+      if (typeof type === 'string' && type.startsWith('text/html')) relaxForPages(request, reply);
       return payload;
     });
 }
 
-/** The two HTML pages Herald serves get a page policy; every other HTML answer keeps the API's. */
-function relaxForPages(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+/** The HTML pages Herald serves get the page policy; every other HTML answer keeps the API's. */
+function relaxForPages(request: FastifyRequest, reply: FastifyReply): void {
   const route = request.routeOptions.url;
   if (route === undefined) return;
-  let csp: string | undefined;
-  if (route === '/docs' || route.startsWith('/docs/')) csp = DOCS_POLICY;
-  else if (route === '/graphql' && request.method === 'GET') {
-    csp = policy(landingPageCsp(typeof payload === 'string' ? NONCE.exec(payload)?.[1] : undefined));
-  }
+  const page = route === '/' || route === '/docs' || route.startsWith('/docs/') || (route === '/graphql' && request.method === 'GET');
   // The security hook wrote its header on the raw response; replacing it there keeps a single policy.
-  if (csp) reply.raw.setHeader('content-security-policy', csp);
+  if (page) reply.raw.setHeader('content-security-policy', PAGE_POLICY);
 }

@@ -3,36 +3,24 @@ import { BulkResultOf, FailureOf, NamedInput, PageOf } from '../../common/graphq
 import { IsBoolean, IsString } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 import { Email, MAX_LENGTH, MaxLen, Optional, Required } from '../../common/validation/fides-validators.js';
-import type { AccessLevel, ConnectionType } from '../connection.entity.js';
+import { AccessLevel, ConnectionType, TestStatus, TestStatusFilter } from '../connection.types.js';
 
-export enum ConnectionTypeValue {
-  EMAIL = 'email',
-}
-export enum AccessLevelValue {
-  READ = 'read',
-  WRITE = 'write',
-}
-export enum ConnectionTestStatusFilter {
-  PASSED = 'passed',
-  FAILED = 'failed',
-  UNTESTED = 'untested',
-}
-export enum ConnectionTestStatus {
-  SUCCEEDED = 'succeeded',
-  FAILED = 'failed',
-}
-registerEnumType(ConnectionTypeValue, { name: 'ConnectionType', description: 'Herald keeps email connectors only' });
-registerEnumType(AccessLevelValue, { name: 'AccessLevel', description: '`WRITE` lets erasure requests email the third party' });
-registerEnumType(ConnectionTestStatusFilter, { name: 'ConnectionTestStatusFilter' });
-registerEnumType(ConnectionTestStatus, { name: 'ConnectionTestStatus' });
+// The connections' GraphQL types (objects, args and inputs). The enumerations are the domain's own
+// (../connection.types.ts), registered here once under their GraphQL names; the mappers are in
+// ../connection.graphql-mapper.ts.
+
+registerEnumType(ConnectionType, { name: 'ConnectionType', description: 'Herald keeps email connectors only' });
+registerEnumType(AccessLevel, { name: 'AccessLevel', description: '`WRITE` lets erasure requests email the third party' });
+registerEnumType(TestStatusFilter, { name: 'ConnectionTestStatusFilter' });
+registerEnumType(TestStatus, { name: 'ConnectionTestStatus' });
 
 @ObjectType('Connection', { description: 'A third party reached by email; its secrets are write-only' })
 export class ConnectionObject {
   @Field() key: string;
   @Field() name: string;
   @Field(() => String, { nullable: true }) description: string | null;
-  @Field(() => ConnectionTypeValue) connectionType: ConnectionType;
-  @Field(() => AccessLevelValue) access: AccessLevel;
+  @Field(() => ConnectionType) connectionType: ConnectionType;
+  @Field(() => AccessLevel) access: AccessLevel;
   @Field() disabled: boolean;
   @Field(() => Date, { nullable: true }) disabledAt: Date | null;
   @Field(() => Date, { nullable: true }) lastTestTimestamp: Date | null;
@@ -55,21 +43,21 @@ export class ConnectionListArgs extends PageArgs {
   @MaxLen(MAX_LENGTH.short)
   search?: string;
 
-  @Field(() => [ConnectionTypeValue], { nullable: true })
+  @Field(() => [ConnectionType], { nullable: true })
   @Optional()
-  connectionTypes?: ConnectionTypeValue[];
+  connectionTypes?: ConnectionType[];
 
   @Field({ nullable: true }) @Optional() @IsBoolean() disabled?: boolean;
 
-  @Field(() => ConnectionTestStatusFilter, { nullable: true })
+  @Field(() => TestStatusFilter, { nullable: true })
   @Optional()
-  testStatus?: ConnectionTestStatusFilter;
+  testStatus?: TestStatusFilter;
 }
 
 @InputType()
 export class ConnectionInput extends NamedInput {
-  @Field(() => ConnectionTypeValue) @Required() connectionType: ConnectionTypeValue;
-  @Field(() => AccessLevelValue) @Required() access: AccessLevelValue;
+  @Field(() => ConnectionType) @Required() connectionType: ConnectionType;
+  @Field(() => AccessLevel) @Required() access: AccessLevel;
   @Field({ defaultValue: false }) @Optional() @IsBoolean() disabled: boolean = false;
   @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.text) description?: string | null;
 }
@@ -78,8 +66,8 @@ export class ConnectionInput extends NamedInput {
 export class ConnectionFailedItemObject {
   @Field() name: string;
   @Field(() => String, { nullable: true }) key: string | null;
-  @Field(() => ConnectionTypeValue) connectionType: ConnectionType;
-  @Field(() => AccessLevelValue) access: AccessLevel;
+  @Field(() => ConnectionType) connectionType: ConnectionType;
+  @Field(() => AccessLevel) access: AccessLevel;
   @Field() disabled: boolean;
   @Field(() => String, { nullable: true }) description: string | null;
 }
@@ -99,7 +87,7 @@ export class EmailConnectionSecretsInput {
 @ObjectType('ConnectionTestResult')
 export class ConnectionTestResultObject {
   @Field(() => ConnectionObject) connection: ConnectionObject;
-  @Field(() => ConnectionTestStatus, { nullable: true, description: 'Null when no test was asked for' }) testStatus: ConnectionTestStatus | null;
+  @Field(() => TestStatus, { nullable: true, description: 'Null when no test was asked for' }) testStatus: TestStatus | null;
   @Field(() => String, { nullable: true }) failureReason: string | null;
   @Field(() => String, { nullable: true, description: 'The test email in the message log' }) messageId: string | null;
 }

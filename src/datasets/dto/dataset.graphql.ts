@@ -2,21 +2,19 @@ import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from '@
 import { PageOf, BulkResultOf } from '../../common/graphql-types.js';
 import { IsString } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
+import { ReferenceDirection } from '../schema/index.js';
 
-// The dataset travels as typed objects (never an opaque JSON blob). Inputs mirror the objects; the resolver turns
-// them into Fides' snake_case form, which the one dataset parser validates for REST and GraphQL alike.
+// The dataset travels as typed objects (never an opaque JSON blob). Inputs mirror the objects; the mapper turns
+// them into Fides' snake_case form, which the one dataset parser validates for REST and GraphQL alike
+// (../dataset.graphql-mapper.ts).
 
-export enum ReferenceDirectionValue {
-  FROM = 'from',
-  TO = 'to',
-}
-registerEnumType(ReferenceDirectionValue, { name: 'ReferenceDirection', description: 'Which way data flows along a reference' });
+registerEnumType(ReferenceDirection, { name: 'ReferenceDirection', description: 'Which way data flows along a reference' });
 
 @ObjectType('FieldReference')
 export class FieldReferenceObject {
   @Field() dataset: string;
   @Field({ description: '`collection.field[.subfield...]` in the dataset' }) field: string;
-  @Field(() => ReferenceDirectionValue, { nullable: true }) direction: ReferenceDirectionValue | null;
+  @Field(() => ReferenceDirection, { nullable: true }) direction: ReferenceDirection | null;
 }
 
 @ObjectType('FieldFidesopsMeta')
@@ -135,7 +133,7 @@ export class DatasetListArgs extends PageArgs {
 export class FieldReferenceInput {
   @Field() dataset: string;
   @Field() field: string;
-  @Field(() => ReferenceDirectionValue, { nullable: true }) direction?: ReferenceDirectionValue | null;
+  @Field(() => ReferenceDirection, { nullable: true }) direction?: ReferenceDirection | null;
 }
 
 @InputType()

@@ -11,8 +11,10 @@ export const DEFAULT_DATASET_RETENTION = 'No retention or erasure policy';
 export const FIELD_DATA_TYPES = ['string', 'integer', 'float', 'boolean', 'object_id', 'object'] as const;
 export type FieldDataType = (typeof FIELD_DATA_TYPES)[number];
 
-export const REFERENCE_DIRECTIONS = ['from', 'to'] as const;
-export type ReferenceDirection = (typeof REFERENCE_DIRECTIONS)[number];
+/** Which way data flows along a reference: declared once here; GraphQL registers this object, OpenAPI lists its values. */
+export const ReferenceDirection = { FROM: 'from', TO: 'to' } as const;
+export type ReferenceDirection = (typeof ReferenceDirection)[keyof typeof ReferenceDirection];
+export const REFERENCE_DIRECTIONS: readonly ReferenceDirection[] = Object.values(ReferenceDirection);
 
 /** Where a field's value comes from or goes to: `field` is `collection.field[.subfield...]` in `dataset`. */
 export interface FieldReference {

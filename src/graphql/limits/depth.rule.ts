@@ -4,7 +4,7 @@ import { GRAPHQL_LIMITS } from './limits.js';
 
 /**
  * At most `max` levels of fields (graphql-armor's rule; fragments add no level). `__schema` is left to graphql-js's
- * own MaxIntrospectionDepthRule: the introspection query that Sandbox and codegen tools send is 15 deep. The library
+ * own MaxIntrospectionDepthRule: the introspection query that GraphiQL and codegen tools send is 15 deep. The library
  * throws its refusal (a 500 under Apollo) unless told not to, so it is reported as a validation error instead.
  */
 export function depthLimitRule(max: number = GRAPHQL_LIMITS.depth): ValidationRule {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { databaseUnreachable } from '../../database/job-queue.service.js';
+import { databaseUnreachable } from '../../database/index.js';
 import { BatchWriter, type WriteRetry } from './batch-writer.js';
 
 /** The error of a real connection attempt to a port nobody listens on: a database that is not there. */

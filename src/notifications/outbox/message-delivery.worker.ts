@@ -1,56 +1,20 @@
+import { logDeliveryOutcome } from './delivery-log.js';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import type { Job } from 'pg-boss';
-import { DataSource, EntityManager } from 'typeorm';
-import { KeyRing } from '../../common/crypto/index.js';
-import { MessagingServiceType } from '../../common/messaging-service-type.js';
-import { SETTINGS, type Settings } from '../../config/settings.js';
-import { HEARTBEAT_SECONDS, JobQueueService, databaseUnreachable, transactionDb } from '../../database/job-queue.service.js';
-import { preparedQuery } from '../../database/prepared-query.js';
-import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
-import { payloadContext } from '../notifications.service.js';
-import { DeliveryError, type OutgoingMessage } from '../providers/messaging-provider.js';
-import { MessagingProviderRegistry } from '../providers/messaging-provider.registry.js';
-import { observeResponses, parseRetryAfter, type ObservedResponse } from '../providers/provider-responses.js';
-import { NotificationSettingsService } from '../settings/notification-settings.service.js';
-import { renderEmail, renderSms } from '../templates/message-templates.js';
-import type { MessagingActionType } from '../templates/messaging-action-type.js';
-import { BatchWriter } from './batch-writer.js';
-import { DELIVERY_QUEUE, type DeliveryJob } from './delivery-queue.js';
-import type { MessageStatus, ServiceTypeRule } from './message.entity.js';
-import type { Recipient } from './recipient.js';
+import { DataSource } from 'typeorm';
+import { SETTINGS, type Settings } from '../../config/index.js';
+import { HEARTBEAT_SECONDS, JobQueueService, preparedQuery } from '../../database/index.js';
+import { DeliveryError } from '../providers/messaging-provider.js';
+import { parseRetryAfter, type ObservedResponse } from '../providers/provider-responses.js';
+import { AttemptRecorder, OUTCOME_RETRY_MS, type FinalOutcomeHook, type NextAttempt } from './attempt-recorder.js';
+import { DatabaseWatch, SEND_WAIT_MS } from './database-watch.js';
+import { DELIVERY_QUEUE, type ClaimedMessage, type DeliveryJob } from './delivery-queue.js';
+import { MessagePreparer, type Send } from './message-preparer.js';
 import { ProviderSlots } from './provider-slots.js';
 import { attemptTimeoutMs, retryDelaySeconds } from './retry-schedule.js';
-import { SendingContextCache, type SendingContext } from './sending-context.cache.js';
 
-interface ClaimedMessage {
-  id: string;
-  idempotency_key: string;
-  action_type: MessagingActionType;
-  service_type_rule: ServiceTypeRule;
-  payload: string;
-  privacy_request_id: string | null;
-  attempts: number;
-}
-
-/** An attempt's end: the message's new state and the attempt's record. */
-interface AttemptRecord {
-  messageId: string;
-  status: MessageStatus;
-  serviceType: string | null;
-  channel: string | null;
-  providerMessageId: string | null;
-  reason: string | null;
-  number: number;
-  outcome: 'sent' | 'retry' | 'failed';
-  statusCode: number | null;
-  startedAt: Date;
-  privacyRequestId: string | null;
-  actionType: string;
-  /** For a retry: the job of the next attempt, written with this record. */
-  next?: { delaySeconds: number; job: DeliveryJob };
-}
+export type { FinalOutcome, FinalOutcomeHook } from './attempt-recorder.js';
 
 /** When an attempt started and where it went (known once its provider is). */
 interface AttemptFacts {
@@ -58,86 +22,39 @@ interface AttemptFacts {
   route: { serviceType: string | null; channel: string | null };
 }
 
-/** What became of a message once it will not be tried again. */
-export interface FinalOutcome {
-  messageId: string;
-  privacyRequestId: string | null;
-  actionType: string;
-  status: Extract<MessageStatus, 'sent' | 'failed'>;
-  reason: string | null;
-}
+/** What a send came to: the provider took it (with its id for the message), or a classified failure. */
+type SendResult = { providerMessageId: string | null } | DeliveryError;
 
-/** A feature that must learn of some final outcomes durably: its writes commit with the outcomes, or neither does. */
-export interface FinalOutcomeHook {
-  /** Whether this outcome concerns the hook (decided without I/O; outcomes nobody wants cost no transaction). */
-  wants(outcome: FinalOutcome): boolean;
-  /** Runs inside the transaction that records the outcomes it wants. */
-  write(outcomes: FinalOutcome[], manager: EntityManager): Promise<void>;
-}
-
-const EMAIL_TYPES = new Set([MessagingServiceType.MAILGUN, MessagingServiceType.TWILIO_EMAIL]);
 /**
  * pg-boss's own retries of a delivery job: only a process that died with it, a batch whose claim failed, an outcome
  * that could not be recorded, or a send held back while the database was failing.
  */
 const JOB_RETRY_LIMIT = 10;
-/**
- * How long an attempt's outcome is written again while the database cannot be reached (an embedded server restarts
- * in about a second): a message the provider took is then recorded as sent instead of being sent again by its retry.
- */
-const OUTCOME_RETRY_MS = 30_000;
-/**
- * Soon at first, then every second: the outcome lands within a second of the database's return, before the job of a
- * send held that long could run again (found stale by a supervision every 5 s, then retried after 1 s).
- */
-const outcomeRetryDelayMs = (retry: number) => Math.min(1_000, 100 * 2 ** (retry - 1));
-/**
- * How long a claimed message waits for a failing database before its send starts. Past half the heartbeat its job may
- * be found stale and run again, so the message is left to that retry instead.
- */
-const SEND_WAIT_MS = (HEARTBEAT_SECONDS * 1000) / 2;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The id of the job of a message's attempt `attempt` (2 and up): the same every time, so it is written once. */
-export function retryJobId(messageId: string, attempt: number): string {
-  const hex = createHash('sha256').update(`${messageId}:attempt:${attempt}`).digest('hex');
-  // A well-formed UUID (version 8, custom): pg-boss's id column is a uuid.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /**
- * Delivers queued messages: one pg-boss job per attempt. A retryable failure with attempts left writes the attempt's
- * record and the next attempt's job (after the backoff, or the provider's Retry-After) together; the last outcome is
- * written with whatever the hooks need to learn of it (a privacy request's wake-up). Each failed attempt logs one
- * line. A job runs again only when its process died (its heartbeat stopped), its outcome could not be recorded, or
- * its send was held back while the database was failing: a message already final is left alone.
+ * Delivers queued messages: one pg-boss job per attempt. Each batch of jobs claims its messages in one statement; each
+ * message is prepared (MessagePreparer), sent in a provider slot, and its outcome recorded (AttemptRecorder): a
+ * retryable failure with attempts left with the next attempt's job (after the backoff, or the provider's
+ * Retry-After), the last outcome with whatever the hooks need to learn of it (a privacy request's wake-up). Each failed
+ * attempt logs one line. A job runs again only when its process died (its heartbeat stopped), its outcome could not be
+ * recorded, or its send was held back while the database was failing: a message already final is left alone.
  */
 @Injectable()
 export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessageDeliveryWorker.name);
-  private readonly hooks: FinalOutcomeHook[] = [];
   private readonly slots: ProviderSlots;
-  // Attempts ending together are recorded together: one statement and one commit for many under load. A write the
-  // database was not there for is tried again (writeAttempts may be repeated: it records each attempt once).
-  private readonly attemptLog = new BatchWriter<AttemptRecord>((records) => this.watched(this.writeAttempts(records)), 100, {
-    retryable: databaseUnreachable,
-    budgetMs: OUTCOME_RETRY_MS,
-    delayMs: outcomeRetryDelayMs,
-  });
-  /** Since when the last statement of this worker found the database unreachable; undefined once one works again. */
-  private failingSince: number | undefined;
+  private readonly database: DatabaseWatch;
+  private readonly attempts: AttemptRecorder;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queue: JobQueueService,
-    private readonly configs: MessagingConfigService,
-    private readonly providers: MessagingProviderRegistry,
-    private readonly notificationSettings: NotificationSettingsService,
-    private readonly contexts: SendingContextCache,
+    private readonly preparer: MessagePreparer,
     @Inject(SETTINGS) private readonly settings: Settings,
-    private readonly keys: KeyRing,
   ) {
     this.slots = new ProviderSlots(settings.delivery.concurrency);
+    this.database = new DatabaseWatch(queue, this.logger);
+    this.attempts = new AttemptRecorder(dataSource, queue, this.database);
   }
 
   async onModuleInit(): Promise<void> {
@@ -180,7 +97,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
         notifyPollingIntervalSeconds: 2,
       },
       async (jobs) => {
-        const claimed = await this.watched(this.claim(jobs.map((job) => job.data.messageId)));
+        const claimed = await this.database.watched(this.claim(jobs.map((job) => job.data.messageId)));
         const ends = await Promise.all(
           jobs.map(async (job) => {
             const message = claimed.get(job.data.messageId);
@@ -207,7 +124,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
 
   /** The hook learns of the messages it wants once they end sent or failed, in the transaction recording it. */
   onFinalOutcome(hook: FinalOutcomeHook): void {
-    this.hooks.push(hook);
+    this.attempts.addHook(hook);
   }
 
   /** Marks the messages still to send as `sending` and counts the attempt, in one statement. */
@@ -232,9 +149,9 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     const afterTimeout = job.data.afterTimeout === true;
     const observed: ObservedResponse = {};
     const attempt: AttemptFacts = { startedAt: new Date(), route: { serviceType: null, channel: null } };
-    let send: () => Promise<{ providerMessageId: string | null }>;
+    let send: Send;
     try {
-      send = await this.prepare(message, attemptTimeoutMs(this.settings.providers, afterTimeout), observed, (route) => (attempt.route = route));
+      send = await this.preparer.prepare(message, attemptTimeoutMs(this.settings.providers, afterTimeout), observed, (route) => (attempt.route = route));
     } catch (thrown) {
       // Nothing went to the provider: no slot needed.
       await this.conclude(message, job.data, attempt, observed, this.deliveryError(thrown, message.id));
@@ -243,9 +160,9 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     // The slot is held until the outcome is recorded, so at most `concurrency` messages are ever sent and not yet
     // recorded: all that a crash can make Herald send again.
     return this.slots.run(async () => {
-      if (!(await this.mayStart(job))) return 'held';
+      if (!(await this.database.mayStart(job))) return 'held';
       attempt.startedAt = new Date();
-      let outcome: { providerMessageId: string | null } | DeliveryError;
+      let outcome: SendResult;
       try {
         outcome = await send();
       } catch (thrown) {
@@ -256,137 +173,43 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     });
   }
 
-  /**
-   * Whether a send may start: not while the database is known to be failing (its outcome could not be recorded). The
-   * message waits a little for it; past that, or when its job was found taken again, it is left to the job's retry.
-   */
-  private async mayStart(job: Job<DeliveryJob>): Promise<boolean> {
-    const deadline = Date.now() + SEND_WAIT_MS;
-    while (this.failingSince !== undefined || this.queue.embeddedServerDown()) {
-      if (Date.now() >= deadline) return false;
-      await sleep(50);
-    }
-    return !job.signal?.aborted;
-  }
-
-  /** Notes whether the database answered a statement of this worker (sends wait while it does not), one line per change. */
-  private async watched<T>(statement: Promise<T>): Promise<T> {
-    try {
-      const result = await statement;
-      if (this.failingSince !== undefined) {
-        this.logger.warn({ downSeconds: Number(((Date.now() - this.failingSince) / 1000).toFixed(1)) }, 'the database answers again: deliveries resume');
-        this.failingSince = undefined;
-      }
-      return result;
-    } catch (error) {
-      if (this.failingSince === undefined && databaseUnreachable(error)) {
-        this.failingSince = Date.now();
-        this.logger.warn(
-          { reason: error instanceof Error ? error.message : String(error) },
-          'the database cannot be reached: new sends wait, delivery outcomes are written again',
-        );
-      }
-      throw error;
-    }
-  }
-
   /** An attempt's end, as recorded: sent, or a failure retried or final. Throws only when the record could not be written. */
   private async conclude(
     message: ClaimedMessage,
     job: DeliveryJob,
     { startedAt, route }: AttemptFacts,
     observed: ObservedResponse,
-    outcome: { providerMessageId: string | null } | DeliveryError,
+    outcome: SendResult,
   ): Promise<void> {
     if (!(outcome instanceof DeliveryError)) {
-      return this.finish(message, startedAt, 'sent', { ...route, providerMessageId: outcome.providerMessageId });
+      return this.attempts.record(message, { outcome: 'sent', startedAt, ...route, providerMessageId: outcome.providerMessageId });
     }
     const error = outcome;
     const retry = error.retryable && message.attempts < this.settings.delivery.maxAttempts;
-    let next: AttemptRecord['next'];
+    let next: NextAttempt | undefined;
     if (retry) {
       const retryAfterSeconds = parseRetryAfter(observed.retryAfter);
       const delaySeconds = retryDelaySeconds(message.attempts, this.settings.delivery, { status: error.status, retryAfterSeconds });
       // Once an attempt timed out, the provider is slow: every later attempt waits the longer timeout.
       next = { delaySeconds, job: { messageId: message.id, ...(job.afterTimeout === true || error.timedOut ? { afterTimeout: true } : {}) } };
     }
-    // The reason is the sanitised one (no recipient, no secret); the recipient itself is never logged.
-    this.logger.warn(
-      {
-        messageId: message.id,
-        serviceType: route.serviceType,
-        attempt: message.attempts,
-        status: error.status ?? null,
-        reason: error.reason,
-        ...(error.timedOut ? { timedOut: true } : {}),
-        nextAttemptAt: next ? new Date(Date.now() + next.delaySeconds * 1000).toISOString() : null,
-      },
-      next ? 'message delivery attempt failed; retrying' : 'message delivery failed',
-    );
-    await this.finish(message, startedAt, retry ? 'retry' : 'failed', { ...route, reason: error.reason, statusCode: error.status ?? null, next });
-  }
-
-  /** Opens and renders the message and finds its provider: the send, ready to go. Throws a DeliveryError when it cannot be sent. */
-  private async prepare(
-    message: ClaimedMessage,
-    timeoutMs: number,
-    observed: ObservedResponse,
-    routed: (r: { serviceType: string; channel: string }) => void,
-  ): Promise<() => Promise<{ providerMessageId: string | null }>> {
-    const { recipient, params } = JSON.parse(this.keys.open(message.payload, payloadContext(message.id))) as {
-      recipient: Recipient;
-      params: Record<string, unknown>;
-    };
-    const { serviceType, config, secrets } = await this.sendingContext(message.service_type_rule);
-    const provider = this.providers.get(serviceType);
-    routed({ serviceType, channel: provider.channel });
-
-    const base = { messageId: message.id, idempotencyKey: message.idempotency_key };
-    let outgoing: OutgoingMessage;
-    if (provider.channel === 'email') {
-      if (!recipient.email) throw new DeliveryError(false, undefined, 'No email identity supplied.');
-      outgoing = { ...base, channel: 'email', to: recipient.email.trim(), ...this.render(() => renderEmail(message.action_type, params as never)) };
-    } else {
-      if (!recipient.phone_number) throw new DeliveryError(false, undefined, 'No phone identity supplied.');
-      outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: this.render(() => renderSms(message.action_type, params as never)) };
-    }
-    return () => observeResponses(observed, () => provider.send(outgoing, { details: config.details, secrets, timeoutMs }));
-  }
-
-  private async sendingContext(rule: ServiceTypeRule): Promise<SendingContext> {
-    const cached = this.contexts.get(rule);
-    if (cached) return cached;
-    const serviceType = await this.serviceTypeFor(rule);
-    const config = await this.configs.findByServiceType(serviceType);
-    if (!config) throw new DeliveryError(false, undefined, `No messaging config found for service_type ${serviceType}.`);
-    const secrets = await this.configs.getSecrets(config);
-    if (!secrets) throw new DeliveryError(false, undefined, `Messaging secrets not found for config with key: ${config.key}`);
-    const context = { serviceType, config, secrets };
-    this.contexts.set(rule, context);
-    return context;
-  }
-
-  private render<T>(render: () => T): T {
-    try {
-      return render();
-    } catch (error) {
-      throw new DeliveryError(false, undefined, error instanceof Error ? error.message : 'The message could not be rendered.');
-    }
-  }
-
-  /** Decision D9 for `email`: the notification type when it is an email type, else Twilio email, else Mailgun. */
-  private async serviceTypeFor(rule: ServiceTypeRule): Promise<MessagingServiceType> {
-    if (rule !== 'notification' && rule !== 'email') return rule as MessagingServiceType;
-    const configured = (await this.notificationSettings.current()).notifications.notification_service_type;
-    if (rule === 'notification') {
-      if (!configured) throw new DeliveryError(false, undefined, 'No notification service type configured.');
-      return configured;
-    }
-    if (configured && EMAIL_TYPES.has(configured)) return configured;
-    for (const candidate of [MessagingServiceType.TWILIO_EMAIL, MessagingServiceType.MAILGUN]) {
-      if (await this.configs.findByServiceType(candidate)) return candidate;
-    }
-    throw new DeliveryError(false, undefined, 'No notification service type configured.');
+    // One line per failed attempt (warn while retrying, error once failed); never the recipient.
+    logDeliveryOutcome(this.logger, {
+      messageId: message.id,
+      actionType: message.action_type,
+      serviceType: route.serviceType,
+      attempt: message.attempts,
+      failure: error,
+      retryInSeconds: next?.delaySeconds,
+    });
+    await this.attempts.record(message, {
+      outcome: retry ? 'retry' : 'failed',
+      startedAt,
+      ...route,
+      reason: error.reason,
+      statusCode: error.status ?? null,
+      next,
+    });
   }
 
   private deliveryError(thrown: unknown, messageId: string): DeliveryError {
@@ -394,111 +217,5 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     // Not a provider's answer (a bug, the database): logged in full here, stored without detail, and retried.
     this.logger.error({ err: thrown, messageId }, 'message delivery failed unexpectedly');
     return new DeliveryError(true, undefined, 'Internal error while sending; see the logs');
-  }
-
-  private async finish(
-    message: ClaimedMessage,
-    startedAt: Date,
-    outcome: 'sent' | 'retry' | 'failed',
-    facts: {
-      serviceType: string | null;
-      channel: string | null;
-      providerMessageId?: string | null;
-      reason?: string;
-      statusCode?: number | null;
-      next?: AttemptRecord['next'];
-    },
-  ): Promise<void> {
-    await this.attemptLog.add({
-      messageId: message.id,
-      status: outcome === 'retry' ? 'queued' : outcome,
-      serviceType: facts.serviceType,
-      channel: facts.channel,
-      providerMessageId: facts.providerMessageId ?? null,
-      reason: facts.reason ?? null,
-      number: message.attempts,
-      outcome,
-      statusCode: facts.statusCode ?? null,
-      startedAt,
-      privacyRequestId: message.privacy_request_id,
-      actionType: message.action_type,
-      next: facts.next,
-    });
-  }
-
-  /**
-   * Each message's new state and its attempt's record, in one statement; with them, in one transaction, the jobs of
-   * the next attempts and what the hooks write for the final outcomes they want. Under load most batches need
-   * neither: one statement, no transaction. Safe to run again after a failure whose commit may have happened: only
-   * a message still in the attempt recorded changes (and only it gets a next job or a hook's write), and an attempt
-   * already recorded is not recorded twice.
-   */
-  private async writeAttempts(records: AttemptRecord[]): Promise<void> {
-    const finals = (current: (record: AttemptRecord) => boolean): FinalOutcome[] =>
-      records
-        .filter((record) => record.outcome !== 'retry' && current(record))
-        .map((record) => ({
-          messageId: record.messageId,
-          privacyRequestId: record.privacyRequestId,
-          actionType: record.actionType,
-          status: record.outcome as FinalOutcome['status'],
-          reason: record.reason,
-        }));
-    const hooked = (outcomes: FinalOutcome[]) =>
-      this.hooks.map((hook) => ({ hook, outcomes: outcomes.filter((outcome) => hook.wants(outcome)) })).filter((h) => h.outcomes.length > 0);
-    if (records.every((record) => record.next === undefined) && hooked(finals(() => true)).length === 0) {
-      await this.writeStates(records);
-      return;
-    }
-    await this.dataSource.transaction(async (manager) => {
-      const changed = await this.writeStates(records, manager);
-      const current = (record: AttemptRecord) => changed.has(`${record.messageId}:${record.number}`);
-      const retries = records.filter((record) => record.next !== undefined && current(record));
-      if (retries.length > 0) {
-        const jobs = retries.map(({ messageId, number, next }) => ({ id: retryJobId(messageId, number + 1), data: next!.job, startAfter: next!.delaySeconds }));
-        await this.queue.boss.insert(DELIVERY_QUEUE, jobs, { db: transactionDb(manager) });
-      }
-      for (const { hook, outcomes } of hooked(finals(current))) await hook.write(outcomes, manager);
-    });
-  }
-
-  /**
-   * One statement, so atomic without a transaction: each message's new state (when it is still in the attempt being
-   * recorded) and its attempt's record (unless already there). Returns the attempts (`id:number`) that changed their
-   * message.
-   */
-  private async writeStates(records: AttemptRecord[], manager?: EntityManager): Promise<Set<string>> {
-    const column = <K extends keyof AttemptRecord>(key: K) => records.map((record) => record[key]);
-    const rows = await preparedQuery<{ id: string; attempts: number }>(
-      this.dataSource,
-      manager,
-      'herald_finish_attempts',
-      `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[], $7::int[], $8::varchar[], $9::int[], $10::timestamptz[])
-           AS i (id, status, service_type, channel, provider_message_id, reason, number, outcome, status_code, started_at)),
-       updated AS (
-         UPDATE message m SET status = i.status, service_type = COALESCE(i.service_type, m.service_type), channel = COALESCE(i.channel, m.channel),
-           provider_message_id = i.provider_message_id, failure_reason = i.reason,
-           sent_at = CASE WHEN i.status = 'sent' THEN now() ELSE m.sent_at END, updated_at = now()
-         FROM input i WHERE m.id = i.id AND m.status = 'sending' AND m.attempts = i.number RETURNING m.id, m.attempts),
-       recorded AS (
-         INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at)
-         SELECT i.id, i.number, i.outcome, i.status_code, i.reason, i.started_at FROM input i JOIN message m ON m.id = i.id
-         WHERE NOT EXISTS (SELECT 1 FROM message_attempt a WHERE a.message_id = i.id AND a.number = i.number))
-       SELECT id, attempts FROM updated`,
-      [
-        column('messageId'),
-        column('status'),
-        column('serviceType'),
-        column('channel'),
-        column('providerMessageId'),
-        column('reason'),
-        column('number'),
-        column('outcome'),
-        column('statusCode'),
-        column('startedAt'),
-      ],
-    );
-    return new Set(rows.map((row) => `${row.id}:${row.attempts}`));
   }
 }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { MessagingServiceType } from '../../common/messaging-service-type.js';
 
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
@@ -15,7 +16,7 @@ export class MessageEntity {
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255 }) idempotencyKey: string;
   @Column({ name: 'action_type', type: 'varchar', length: 64 }) actionType: string;
   @Column({ name: 'service_type_rule', type: 'varchar', length: 32 }) serviceTypeRule: ServiceTypeRule;
-  @Column({ name: 'service_type', type: 'varchar', length: 32, nullable: true }) serviceType: string | null;
+  @Column({ name: 'service_type', type: 'varchar', length: 32, nullable: true }) serviceType: MessagingServiceType | null;
   @Column({ type: 'varchar', length: 8, nullable: true }) channel: 'email' | 'sms' | null;
   @Column({ type: 'varchar', length: 16 }) status: MessageStatus;
   @Column({ name: 'recipient_hint', type: 'varchar', length: 255, nullable: true }) recipientHint: string | null;

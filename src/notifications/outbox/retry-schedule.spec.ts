@@ -1,4 +1,4 @@
-import { loadSettings } from '../../config/settings.js';
+import { loadSettings } from '../../config/index.js';
 import { attemptTimeoutMs, retryDelaySeconds } from './retry-schedule.js';
 
 describe('retryDelaySeconds', () => {

@@ -1,4 +1,4 @@
-import type { Settings } from '../../config/settings.js';
+import type { Settings } from '../../config/index.js';
 
 /** Statuses whose `Retry-After` says when to come back (RFC 9110 §10.2.3, RFC 6585 §4). */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { MessagingServiceType } from '../../common/messaging-service-type.js';
-import type { MessagingConfigEntity } from '../../messaging-config/messaging-config.entity.js';
-import { MessagingConfigService } from '../../messaging-config/messaging-config.service.js';
-import type { MessagingSecrets } from '../../secrets/messaging-secrets.schemas.js';
+import { MessagingConfigService } from '../../messaging-config/index.js';
+import type { MessagingSecrets } from '../../secrets/index.js';
 import type { ServiceTypeRule } from './message.entity.js';
 
 export interface SendingContext {
   serviceType: MessagingServiceType;
-  config: MessagingConfigEntity;
+  /** The config of the service type, as MessagingConfigService gives it. */
+  config: NonNullable<Awaited<ReturnType<MessagingConfigService['findByServiceType']>>>;
   secrets: MessagingSecrets;
 }
 

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
-import { ConfigModule } from '../../config/config.module.js';
-import { loadSettings } from '../../config/settings.js';
+import { ConfigModule, loadSettings } from '../../config/index.js';
 import { MailgunProvider } from './mailgun/mailgun.provider.js';
 import type { Channel, DeliveryReceipt, MessagingProvider } from './messaging-provider.js';
 import { MessagingProviderRegistry } from './messaging-provider.registry.js';

@@ -1,6 +1,6 @@
 import type { MessagingServiceType } from '../../common/messaging-service-type.js';
-import type { MessagingConfigDetails } from '../../messaging-config/messaging-config-details.js';
-import type { MessagingSecrets } from '../../secrets/messaging-secrets.schemas.js';
+import type { MessagingConfigDetails } from '../../messaging-config/index.js';
+import type { MessagingSecrets } from '../../secrets/index.js';
 
 export type Channel = 'email' | 'sms';
 

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../../auth/scopes.decorator.js';
-import { ConfigPatchDto } from './notification-settings.dto.js';
-import { NotificationSettingsService, type NotificationSettings } from './notification-settings.service.js';
+import { Scopes } from '../../auth/index.js';
 import { Answers } from '../../common/openapi.js';
 import { NOTIFICATION_SETTINGS } from '../notifications.openapi.js';
+import { ConfigPatchDto } from './notification-settings.dto.js';
+import { settingsPatchOfBody, toSettingsResponse, type NotificationSettingsResponse } from './notification-settings.mapper.js';
+import { NotificationSettingsService } from './notification-settings.service.js';
 
 /** Fides' later application-config routes, for the notification and execution switches (decision D16). */
 @ApiTags('Application config')
@@ -16,15 +17,15 @@ export class ConfigController {
   @Scopes('config:read')
   @ApiOperation({ summary: 'The effective notification and execution settings' })
   @Answers(200, NOTIFICATION_SETTINGS)
-  get(): Promise<NotificationSettings> {
-    return this.settings.current();
+  async get(): Promise<NotificationSettingsResponse> {
+    return toSettingsResponse(await this.settings.current());
   }
 
   @Patch()
   @Scopes('config:update')
   @ApiOperation({ summary: 'Override some settings at run time (stored in the database, shared by every process)' })
   @Answers(200, NOTIFICATION_SETTINGS)
-  update(@Body() body: ConfigPatchDto): Promise<NotificationSettings> {
-    return this.settings.update({ notifications: body.notifications, execution: body.execution });
+  async update(@Body() body: ConfigPatchDto): Promise<NotificationSettingsResponse> {
+    return toSettingsResponse(await this.settings.update(settingsPatchOfBody(body)));
   }
 }

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
-import { SETTINGS, type Settings } from '../../config/settings.js';
+import { SETTINGS, type Settings } from '../../config/index.js';
+import { MessagingConfigService } from '../../messaging-config/index.js';
 import { SendingContextCache } from '../outbox/sending-context.cache.js';
 
 /** The switches Fides keeps in `notifications` and `execution` (decision D16: env gives defaults, the API changes them). */
@@ -34,6 +35,7 @@ export class NotificationSettingsService {
     @Inject(SETTINGS) private readonly settings: Settings,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sendingContexts: SendingContextCache,
+    private readonly configs: MessagingConfigService,
   ) {}
 
   defaults(): NotificationSettings {
@@ -55,6 +57,13 @@ export class NotificationSettingsService {
   async current(): Promise<NotificationSettings> {
     const rows = await this.dataSource.query<{ config: NotificationSettingsPatch }[]>('SELECT config FROM application_config WHERE id = 1');
     return merge(this.defaults(), rows[0]?.config ?? {});
+  }
+
+  /** Whether a notification could go out: the notification service type is set and its config exists with secrets. */
+  async notificationsReady(current?: NotificationSettings): Promise<boolean> {
+    const serviceType = (current ?? (await this.current())).notifications.notification_service_type;
+    const config = serviceType ? await this.configs.findByServiceType(serviceType) : null;
+    return config ? this.configs.hasSecrets(config) : false;
   }
 
   /** Stores the given values as overrides (merged into earlier ones) and answers the effective settings. */

@@ -4,7 +4,6 @@ import { Type } from 'class-transformer';
 import { IsString, Matches, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 import { FidesKey, MAX_LENGTH, MaxLen, Optional, Required } from '../../common/validation/fides-validators.js';
-import { MessageObject } from '../../notifications/messages.dto.js';
 
 export enum PrivacyRequestStatusValue {
   IDENTITY_UNVERIFIED = 'identity_unverified',
@@ -124,5 +123,3 @@ export class ReviewResultObject {
   @Field(() => [PrivacyRequestObject]) succeeded: PrivacyRequestObject[];
   @Field(() => [ReviewFailureObject]) failed: ReviewFailureObject[];
 }
-
-export { MessageObject };

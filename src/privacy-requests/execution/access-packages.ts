@@ -5,8 +5,8 @@ import { readFile, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { KeyRing } from '../../common/crypto/index.js';
-import { SETTINGS, type Settings } from '../../config/settings.js';
-import { JobQueueService } from '../../database/job-queue.service.js';
+import { SETTINGS, type Settings } from '../../config/index.js';
+import { JobQueueService } from '../../database/index.js';
 
 export type LinkCheck = 'valid' | 'invalid' | 'expired';
 

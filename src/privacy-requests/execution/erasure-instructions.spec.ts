@@ -1,4 +1,4 @@
-import { parseDataset } from '../../datasets/schema/index.js';
+import { parseDataset } from '../../datasets/index.js';
 import { buildErasureInstructions, CollectionInstructions, ErasureRuleTargets, hasSomethingToErase, toErasureParams } from './erasure-instructions.js';
 
 type Ref = { dataset: string; field: string; direction?: 'from' | 'to' | null };

@@ -1,5 +1,5 @@
-import type { DatasetCollection, DatasetField, FidesopsDataset } from '../../datasets/schema/index.js';
-import type { ErasureFulfillmentAction, MessageErasureFulfillmentParams } from '../../notifications/templates/message-templates.js';
+import type { DatasetCollection, DatasetField, FidesopsDataset } from '../../datasets/index.js';
+import type { ErasureFulfillmentAction, MessageErasureFulfillmentParams } from '../../notifications/index.js';
 
 /** One erasure rule of the policy, in rule order. */
 export interface ErasureRuleTargets {
@@ -8,12 +8,15 @@ export interface ErasureRuleTargets {
   dataCategories: string[];
 }
 
-/** Fides' execution-log `fields_affected` entry; `path` is `"<ds>:<coll>:<field.path>"`. */
-export interface FieldAffected {
+/**
+ * Fides' execution-log `fields_affected` entry; `path` is `"<ds>:<coll>:<field.path>"`. (A type, not an interface: it
+ * is stored and answered as a JSON object, `Record<string, unknown>` in the answer's schema.)
+ */
+export type FieldAffected = {
   path: string;
   field_name: string;
   data_categories: string[];
-}
+};
 
 export interface CollectionInstructions {
   /** Collection name, without the dataset prefix. */

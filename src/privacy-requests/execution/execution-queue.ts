@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { HEARTBEAT_SECONDS, JobQueueService, transactionDb } from '../../database/job-queue.service.js';
+import { HEARTBEAT_SECONDS, JobQueueService, transactionDb } from '../../database/index.js';
 
 export const EXECUTION_QUEUE = 'privacy-request-execution';
 /** A run that throws unexpectedly is retried this many times before the request is put in `error`. */

@@ -1,19 +1,15 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { JobQueueService } from '../../database/job-queue.service.js';
-import { MessageDeliveryWorker } from '../../notifications/outbox/message-delivery.worker.js';
-import { MessagingActionType } from '../../notifications/templates/messaging-action-type.js';
+import { JobQueueService } from '../../database/index.js';
+import { MessageDeliveryWorker, MessageOutcomes } from '../../notifications/index.js';
+import { PrivacyRequestEntity } from '../requests/privacy-request.entity.js';
 import { EXECUTION_QUEUE, EXECUTION_RETRY_LIMIT, ExecutionQueue, type ExecutionJob } from './execution-queue.js';
+import { AWAITED_ACTION_TYPES } from './execution-steps.js';
 import { RequestRunner } from './request-runner.js';
 
 /** The messages a run waits for: their outcome wakes the run. */
-const AWAITED = [
-  MessagingActionType.MESSAGE_ERASURE_FULFILLMENT,
-  MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS,
-  MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION,
-] as string[];
-const AWAITED_SET = new Set(AWAITED);
+const AWAITED = new Set(AWAITED_ACTION_TYPES);
 
 /** How often each process looks for runs left waiting on messages that have all ended (and once at start). */
 const SWEEP_INTERVAL_MS = 10_000;
@@ -37,10 +33,11 @@ export class RequestExecutionWorker implements OnModuleInit, OnApplicationBootst
     private readonly queue: JobQueueService,
     private readonly executions: ExecutionQueue,
     private readonly runner: RequestRunner,
+    private readonly messageOutcomes: MessageOutcomes,
     deliveries: MessageDeliveryWorker,
   ) {
     deliveries.onFinalOutcome({
-      wants: (outcome) => outcome.privacyRequestId !== null && AWAITED_SET.has(outcome.actionType),
+      wants: (outcome) => outcome.privacyRequestId !== null && AWAITED.has(outcome.actionType),
       write: (outcomes, manager) => this.executions.enqueueMany([...new Set(outcomes.map((o) => o.privacyRequestId!))], manager),
     });
   }
@@ -80,16 +77,14 @@ export class RequestExecutionWorker implements OnModuleInit, OnApplicationBootst
 
   /** Wakes the requests waiting on messages that have all ended a while ago: their wake-up was lost. */
   async sweep(): Promise<string[]> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT r.id FROM privacy_request r
-       WHERE r.status = 'in_processing' AND r.awaiting_messages
-         AND NOT EXISTS (
-           SELECT 1 FROM message m
-           WHERE m.privacy_request_id = r.id AND m.action_type = ANY($1)
-             AND (m.status IN ('queued', 'sending') OR m.updated_at > now() - $2 * interval '1 second'))`,
-      [AWAITED, SWEEP_GRACE_SECONDS],
+    const waiting = await this.dataSource
+      .getRepository(PrivacyRequestEntity)
+      .find({ where: { status: 'in_processing', awaitingMessages: true }, select: { id: true } });
+    const ids = await this.messageOutcomes.settled(
+      waiting.map((request) => request.id),
+      AWAITED_ACTION_TYPES,
+      SWEEP_GRACE_SECONDS,
     );
-    const ids = rows.map((row) => row.id);
     if (ids.length > 0) {
       await this.executions.enqueueMany(ids);
       this.logger.warn({ privacyRequestIds: ids }, 'woke privacy requests whose awaited messages had ended without waking them');

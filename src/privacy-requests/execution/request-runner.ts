@@ -1,34 +1,46 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConnectionsService } from '../../connections/connections.service.js';
-import type { ConnectionEntity } from '../../connections/connection.entity.js';
-import { DatasetsService } from '../../datasets/datasets.service.js';
-import { NotificationsService } from '../../notifications/notifications.service.js';
-import { NotificationSettingsService } from '../../notifications/settings/notification-settings.service.js';
-import { MessagingActionType } from '../../notifications/templates/messaging-action-type.js';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
+import { ConnectionsService } from '../../connections/index.js';
+import { DatasetsService } from '../../datasets/index.js';
+import { MessageOutcomes, MessagingActionType, NotificationSettingsService, NotificationsService } from '../../notifications/index.js';
 import { PoliciesService, type Policy } from '../policies/policies.service.js';
 import { IdentityVault, type Identity } from '../requests/identity-vault.js';
-import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity, EXECUTION_STEPS, type ExecutionStep } from '../requests/privacy-request.entity.js';
-import { SYSTEM } from '../requests/privacy-requests.service.js';
+import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity, SYSTEM } from '../requests/privacy-request.entity.js';
 import { AccessPackageTooLarge, AccessPackages } from './access-packages.js';
 import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets, type FieldAffected } from './erasure-instructions.js';
-import { escapeLike } from '../../common/database/postgres-errors.js';
+import { FIRST_STEP, messageKeyPrefix, nextStep, type ExecutionStep } from './execution-steps.js';
 
 type Outcome = 'next' | 'wait' | { error: string };
+/** An email connector and one of its datasets, as their services give them. */
+type EmailDataset = {
+  connection: Awaited<ReturnType<ConnectionsService['all']>>[number];
+  dataset: Awaited<ReturnType<DatasetsService['ofConnections']>>[number]['dataset'];
+};
 
 const RUNNABLE = new Set(['pending', 'approved', 'in_processing']);
 
+/** What a step does, by name; their order is EXECUTION_STEPS'. */
+type StepWork = (m: EntityManager, request: PrivacyRequestEntity, policy: Policy) => Promise<Outcome>;
+
 /**
- * Runs a privacy request step by step (access package → erasure instructions → erasure emails → completion notices →
- * finished) under the request's row lock, so that duplicate jobs or several Herald processes never run a step twice.
- * Steps that send messages enqueue them in the same transaction and return; the message outcomes wake the run again
- * (see RequestExecutionWorker), which then moves on, or stops in `error` naming the step to retry from.
+ * Runs a privacy request step by step, in the order of EXECUTION_STEPS (access package, erasure instructions, erasure
+ * emails, completion notices, finished), under the request's row lock, so that duplicate jobs or several Herald
+ * processes never run a step twice. Steps that send messages enqueue them in the same transaction and return; the
+ * message outcomes wake the run again (see RequestExecutionWorker), which then moves on, or stops in `error` naming the
+ * step to retry from.
  */
 @Injectable()
 export class RequestRunner {
   private readonly logger = new Logger(RequestRunner.name);
+  private readonly steps: Record<ExecutionStep, StepWork> = {
+    access: (m, request, policy) => this.access(m, request, policy),
+    erasure: (m, request, policy) => this.erasure(m, request, policy),
+    erasure_email_post_send: (m, request, policy) => this.erasureEmails(m, request, policy),
+    completion_notification: (m, request, policy) => this.completion(m, request, policy),
+    finished: (m, request) => this.finish(m, request),
+  };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -36,6 +48,7 @@ export class RequestRunner {
     private readonly connections: ConnectionsService,
     private readonly datasets: DatasetsService,
     private readonly notifications: NotificationsService,
+    private readonly messageOutcomes: MessageOutcomes,
     private readonly notificationSettings: NotificationSettingsService,
     private readonly vault: IdentityVault,
     private readonly accessPackages: AccessPackages,
@@ -46,14 +59,14 @@ export class RequestRunner {
       const request = await m.findOne(PrivacyRequestEntity, { where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
       if (!request || !RUNNABLE.has(request.status)) return;
       const policy = await this.policies.findById(request.policyId);
-      if (!policy) return this.fail(m, request, 'access', `The policy of this request no longer exists.`);
+      if (!policy) return this.fail(m, request, FIRST_STEP, `The policy of this request no longer exists.`);
       if (request.status !== 'in_processing') {
         Object.assign(request, { status: 'in_processing', startedProcessingAt: request.startedProcessingAt ?? new Date() });
       }
-      request.step ??= 'access';
+      request.step ??= FIRST_STEP;
       for (;;) {
         const step: ExecutionStep = request.step;
-        const outcome = await this.runStep(m, request, policy, step);
+        const outcome = await this.steps[step](m, request, policy);
         if (outcome === 'wait') break;
         if (typeof outcome === 'object') return this.fail(m, request, step, outcome.error);
         if (step === 'finished') break;
@@ -68,23 +81,8 @@ export class RequestRunner {
   async markFailed(requestId: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const request = await m.findOne(PrivacyRequestEntity, { where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
-      if (request && RUNNABLE.has(request.status)) await this.fail(m, request, request.step ?? 'access', reason);
+      if (request && RUNNABLE.has(request.status)) await this.fail(m, request, request.step ?? FIRST_STEP, reason);
     });
-  }
-
-  private runStep(m: EntityManager, request: PrivacyRequestEntity, policy: Policy, step: ExecutionStep): Promise<Outcome> {
-    switch (step) {
-      case 'access':
-        return this.access(m, request, policy);
-      case 'erasure':
-        return this.erasure(m, request, policy);
-      case 'erasure_email_post_send':
-        return this.erasureEmails(m, request, policy);
-      case 'completion_notification':
-        return this.completion(m, request, policy);
-      case 'finished':
-        return this.finish(m, request);
-    }
   }
 
   /** The access package: what Herald holds about the request (the request and its logs), sealed in the database. */
@@ -164,7 +162,7 @@ export class RequestRunner {
   private async erasureEmails(m: EntityManager, request: PrivacyRequestEntity, policy: Policy): Promise<Outcome> {
     const rules = erasureRules(policy);
     if (rules.length === 0) return 'next';
-    const prefix = `pr:${request.id}:erasure:`;
+    const prefix = messageKeyPrefix(request.id, 'erasure_email_post_send');
     if (request.awaitingMessages) {
       return this.outcomeOf(m, request, prefix, async (sent) => {
         for (const key of sent) {
@@ -210,7 +208,7 @@ export class RequestRunner {
 
   /** Completion notices to the subject, on the channel of the notification service type. */
   private async completion(m: EntityManager, request: PrivacyRequestEntity, policy: Policy): Promise<Outcome> {
-    const prefix = `pr:${request.id}:completion:`;
+    const prefix = messageKeyPrefix(request.id, 'completion_notification');
     if (request.awaitingMessages) return this.outcomeOf(m, request, prefix, async () => undefined);
     const current = await this.notificationSettings.current();
     if (!current.notifications.send_request_completion_notification) return 'next';
@@ -265,29 +263,21 @@ export class RequestRunner {
    * reason when one failed; otherwise `onSent` (with their idempotency keys) and on to the next step.
    */
   private async outcomeOf(m: EntityManager, request: PrivacyRequestEntity, prefix: string, onSent: (keys: string[]) => Promise<void>): Promise<Outcome> {
-    const rows = await m.query<{ key: string; status: string; reason: string | null }[]>(
-      `SELECT idempotency_key AS key, status, failure_reason AS reason FROM message
-       WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 ORDER BY created_at`,
-      [request.id, `${escapeLike(prefix)}%:${request.runAttempt}`],
-    );
-    if (rows.some((r) => r.status === 'queued' || r.status === 'sending')) return 'wait';
+    const thisRun = (await this.messageOutcomes.outcomesFor(request.id, prefix, m)).filter((o) => o.idempotencyKey.endsWith(`:${request.runAttempt}`));
+    if (thisRun.some((o) => o.status === 'queued' || o.status === 'sending')) return 'wait';
     // What went out is recorded even when another message failed: a retry does not send it again.
-    await onSent(rows.filter((r) => r.status === 'sent').map((r) => r.key));
-    const failed = rows.find((r) => r.status === 'failed');
+    await onSent(thisRun.filter((o) => o.status === 'sent').map((o) => o.idempotencyKey));
+    const failed = thisRun.find((o) => o.status === 'failed');
     return failed ? { error: failed.reason ?? 'A message could not be sent.' } : 'next';
   }
 
+  /** The idempotency keys of the step's messages that went out, in this run or an earlier one. */
   private async sentKeys(m: EntityManager, requestId: string, prefix: string): Promise<Set<string>> {
-    const rows = await m.query<{ key: string }[]>(
-      `SELECT idempotency_key AS key FROM message WHERE privacy_request_id = $1 AND idempotency_key LIKE $2 AND status = 'sent'`,
-      [requestId, `${escapeLike(prefix)}%`],
-    );
-    return new Set(rows.map((r) => r.key));
+    const outcomes = await this.messageOutcomes.outcomesFor(requestId, prefix, m);
+    return new Set(outcomes.filter((o) => o.status === 'sent').map((o) => o.idempotencyKey));
   }
 
-  private async emailDatasets(): Promise<
-    { connection: ConnectionEntity; dataset: Awaited<ReturnType<DatasetsService['ofConnections']>>[number]['dataset'] }[]
-  > {
+  private async emailDatasets(): Promise<EmailDataset[]> {
     const connections = (await this.connections.all()).filter((c) => c.connectionType === 'email');
     const byId = new Map(connections.map((c) => [c.id, c]));
     const datasets = await this.datasets.ofConnections(connections.map((c) => c.id));
@@ -312,11 +302,6 @@ export class RequestRunner {
     });
     this.logger.warn({ privacyRequestId: request.id, step }, 'privacy request stopped in error');
   }
-}
-
-/** The step after `step`, in the one order the entity declares. */
-function nextStep(step: ExecutionStep): ExecutionStep {
-  return EXECUTION_STEPS[Math.min(EXECUTION_STEPS.indexOf(step) + 1, EXECUTION_STEPS.length - 1)];
 }
 
 function erasureRules(policy: Policy): ErasureRuleTargets[] {

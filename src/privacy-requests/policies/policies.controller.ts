@@ -1,34 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Query, type Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiNoContentResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Scopes } from '../../auth/scopes.decorator.js';
+import { Scopes } from '../../auth/index.js';
+import { RequestValidationError } from '../../common/errors/herald.error.js';
+import { Answers, pageOf } from '../../common/openapi.js';
 import { Page, PageQuery } from '../../common/pagination.js';
 import { FidesKeyParam } from '../../common/validation/fides-key.pipe.js';
-import {
-  MaskingStrategyDto,
-  PolicyRequestDto,
-  RuleRequestDto,
-  RuleTargetRequestDto,
-  toPolicyInput,
-  toRuleInput,
-  toRuleTargetInput,
-  validateLenientList,
-} from './dto/policy-request.dto.js';
+import { MaskingStrategyDto, PolicyRequestDto, RuleRequestDto, RuleTargetRequestDto, validateLenientList } from './dto/policy-request.dto.js';
 import { MAX_BULK_POLICY_ITEMS, PoliciesService } from './policies.service.js';
 import {
-  PolicyResponse,
-  RuleTargetResponse,
-  RuleWithTargetsResponse,
+  policyCommandOf,
+  ruleCommandOf,
+  ruleTargetCommandOf,
   toPolicyBulkResponse,
   toPolicyResponse,
   toRuleBulkResponse,
   toRuleTargetBulkResponse,
   toRuleTargetResponse,
   toRuleWithTargetsResponse,
+  type PolicyResponse,
+  type RuleTargetResponse,
+  type RuleWithTargetsResponse,
 } from './policy.mapper.js';
-import { Answers, pageOf } from '../../common/openapi.js';
 import { POLICY, POLICY_BULK_RESULT, RULE_BULK_RESULT, RULE_TARGET, RULE_TARGET_BULK_RESULT, RULE_WITH_TARGETS } from './policies.openapi.js';
 
 const bulkOf = (type: Type) => ({ schema: { type: 'array', maxItems: MAX_BULK_POLICY_ITEMS, items: { $ref: getSchemaPath(type) } } });
+/** The body is the list of commands: the service's `loc`s (and those of parsing it) are placed under `body`. */
+const inBody = <T>(work: () => Promise<T>) => RequestValidationError.prefixed(['body'], work);
 
 /** Fides' `/dsr/policy` routes: policies, their rules and the data categories the rules target. */
 @ApiTags('Policies')
@@ -44,7 +41,7 @@ export class PoliciesController {
   @Answers(200, POLICY_BULK_RESULT)
   async upsert(@Body() body: unknown) {
     const items = validateLenientList(PolicyRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS);
-    return toPolicyBulkResponse(await this.policies.upsertPolicies(items.map(toPolicyInput), ['body']));
+    return toPolicyBulkResponse(await inBody(() => this.policies.upsertPolicies(items.map(policyCommandOf))));
   }
 
   @Get()
@@ -79,8 +76,8 @@ export class PoliciesController {
   @ApiBody(bulkOf(RuleRequestDto))
   @Answers(200, RULE_BULK_RESULT)
   async upsertRules(@FidesKeyParam('policy_key') policyKey: string, @Body() body: unknown) {
-    const parse = () => validateLenientList(RuleRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS).map(toRuleInput);
-    return toRuleBulkResponse(await this.policies.upsertRules(policyKey, parse, ['body']));
+    const parse = () => validateLenientList(RuleRequestDto, body, [], MAX_BULK_POLICY_ITEMS).map(ruleCommandOf);
+    return toRuleBulkResponse(await inBody(() => this.policies.upsertRules(policyKey, parse)));
   }
 
   @Get(':policy_key/rule')
@@ -115,8 +112,8 @@ export class PoliciesController {
   @ApiBody(bulkOf(RuleTargetRequestDto))
   @Answers(200, RULE_TARGET_BULK_RESULT)
   async upsertTargets(@FidesKeyParam('policy_key') policyKey: string, @FidesKeyParam('rule_key') ruleKey: string, @Body() body: unknown) {
-    const parse = () => validateLenientList(RuleTargetRequestDto, body, ['body'], MAX_BULK_POLICY_ITEMS).map(toRuleTargetInput);
-    return toRuleTargetBulkResponse(await this.policies.upsertTargets(policyKey, ruleKey, parse, ['body']));
+    const parse = () => validateLenientList(RuleTargetRequestDto, body, [], MAX_BULK_POLICY_ITEMS).map(ruleTargetCommandOf);
+    return toRuleTargetBulkResponse(await inBody(() => this.policies.upsertTargets(policyKey, ruleKey, parse)));
   }
 
   @Get(':policy_key/rule/:rule_key/target')

@@ -1,21 +1,32 @@
-import { FidesKeyArg } from '../../common/validation/fides-key.pipe.js';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Scopes } from '../../auth/scopes.decorator.js';
+import { Scopes } from '../../auth/index.js';
+import { RequestValidationError } from '../../common/errors/herald.error.js';
 import { PageArgs } from '../../common/pagination.js';
+import { FidesKeyArg } from '../../common/validation/fides-key.pipe.js';
 import { validateList } from '../../common/validation/fides-validation.pipe.js';
 import {
-  MaskingConfigurationInput,
   PolicyBulkResultObject,
   PolicyInput,
   PolicyObject,
   PolicyPageObject,
-  PolicyRuleObject,
   RuleBulkResultObject,
   RuleInput,
   RuleTargetBulkResultObject,
   RuleTargetInput,
 } from './dto/policy.graphql.js';
-import { MAX_BULK_POLICY_ITEMS, PoliciesService, type MaskingStrategy, type Policy, type PolicyRule } from './policies.service.js';
+import { MAX_BULK_POLICY_ITEMS, PoliciesService } from './policies.service.js';
+import {
+  policyCommandOfInput,
+  ruleCommandOfInput,
+  ruleTargetCommandOfInput,
+  toPolicyBulkResultObject,
+  toPolicyObject,
+  toRuleBulkResultObject,
+  toRuleTargetBulkResultObject,
+} from './policy.mapper.js';
+
+/** The `inputs` argument is the list of commands: the service's `loc`s (and those of validating it) are placed under it. */
+const inInputs = <T>(work: () => Promise<T>) => RequestValidationError.prefixed(['inputs'], work);
 
 @Resolver(() => PolicyObject)
 export class PoliciesResolver {
@@ -38,17 +49,7 @@ export class PoliciesResolver {
   @Scopes('policy:create_or_update')
   async upsertPolicies(@Args('inputs', { type: () => [PolicyInput] }) inputs: PolicyInput[]): Promise<PolicyBulkResultObject> {
     const items = validateList(PolicyInput, inputs, ['inputs'], MAX_BULK_POLICY_ITEMS);
-    const result = await this.service.upsertPolicies(
-      items.map((i) => ({ name: i.name, key: i.key ?? null, executionTimeframe: i.executionTimeframe ?? null, drpAction: null })),
-      ['inputs'],
-    );
-    return {
-      succeeded: result.succeeded.map(toPolicyObject),
-      failed: result.failed.map((f) => ({
-        message: f.message,
-        data: { name: f.input.name, key: f.input.key, executionTimeframe: f.input.executionTimeframe },
-      })),
-    };
+    return toPolicyBulkResultObject(await inInputs(() => this.service.upsertPolicies(items.map(policyCommandOfInput))));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes the policy with its rules and targets' })
@@ -64,22 +65,8 @@ export class PoliciesResolver {
     @FidesKeyArg('policyKey') policyKey: string,
     @Args('inputs', { type: () => [RuleInput] }) inputs: RuleInput[],
   ): Promise<RuleBulkResultObject> {
-    const parse = () =>
-      validateList(RuleInput, inputs, ['inputs'], MAX_BULK_POLICY_ITEMS).map((i) => ({
-        name: i.name,
-        key: i.key ?? null,
-        actionType: i.actionType,
-        maskingStrategy: i.maskingStrategy ? { strategy: i.maskingStrategy.strategy, configuration: toConfiguration(i.maskingStrategy.configuration) } : null,
-        storageDestinationKey: null,
-      }));
-    const result = await this.service.upsertRules(policyKey, parse, ['inputs']);
-    return {
-      succeeded: result.succeeded.map(toRuleObject),
-      failed: result.failed.map((f) => ({
-        message: f.message,
-        data: { name: f.input.name, key: f.input.key, actionType: f.input.actionType, maskingStrategy: toMaskingObject(f.input.maskingStrategy) },
-      })),
-    };
+    const parse = () => validateList(RuleInput, inputs, [], MAX_BULK_POLICY_ITEMS).map(ruleCommandOfInput);
+    return toRuleBulkResultObject(await inInputs(() => this.service.upsertRules(policyKey, parse)));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes the rule with its targets' })
@@ -96,14 +83,8 @@ export class PoliciesResolver {
     @FidesKeyArg('ruleKey') ruleKey: string,
     @Args('inputs', { type: () => [RuleTargetInput] }) inputs: RuleTargetInput[],
   ): Promise<RuleTargetBulkResultObject> {
-    const parse = () =>
-      validateList(RuleTargetInput, inputs, ['inputs'], MAX_BULK_POLICY_ITEMS).map((i) => ({
-        name: i.name ?? null,
-        key: i.key ?? null,
-        dataCategory: i.dataCategory,
-      }));
-    const result = await this.service.upsertTargets(policyKey, ruleKey, parse, ['inputs']);
-    return { succeeded: result.succeeded, failed: result.failed.map((f) => ({ message: f.message, data: f.input })) };
+    const parse = () => validateList(RuleTargetInput, inputs, [], MAX_BULK_POLICY_ITEMS).map(ruleTargetCommandOfInput);
+    return toRuleTargetBulkResultObject(await inInputs(() => this.service.upsertTargets(policyKey, ruleKey, parse)));
   }
 
   @Mutation(() => Boolean)
@@ -117,31 +98,3 @@ export class PoliciesResolver {
     return true;
   }
 }
-
-/** The typed GraphQL configuration in the stored (Fides) shape; absent fields stay absent. */
-function toConfiguration(c: MaskingConfigurationInput | null | undefined): Record<string, unknown> {
-  const entries: [string, unknown][] = [
-    ['rewrite_value', c?.rewriteValue],
-    ['algorithm', c?.algorithm],
-    ['length', c?.length],
-  ];
-  return Object.fromEntries(entries.filter(([, v]) => v !== undefined && v !== null));
-}
-
-const toMaskingObject = (m: MaskingStrategy | null) => (m ? { strategy: m.strategy } : null);
-
-const toRuleObject = (r: PolicyRule): PolicyRuleObject => ({
-  key: r.key,
-  name: r.name,
-  actionType: r.actionType,
-  maskingStrategy: toMaskingObject(r.maskingStrategy),
-  targets: r.targets,
-});
-
-const toPolicyObject = (p: Policy): PolicyObject => ({
-  key: p.key,
-  name: p.name,
-  executionTimeframe: p.executionTimeframe,
-  drpAction: p.drpAction,
-  rules: p.rules.map(toRuleObject),
-});

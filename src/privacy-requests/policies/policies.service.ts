@@ -3,24 +3,24 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { BulkItemError, eachItem } from '../../common/bulk.js';
 import { foreignKeyViolation } from '../../common/database/postgres-errors.js';
-import { HeraldError, RequestValidationError, conflict, notFound } from '../../common/errors/herald.error.js';
+import { HeraldError, RequestValidationError, conflict, notFound, type Loc } from '../../common/errors/herald.error.js';
 import { keyFromName } from '../../common/fides-key.js';
 import { Page, pageOffset, toPage } from '../../common/pagination.js';
-import { isSupportedDataCategory } from '../../datasets/schema/index.js';
-import { unsupportedDataCategoryMessage } from '../../datasets/schema/data-category-taxonomy.js';
+import { isSupportedDataCategory, unsupportedDataCategoryMessage } from '../../datasets/index.js';
 import { maskingStrategyProblem } from './masking-strategies.js';
 import { PolicyEntity, RuleEntity, RuleTargetEntity } from './policy.entity.js';
-import type { BulkResult, Policy, PolicyInput, PolicyRule, RuleInput, RuleTarget, RuleTargetInput } from './policy.types.js';
+import type { BulkResult, Policy, PolicyCommand, PolicyRule, RuleCommand, RuleTarget, RuleTargetCommand } from './policy.types.js';
 
 export type { ActionType } from './policy.entity.js';
-export { toPolicyResponse, type PolicyResponse } from './policy.mapper.js';
-export type { BulkResult, MaskingStrategy, Policy, PolicyInput, PolicyRule, RuleInput, RuleTarget, RuleTargetInput } from './policy.types.js';
+export type { BulkResult, MaskingStrategy, Policy, PolicyCommand, PolicyRule, RuleCommand, RuleTarget, RuleTargetCommand } from './policy.types.js';
 
 type PageRequest = { page: number; size: number };
-/** Items, or how to parse them once the parent is known to exist (Fides answers 404 before looking at the body). */
+/**
+ * Commands, or how to parse them once the parent is known to exist (Fides answers 404 before looking at the body). A
+ * parse error is located as the service's own errors are: relative to the list of commands.
+ */
 type Items<I> = I[] | (() => I[]);
 const itemsOf = <I>(items: Items<I>): I[] => (typeof items === 'function' ? items() : items);
-type Loc = (string | number)[];
 
 /** Fides' bulk limit for the policy, rule and target routes. */
 export const MAX_BULK_POLICY_ITEMS = 50;
@@ -76,10 +76,11 @@ export class PoliciesService {
 
   /**
    * Fides' bulk create-or-update: an item with the key of an existing policy replaces its fields; any other item
-   * creates one. Each item is written in its own transaction and succeeds or fails on its own.
+   * creates one. Each item is written in its own transaction and succeeds or fails on its own. An item whose key
+   * cannot be made from its name is a 422 at `[index, 'name']` before anything is written.
    */
-  async upsertPolicies(inputs: PolicyInput[], loc: Loc): Promise<BulkResult<Policy, PolicyInput>> {
-    requireKeys(inputs, loc);
+  async upsertPolicies(inputs: PolicyCommand[]): Promise<BulkResult<Policy, PolicyCommand>> {
+    requireKeys(inputs);
     return this.each(inputs, async (m, input) => {
       // DRP is out of scope: every DRP action gets the text Fides gives its unsupported ones.
       if (input.drpAction !== null) throw new BulkItemError(`${input.drpAction} action is not supported at this time.`);
@@ -131,12 +132,12 @@ export class PoliciesService {
 
   /**
    * Fides' bulk create-or-update of a policy's rules. An erasure rule needs a masking strategy, an access rule has
-   * none; a key already used by another policy's rule fails that item.
+   * none; a key already used by another policy's rule fails that item. Keys as for policies.
    */
-  async upsertRules(policyKey: string, items: Items<RuleInput>, loc: Loc): Promise<BulkResult<PolicyRule, RuleInput>> {
+  async upsertRules(policyKey: string, items: Items<RuleCommand>): Promise<BulkResult<PolicyRule, RuleCommand>> {
     const policy = await this.policyRow(policyKey);
     const inputs = itemsOf(items);
-    requireKeys(inputs, loc);
+    requireKeys(inputs);
     return this.each(inputs, async (m, input) => {
       await lockPolicy(m, policy.id);
       const existing = input.key === null ? null : await m.findOneBy(RuleEntity, { key: input.key });
@@ -193,11 +194,11 @@ export class PoliciesService {
    * Fides' bulk create-or-update of a rule's targets. The category must be in the fideslang taxonomy, appear once
    * per rule, and across the policy's erasure rules neither repeat nor contain another (it would be masked twice).
    */
-  async upsertTargets(policyKey: string, ruleKey: string, items: Items<RuleTargetInput>, loc: Loc): Promise<BulkResult<RuleTarget, RuleTargetInput>> {
+  async upsertTargets(policyKey: string, ruleKey: string, items: Items<RuleTargetCommand>): Promise<BulkResult<RuleTarget, RuleTargetCommand>> {
     const rule = await this.ruleRow(policyKey, ruleKey, ruleNotOnPolicy);
     const inputs = itemsOf(items);
     const keyless = inputs.flatMap((input, i) =>
-      input.key === null && input.name !== null && keyFromName(input.name) === undefined ? [keylessIssue(loc, i, input.name)] : [],
+      input.key === null && input.name !== null && keyFromName(input.name) === undefined ? [keylessIssue(i, input.name)] : [],
     );
     if (keyless.length > 0) throw new RequestValidationError(keyless);
     return this.each(inputs, async (m, input) => {
@@ -306,15 +307,15 @@ const toTarget = (t: RuleTargetEntity): RuleTarget => ({ key: t.key, name: t.nam
 /** Fides names an unnamed target after its rule and category; Herald makes its key the same way, from the rule's key. */
 const defaultTargetKey = (ruleKey: string, category: string) => `${ruleKey}_${category.replace(/\./g, '_')}`;
 
-const keylessIssue = (loc: Loc, index: number, name: string) => ({
-  loc: [...loc, index, 'name'],
+const keylessIssue = (index: number, name: string) => ({
+  loc: [index, 'name'] as Loc,
   msg: `A key cannot be made from the name '${name}': give a key`,
   type: 'value_error',
 });
 
 /** Decision D3: an item whose key would come from a name that yields none is refused before anything is written. */
-function requireKeys(inputs: { name: string; key: string | null }[], loc: Loc): void {
-  const keyless = inputs.flatMap((input, i) => (input.key === null && keyFromName(input.name) === undefined ? [keylessIssue(loc, i, input.name)] : []));
+function requireKeys(inputs: { name: string; key: string | null }[]): void {
+  const keyless = inputs.flatMap((input, i) => (input.key === null && keyFromName(input.name) === undefined ? [keylessIssue(i, input.name)] : []));
   if (keyless.length > 0) throw new RequestValidationError(keyless);
 }
 

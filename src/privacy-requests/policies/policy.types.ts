@@ -1,7 +1,7 @@
 import type { ActionType } from './policy.entity.js';
 
-// The service's types, on their own so that policy.mapper.ts can use them without importing the service, which
-// re-exports the mapper's `toPolicyResponse` (no cycle, docs/architecture.md rule 6).
+// The service's domain types and commands, on their own so that the mapper can use them without importing the
+// service.
 
 export interface MaskingStrategy {
   strategy: string;
@@ -28,14 +28,14 @@ export interface Policy {
   rules: PolicyRule[];
 }
 
-/** Create-or-update items, validated by the transport. */
-export interface PolicyInput {
+/** Create-or-update commands, built by the transports from their validated input. */
+export interface PolicyCommand {
   name: string;
   key: string | null;
   executionTimeframe: number | null;
   drpAction: string | null;
 }
-export interface RuleInput {
+export interface RuleCommand {
   name: string;
   key: string | null;
   actionType: ActionType;
@@ -43,12 +43,13 @@ export interface RuleInput {
   /** Accepted for compatibility and ignored: access packages go to Herald's own storage. */
   storageDestinationKey: string | null;
 }
-export interface RuleTargetInput {
+export interface RuleTargetCommand {
   name: string | null;
   key: string | null;
   dataCategory: string;
 }
 
+/** Fides' bulk outcome: the stored items, and the refused commands with the reason. */
 export interface BulkResult<T, I> {
   succeeded: T[];
   failed: { message: string; input: I }[];

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { FieldAffected } from '../execution/erasure-instructions.js';
+import type { ExecutionStep } from '../execution/execution-steps.js';
 
 export const PRIVACY_REQUEST_STATUSES = [
   'identity_unverified',
@@ -15,15 +16,15 @@ export const PRIVACY_REQUEST_STATUSES = [
 ] as const;
 export type PrivacyRequestStatus = (typeof PRIVACY_REQUEST_STATUSES)[number];
 
-/** The checkpoints of a run, in order; a failed run resumes at its step (Fides' names). */
-export const EXECUTION_STEPS = ['access', 'erasure', 'erasure_email_post_send', 'completion_notification', 'finished'] as const;
-export type ExecutionStep = (typeof EXECUTION_STEPS)[number];
+/** The user id of what Herald does itself in the audit log (an approval without manual review, a finished run). */
+export const SYSTEM = 'system';
 
-export interface ActionRequiredDetails {
+/** Fides' `action_required_details` of a request in error (a type, not an interface: it is answered as a JSON object). */
+export type ActionRequiredDetails = {
   step: ExecutionStep;
   collection: string | null;
   action_needed: null;
-}
+};
 
 /** A data subject's request, run against a policy. Its identity is sealed; hashes find it by identity. */
 @Entity('privacy_request')
@@ -46,6 +47,7 @@ export class PrivacyRequestEntity {
   @Column({ name: 'started_processing_at', type: 'timestamptz', nullable: true }) startedProcessingAt: Date | null;
   @Column({ name: 'finished_processing_at', type: 'timestamptz', nullable: true }) finishedProcessingAt: Date | null;
   @Column({ name: 'paused_at', type: 'timestamptz', nullable: true }) pausedAt: Date | null;
+  /** The step the run is at (or failed at); null before the first run. */
   @Column({ type: 'varchar', length: 64, nullable: true }) step: ExecutionStep | null;
   @Column({ name: 'awaiting_messages', type: 'boolean', default: false }) awaitingMessages: boolean;
   @Column({ name: 'run_attempt', type: 'integer', default: 1 }) runAttempt: number;

@@ -1,37 +1,29 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OauthClientsService, type Caller } from '../../auth/oauth-clients.service.js';
-import { CurrentCaller, Public, Scopes } from '../../auth/scopes.decorator.js';
-import { HeraldError } from '../../common/errors/herald.error.js';
+import { OauthClientsService, CurrentCaller, Public, Scopes, type Caller } from '../../auth/index.js';
+import { HeraldError, RequestValidationError } from '../../common/errors/herald.error.js';
+import { Answers, anyObject, pageOf, RateLimited, Refuses } from '../../common/openapi.js';
 import { PageQuery } from '../../common/pagination.js';
 import { validateList } from '../../common/validation/fides-validation.pipe.js';
-import { AccessPackages } from '../execution/access-packages.js';
+import { requesterOf, type Requester } from '../../rate-limits/index.js';
 import { DenyDto, PrivacyRequestCreateDto, PrivacyRequestListQuery, ReviewDto, VerifyIdentityDto } from '../dto/privacy-request-request.dto.js';
-import { executionLogResponse, toPrivacyRequestResponse } from './privacy-request.mapper.js';
-import { PrivacyRequestsService, privacyRequestNotFound, type CreateRequestInput, type ReviewResult } from './privacy-requests.service.js';
-import { Answers, anyObject, pageOf, RateLimited, Refuses } from '../../common/openapi.js';
-import { requesterOf, type Requester } from '../../rate-limits/client-address.js';
+import { AccessPackages } from '../execution/access-packages.js';
+import {
+  createCommandOf,
+  listParamsOf,
+  queryLoc,
+  toCreatedResponse,
+  toExecutionLogResponse,
+  toPrivacyRequestResponse,
+  toReviewedResponse,
+} from './privacy-request.mapper.js';
+import { PrivacyRequestsService, privacyRequestNotFound } from './privacy-requests.service.js';
 import { EXECUTION_LOG, PRIVACY_REQUEST, PRIVACY_REQUEST_CREATED, PRIVACY_REQUEST_REVIEWED } from './privacy-requests.openapi.js';
+import { RequestIntakeService } from './request-intake.service.js';
+import { RequestReviewService } from './request-review.service.js';
 
 const MAX_BULK = 50;
-const date = (value: string | null | undefined) => (value ? new Date(value) : undefined);
-
-function toCreateInput(dto: PrivacyRequestCreateDto): CreateRequestInput {
-  return {
-    identity: { email: dto.identity.email ?? null, phone_number: dto.identity.phone_number ?? null },
-    policyKey: dto.policy_key,
-    requestedAt: date(dto.requested_at),
-    externalId: dto.external_id ?? null,
-    startedProcessingAt: date(dto.started_processing_at) ?? null,
-    finishedProcessingAt: date(dto.finished_processing_at) ?? null,
-  };
-}
-
-const toReviewResponse = (r: ReviewResult) => ({
-  succeeded: r.succeeded.map(toPrivacyRequestResponse),
-  failed: r.failed.map((f) => ({ message: f.message, data: f.view ? toPrivacyRequestResponse(f.view) : { privacy_request_id: f.id } })),
-});
 
 /** Fides' privacy-request routes. */
 @ApiTags('Privacy requests')
@@ -40,6 +32,8 @@ const toReviewResponse = (r: ReviewResult) => ({
 export class PrivacyRequestsController {
   constructor(
     private readonly requests: PrivacyRequestsService,
+    private readonly intake: RequestIntakeService,
+    private readonly review: RequestReviewService,
     private readonly accessPackages: AccessPackages,
     private readonly clients: OauthClientsService,
   ) {}
@@ -71,27 +65,7 @@ export class PrivacyRequestsController {
   @Answers(200, pageOf(PRIVACY_REQUEST))
   @Refuses(400, 'Contradictory filters (both succeeded and failed, or a date range that ends before it starts)')
   async list(@Query() q: PrivacyRequestListQuery) {
-    const page = await this.requests.list(
-      {
-        requestId: q.request_id,
-        externalId: q.external_id,
-        identity: q.identity,
-        statuses: q.status,
-        createdLt: date(q.created_lt),
-        createdGt: date(q.created_gt),
-        startedLt: date(q.started_lt),
-        startedGt: date(q.started_gt),
-        completedLt: date(q.completed_lt),
-        completedGt: date(q.completed_gt),
-        erroredLt: date(q.errored_lt),
-        erroredGt: date(q.errored_gt),
-        sortField: q.sort_field,
-        sortDirection: q.sort_direction,
-        includeIdentities: q.include_identities,
-        verbose: q.verbose,
-      },
-      q,
-    );
+    const page = await RequestValidationError.prefixed(['query'], () => this.requests.list(listParamsOf(q), q), queryLoc);
     return { ...page, items: page.items.map(toPrivacyRequestResponse) };
   }
 
@@ -101,7 +75,7 @@ export class PrivacyRequestsController {
   @Answers(200, pageOf(EXECUTION_LOG))
   async logs(@Param('privacy_request_id') id: string, @Query() q: PageQuery) {
     const page = await this.requests.executionLogs(id, q);
-    return { ...page, items: page.items.map(executionLogResponse) };
+    return { ...page, items: page.items.map(toExecutionLogResponse) };
   }
 
   @Post(':privacy_request_id/verify')
@@ -113,7 +87,7 @@ export class PrivacyRequestsController {
   @Refuses(403, 'Wrong code, or too many attempts')
   @RateLimited('too many verification attempts from this address, or for the identity of this request')
   async verify(@Param('privacy_request_id') id: string, @Body() body: VerifyIdentityDto, @Req() request: FastifyRequest) {
-    return toPrivacyRequestResponse(await this.requests.verify(id, body.code, await requesterOf(request, this.clients)));
+    return toPrivacyRequestResponse(await this.intake.verify(id, body.code, await requesterOf(request, this.clients)));
   }
 
   @Patch('administrate/approve')
@@ -121,7 +95,7 @@ export class PrivacyRequestsController {
   @ApiOperation({ summary: 'Approve up to 50 pending requests (each is then run)' })
   @Answers(200, PRIVACY_REQUEST_REVIEWED)
   async approve(@Body() body: ReviewDto, @CurrentCaller() caller: Caller) {
-    return toReviewResponse(await this.requests.approve(body.request_ids, reviewerOf(caller)));
+    return toReviewedResponse(await this.review.approve(body.request_ids, reviewerOf(caller)));
   }
 
   @Patch('administrate/deny')
@@ -129,7 +103,7 @@ export class PrivacyRequestsController {
   @ApiOperation({ summary: 'Deny up to 50 pending requests, with a reason told to the subject' })
   @Answers(200, PRIVACY_REQUEST_REVIEWED)
   async deny(@Body() body: DenyDto, @CurrentCaller() caller: Caller) {
-    return toReviewResponse(await this.requests.deny(body.request_ids, reviewerOf(caller), body.reason ?? null));
+    return toReviewedResponse(await this.review.deny(body.request_ids, reviewerOf(caller), body.reason ?? null));
   }
 
   @Post(':privacy_request_id/retry')
@@ -139,7 +113,7 @@ export class PrivacyRequestsController {
   @Answers(200, PRIVACY_REQUEST)
   @Refuses(400, 'The request is not in error')
   async retry(@Param('privacy_request_id') id: string) {
-    return toPrivacyRequestResponse(await this.requests.retry(id));
+    return toPrivacyRequestResponse(await this.review.retry(id));
   }
 
   @Get(':privacy_request_id/access-package')
@@ -163,8 +137,7 @@ export class PrivacyRequestsController {
 
   private async createMany(body: unknown, from: 'authenticated' | Requester) {
     const items = validateList(PrivacyRequestCreateDto, body, ['body'], MAX_BULK);
-    const result = await this.requests.create(items.map(toCreateInput), from);
-    return { succeeded: result.succeeded.map(toPrivacyRequestResponse), failed: result.failed };
+    return toCreatedResponse(await this.intake.create(items.map(createCommandOf), from));
   }
 }
 

@@ -1,4 +1,20 @@
-import { alwaysNull, anyObject, arrayOf, bulkResultOf, dateTime, enumOf, integer, model, NULL, nullable, object, string } from '../../common/openapi.js';
+import {
+  alwaysNull,
+  anyObject,
+  arrayOf,
+  boolean,
+  bulkResultOf,
+  dateTime,
+  enumOf,
+  integer,
+  mapOf,
+  model,
+  NULL,
+  nullable,
+  object,
+  oneOf,
+  string,
+} from '../../common/openapi.js';
 import { POLICY } from '../policies/policies.openapi.js';
 import { PRIVACY_REQUEST_STATUSES } from './privacy-request.entity.js';
 
@@ -50,11 +66,7 @@ export const PRIVACY_REQUEST = model(
       action_required_details: nullable(anyObject),
       resume_endpoint: nullable(string),
       days_left: nullable(integer),
-      results: {
-        type: 'object',
-        description: 'Execution logs by dataset (50 each), audit logs under `Request <action>`',
-        additionalProperties: arrayOf({ oneOf: [EXECUTION_LOG, AUDIT_LOG] }),
-      },
+      results: mapOf(arrayOf(oneOf([EXECUTION_LOG, AUDIT_LOG])), 'Execution logs by dataset (50 each), audit logs under `Request <action>`'),
     },
     ['results'],
   ),
@@ -75,5 +87,8 @@ export const PRIVACY_REQUEST_CREATED = model(
 /** Review: the reviewed requests, and the refused ones (the whole request when it exists). */
 export const PRIVACY_REQUEST_REVIEWED = model(
   'PrivacyRequestReviewResult',
-  bulkResultOf(PRIVACY_REQUEST, { oneOf: [PRIVACY_REQUEST, object({ privacy_request_id: string })] }),
+  bulkResultOf(PRIVACY_REQUEST, oneOf([PRIVACY_REQUEST, object({ privacy_request_id: string })])),
 );
+
+/** `GET /id-verification/config`: must requests be verified, and could a code be sent. */
+export const ID_VERIFICATION_CONFIG = model('IdVerificationConfig', object({ identity_verification_required: boolean, valid_email_config_exists: boolean }));

@@ -1,5 +1,5 @@
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
-import { loadSettings } from '../../../config/settings.js';
+import { loadSettings } from '../../../config/index.js';
 import { DeliveryError, type OutgoingEmail, type ProviderContext } from '../messaging-provider.js';
 import { MAILGUN_EU_HOST, MAILGUN_HOST, MailgunProvider, mailgunBaseUrl } from './mailgun.provider.js';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import FormData from 'form-data';
 import Mailgun from 'mailgun.js';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
-import { SETTINGS, type Settings } from '../../../config/settings.js';
+import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
 import { MAILGUN as PROVIDER, toMailgunDeliveryError } from './mailgun.errors.js';

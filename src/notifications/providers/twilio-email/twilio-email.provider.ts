@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@sendgrid/client';
 import { MailService, type MailDataRequired } from '@sendgrid/mail';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
-import { SETTINGS, type Settings } from '../../../config/settings.js';
+import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError, nonEmptyText } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
 import { SENDGRID as PROVIDER, toSendGridDeliveryError } from './twilio-email.errors.js';

@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type * as TwilioHttpResponse from 'twilio/lib/http/response.js';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
-import { SETTINGS, type Settings } from '../../../config/settings.js';
+import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError, nonEmptyText } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
 import { TWILIO as PROVIDER, toTwilioDeliveryError } from './twilio-sms.errors.js';

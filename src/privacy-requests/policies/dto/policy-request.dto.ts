@@ -6,7 +6,6 @@ import { issuesOf, toInstance } from '../../../common/validation/fides-validatio
 import { FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../../../common/validation/fides-validators.js';
 import { MASKING_STRATEGY_NAMES } from '../masking-strategies.js';
 import { ACTION_TYPES, type ActionType } from '../policy.entity.js';
-import type { PolicyInput, RuleInput, RuleTargetInput } from '../policies.service.js';
 
 /** Fides' DrpAction values: refused by the schema when unknown, by the item when known (DRP is out of scope). */
 const DRP_ACTIONS = ['access', 'deletion', 'sale:opt_out', 'sale:opt_in', 'access:categories', 'access:specific'];
@@ -102,23 +101,6 @@ export class RuleTargetRequestDto {
   @MaxLen(MAX_LENGTH.key)
   data_category: string;
 }
-
-export const toPolicyInput = (d: PolicyRequestDto): PolicyInput => ({
-  name: d.name,
-  key: d.key ?? null,
-  executionTimeframe: d.execution_timeframe ?? null,
-  drpAction: d.drp_action ?? null,
-});
-
-export const toRuleInput = (d: RuleRequestDto): RuleInput => ({
-  name: d.name,
-  key: d.key ?? null,
-  actionType: d.action_type,
-  maskingStrategy: d.masking_strategy ? { strategy: d.masking_strategy.strategy, configuration: d.masking_strategy.configuration } : null,
-  storageDestinationKey: d.storage_destination_key ?? null,
-});
-
-export const toRuleTargetInput = (d: RuleTargetRequestDto): RuleTargetInput => ({ name: d.name ?? null, key: d.key ?? null, dataCategory: d.data_category });
 
 /**
  * A bulk body validated item by item, as `validateList`, except that unknown fields are dropped: Fides' policy

@@ -2,9 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsString } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { Email, FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
-import { ACCESS_LEVELS, CONNECTION_TYPES, type AccessLevel, type ConnectionType } from '../connection.entity.js';
-import type { ConnectionInput, ConnectionFilter, TestStatusFilter } from '../connection.types.js';
+import { FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
+import { AccessLevel, ConnectionType, TestStatusFilter } from '../connection.types.js';
+
+// REST request DTOs of the connection routes (bodies and queries). The secrets body is Fides' EmailSchema, which the
+// service checks itself (../connection-secrets.ts); the mappers into the service's commands are in ../connection.mapper.ts.
+
+const CONNECTION_TYPES = Object.values(ConnectionType);
+const ACCESS_LEVELS = Object.values(AccessLevel);
+const TEST_STATUSES = Object.values(TestStatusFilter);
 
 /** One item of `PATCH /connection` (Fides' CreateConnectionConfiguration). */
 export class ConnectionRequestDto {
@@ -42,16 +48,6 @@ export class ConnectionRequestDto {
   description?: string | null;
 }
 
-export const toConnectionInput = (dto: ConnectionRequestDto): ConnectionInput => ({
-  name: dto.name,
-  key: dto.key ?? null,
-  connectionType: dto.connection_type,
-  access: dto.access,
-  disabled: dto.disabled ?? false,
-  description: dto.description ?? null,
-});
-
-const TEST_STATUSES: readonly TestStatusFilter[] = ['passed', 'failed', 'untested'];
 const SYSTEM_TYPES = ['saas', 'database', 'manual'] as const;
 
 /** Query of `GET /connection`. */
@@ -85,32 +81,9 @@ export class ConnectionListQuery extends PageQuery {
   system_type?: (typeof SYSTEM_TYPES)[number];
 }
 
-export const toConnectionFilter = (q: ConnectionListQuery): ConnectionFilter => ({
-  search: q.search,
-  connectionTypes: q.connection_type,
-  disabled: q.disabled,
-  testStatus: q.test_status,
-  // Fides' `database` is every type but saas and manual, so it keeps email connectors; the others keep none.
-  none: q.system_type !== undefined && q.system_type !== 'database',
-});
-
-/** Email connector secrets (Fides' EmailSchema): where erasure instructions go, and where a test email goes. */
-export class EmailSecretsDto {
-  @ApiProperty({ example: 'privacy@thirdparty.example' })
-  @Required()
-  @IsString()
-  @Email()
-  to_email: string;
-
-  @ApiPropertyOptional({ nullable: true, example: 'you@example.com' })
+/** The query of `PUT /connection/{key}/secret`. */
+export class VerifyQuery {
   @Optional()
-  @IsString()
-  @Email()
-  test_email?: string | null;
-
-  @ApiPropertyOptional({ nullable: true, description: 'Accepted for compatibility and ignored', maxLength: MAX_LENGTH.url })
-  @Optional()
-  @IsString()
-  @MaxLen(MAX_LENGTH.url)
-  url?: string | null;
+  @QueryBoolean()
+  verify: boolean = true;
 }

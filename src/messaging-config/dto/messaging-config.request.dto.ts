@@ -3,8 +3,6 @@ import { Transform } from 'class-transformer';
 import { IsObject, IsString } from 'class-validator';
 import { MessagingServiceType, parseMessagingServiceType } from '../../common/messaging-service-type.js';
 import { FidesKey, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
-import { mailgunDetails, validateDetails } from '../messaging-config-details.js';
-import type { MessagingConfigInput } from '../messaging-config.service.js';
 
 const SERVICE_TYPES = Object.values(MessagingServiceType);
 
@@ -38,15 +36,6 @@ export class MessagingConfigRequestDto {
   details?: Record<string, unknown> | null;
 }
 
-export function toConfigInput(dto: MessagingConfigRequestDto): MessagingConfigInput {
-  return {
-    name: dto.name,
-    key: dto.key ?? undefined,
-    serviceType: dto.service_type,
-    details: validateDetails(dto.service_type, dto.details, ['body']),
-  };
-}
-
 /** Body of POST and PATCH `/email/config` (fidesops' EmailConfigRequest): Mailgun only, details required. */
 export class EmailConfigRequestDto {
   @ApiProperty({ example: 'My Mailgun', maxLength: MAX_LENGTH.name })
@@ -70,13 +59,4 @@ export class EmailConfigRequestDto {
   @Required()
   @IsObject()
   details: Record<string, unknown>;
-}
-
-export function toEmailConfigInput(dto: EmailConfigRequestDto): MessagingConfigInput {
-  return {
-    name: dto.name,
-    key: dto.key ?? undefined,
-    serviceType: MessagingServiceType.MAILGUN,
-    details: mailgunDetails(dto.details, ['body', 'details']),
-  };
 }

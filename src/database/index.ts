@@ -1,0 +1,8 @@
+/** What other modules may use of database (docs/architecture.md, "Module surfaces"). */
+export { startEmbeddedDatabase } from './embedded-database.js';
+export type { EmbeddedDatabase } from './embedded-database.js';
+export { embeddedDatabaseAt } from './embedded/registry.js';
+export type { EmbeddedDatabaseStatus } from './embedded/registry.js';
+export { HEARTBEAT_SECONDS, JobQueueService, databaseUnreachable, transactionDb } from './job-queue.service.js';
+export { preparedQuery } from './prepared-query.js';
+export { waitForDatabase } from './wait-for-database.js';

@@ -1,0 +1,57 @@
+import { RequestValidationError } from '../common/errors/herald.error.js';
+import { MessagingServiceType } from '../common/messaging-service-type.js';
+import type { MessagingConfigInput } from './dto/messaging-config.graphql.js';
+import { configLoc, toSaveCommand } from './messaging-config.graphql-mapper.js';
+
+/** The problems `toSaveCommand` reports for an input, located as the resolver answers them. */
+function problems(input: Partial<MessagingConfigInput>): unknown {
+  try {
+    RequestValidationError.prefixed(['input'], () => toSaveCommand(input as MessagingConfigInput), configLoc(input.serviceType!));
+  } catch (error) {
+    return (error as RequestValidationError).issues.map((i) => i.loc);
+  }
+  throw new Error('no problem reported');
+}
+
+describe('messaging config GraphQL locations', () => {
+  it('locates missing details at the field that should carry them', () => {
+    expect(problems({ name: 'm', serviceType: MessagingServiceType.MAILGUN })).toEqual([['input', 'mailgun']]);
+    expect(problems({ name: 'm', serviceType: MessagingServiceType.TWILIO_EMAIL })).toEqual([['input', 'twilioEmail']]);
+  });
+
+  it("locates each detail where it travels in the input, whatever Fides' details key", () => {
+    const mailgun = { domain: 'not a host', isEuDomain: false, apiVersion: 'v2' };
+    expect(problems({ name: 'm', serviceType: MessagingServiceType.MAILGUN, mailgun })).toEqual([
+      ['input', 'mailgun', 'domain'],
+      ['input', 'mailgun', 'apiVersion'],
+    ]);
+    expect(
+      problems({ name: 't', serviceType: MessagingServiceType.TWILIO_EMAIL, mailgun: { ...mailgun, domain: 'mg.example.com', apiVersion: 'v3' } }),
+    ).toEqual([
+      ['input', 'twilioEmail', 'twilioEmailFrom'],
+      ['input', 'mailgun', 'domain'],
+      ['input', 'mailgun', 'isEuDomain'],
+      ['input', 'mailgun', 'apiVersion'],
+    ]);
+  });
+
+  it('keeps the names of the rest of the command (the service reports them relative to it)', () => {
+    expect(configLoc(MessagingServiceType.TWILIO_TEXT)(['name'])).toEqual(['name']);
+    expect(configLoc(MessagingServiceType.TWILIO_TEXT)(['__root__'])).toEqual(['__root__']);
+  });
+
+  it('builds the command for valid input, with Fides-shaped details', () => {
+    const input = {
+      name: 'M',
+      key: null,
+      serviceType: MessagingServiceType.MAILGUN,
+      mailgun: { domain: 'mg.example.com', isEuDomain: true, apiVersion: 'v3' },
+    };
+    expect(toSaveCommand(input as MessagingConfigInput)).toEqual({
+      name: 'M',
+      key: undefined,
+      serviceType: MessagingServiceType.MAILGUN,
+      details: { domain: 'mg.example.com', is_eu_domain: true, api_version: 'v3' },
+    });
+  });
+});

@@ -1,0 +1,36 @@
+// What other modules may use of notifications (docs/architecture.md, "Modules"). Nothing in notifications imports
+// this file: it is the way in from outside only.
+
+export { NotificationsModule } from './notifications.module.js';
+
+// Into the outbox.
+export { NotificationsService, payloadContext, type Enqueued, type FirstAttempt, type NotifyCommand } from './notifications.service.js';
+export type { Recipient } from './outbox/recipient.js';
+export type { ServiceTypeRule } from './outbox/message.entity.js';
+export { MessagingActionType } from './templates/messaging-action-type.js';
+export type {
+  ErasureFulfillmentAction,
+  ErasureFulfillmentCollection,
+  MessageErasureFulfillmentParams,
+  MessageParams,
+  PrivacyRequestCompleteAccessParams,
+  PrivacyRequestReceiptParams,
+  PrivacyRequestReviewDenyParams,
+  SubjectIdentityVerificationParams,
+} from './templates/message-templates.js';
+
+// What became of messages: their outcomes, and durable hooks on the final ones.
+export { MessageOutcomes, type MessageOutcome } from './outbox/message-outcomes.js';
+export { MessageDeliveryWorker, type FinalOutcome, type FinalOutcomeHook } from './outbox/message-delivery.worker.js';
+
+// The message log, and its GraphQL object for other modules' fields (e.g. a privacy request's messages).
+export { MessagesService, type MessageFilter } from './outbox/messages.service.js';
+export { MessageObject } from './messages.dto.js';
+export { toMessageObject } from './outbox/message.mapper.js';
+
+// The notification switches (decision D16).
+export { NotificationSettingsService, type NotificationSettings } from './settings/notification-settings.service.js';
+
+// For the GraphQL schema's resolver list (src/graphql/resolvers.ts).
+export { MessagesResolver } from './messages.resolver.js';
+export { NotificationSettingsResolver } from './settings/notification-settings.resolver.js';

@@ -1,0 +1,41 @@
+import type { Loc } from '../common/errors/herald.error.js';
+import type { Static } from '../common/openapi.js';
+import type { TestMessageInput, TestMessageRequestDto, TestMessageResultObject } from './messages.dto.js';
+import type { FirstAttempt } from './notifications.service.js';
+import type { TEST_MESSAGE_RESULT } from './notifications.openapi.js';
+import type { TestMessageCommand } from './test-message.service.js';
+
+// The test message (decision D15) on the wire. The service locates a missing recipient at the command's field
+// (`phoneNumber`, `email`): REST puts it in the body's names under `body` (`['body', 'phone_number']`), GraphQL under
+// its argument (`['input', 'phoneNumber']`), with `RequestValidationError.prefixed`.
+
+export const testMessageCommandOfBody = (body: TestMessageRequestDto): TestMessageCommand => ({
+  serviceType: body.service_type,
+  email: body.email,
+  phoneNumber: body.phone_number,
+});
+
+/** A command's `loc` in the REST body's names (`phoneNumber` → `phone_number`). */
+export const snakeCaseLoc = (loc: Loc): Loc => loc.map((part) => (typeof part === 'string' ? part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : part));
+
+export type TestMessageResponse = Static<typeof TEST_MESSAGE_RESULT>;
+
+/** The REST answer; `msg` says in words how it went. */
+export const toTestMessageResponse = (result: FirstAttempt, msg: string): TestMessageResponse => ({
+  msg,
+  message_id: result.messageId,
+  status: result.status,
+  failure_reason: result.reason,
+});
+
+export const testMessageCommandOfInput = (input: TestMessageInput): TestMessageCommand => ({
+  serviceType: input.serviceType,
+  email: input.email,
+  phoneNumber: input.phoneNumber,
+});
+
+export const toTestMessageResultObject = (result: FirstAttempt): TestMessageResultObject => ({
+  messageId: result.messageId,
+  status: result.status,
+  failureReason: result.reason,
+});
