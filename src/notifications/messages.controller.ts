@@ -8,8 +8,8 @@ import { TestMessageService } from './test-message.service.js';
 import { Answers, pageOf, Refuses } from '../common/openapi.js';
 import { MESSAGE_LOG_ENTRY, MESSAGE_WITH_ATTEMPTS, TEST_MESSAGE_RESULT } from './notifications.openapi.js';
 import type { FirstAttempt } from './notifications.service.js';
-import { snakeCaseLoc, testMessageCommandOfBody, toTestMessageResponse } from './test-message.mapper.js';
-import { RequestValidationError } from '../common/errors/herald.error.js';
+import { testMessageCommandOfBody, toTestMessageResponse } from './test-message.mapper.js';
+import { RequestValidationError, snakeCaseLoc } from '../common/errors/herald.error.js';
 
 /** What became of a test message, in words: the outcome, with the attempt's failure reason when there is one. */
 export function testMessageSummary(result: Pick<FirstAttempt, 'status' | 'reason'>): string {

@@ -1,5 +1,4 @@
-import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
-import { snakeCaseLoc } from './test-message.mapper.js';
+import { RequestValidationError, invalid, snakeCaseLoc } from '../common/errors/herald.error.js';
 
 describe('the test message on the wire', () => {
   it("puts a command's loc in the REST body's names, and leaves indices alone", () => {

@@ -1,4 +1,3 @@
-import type { Loc } from '../common/errors/herald.error.js';
 import type { Static } from '../common/openapi.js';
 import type { TestMessageInput, TestMessageRequestDto, TestMessageResultObject } from './messages.dto.js';
 import type { FirstAttempt } from './notifications.service.js';
@@ -14,9 +13,6 @@ export const testMessageCommandOfBody = (body: TestMessageRequestDto): TestMessa
   email: body.email,
   phoneNumber: body.phone_number,
 });
-
-/** A command's `loc` in the REST body's names (`phoneNumber` → `phone_number`). */
-export const snakeCaseLoc = (loc: Loc): Loc => loc.map((part) => (typeof part === 'string' ? part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : part));
 
 export type TestMessageResponse = Static<typeof TEST_MESSAGE_RESULT>;
 

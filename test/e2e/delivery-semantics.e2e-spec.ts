@@ -202,9 +202,18 @@ describe('delivery semantics (D24)', () => {
     const failures = fakes.mailgun.requests.filter((r) => r.status === 429 || r.status === 503).length;
     expect(failures).toBeGreaterThan(30);
     expect(done.some((m) => m.attempts >= 3)).toBe(true);
-    // Accepted exactly once each.
-    const accepted = fakes.mailgun.requests.filter((r) => r.status === 200).map((r) => r.fields['v:herald_message_id']);
-    expect(accepted.sort()).toEqual([...ids].sort());
+    // Accepted once each. D24 is at least once: only a message with an attempt that timed out (the provider may have
+    // taken it, as the fake did when the machine is slow to read its answer) may have been accepted again.
+    const accepted = fakes.mailgun.requests.filter((r) => r.status === 200).map((r) => r.fields['v:herald_message_id'] as string);
+    expect([...new Set(accepted)].sort()).toEqual([...ids].sort());
+    const repeated = [...new Set(accepted.filter((id, i) => accepted.indexOf(id) !== i))].sort();
+    const timedOut = (
+      await t.db.query<{ id: string }>(
+        `SELECT DISTINCT message_id AS id FROM message_attempt WHERE message_id = ANY($1::uuid[]) AND reason ~* 'time(d)? ?out'`,
+        [repeated],
+      )
+    ).rows.map((r) => r.id);
+    expect(timedOut.sort()).toEqual(repeated);
   }, 180_000);
 
   it('one warning per failed or retried attempt: message id, service type, reason, next attempt; never the recipient', async () => {

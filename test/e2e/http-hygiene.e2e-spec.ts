@@ -293,8 +293,9 @@ describe('HTTP hygiene (decision D20)', () => {
         const res = await graphql(t, mutation, { input: { name: 'GQL', key: 'gql', serviceType: 'MAILGUN', mailgun } }, await t.rootToken());
         expect(res.errors).toHaveLength(1);
         expect(res.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
-        const field = 'apiVersion' in mailgun ? 'api_version' : 'domain';
-        expect(res.errors![0].extensions?.detail).toEqual([expect.objectContaining({ loc: ['input', 'details', field] })]);
+        // Located where the field travels in the GraphQL input, in GraphQL's names.
+        const field = 'apiVersion' in mailgun ? 'apiVersion' : 'domain';
+        expect(res.errors![0].extensions?.detail).toEqual([expect.objectContaining({ loc: ['input', 'mailgun', field] })]);
       }
       expect(await count()).toBe(0);
     });

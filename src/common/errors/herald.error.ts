@@ -93,3 +93,6 @@ export function invalid(loc: Loc, msg: string, type = 'value_error'): RequestVal
 /** A `loc` in GraphQL's field names: snake_case keys in camelCase (`to_email` → `toEmail`); indices and `__root__` kept. */
 export const camelCaseLoc = (loc: Loc): Loc =>
   loc.map((part) => (typeof part === 'string' ? part.replace(/(?<=[a-zA-Z\d])_([a-z])/g, (_, c: string) => c.toUpperCase()) : part));
+
+/** A command's `loc` in a REST body's or query's names (`phoneNumber` → `phone_number`); indices are left alone. */
+export const snakeCaseLoc = (loc: Loc): Loc => loc.map((part) => (typeof part === 'string' ? part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : part));

@@ -1,5 +1,4 @@
 import { fidesDateTime } from '../../common/datetime.js';
-import type { Loc } from '../../common/errors/herald.error.js';
 import type { Static } from '../../common/openapi.js';
 import type {
   AuditLogObject,
@@ -61,9 +60,6 @@ export const listParamsOf = (q: PrivacyRequestListQuery): ListPrivacyRequestsPar
   includeIdentities: q.include_identities,
   verbose: q.verbose,
 });
-
-/** A `loc` of the list's parameters in the query's names (`sortField` → `sort_field`). */
-export const queryLoc = (loc: Loc): Loc => loc.map((part) => (typeof part === 'string' ? part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : part));
 
 // REST out.
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } 
 import { ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OauthClientsService, CurrentCaller, Public, Scopes, type Caller } from '../../auth/index.js';
-import { HeraldError, RequestValidationError } from '../../common/errors/herald.error.js';
+import { HeraldError, RequestValidationError, snakeCaseLoc } from '../../common/errors/herald.error.js';
 import { Answers, anyObject, pageOf, RateLimited, Refuses } from '../../common/openapi.js';
 import { PageQuery } from '../../common/pagination.js';
 import { validateList } from '../../common/validation/fides-validation.pipe.js';
@@ -12,7 +12,6 @@ import { AccessPackages } from '../execution/access-packages.js';
 import {
   createCommandOf,
   listParamsOf,
-  queryLoc,
   toCreatedResponse,
   toExecutionLogResponse,
   toPrivacyRequestResponse,
@@ -65,7 +64,7 @@ export class PrivacyRequestsController {
   @Answers(200, pageOf(PRIVACY_REQUEST))
   @Refuses(400, 'Contradictory filters (both succeeded and failed, or a date range that ends before it starts)')
   async list(@Query() q: PrivacyRequestListQuery) {
-    const page = await RequestValidationError.prefixed(['query'], () => this.requests.list(listParamsOf(q), q), queryLoc);
+    const page = await RequestValidationError.prefixed(['query'], () => this.requests.list(listParamsOf(q), q), snakeCaseLoc);
     return { ...page, items: page.items.map(toPrivacyRequestResponse) };
   }
 
