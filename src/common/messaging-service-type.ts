@@ -16,3 +16,14 @@ export function parseMessagingServiceType(value: string): MessagingServiceType |
   if ((Object.values(MessagingServiceType) as string[]).includes(upper)) return upper as MessagingServiceType;
   return MESSAGING_SERVICE_TYPE_ALIASES[upper];
 }
+
+/** The channel each service type sends on: which fallback chain (decision D29) a type may appear in. */
+export const MESSAGING_CHANNEL: Readonly<Record<MessagingServiceType, 'email' | 'sms'>> = {
+  [MessagingServiceType.MAILGUN]: 'email',
+  [MessagingServiceType.TWILIO_EMAIL]: 'email',
+  [MessagingServiceType.TWILIO_TEXT]: 'sms',
+};
+
+/** The service types of a channel, in the enum's order. */
+export const serviceTypesOf = (channel: 'email' | 'sms'): MessagingServiceType[] =>
+  Object.values(MessagingServiceType).filter((type) => MESSAGING_CHANNEL[type] === channel);

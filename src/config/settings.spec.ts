@@ -18,6 +18,8 @@ describe('loadSettings', () => {
       sendRequestReceiptNotification: false,
       sendRequestReviewNotification: false,
       sendRequestCompletionNotification: false,
+      emailFallbackServiceTypes: [],
+      smsFallbackServiceTypes: [],
     });
     expect(s.execution).toEqual({ subjectIdentityVerificationRequired: false, requireManualRequestApproval: false });
     expect(s.redis.identityVerificationCodeTtlSeconds).toBe(600);
@@ -31,6 +33,12 @@ describe('loadSettings', () => {
     ['twilio_email', MessagingServiceType.TWILIO_EMAIL],
   ])('reads the notification service type %j case-insensitively, with the twilio_sms alias', (value, expected) => {
     expect(loadSettings({ FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: value }).notifications.notificationServiceType).toBe(expected);
+  });
+
+  it('reads the fallback chains (decision D29) as comma lists or JSON arrays, any case, each type once', () => {
+    const s = loadSettings({ HERALD_EMAIL_FALLBACK: ' twilio_email, Mailgun,TWILIO_EMAIL', HERALD_SMS_FALLBACK: '["twilio_sms"]' });
+    expect(s.notifications.emailFallbackServiceTypes).toEqual([MessagingServiceType.TWILIO_EMAIL, MessagingServiceType.MAILGUN]);
+    expect(s.notifications.smsFallbackServiceTypes).toEqual([MessagingServiceType.TWILIO_TEXT]);
   });
 
   it.each([
@@ -51,6 +59,9 @@ describe('loadSettings', () => {
     ['DATABASE_URL', 'mysql://x', 'must be a URL with scheme postgres or postgresql'],
     ['MAILGUN_API_URL', 'not a url', 'must be a URL (http or https)'],
     ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['HERALD_EMAIL_FALLBACK', 'mailgun,twilio_text', 'must be a comma-separated list of email service types (mailgun, twilio_email); "twilio_text" is not one'],
+    ['HERALD_EMAIL_FALLBACK', 'pigeon', 'must be a comma-separated list of email service types (mailgun, twilio_email); "pigeon" is not one'],
+    ['HERALD_SMS_FALLBACK', 'mailgun', 'must be a comma-separated list of sms service types (twilio_text); "mailgun" is not one'],
   ])('refuses %s=%j with one line naming it', (name, value, message) => {
     let error: unknown;
     try {

@@ -1,4 +1,4 @@
-import { MessagingServiceType, parseMessagingServiceType } from '../common/messaging-service-type.js';
+import { MESSAGING_CHANNEL, MessagingServiceType, parseMessagingServiceType, serviceTypesOf } from '../common/messaging-service-type.js';
 
 /** Every setting Herald reads, typed. Built once at start-up by `loadSettings`, injected as `SETTINGS`. */
 export interface Settings {
@@ -10,8 +10,10 @@ export interface Settings {
    * a hop count, or a list of proxy addresses/CIDRs. Rate limits per address depend on it.
    */
   trustProxy: boolean | number | string[];
-  /** Where clients reach Herald: the base of the download links sent to data subjects. */
+  /** Where clients reach Herald: the base of the download links sent to data subjects and of the webhook URLs. */
   publicUrl: string;
+  /** Decision D26: Twilio is asked to call back only at an https `publicUrl`, or an http one when this is on (tests). */
+  webhooksAllowHttp: boolean;
   /** External PostgreSQL; undefined means the embedded server under `dataDir`. */
   databaseUrl: string | undefined;
   /** How long start-up waits for the external PostgreSQL to answer (a container may start before its database). */
@@ -42,6 +44,10 @@ export interface Settings {
     sendRequestReceiptNotification: boolean;
     sendRequestReviewNotification: boolean;
     sendRequestCompletionNotification: boolean;
+    /** Decision D29: where the next attempt goes after a retryable failure (`HERALD_EMAIL_FALLBACK`), email types only. */
+    emailFallbackServiceTypes: MessagingServiceType[];
+    /** The same for text messages (`HERALD_SMS_FALLBACK`), SMS types only. */
+    smsFallbackServiceTypes: MessagingServiceType[];
   };
   execution: {
     subjectIdentityVerificationRequired: boolean;
@@ -87,6 +93,8 @@ export interface RateLimitSettings {
   /** Failed token requests per client id / per client address, per window. */
   tokenFailuresPerClient: number;
   tokenFailuresPerAddress: number;
+  /** Delivery event webhooks refused (bad or missing signature) per client address, per window (decision D26). */
+  webhookFailuresPerAddress: number;
 }
 
 export const SETTINGS = Symbol('SETTINGS');
@@ -193,6 +201,25 @@ function serviceType(env: Env, name: string): MessagingServiceType | null {
   return parsed;
 }
 
+/** A fallback chain (decision D29): service types of one channel, any case, in order, each once. */
+function fallbackChain(env: Env, name: string, channel: 'email' | 'sms'): MessagingServiceType[] {
+  const allowed = serviceTypesOf(channel)
+    .map((type) => type.toLowerCase())
+    .join(', ');
+  const chain: MessagingServiceType[] = [];
+  for (const value of list(env, name)) {
+    const parsed = parseMessagingServiceType(value);
+    if (!parsed || MESSAGING_CHANNEL[parsed] !== channel) {
+      throw new SettingsError(
+        name,
+        `must be a comma-separated list of ${channel} service types (${allowed}); ${JSON.stringify(value.slice(0, 40))} is not one`,
+      );
+    }
+    if (!chain.includes(parsed)) chain.push(parsed);
+  }
+  return chain;
+}
+
 function encryptionKey(env: Env, name: string): string {
   const value = env[name] ?? '';
   // AES-256 needs exactly 32 bytes; Fides has the same rule for this setting.
@@ -245,6 +272,7 @@ export function loadSettings(env: Env = process.env): Settings {
     host: raw(env, 'HOST') ?? '127.0.0.1',
     trustProxy: trustProxy(env, 'HERALD_TRUST_PROXY'),
     publicUrl: (url(env, 'HERALD_PUBLIC_URL', ['http', 'https']) ?? `http://127.0.0.1:${int(env, 'PORT', 8080, 0, 65535)}`).replace(/\/+$/, ''),
+    webhooksAllowHttp: bool(env, 'HERALD_WEBHOOKS_ALLOW_HTTP', false),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     databaseWaitSeconds: int(env, 'HERALD_DATABASE_WAIT_SECONDS', 30, 0, 3600),
     dataDir: raw(env, 'HERALD_DATA_DIR') ?? '.data',
@@ -262,6 +290,7 @@ export function loadSettings(env: Env = process.env): Settings {
       verificationCodesPerIdentity: int(env, 'HERALD_RATE_LIMIT_VERIFICATION_CODES_PER_IDENTITY', 3, 0),
       tokenFailuresPerClient: int(env, 'HERALD_RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT', 30, 0),
       tokenFailuresPerAddress: int(env, 'HERALD_RATE_LIMIT_TOKEN_FAILURES_PER_ADDRESS', 60, 0),
+      webhookFailuresPerAddress: int(env, 'HERALD_RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS', 60, 0),
     },
     security: {
       corsOrigins: list(env, 'FIDES__SECURITY__CORS_ORIGINS'),
@@ -278,6 +307,8 @@ export function loadSettings(env: Env = process.env): Settings {
       sendRequestReceiptNotification: bool(env, 'FIDES__NOTIFICATIONS__SEND_REQUEST_RECEIPT_NOTIFICATION', false),
       sendRequestReviewNotification: bool(env, 'FIDES__NOTIFICATIONS__SEND_REQUEST_REVIEW_NOTIFICATION', false),
       sendRequestCompletionNotification: bool(env, 'FIDES__NOTIFICATIONS__SEND_REQUEST_COMPLETION_NOTIFICATION', false),
+      emailFallbackServiceTypes: fallbackChain(env, 'HERALD_EMAIL_FALLBACK', 'email'),
+      smsFallbackServiceTypes: fallbackChain(env, 'HERALD_SMS_FALLBACK', 'sms'),
     },
     execution: {
       subjectIdentityVerificationRequired: bool(env, 'FIDES__EXECUTION__SUBJECT_IDENTITY_VERIFICATION_REQUIRED', false),

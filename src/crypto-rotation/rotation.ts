@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ENVELOPE_VERSION, KeyRing } from '../common/crypto/index.js';
-import { payloadContext } from '../notifications/index.js';
+import { payloadContext, suppressionContext, suppressionHash, type SealedRecipient } from '../notifications/index.js';
 import { accessPackageContext, IdentityVault, identityContext, type Identity } from '../privacy-requests/index.js';
 import { secretContext } from '../secrets/index.js';
 
@@ -81,6 +81,22 @@ function sealedTables(keys: KeyRing): SealedTable[] {
     },
     { table: 'access_package', primaryKey: 'request_id', keyType: 'varchar', sealed: 'sealed', columns: [], context: (r) => accessPackageContext(r.pk) },
     { table: 'message', primaryKey: 'id', keyType: 'uuid', sealed: 'payload', columns: [], context: (r) => payloadContext(r.pk) },
+    {
+      table: 'suppression',
+      primaryKey: 'id',
+      keyType: 'uuid',
+      sealed: 'recipient',
+      columns: [],
+      context: (r) => suppressionContext(r.pk),
+      // The address is kept sealed for this alone: its keyed hash, the only way a suppression is found, changes with the key.
+      derived: {
+        columns: [{ name: 'recipient_hash', type: 'varchar' }],
+        compute: (plaintext) => {
+          const { channel, recipient } = JSON.parse(plaintext) as SealedRecipient;
+          return [suppressionHash(keys, channel, recipient)];
+        },
+      },
+    },
   ];
 }
 

@@ -2,9 +2,9 @@ import type { Type } from '@nestjs/common';
 import { AuthInfoResolver } from '../auth/index.js';
 import { ConnectionsResolver } from '../connections/index.js';
 import { DatasetsResolver } from '../datasets/index.js';
-import { PrivacyRequestsResolver, PoliciesResolver } from '../privacy-requests/index.js';
+import { ErrorAlertsResolver, PrivacyRequestsResolver, PoliciesResolver } from '../privacy-requests/index.js';
 import { MessagingConfigResolver } from '../messaging-config/index.js';
-import { MessagesResolver, NotificationSettingsResolver } from '../notifications/index.js';
+import { MessagesResolver, NotificationSettingsResolver, SuppressionsResolver } from '../notifications/index.js';
 
 /** Every resolver class, for generating schema.gql without a database. A test checks it against the running app. */
 export const RESOLVERS: Type[] = [
@@ -12,8 +12,10 @@ export const RESOLVERS: Type[] = [
   MessagingConfigResolver,
   MessagesResolver,
   NotificationSettingsResolver,
+  SuppressionsResolver,
   ConnectionsResolver,
   DatasetsResolver,
   PoliciesResolver,
   PrivacyRequestsResolver,
+  ErrorAlertsResolver,
 ];

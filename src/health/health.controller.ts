@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/index.js';
 import { HERALD_VERSION } from '../common/version.js';
 import { JobQueueService, type EmbeddedDatabaseStatus } from '../database/index.js';
+import { ProviderCircuits } from '../notifications/index.js';
 
 /** The embedded PostgreSQL this process runs for the app, or null (an external database). */
 export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
@@ -19,6 +20,14 @@ const HEALTH_SCHEMA: ApiResponseSchemaHost['schema'] = {
     version: { type: 'string' },
     database: { type: 'string', enum: ['healthy', 'unhealthy'] },
     queue: { type: 'string', enum: ['healthy', 'unhealthy'] },
+    messaging: {
+      type: 'string',
+      enum: ['healthy', 'degraded', 'unknown'],
+      description:
+        'Decision D29: `degraded` while a provider circuit is open (its messages go to the fallbacks, or wait for their retries); ' +
+        'the answer stays 200 for it. `unknown` when the circuits could not be read',
+    },
+    open_circuits: { type: 'array', items: { type: 'string' }, description: 'Only when `messaging` is `degraded`: the service types skipped for now' },
   },
 };
 
@@ -31,22 +40,28 @@ export class HealthController {
     private readonly dataSource: DataSource,
     private readonly queue: JobQueueService,
     @Inject(EMBEDDED_DATABASE) private readonly embedded: EmbeddedDatabaseStatus | null,
+    private readonly circuits: ProviderCircuits,
   ) {}
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness and the state of the database and the queue' })
+  @ApiOperation({ summary: 'Liveness, the state of the database and the queue, and open provider circuits' })
   @ApiOkResponse({ schema: HEALTH_SCHEMA })
   @ApiServiceUnavailableResponse({ description: 'A part is unhealthy', schema: HEALTH_SCHEMA })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     // A server being restarted is down whatever a pooled connection might still answer.
     const serverUp = !this.embedded || this.embedded.state() === 'running';
-    const [database, queue] = await Promise.all([
+    let open: string[] | undefined;
+    const [database, queue, circuits] = await Promise.all([
       check(async () => serverUp && (await this.dataSource.query('SELECT 1').then(() => true))),
       check(() => this.queue.isHealthy()),
+      // Read at most once a second whatever the traffic (ProviderCircuits).
+      check(async () => ((open = [...(await this.circuits.open())].sort()), true)),
     ]);
+    // An open circuit is a provider's trouble, which failover works around: messaging is degraded, Herald is not down.
     if (database === 'unhealthy' || queue === 'unhealthy') void reply.status(503);
-    return { webserver: 'healthy', version: HERALD_VERSION, database, queue };
+    const messaging = circuits === 'unhealthy' || !open ? 'unknown' : open.length > 0 ? 'degraded' : 'healthy';
+    return { webserver: 'healthy', version: HERALD_VERSION, database, queue, messaging, ...(messaging === 'degraded' ? { open_circuits: open } : {}) };
   }
 }
 

@@ -73,7 +73,7 @@ export function toRawSecrets(serviceType: MessagingServiceType, input: Messaging
   switch (serviceType) {
     case MessagingServiceType.MAILGUN:
       if (!input.mailgun) throw mismatch('mailgun', serviceType);
-      return { mailgun_api_key: input.mailgun.apiKey };
+      return { mailgun_api_key: input.mailgun.apiKey, mailgun_webhook_signing_key: input.mailgun.webhookSigningKey };
     case MessagingServiceType.TWILIO_TEXT:
       if (!input.twilioText) throw mismatch('twilioText', serviceType);
       return {
@@ -84,7 +84,7 @@ export function toRawSecrets(serviceType: MessagingServiceType, input: Messaging
       };
     case MessagingServiceType.TWILIO_EMAIL:
       if (!input.twilioEmail) throw mismatch('twilioEmail', serviceType);
-      return { twilio_api_key: input.twilioEmail.apiKey };
+      return { twilio_api_key: input.twilioEmail.apiKey, twilio_email_webhook_public_key: input.twilioEmail.webhookPublicKey };
   }
 }
 

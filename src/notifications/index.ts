@@ -14,6 +14,7 @@ export type {
   MessageErasureFulfillmentParams,
   MessageParams,
   PrivacyRequestCompleteAccessParams,
+  PrivacyRequestErrorNotificationParams,
   PrivacyRequestReceiptParams,
   PrivacyRequestReviewDenyParams,
   SubjectIdentityVerificationParams,
@@ -22,6 +23,8 @@ export type {
 // What became of messages: their outcomes, and durable hooks on the final ones.
 export { MessageOutcomes, type MessageOutcome } from './outbox/message-outcomes.js';
 export { MessageDeliveryWorker, type FinalOutcome, type FinalOutcomeHook } from './outbox/message-delivery.worker.js';
+// Delivery events (decisions D26, D27): durable hooks on the adverse ones (a bounced erasure email).
+export { DeliveryEventRecorder, type DeliveryEventHook, type RecordedDeliveryEvent } from './events/delivery-event-recorder.js';
 
 // The message log, and its GraphQL object for other modules' fields (e.g. a privacy request's messages).
 export { MessagesService, type MessageFilter } from './outbox/messages.service.js';
@@ -31,6 +34,14 @@ export { toMessageObject } from './outbox/message.mapper.js';
 // The notification switches (decision D16).
 export { NotificationSettingsService, type NotificationSettings } from './settings/notification-settings.service.js';
 
+// The suppression list (decision D28); the suppressed-recipient hashing for `npm run rotate-keys`.
+export { SuppressionsService, type SuppressCommand } from './suppressions/suppressions.service.js';
+export { suppressionContext, suppressionHash, type SealedRecipient } from './suppressions/suppressed-recipient.js';
+
+// The providers' circuit breakers (decision D29), for /health.
+export { ProviderCircuits } from './outbox/provider-circuits.js';
+
 // For the GraphQL schema's resolver list (src/graphql/resolvers.ts).
 export { MessagesResolver } from './messages.resolver.js';
 export { NotificationSettingsResolver } from './settings/notification-settings.resolver.js';
+export { SuppressionsResolver } from './suppressions/suppressions.resolver.js';

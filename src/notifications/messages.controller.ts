@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../auth/index.js';
 import { MessagesQuery, TestMessageRequestDto } from './messages.dto.js';
-import { toAttemptResponse, toMessageResponse } from './outbox/message.mapper.js';
+import { toAttemptResponse, toEventResponse, toMessageResponse } from './outbox/message.mapper.js';
 import { MessagesService } from './outbox/messages.service.js';
 import { TestMessageService } from './test-message.service.js';
 import { Answers, pageOf, Refuses } from '../common/openapi.js';
@@ -45,16 +45,21 @@ export class MessagesController {
   @ApiOperation({ summary: 'The message log, newest first (recipients masked)' })
   @Answers(200, pageOf(MESSAGE_LOG_ENTRY))
   async list(@Query() query: MessagesQuery) {
-    const page = await this.messages.list(query, { status: query.status, actionType: query.action_type, privacyRequestId: query.privacy_request_id });
+    const page = await this.messages.list(query, {
+      status: query.status,
+      actionType: query.action_type,
+      privacyRequestId: query.privacy_request_id,
+      deliveryStatus: query.delivery_status,
+    });
     return { ...page, items: page.items.map(toMessageResponse) };
   }
 
   @Get('messages/:message_id')
   @Scopes('messaging:read')
-  @ApiOperation({ summary: 'One message with every attempt' })
+  @ApiOperation({ summary: 'One message with every attempt and its delivery events (the timeline)' })
   @Answers(200, MESSAGE_WITH_ATTEMPTS)
   async get(@Param('message_id') id: string) {
-    const { message, attempts } = await this.messages.get(id);
-    return { ...toMessageResponse(message), attempt_log: attempts.map(toAttemptResponse) };
+    const { message, attempts, events } = await this.messages.get(id);
+    return { ...toMessageResponse(message), attempt_log: attempts.map(toAttemptResponse), events: events.map(toEventResponse) };
   }
 }

@@ -7,6 +7,7 @@ import { MessagingServiceType } from '../common/messaging-service-type.graphql.j
 import { parseMessagingServiceType } from '../common/messaging-service-type.js';
 import { PageArgs, PageQuery } from '../common/pagination.js';
 import { Email, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../common/validation/fides-validators.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from './events/delivery-status.js';
 import { MessagingActionType } from './templates/messaging-action-type.js';
 
 const STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
@@ -19,6 +20,7 @@ export class MessagesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @Optional() @OneOf(STATUSES) status?: (typeof STATUSES)[number];
   @ApiPropertyOptional({ enum: ACTION_TYPES }) @Optional() @OneOf(ACTION_TYPES) action_type?: MessagingActionType;
   @ApiPropertyOptional({ maxLength: MAX_LENGTH.short }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) privacy_request_id?: string;
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @Optional() @OneOf(DELIVERY_STATUSES) delivery_status?: DeliveryStatus;
 }
 
 /** Body of POST /messaging/config/test (decision D15). */
@@ -39,8 +41,19 @@ export class MessageAttemptObject {
   @Field() outcome: string;
   @Field(() => Int, { nullable: true }) statusCode: number | null;
   @Field(() => String, { nullable: true }) reason: string | null;
+  @Field(() => MessagingServiceType, { nullable: true, description: 'The provider this attempt went to; null when it failed before one was chosen' })
+  serviceType: string | null;
   @Field() startedAt: Date;
   @Field() finishedAt: Date;
+}
+
+@ObjectType('MessageEvent', { description: "A provider's delivery event (decision D27)" })
+export class MessageEventObject {
+  @Field({ description: 'deferred, delivered, undelivered, bounced or complained' }) type: string;
+  @Field(() => MessagingServiceType) serviceType: string;
+  @Field() occurredAt: Date;
+  @Field() receivedAt: Date;
+  @Field(() => String, { nullable: true, description: "The provider's words, the recipient redacted" }) reason: string | null;
 }
 
 @ObjectType('Message', { description: 'A message in the outbox; the recipient is masked' })
@@ -50,6 +63,8 @@ export class MessageObject {
   @Field(() => MessagingServiceType, { nullable: true }) serviceType: string | null;
   @Field(() => String, { nullable: true }) channel: string | null;
   @Field() status: string;
+  @Field({ description: 'unknown until a delivery event came, then deferred, delivered, undelivered, bounced or complained (the highest seen)' })
+  deliveryStatus: string;
   @Field(() => String, { nullable: true }) recipient: string | null;
   @Field(() => String, { nullable: true }) privacyRequestId: string | null;
   @Field(() => Int) attempts: number;
@@ -59,6 +74,7 @@ export class MessageObject {
   @Field() updatedAt: Date;
   @Field(() => Date, { nullable: true }) sentAt: Date | null;
   @Field(() => [MessageAttemptObject], { nullable: true, description: 'Every attempt (only on message(id))' }) attemptLog?: MessageAttemptObject[];
+  @Field(() => [MessageEventObject], { nullable: true, description: 'Every delivery event, oldest first (only on message(id))' }) events?: MessageEventObject[];
 }
 
 @ObjectType('MessagePage')
@@ -69,6 +85,7 @@ export class MessageFilterArgs extends PageArgs {
   @Field(() => String, { nullable: true }) @Optional() @OneOf(STATUSES) status?: (typeof STATUSES)[number];
   @Field(() => MessagingActionType, { nullable: true }) @Optional() @OneOf(ACTION_TYPES) actionType?: MessagingActionType;
   @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) privacyRequestId?: string;
+  @Field(() => String, { nullable: true }) @Optional() @OneOf(DELIVERY_STATUSES) deliveryStatus?: DeliveryStatus;
 }
 
 @InputType()

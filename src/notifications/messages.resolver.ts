@@ -24,8 +24,8 @@ export class MessagesResolver {
   @Query(() => MessageObject)
   @Scopes('messaging:read')
   async message(@Args('id', { type: () => ID }) id: string): Promise<MessageObject> {
-    const { message, attempts } = await this.messageLog.get(id);
-    return toMessageObject(message, attempts);
+    const { message, attempts, events } = await this.messageLog.get(id);
+    return toMessageObject(message, attempts, events);
   }
 
   @Mutation(() => TestMessageResultObject, { description: 'Sends one real test message through the config of a service type' })

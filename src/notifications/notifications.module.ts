@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from '../common/clock.js';
 import { MessagingConfigModule } from '../messaging-config/index.js';
+import { RateLimitsModule } from '../rate-limits/index.js';
+import { DeliveryEventRecorder } from './events/delivery-event-recorder.js';
+import { MessageEventEntity } from './events/message-event.entity.js';
+import { WebhookIntakeService } from './events/webhook-intake.service.js';
+import { WebhooksController } from './events/webhooks.controller.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesResolver } from './messages.resolver.js';
 import { NotificationsService } from './notifications.service.js';
@@ -9,16 +15,27 @@ import { MessageDeliveryWorker } from './outbox/message-delivery.worker.js';
 import { MessageOutcomes } from './outbox/message-outcomes.js';
 import { MessagePreparer } from './outbox/message-preparer.js';
 import { MessagesService } from './outbox/messages.service.js';
+import { ProviderChoice } from './outbox/provider-choice.js';
+import { ProviderCircuits } from './outbox/provider-circuits.js';
 import { SendingContextCache } from './outbox/sending-context.cache.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { ConfigController } from './settings/config.controller.js';
 import { NotificationSettingsResolver } from './settings/notification-settings.resolver.js';
 import { NotificationSettingsService } from './settings/notification-settings.service.js';
+import { SuppressionsController } from './suppressions/suppressions.controller.js';
+import { SuppressionsResolver } from './suppressions/suppressions.resolver.js';
+import { SuppressionEntity } from './suppressions/suppression.entity.js';
+import { SuppressionsService } from './suppressions/suppressions.service.js';
 import { TestMessageService } from './test-message.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity, MessageAttemptEntity]), MessagingConfigModule, ProvidersModule],
-  controllers: [MessagesController, ConfigController],
+  imports: [
+    TypeOrmModule.forFeature([MessageEntity, MessageAttemptEntity, MessageEventEntity, SuppressionEntity]),
+    MessagingConfigModule,
+    ProvidersModule,
+    RateLimitsModule,
+  ],
+  controllers: [MessagesController, ConfigController, SuppressionsController, WebhooksController],
   providers: [
     NotificationsService,
     NotificationSettingsService,
@@ -26,11 +43,27 @@ import { TestMessageService } from './test-message.service.js';
     MessagePreparer,
     MessageOutcomes,
     SendingContextCache,
+    ProviderChoice,
+    ProviderCircuits,
+    Clock,
     MessagesService,
     TestMessageService,
     MessagesResolver,
     NotificationSettingsResolver,
+    SuppressionsService,
+    SuppressionsResolver,
+    DeliveryEventRecorder,
+    WebhookIntakeService,
   ],
-  exports: [NotificationsService, NotificationSettingsService, MessageDeliveryWorker, MessageOutcomes, MessagesService],
+  exports: [
+    NotificationsService,
+    NotificationSettingsService,
+    MessageDeliveryWorker,
+    MessageOutcomes,
+    MessagesService,
+    SuppressionsService,
+    ProviderCircuits,
+    DeliveryEventRecorder,
+  ],
 })
 export class NotificationsModule {}

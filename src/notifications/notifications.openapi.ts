@@ -1,5 +1,6 @@
-import { MessagingServiceType } from '../common/messaging-service-type.js';
+import { MessagingServiceType, serviceTypesOf } from '../common/messaging-service-type.js';
 import { arrayOf, boolean, dateTime, enumOf, integer, model, nullable, object, string } from '../common/openapi.js';
+import { DELIVERY_EVENT_TYPES, DELIVERY_STATUSES } from './events/delivery-status.js';
 
 const SERVICE_TYPE = enumOf(Object.values(MessagingServiceType));
 const STATUS = enumOf(['queued', 'sending', 'sent', 'failed']);
@@ -10,6 +11,7 @@ const MESSAGE_FIELDS = {
   service_type: nullable(SERVICE_TYPE),
   channel: nullable(enumOf(['email', 'sms'])),
   status: STATUS,
+  delivery_status: { ...enumOf(DELIVERY_STATUSES), description: "Decision D27: what the provider's delivery events said (unknown until one came)" },
   recipient: nullable({ ...string, description: 'Masked: enough to recognise, not to read' }),
   privacy_request_id: nullable(string),
   attempts: integer,
@@ -23,7 +25,7 @@ const MESSAGE_FIELDS = {
 /** A message of the outbox log. */
 export const MESSAGE_LOG_ENTRY = model('MessageLogEntry', object(MESSAGE_FIELDS));
 
-/** A message with every delivery attempt. */
+/** A message with every delivery attempt and every delivery event (its timeline, decision D27). */
 export const MESSAGE_WITH_ATTEMPTS = model(
   'MessageWithAttempts',
   object({
@@ -34,8 +36,18 @@ export const MESSAGE_WITH_ATTEMPTS = model(
         outcome: enumOf(['sent', 'retry', 'failed']),
         status_code: nullable(integer),
         reason: nullable(string),
+        service_type: nullable({ ...SERVICE_TYPE, description: 'The provider this attempt went to (decision D29); null when it failed before one was chosen' }),
         started_at: dateTime,
         finished_at: dateTime,
+      }),
+    ),
+    events: arrayOf(
+      object({
+        type: enumOf(DELIVERY_EVENT_TYPES),
+        service_type: SERVICE_TYPE,
+        occurred_at: dateTime,
+        received_at: dateTime,
+        reason: nullable({ ...string, description: "The provider's words, the recipient redacted" }),
       }),
     ),
   }),
@@ -53,6 +65,8 @@ export const NOTIFICATION_SETTINGS = model(
       send_request_receipt_notification: boolean,
       send_request_review_notification: boolean,
       send_request_completion_notification: boolean,
+      email_fallback_service_types: arrayOf(enumOf(serviceTypesOf('email'))),
+      sms_fallback_service_types: arrayOf(enumOf(serviceTypesOf('sms'))),
     }),
     execution: object({ subject_identity_verification_required: boolean, require_manual_request_approval: boolean }),
   }),

@@ -7,6 +7,7 @@ export { PrivacyRequestsModule } from './privacy-requests.module.js';
 // For the GraphQL schema's resolver list (src/graphql/resolvers.ts).
 export { PoliciesResolver } from './policies/policies.resolver.js';
 export { PrivacyRequestsResolver } from './requests/privacy-requests.resolver.js';
+export { ErrorAlertsResolver } from './error-alerts/error-alerts.resolver.js';
 
 // For `npm run rotate-keys` (src/crypto-rotation/): the envelopes this module seals.
 export { accessPackageContext } from './execution/access-packages.js';

@@ -5,7 +5,11 @@ import { ConnectionsModule } from '../connections/index.js';
 import { DatasetsModule } from '../datasets/index.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { RateLimitsModule } from '../rate-limits/index.js';
+import { ErrorAlertsController } from './error-alerts/error-alerts.controller.js';
+import { ErrorAlertsResolver } from './error-alerts/error-alerts.resolver.js';
+import { ErrorAlertsService } from './error-alerts/error-alerts.service.js';
 import { AccessPackages } from './execution/access-packages.js';
+import { BouncedErasureEmails } from './execution/bounced-erasure-emails.js';
 import { ExecutionQueue } from './execution/execution-queue.js';
 import { RequestExecutionWorker } from './execution/request-execution.worker.js';
 import { RequestRunner } from './execution/request-runner.js';
@@ -29,7 +33,7 @@ import { RequestReviewService } from './requests/request-review.service.js';
     AuthModule,
     RateLimitsModule,
   ],
-  controllers: [PrivacyRequestsController, IdVerificationController],
+  controllers: [PrivacyRequestsController, IdVerificationController, ErrorAlertsController],
   providers: [
     PrivacyRequestsService,
     RequestIntakeService,
@@ -40,6 +44,9 @@ import { RequestReviewService } from './requests/request-review.service.js';
     ExecutionQueue,
     RequestRunner,
     RequestExecutionWorker,
+    BouncedErasureEmails,
+    ErrorAlertsService,
+    ErrorAlertsResolver,
   ],
 })
 export class PrivacyRequestsModule {}

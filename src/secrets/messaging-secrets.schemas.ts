@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import { createPublicKey } from 'node:crypto';
 import { IsString, validateSync } from 'class-validator';
 import { HeraldError } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
@@ -8,6 +9,8 @@ import { MAX_LENGTH, MaxLen, Optional, Required } from '../common/validation/fid
 /** Fides' messaging secrets schemas (all forbid extra keys). Stored as validated, optional keys present as null. */
 export class MailgunSecrets {
   @Required() @IsString() @MaxLen(MAX_LENGTH.secret) mailgun_api_key: string;
+  /** Decision D26: Mailgun's "HTTP webhook signing key", which signs the delivery events it posts to Herald. */
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) mailgun_webhook_signing_key?: string | null;
 }
 
 export class TwilioTextSecrets {
@@ -19,21 +22,43 @@ export class TwilioTextSecrets {
 
 export class TwilioEmailSecrets {
   @Required() @IsString() @MaxLen(MAX_LENGTH.secret) twilio_api_key: string;
+  /** Decision D26: the event webhook's verification key (SendGrid shows it as base64 DER; PEM is taken too). */
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) twilio_email_webhook_public_key?: string | null;
 }
 
 export type MessagingSecrets = MailgunSecrets | TwilioTextSecrets | TwilioEmailSecrets;
 
-const SCHEMAS: Record<MessagingServiceType, { type: new () => object; keys: string[] }> = {
-  [MessagingServiceType.MAILGUN]: { type: MailgunSecrets, keys: ['mailgun_api_key'] },
+/**
+ * `keys` are stored as Fides stores them (optional ones as null); `extras`, Herald's own (decision D26), only when given,
+ * so that secrets without them are stored exactly as before.
+ */
+const SCHEMAS: Record<MessagingServiceType, { type: new () => object; keys: string[]; extras?: string[] }> = {
+  [MessagingServiceType.MAILGUN]: { type: MailgunSecrets, keys: ['mailgun_api_key'], extras: ['mailgun_webhook_signing_key'] },
   [MessagingServiceType.TWILIO_TEXT]: {
     type: TwilioTextSecrets,
     keys: ['twilio_account_sid', 'twilio_auth_token', 'twilio_messaging_service_sid', 'twilio_sender_phone_number'],
   },
-  [MessagingServiceType.TWILIO_EMAIL]: { type: TwilioEmailSecrets, keys: ['twilio_api_key'] },
+  [MessagingServiceType.TWILIO_EMAIL]: { type: TwilioEmailSecrets, keys: ['twilio_api_key'], extras: ['twilio_email_webhook_public_key'] },
 };
 
 export const TWILIO_SENDER_REQUIRED = 'Either the twilio_messaging_service_sid or the twilio_sender_phone_number should be supplied.';
 export const TWILIO_PHONE_FORMAT = 'Sender phone number must include country code, formatted like +15558675309';
+export const WEBHOOK_PUBLIC_KEY_FORMAT = 'The webhook public key must be an ECDSA P-256 public key, base64 (as SendGrid shows it) or PEM';
+
+/** SendGrid's verification key: base64 of the DER SubjectPublicKeyInfo, or the same as PEM; P-256 only. */
+export function isWebhookPublicKey(text: string): boolean {
+  const trimmed = text.trim();
+  try {
+    const key = trimmed.startsWith('-----')
+      ? createPublicKey(trimmed)
+      : /^[A-Za-z0-9+/=\s]+$/.test(trimmed)
+        ? createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' })
+        : undefined;
+    return key?.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Validates secrets for a service type as Fides does, answering problems as its 400 list of strings
@@ -57,7 +82,13 @@ export function validateMessagingSecrets(serviceType: MessagingServiceType, raw:
     if (!sid && !phone) problems.push(`${TWILIO_SENDER_REQUIRED} ('__root__',)`);
     if (phone && (typeof phone !== 'string' || !/^\+\d+$/.test(phone))) problems.push(`${TWILIO_PHONE_FORMAT} ('__root__',)`);
   }
+  if (serviceType === MessagingServiceType.TWILIO_EMAIL) {
+    const { twilio_email_webhook_public_key: key } = raw as Record<string, unknown>;
+    if (typeof key === 'string' && key.trim() !== '' && !isWebhookPublicKey(key))
+      problems.push(`${WEBHOOK_PUBLIC_KEY_FORMAT} ('twilio_email_webhook_public_key',)`);
+  }
   if (problems.length > 0) throw new HeraldError('bad_request', problems);
   const values = raw as Record<string, unknown>;
-  return Object.fromEntries(schema.keys.map((k) => [k, values[k] ?? null])) as unknown as MessagingSecrets;
+  const extras = (schema.extras ?? []).filter((k) => values[k] !== undefined && values[k] !== null).map((k) => [k, values[k]]);
+  return Object.fromEntries([...schema.keys.map((k) => [k, values[k] ?? null]), ...extras]) as MessagingSecrets;
 }

@@ -16,7 +16,7 @@ describe('HTTP conventions', () => {
   it('GET /health reports every part healthy, without auth', async () => {
     const res = await t.http().get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ webserver: 'healthy', version: HERALD_VERSION, database: 'healthy', queue: 'healthy' });
+    expect(res.body).toEqual({ webserver: 'healthy', version: HERALD_VERSION, database: 'healthy', queue: 'healthy', messaging: 'healthy' });
   });
 
   it('answers unknown routes with 404 {"detail": "Not Found"}', async () => {
@@ -122,7 +122,7 @@ describe('GET /health when a part is down', () => {
       await t.app.get(JobQueueService).onApplicationShutdown();
       const res = await t.http().get('/health');
       expect(res.status).toBe(503);
-      expect(res.body).toEqual({ webserver: 'healthy', version: HERALD_VERSION, database: 'healthy', queue: 'unhealthy' });
+      expect(res.body).toEqual({ webserver: 'healthy', version: HERALD_VERSION, database: 'healthy', queue: 'unhealthy', messaging: 'healthy' });
     } finally {
       await t.close();
     }

@@ -26,6 +26,7 @@ const PHONE = '+15557779090';
 const LEGACY_SUBJECT = 'legacy-subject@example.com';
 const VERIFYING_SUBJECT = 'verifying-subject@example.com';
 const TEST_EMAIL = 'connector-test@vendor.example';
+const SUPPRESSED = 'Suppressed.Subject@example.com';
 const ID_A = new KeyRing(KEY_A).currentKeyId;
 const ID_B = new KeyRing(KEY_B).currentKeyId;
 
@@ -58,7 +59,8 @@ async function stored(db: pg.Pool): Promise<Record<string, string>> {
     SELECT 'secret:' || owner_kind || ':' || owner_id AS k, envelope || ' ' || key_version AS v FROM secret
     UNION ALL SELECT 'privacy_request:' || id, identity || ' ' || coalesce(email_hash, '-') || ' ' || coalesce(phone_number_hash, '-') FROM privacy_request
     UNION ALL SELECT 'access_package:' || request_id, sealed FROM access_package
-    UNION ALL SELECT 'message:' || id, payload FROM message`);
+    UNION ALL SELECT 'message:' || id, payload FROM message
+    UNION ALL SELECT 'suppression:' || id, recipient || ' ' || recipient_hash FROM suppression`);
   return Object.fromEntries(rows.rows.map((r) => [r.k, r.v]));
 }
 
@@ -144,6 +146,12 @@ describe('encryption key rotation', () => {
       .send({ to_email: 'erasure@vendor.example', test_email: TEST_EMAIL })
       .expect(200);
     await connectionTest(a, authA);
+    // A suppressed address (D28): found only by its keyed hash, which changes with the key.
+    const suppressed = (await a.http().post('/api/v1/messaging/suppressions').set(authA).send({ email: SUPPRESSED }).expect(200)).body as { id: string };
+    const suppressAgain = async (t: TestApp, auth: Record<string, string>) =>
+      expect((await t.http().post('/api/v1/messaging/suppressions').set(auth).send({ email: SUPPRESSED.toLowerCase() }).expect(200)).body.id).toBe(
+        suppressed.id,
+      );
 
     const create = async (t: TestApp, identity: object) =>
       (
@@ -199,6 +207,7 @@ describe('encryption key rotation', () => {
     expect((await ids(b, authB, PHONE)).map((i) => i.id)).toEqual([main.id]);
     expect(await ids(b, authB, LEGACY_SUBJECT)).toEqual([{ id: legacy.id, identity: { email: LEGACY_SUBJECT, phone_number: null } }]);
     await connectionTest(b, authB);
+    await suppressAgain(b, authB);
     expect(JSON.parse((await b.http().get(pathOf(linkA)).expect(200)).text).identity).toEqual({ email: SUBJECT, phone_number: PHONE });
     await b.http().get(legacyLink).expect(200);
     await b.http().post(`/api/v1/privacy-request/${verifying.id}/verify`).send({ code }).expect(200);
@@ -250,6 +259,7 @@ describe('encryption key rotation', () => {
     expect(run.stdout).toMatch(/^privacy_request: 3 re-sealed, 0 already under the current key, 3 in all$/m);
     expect(run.stdout).toMatch(/^access_package: \d+ re-sealed, 1 already under the current key, 3 in all$/m);
     expect(run.stdout).toMatch(/^message: \d+ re-sealed, \d+ already under the current key, \d+ in all$/m);
+    expect(run.stdout).toMatch(/^suppression: 1 re-sealed, 0 already under the current key, 1 in all$/m);
     expect(run.stdout).toContain('Done: everything is under the current key; HERALD_PREVIOUS_ENCRYPTION_KEYS can be removed.');
     for (const secret of [KEY_A, KEY_B, MAILGUN_KEY, SUBJECT, LEGACY_SUBJECT]) expect(run.stdout).not.toContain(secret);
 
@@ -264,6 +274,9 @@ describe('encryption key rotation', () => {
       const email = { [main.id]: SUBJECT, [legacy.id]: LEGACY_SUBJECT, [verifying.id]: VERIFYING_SUBJECT }[id];
       expect(email_hash).toBe(ringB.mac('identity-hash', `email:${email}`));
     }
+    expect((await pool.query('SELECT recipient_hash FROM suppression')).rows).toEqual([
+      { recipient_hash: ringB.mac('suppression-hash', `email:${SUPPRESSED.toLowerCase()}`) },
+    ]);
 
     // ---- A second run changes nothing.
     const again: TableReport[] = await rotateKeys(pool, ring);
@@ -272,6 +285,7 @@ describe('encryption key rotation', () => {
       ['privacy_request', 0, 0, 0],
       ['access_package', 0, 0, 0],
       ['message', 0, 0, 0],
+      ['suppression', 0, 0, 0],
     ]);
     expect(await stored(pool)).toEqual(rotated);
 
@@ -284,6 +298,7 @@ describe('encryption key rotation', () => {
     expect(await ids(c, authC, LEGACY_SUBJECT)).toEqual([{ id: legacy.id, identity: { email: LEGACY_SUBJECT, phone_number: null } }]);
     expect((await ids(c, authC, VERIFYING_SUBJECT)).map((i) => i.id)).toEqual([verifying.id]);
     await connectionTest(c, authC);
+    await suppressAgain(c, authC);
     const download = await c
       .http()
       .get(pathOf(await c.app.get(AccessPackages).link(main.id)))

@@ -28,6 +28,8 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
         send_request_receipt_notification: true,
         send_request_review_notification: false,
         send_request_completion_notification: false,
+        email_fallback_service_types: [],
+        sms_fallback_service_types: [],
       },
       execution: { subject_identity_verification_required: false, require_manual_request_approval: false },
     });
@@ -73,6 +75,8 @@ describe('notification settings (decision D16: env defaults, run-time overrides 
       send_request_receipt_notification: true,
       send_request_review_notification: true,
       send_request_completion_notification: false,
+      email_fallback_service_types: [],
+      sms_fallback_service_types: [],
     });
     const second = await t
       .http()

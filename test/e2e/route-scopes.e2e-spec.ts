@@ -9,6 +9,8 @@ const PUBLIC = new Set([
   'POST /api/v1/privacy-request',
   'POST /api/v1/privacy-request/{privacy_request_id}/verify',
   'GET /api/v1/privacy-request/{privacy_request_id}/access-package',
+  // A provider's delivery events: its signature is the credential (decision D26).
+  'POST /api/v1/messaging/webhooks/{service_type}',
 ]);
 
 interface Operation {

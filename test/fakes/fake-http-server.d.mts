@@ -92,5 +92,7 @@ export function startFakeHttpServer(
     name: string;
     handle: (request: RecordedRequest) => FakeAnswer | Promise<FakeAnswer>;
     errorBody: (status: number, request: RecordedRequest) => unknown;
+    /** Extra controls under `/__fake/<name>`: `(method, query)` → the answer, as JSON. */
+    controls?: Record<string, (method: string, query: URLSearchParams) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>>;
   },
 ): Promise<FakeHttpServer>;

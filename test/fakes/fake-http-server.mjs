@@ -46,7 +46,7 @@ function safeJson(text) {
  * `handle(record)` answers a recorded request with `{ status, headers?, body? }` (an object body is sent as JSON).
  * `errorBody(status, record)` gives the provider's error body for an injected failure.
  */
-export async function startFakeHttpServer({ name, handle, errorBody, host = '127.0.0.1', port = 0, onRequest }) {
+export async function startFakeHttpServer({ name, handle, errorBody, host = '127.0.0.1', port = 0, onRequest, controls = {} }) {
   const requests = [];
   const faults = [];
   let dropsLeft = 0;
@@ -101,6 +101,16 @@ export async function startFakeHttpServer({ name, handle, errorBody, host = '127
       res.end(JSON.stringify(body));
     };
     const action = url.pathname.slice(CONTROL_PREFIX.length);
+    // A provider fake's own controls (its delivery events): `(method, query)` → `{ status, body }`, maybe later.
+    if (Object.hasOwn(controls, action)) {
+      Promise.resolve()
+        .then(() => controls[action](req.method ?? 'GET', q))
+        .then(
+          (answer) => reply(answer.status, answer.body),
+          (error) => reply(500, { error: String(error?.message ?? error) }),
+        );
+      return undefined;
+    }
     if (action === 'requests' && req.method === 'GET') {
       // Over HTTP the Authorization value is not shown (only its scheme); in-process callers see it in `requests`.
       const hide = (value) => (value ? `${String(value).split(/\s+/)[0]} [hidden]` : value);

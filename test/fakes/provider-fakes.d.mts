@@ -1,4 +1,5 @@
 import type { FakeHttpServer, FakeServerOptions, RecordedRequest } from './fake-http-server.mjs';
+import type { FakeEventOptions, FakeEventSource } from './provider-events.mjs';
 
 export type { FailOptions, FakeAnswer, FakeHttpServer, FakeServerOptions, FieldValue, RecordedRequest, UploadedFile } from './fake-http-server.mjs';
 export { startFakeHttpServer } from './fake-http-server.mjs';
@@ -11,24 +12,27 @@ export function optionalFieldText(request: RecordedRequest | undefined, name: st
 export function parseBasicAuth(header: string | undefined): { user: string; password: string } | undefined;
 export function parseBearerAuth(header: string | undefined): string | undefined;
 
-export interface MailgunFakeOptions extends FakeServerOptions {
+/** A provider fake: a fake HTTP server that also posts the provider's delivery events to Herald (decision D26). */
+export type ProviderFake = FakeHttpServer & FakeEventSource;
+
+export interface MailgunFakeOptions extends FakeServerOptions, FakeEventOptions {
   /** The only key accepted (user `api`); any non-empty key when not given. */
   apiKey?: string;
 }
-export interface TwilioFakeOptions extends FakeServerOptions {
+export interface TwilioFakeOptions extends FakeServerOptions, FakeEventOptions {
   /** The only account accepted (the Basic user must also match the path's account); any when not given. */
   accountSid?: string;
   /** The only auth token accepted; any non-empty one when not given. */
   authToken?: string;
 }
-export interface SendGridFakeOptions extends FakeServerOptions {
+export interface SendGridFakeOptions extends FakeServerOptions, FakeEventOptions {
   /** The only Bearer key accepted; any when not given. */
   apiKey?: string;
 }
 
-export function startMailgunFake(options?: MailgunFakeOptions): Promise<FakeHttpServer>;
-export function startTwilioFake(options?: TwilioFakeOptions): Promise<FakeHttpServer>;
-export function startSendGridFake(options?: SendGridFakeOptions): Promise<FakeHttpServer>;
+export function startMailgunFake(options?: MailgunFakeOptions): Promise<ProviderFake>;
+export function startTwilioFake(options?: TwilioFakeOptions): Promise<ProviderFake>;
+export function startSendGridFake(options?: SendGridFakeOptions): Promise<ProviderFake>;
 
 export interface ProviderFakesOptions {
   host?: string;
@@ -37,12 +41,16 @@ export interface ProviderFakesOptions {
   twilio?: Omit<TwilioFakeOptions, 'host' | 'port' | 'onRequest'>;
   sendgrid?: Omit<SendGridFakeOptions, 'host' | 'port' | 'onRequest'>;
   onRequest?: (request: RecordedRequest) => void;
+  /** Herald's base URL, for the delivery events of all three. */
+  webhookUrl?: string;
+  /** Post this event after every message any of them accepts. */
+  autoEvent?: FakeEventOptions['autoEvent'];
 }
 
 export interface ProviderFakes {
-  mailgun: FakeHttpServer;
-  twilio: FakeHttpServer;
-  sendgrid: FakeHttpServer;
+  mailgun: ProviderFake;
+  twilio: ProviderFake;
+  sendgrid: ProviderFake;
   urls: { mailgun: string; twilio: string; sendgrid: string };
   /** Herald's settings pointing at the fakes: spread into `loadSettings({ ... })` or the environment. */
   env: { MAILGUN_API_URL: string; TWILIO_API_URL: string; SENDGRID_API_URL: string };

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { startFakeHttpServer } from './fake-http-server.mjs';
+import { fakeEventSource } from './provider-events.mjs';
 
 export { startFakeHttpServer } from './fake-http-server.mjs';
 
@@ -53,11 +54,13 @@ function mailgunError(status) {
 
 /** Mailgun: Basic `api:{apiKey}` (any key when `apiKey` is not given), a form body; 200 `{ id, message }`. */
 export function startMailgunFake(options = {}) {
-  return startFakeHttpServer({
+  const events = fakeEventSource('mailgun', options);
+  const started = startFakeHttpServer({
     name: 'mailgun',
     host: options.host,
     port: options.port,
     onRequest: options.onRequest,
+    controls: events.controls,
     errorBody: mailgunError,
     handle(record) {
       const match = MAILGUN_MESSAGES.exec(record.path);
@@ -73,9 +76,12 @@ export function startMailgunFake(options = {}) {
         return { status: 400, body: { message: "Need at least one of 'text', 'html' or 'template' parameters specified" } };
       }
       const domain = decodeURIComponent(match[2]);
-      return { status: 200, body: { id: `<${Date.now()}.${hex(8)}@${domain}>`, message: 'Queued. Thank you.' } };
+      const id = `<${Date.now()}.${hex(8)}@${domain}>`;
+      events.accepted({ messageId: first(f['v:herald_message_id']), providerMessageId: id, recipient: first(f.to) });
+      return { status: 200, body: { id, message: 'Queued. Thank you.' } };
     },
   });
+  return events.attach(started);
 }
 
 // ---------------------------------------------------------------- Twilio: POST /2010-04-01/Accounts/{sid}/Messages.json
@@ -99,11 +105,13 @@ function twilioError(status, record, override) {
 
 /** Twilio: Basic `{accountSid}:{authToken}` matching the path's account, a urlencoded body; 201 with a message resource. */
 export function startTwilioFake(options = {}) {
-  return startFakeHttpServer({
+  const events = fakeEventSource('twilio', options);
+  const started = startFakeHttpServer({
     name: 'twilio',
     host: options.host,
     port: options.port,
     onRequest: options.onRequest,
+    controls: events.controls,
     errorBody: (status, record) => twilioError(status, record),
     handle(record) {
       const match = TWILIO_MESSAGES.exec(record.path);
@@ -127,6 +135,16 @@ export function startTwilioFake(options = {}) {
         return { status: 400, body: twilioError(400, record, [21603, () => "A 'From' or 'MessagingServiceSid' parameter is required to send a message."]) };
       }
       const sid = `SM${hex(16)}`;
+      // Twilio posts status changes to the message's StatusCallback, signed with the sending account's auth token.
+      const callbackUrl = first(f.StatusCallback);
+      events.accepted({
+        messageId: present(callbackUrl) ? new URL(callbackUrl).searchParams.get('message_id') : undefined,
+        providerMessageId: sid,
+        recipient: to,
+        callbackUrl: present(callbackUrl) ? callbackUrl : undefined,
+        accountSid,
+        authToken: auth.password,
+      });
       const now = new Date().toUTCString().replace('GMT', '+0000');
       const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`;
       return {
@@ -156,6 +174,7 @@ export function startTwilioFake(options = {}) {
       };
     },
   });
+  return events.attach(started);
 }
 
 // ---------------------------------------------------------------- SendGrid: POST /v3/mail/send
@@ -179,11 +198,13 @@ function sendgridInvalid(message, field) {
 
 /** SendGrid: Bearer `{apiKey}` (any key when not given), a JSON body; 202 with an empty body and `x-message-id`. */
 export function startSendGridFake(options = {}) {
-  return startFakeHttpServer({
+  const events = fakeEventSource('sendgrid', options);
+  const started = startFakeHttpServer({
     name: 'sendgrid',
     host: options.host,
     port: options.port,
     onRequest: options.onRequest,
+    controls: events.controls,
     errorBody: sendgridError,
     handle(record) {
       if (record.path !== '/v3/mail/send' || record.method !== 'POST') return { status: 404, body: sendgridError(404) };
@@ -214,9 +235,14 @@ export function startSendGridFake(options = {}) {
           'content',
         );
       }
-      return { status: 202, headers: { 'x-message-id': randomBytes(16).toString('base64url').slice(0, 22) } };
+      const xMessageId = randomBytes(16).toString('base64url').slice(0, 22);
+      // Custom args come back in each event; @sendgrid/mail puts them at the top of the body.
+      const customArgs = { ...mail.custom_args, ...personalizations[0].custom_args };
+      events.accepted({ messageId: customArgs.herald_message_id, providerMessageId: xMessageId, recipient: personalizations[0].to[0].email });
+      return { status: 202, headers: { 'x-message-id': xMessageId } };
     },
   });
+  return events.attach(started);
 }
 
 // ---------------------------------------------------------------- all three
@@ -226,14 +252,16 @@ export function startSendGridFake(options = {}) {
  * as Herald's settings want them (`env`), ready to pass to `loadSettings({ ...env })`.
  */
 export async function startProviderFakes(options = {}) {
-  const { host, ports = {}, onRequest } = options;
+  const { host, ports = {}, onRequest, webhookUrl, autoEvent } = options;
+  // Delivery events (decision D26) go to Herald at `webhookUrl`; `autoEvent` posts one after every accepted message.
+  const events = { webhookUrl, autoEvent };
   const started = [];
   try {
-    const mailgun = await startMailgunFake({ ...options.mailgun, host, port: ports.mailgun, onRequest });
+    const mailgun = await startMailgunFake({ ...events, ...options.mailgun, host, port: ports.mailgun, onRequest });
     started.push(mailgun);
-    const twilio = await startTwilioFake({ ...options.twilio, host, port: ports.twilio, onRequest });
+    const twilio = await startTwilioFake({ ...events, ...options.twilio, host, port: ports.twilio, onRequest });
     started.push(twilio);
-    const sendgrid = await startSendGridFake({ ...options.sendgrid, host, port: ports.sendgrid, onRequest });
+    const sendgrid = await startSendGridFake({ ...events, ...options.sendgrid, host, port: ports.sendgrid, onRequest });
     started.push(sendgrid);
     return {
       mailgun,

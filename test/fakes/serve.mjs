@@ -8,6 +8,14 @@
 //   curl -X POST 'http://127.0.0.1:9301/__fake/flaky?rate=0.3&statuses=429,503'  (random failures; rate=0 to stop)
 //   curl -X POST 'http://127.0.0.1:9303/__fake/drop?count=1'
 //   curl -X POST 'http://127.0.0.1:9301/__fake/reset';  curl 'http://127.0.0.1:9301/__fake/requests'   (Authorization values hidden)
+// Delivery events (decision D26), posted to Herald's webhooks signed the provider's way:
+//   FAKES_WEBHOOK_URL=http://127.0.0.1:8080 (Herald's base URL; Twilio uses the StatusCallback Herald gave it)
+//   FAKES_AUTO_EVENT=delivered|bounced|complained|deferred   one event after every accepted message
+//   FAKES_MAILGUN_SIGNING_KEY (default fake-mailgun-webhook-signing-key): set it as the config's mailgun_webhook_signing_key
+//   curl 'http://127.0.0.1:9303/__fake/webhook-key'     SendGrid's public key, for twilio_email_webhook_public_key
+//   curl -X POST 'http://127.0.0.1:9301/__fake/events?type=bounced'   (&message_id=<Herald's id>, default the last message)
+//   curl -X POST 'http://127.0.0.1:9302/__fake/auto-events?type=delivered'   (type=off to stop; &url= Herald's base URL)
+import { EVENT_TYPES } from './provider-events.mjs';
 import { startProviderFakes } from './provider-fakes.mjs';
 
 function port(name, fallback) {
@@ -39,8 +47,18 @@ function log(request) {
   if (request.body !== undefined) console.log(`  ${JSON.stringify(cut(request.body))}`);
 }
 
+const autoEvent = process.env.FAKES_AUTO_EVENT?.trim() || undefined;
+if (autoEvent !== undefined && !EVENT_TYPES.includes(autoEvent)) {
+  console.error(`FAKES_AUTO_EVENT must be one of ${EVENT_TYPES.join(', ')}, got ${JSON.stringify(autoEvent)}`);
+  process.exit(2);
+}
+const webhookUrl = process.env.FAKES_WEBHOOK_URL?.trim().replace(/\/+$/, '') || undefined;
+
 const fakes = await startProviderFakes({
   host: process.env.FAKES_HOST || '127.0.0.1',
+  webhookUrl,
+  autoEvent,
+  mailgun: process.env.FAKES_MAILGUN_SIGNING_KEY ? { webhookSigningKey: process.env.FAKES_MAILGUN_SIGNING_KEY } : {},
   ports: {
     mailgun: port('MAILGUN_FAKE_PORT', 9301),
     twilio: port('TWILIO_FAKE_PORT', 9302),
@@ -55,6 +73,9 @@ const fakes = await startProviderFakes({
 console.log('Provider fakes listening. Start Herald with:');
 for (const [name, value] of Object.entries(fakes.env)) console.log(`${name}=${value}`);
 console.log('Any key is accepted. Ctrl-C to stop.');
+console.log(`Delivery events: to ${webhookUrl ?? '(no FAKES_WEBHOOK_URL: only on demand with url=)'}${autoEvent ? `, ${autoEvent} after every message` : ''}.`);
+console.log(`  mailgun_webhook_signing_key: ${fakes.mailgun.webhookKey().signing_key}`);
+console.log(`  twilio_email_webhook_public_key: ${fakes.sendgrid.webhookKey().public_key}`);
 
 let stopping = false;
 async function stop() {

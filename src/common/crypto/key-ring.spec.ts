@@ -4,7 +4,7 @@ import { KeyRing, type KeyPurpose } from './key-ring.js';
 const A = 'key-a-for-the-key-ring-spec-32b!';
 const B = 'key-b-for-the-key-ring-spec-32b!';
 const C = 'key-c-for-the-key-ring-spec-32b!';
-const PURPOSES: KeyPurpose[] = ['envelope', 'identity-hash', 'verification-code', 'download-link', 'rate-limit'];
+const PURPOSES: KeyPurpose[] = ['envelope', 'identity-hash', 'verification-code', 'download-link', 'rate-limit', 'suppression-hash'];
 
 /** A v1 envelope exactly as Herald sealed them before the key ring: AES-256-GCM under the raw key, context as AAD. */
 function legacySeal(plaintext: string, key: string, context: string): string {
@@ -119,6 +119,9 @@ describe('KeyRing', () => {
     );
     expect(ring.mac('rate-limit', data, 'base64url')).toMatch(/^[\w-]{43}$/);
     expect(ring.mac('rate-limit', data)).not.toBe(ring.mac('identity-hash', data));
+    // A purpose newer than the key ring has no legacy derivation: only each key's HKDF sub-key.
+    expect(ring.macs('suppression-hash', data)).toEqual([ring.mac('suppression-hash', data), new KeyRing(A).mac('suppression-hash', data)]);
+    expect(ring.verifyingKeys('suppression-hash', undefined)).toEqual([]);
   });
 
   it('gives the keys that may have signed a link: the one its key id names, none for an unknown id, the legacy ones without', () => {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, type BinaryToTextEncoding } from 'node:crypto';
 
 /** What a sub-key is for: each purpose has its own HKDF `info`, so no two uses share key material. */
-export type KeyPurpose = 'envelope' | 'identity-hash' | 'verification-code' | 'download-link' | 'rate-limit';
+export type KeyPurpose = 'envelope' | 'identity-hash' | 'verification-code' | 'download-link' | 'rate-limit' | 'suppression-hash';
 
 const INFO: Record<KeyPurpose | 'key-id', string> = {
   'key-id': 'herald/key-id',
@@ -10,13 +10,15 @@ const INFO: Record<KeyPurpose | 'key-id', string> = {
   'verification-code': 'herald/verification-code/hmac-sha256',
   'download-link': 'herald/download-link/hs256',
   'rate-limit': 'herald/rate-limit/hmac-sha256',
+  'suppression-hash': 'herald/suppression-hash/hmac-sha256',
 };
 
 /**
  * The sub-keys of the releases before the key ring (ad hoc, without HKDF), kept only to read what they wrote:
- * v1 envelopes, lookup hashes and verification codes of rows not yet rotated, download links already sent.
+ * v1 envelopes, lookup hashes and verification codes of rows not yet rotated, download links already sent. Purposes
+ * that came with or after the key ring have none.
  */
-const LEGACY: Record<KeyPurpose, (raw: Buffer) => Buffer> = {
+const LEGACY: Partial<Record<KeyPurpose, (raw: Buffer) => Buffer>> = {
   envelope: (raw) => raw,
   'identity-hash': (raw) => sha256(Buffer.concat([Buffer.from('herald:identity-hash:'), raw])),
   'verification-code': (raw) => Buffer.concat([Buffer.from('herald:verification-code:'), raw]),
@@ -100,7 +102,8 @@ export class KeyRing {
       const key = this.byId.get(keyId);
       return key ? [this.derive(key, purpose)] : [];
     }
-    return this.keys.map((k) => LEGACY[purpose](k.raw));
+    const legacy = LEGACY[purpose];
+    return legacy ? this.keys.map((k) => legacy(k.raw)) : [];
   }
 
   /** HMAC-SHA256 of `data` under the current key's sub-key: what new rows store and limits count. */
@@ -113,7 +116,8 @@ export class KeyRing {
    * legacy one. A lookup that matches any finds rows written before a rotation (or before the key ring).
    */
   macs(purpose: KeyPurpose, data: string, encoding: BinaryToTextEncoding = 'hex'): string[] {
-    const keys = [...this.keys.map((k) => this.derive(k, purpose)), ...this.keys.map((k) => LEGACY[purpose](k.raw))];
+    const legacy = LEGACY[purpose];
+    const keys = [...this.keys.map((k) => this.derive(k, purpose)), ...(legacy ? this.keys.map((k) => legacy(k.raw)) : [])];
     return keys.map((key) => createHmac('sha256', key).update(data, 'utf8').digest(encoding));
   }
 
@@ -163,7 +167,7 @@ export class KeyRing {
       // No key id: the raw key was the AES key, and the context the only additional data. Any of the keys may fit.
       const [, nonce, ciphertext, tag] = parts;
       for (const key of this.keys) {
-        const plaintext = decrypt(LEGACY.envelope(key.raw), undefined, context, nonce, ciphertext, tag);
+        const plaintext = decrypt(key.raw, undefined, context, nonce, ciphertext, tag);
         if (plaintext !== undefined) return { plaintext, keyId: null, current: false };
       }
       throw new Error('the v1 envelope does not open with the current or a previous encryption key (or was sealed for another owner)');

@@ -107,6 +107,15 @@ function refuse(request: FastifyRequest, issue: ValidationIssue): RequestValidat
 type JsonParser = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => void;
 
 /**
+ * Fastify route config (Nest's `@RouteConfig(KEEP_RAW_BODY)`) for a route that needs the JSON body's bytes as received
+ * (a signature over them), read with `rawBodyOf`. The body is parsed and checked all the same.
+ */
+export const KEEP_RAW_BODY = { keepRawBody: true } as const;
+
+/** The JSON body's bytes, on a route with KEEP_RAW_BODY; undefined otherwise (or for other content types). */
+export const rawBodyOf = (request: FastifyRequest): Buffer | undefined => (request as { heraldRawBody?: Buffer }).heraldRawBody;
+
+/**
  * The JSON body parser: an empty body is no body (as in FastAPI; clients send the header on DELETE too), nesting is
  * limited before parsing, `parseJson` (Fastify's, with its prototype-poisoning checks) parses, and strings are
  * checked only when the text has a `\u` escape: UTF-8 decoding never yields a lone surrogate and JSON refuses a raw
@@ -115,6 +124,8 @@ type JsonParser = (request: FastifyRequest, body: string, done: (error: Error | 
 export function jsonBodyParser(parseJson: JsonParser) {
   return (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void): void => {
     if (body.length === 0) return done(null, undefined);
+    if ((request.routeOptions.config as { keepRawBody?: boolean } | undefined)?.keepRawBody === true)
+      (request as { heraldRawBody?: Buffer }).heraldRawBody = body;
     const text = body.toString('utf8');
     if (nestedDeeperThan(text)) return done(refuse(request, { loc: ['body'], ...TOO_DEEP }));
     if (text.indexOf('\\u') === -1 || isGraphql(request)) return parseJson(request, text, done);

@@ -8,6 +8,10 @@ import { CreatePolicy1763800600000 } from './1763800600000-create-policy.js';
 import { CreatePrivacyRequest1763800700000 } from './1763800700000-create-privacy-request.js';
 import { CreateRateLimitBucket1763800870000 } from './1763800870000-create-rate-limit-bucket.js';
 import { CreateAccessPackage1763800900000 } from './1763800900000-create-access-package.js';
+import { CreateMessageEvent1764000000000 } from './1764000000000-create-message-event.js';
+import { CreateSuppression1764000100000 } from './1764000100000-create-suppression.js';
+import { CreatePrivacyRequestErrorAlert1764000150000 } from './1764000150000-create-privacy-request-error-alert.js';
+import { ProviderFailover1764000200000 } from './1764000200000-provider-failover.js';
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
 export const MIGRATIONS = [
@@ -21,4 +25,8 @@ export const MIGRATIONS = [
   CreatePrivacyRequest1763800700000,
   CreateRateLimitBucket1763800870000,
   CreateAccessPackage1763800900000,
+  CreateMessageEvent1764000000000,
+  CreateSuppression1764000100000,
+  CreatePrivacyRequestErrorAlert1764000150000,
+  ProviderFailover1764000200000,
 ];

@@ -75,6 +75,11 @@ export class MessagingConfigInput extends NamedInput {
 @InputType()
 export class MailgunSecretsInput {
   @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) apiKey: string;
+  @Field({ nullable: true, description: "Mailgun's HTTP webhook signing key: verifies the delivery events it posts (decision D26)" })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.secret)
+  webhookSigningKey?: string;
 }
 
 @InputType()
@@ -88,6 +93,11 @@ export class TwilioTextSecretsInput {
 @InputType()
 export class TwilioEmailSecretsInput {
   @Field({ description: 'The SendGrid API key' }) @Required() @IsString() @MaxLen(MAX_LENGTH.secret) apiKey: string;
+  @Field({ nullable: true, description: "The event webhook's verification key (base64 or PEM, ECDSA P-256): verifies the delivery events (decision D26)" })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.secret)
+  webhookPublicKey?: string;
 }
 
 @InputType({ description: "Exactly one of these, matching the config's service type" })

@@ -5,6 +5,7 @@ import { BatchWriter } from './batch-writer.js';
 import type { DatabaseWatch } from './database-watch.js';
 import { DELIVERY_QUEUE, type ClaimedMessage, type DeliveryJob } from './delivery-queue.js';
 import type { MessageStatus } from './message.entity.js';
+import { CIRCUIT, type ProviderCircuits } from './provider-circuits.js';
 
 /** What became of a message once it will not be tried again. */
 export interface FinalOutcome {
@@ -39,6 +40,8 @@ export interface AttemptEnd {
   reason?: string;
   statusCode?: number | null;
   next?: NextAttempt;
+  /** What the attempt says of its provider, for its circuit breaker (D29): none when the provider was not to blame. */
+  circuit?: 'success' | 'failure';
 }
 
 /** An attempt's end: the message's new state and the attempt's record. */
@@ -56,6 +59,7 @@ interface AttemptRecord {
   privacyRequestId: string | null;
   actionType: string;
   next?: NextAttempt;
+  circuit: 'success' | 'failure' | null;
 }
 
 /**
@@ -76,6 +80,46 @@ export function retryJobId(messageId: string, attempt: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+const { failures: OPEN_AT, windowSeconds: WINDOW, openSeconds: OPEN_FOR } = CIRCUIT;
+
+/**
+ * The circuit part of the outcome statement (decision D29; $12 is the Clock's now), on the attempts recorded by it
+ * (so a repeated write counts nothing twice). Per provider in the batch (`tally`): whether one of its sends
+ * succeeded, and the failures after its last success. A success with no failure after it resets a circuit that
+ * counts something (`reset`; no write otherwise, the usual case). Failures add to the count when its first
+ * failure is within the window and no success came between (else they start a new count); reaching the threshold
+ * opens the circuit and starts the count again (`counted`: the latest row, locked, so concurrent writers add up).
+ */
+const CIRCUIT_WRITE = `
+       outcomes AS (
+         SELECT i.service_type, i.circuit, i.ord,
+           COALESCE(max(i.ord) FILTER (WHERE i.circuit = 'success') OVER (PARTITION BY i.service_type), 0) AS last_success
+         FROM input i JOIN recorded r ON r.message_id = i.id AND r.number = i.number
+         WHERE i.circuit IS NOT NULL AND i.service_type IS NOT NULL),
+       tally AS (
+         SELECT service_type, bool_or(circuit = 'success') AS succeeded,
+           (count(*) FILTER (WHERE circuit = 'failure' AND ord > last_success))::int AS failures
+         FROM outcomes GROUP BY service_type),
+       reset AS (
+         UPDATE provider_circuit c SET consecutive_failures = 0, first_failure_at = NULL, opened_until = NULL
+         FROM tally t WHERE c.service_type = t.service_type AND t.failures = 0 AND (c.consecutive_failures > 0 OR c.opened_until IS NOT NULL)
+         RETURNING c.service_type, c.opened_until),
+       counted AS (
+         INSERT INTO provider_circuit AS c (service_type, consecutive_failures, first_failure_at, opened_until)
+         SELECT service_type, CASE WHEN failures >= ${OPEN_AT} THEN 0 ELSE failures END, CASE WHEN failures >= ${OPEN_AT} THEN NULL ELSE $12::timestamptz END,
+           CASE WHEN failures >= ${OPEN_AT} THEN $12::timestamptz + interval '${OPEN_FOR} seconds' END
+         FROM tally WHERE failures > 0
+         ON CONFLICT (service_type) DO UPDATE SET (consecutive_failures, first_failure_at, opened_until) = (
+           SELECT CASE WHEN k.n >= ${OPEN_AT} THEN 0 ELSE k.n END, CASE WHEN k.n >= ${OPEN_AT} THEN NULL ELSE k.first END,
+             CASE WHEN k.n >= ${OPEN_AT} THEN $12::timestamptz + interval '${OPEN_FOR} seconds' WHEN t.succeeded OR c.opened_until <= $12::timestamptz THEN NULL ELSE c.opened_until END
+           FROM tally t CROSS JOIN LATERAL (
+             SELECT CASE WHEN x.keep THEN c.consecutive_failures + t.failures ELSE t.failures END AS n,
+               CASE WHEN x.keep THEN c.first_failure_at ELSE $12::timestamptz END AS first
+             FROM (SELECT NOT t.succeeded AND c.first_failure_at >= $12::timestamptz - interval '${WINDOW} seconds' AS keep) x) k
+           WHERE t.service_type = c.service_type)
+         RETURNING c.service_type, c.opened_until),
+       circuits AS (SELECT * FROM reset UNION ALL SELECT * FROM counted)`;
+
 /**
  * Records the end of each attempt: the message's new state and the attempt's row, with the next attempt's job for a
  * retry and, for a final outcome, whatever the hooks write (a privacy request's wake-up), all in one transaction.
@@ -95,6 +139,7 @@ export class AttemptRecorder {
     private readonly dataSource: DataSource,
     private readonly queue: JobQueueService,
     private readonly watch: DatabaseWatch,
+    private readonly circuits: ProviderCircuits,
   ) {}
 
   /** The hook learns of the messages it wants once they end sent or failed, in the transaction recording it. */
@@ -118,6 +163,7 @@ export class AttemptRecorder {
       privacyRequestId: message.privacy_request_id,
       actionType: message.action_type,
       next: end.next,
+      circuit: end.circuit ?? null,
     });
   }
 
@@ -159,28 +205,31 @@ export class AttemptRecorder {
 
   /**
    * One statement, so atomic without a transaction: each message's new state (when it is still in the attempt being
-   * recorded) and its attempt's record (unless already there). Returns the attempts (`id:number`) that changed their
-   * message.
+   * recorded), its attempt's record (unless already there) and, for the attempts recorded now, their providers'
+   * circuits (D29, CIRCUIT_WRITE). Returns the attempts (`id:number`) that changed their message.
    */
   private async writeStates(records: AttemptRecord[], manager?: EntityManager): Promise<Set<string>> {
     const column = <K extends keyof AttemptRecord>(key: K) => records.map((record) => record[key]);
-    const rows = await preparedQuery<{ id: string; attempts: number }>(
+    const rows = await preparedQuery<{ id: string | null; attempts: number | null; circuit: string | null; opened_until: Date | null }>(
       this.dataSource,
       manager,
       'herald_finish_attempts',
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[], $7::int[], $8::varchar[], $9::int[], $10::timestamptz[])
-           AS i (id, status, service_type, channel, provider_message_id, reason, number, outcome, status_code, started_at)),
+         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[], $7::int[], $8::varchar[], $9::int[], $10::timestamptz[], $11::varchar[])
+           WITH ORDINALITY AS i (id, status, service_type, channel, provider_message_id, reason, number, outcome, status_code, started_at, circuit, ord)),
        updated AS (
          UPDATE message m SET status = i.status, service_type = COALESCE(i.service_type, m.service_type), channel = COALESCE(i.channel, m.channel),
            provider_message_id = i.provider_message_id, failure_reason = i.reason,
            sent_at = CASE WHEN i.status = 'sent' THEN now() ELSE m.sent_at END, updated_at = now()
          FROM input i WHERE m.id = i.id AND m.status = 'sending' AND m.attempts = i.number RETURNING m.id, m.attempts),
        recorded AS (
-         INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, started_at)
-         SELECT i.id, i.number, i.outcome, i.status_code, i.reason, i.started_at FROM input i JOIN message m ON m.id = i.id
-         WHERE NOT EXISTS (SELECT 1 FROM message_attempt a WHERE a.message_id = i.id AND a.number = i.number))
-       SELECT id, attempts FROM updated`,
+         INSERT INTO message_attempt (message_id, number, outcome, status_code, reason, service_type, started_at)
+         SELECT i.id, i.number, i.outcome, i.status_code, i.reason, i.service_type, i.started_at FROM input i JOIN message m ON m.id = i.id
+         WHERE NOT EXISTS (SELECT 1 FROM message_attempt a WHERE a.message_id = i.id AND a.number = i.number)
+         RETURNING message_id, number),
+       ${CIRCUIT_WRITE}
+       SELECT id::text, attempts, NULL::varchar AS circuit, NULL::timestamptz AS opened_until FROM updated
+       UNION ALL SELECT NULL, NULL, service_type, opened_until FROM circuits`,
       [
         column('messageId'),
         column('status'),
@@ -192,8 +241,11 @@ export class AttemptRecorder {
         column('outcome'),
         column('statusCode'),
         column('startedAt'),
+        column('circuit'),
+        this.circuits.now(),
       ],
     );
-    return new Set(rows.map((row) => `${row.id}:${row.attempts}`));
+    for (const row of rows) if (row.circuit !== null) this.circuits.learn(row.circuit, row.opened_until);
+    return new Set(rows.filter((row) => row.id !== null).map((row) => `${row.id}:${row.attempts}`));
   }
 }

@@ -19,4 +19,6 @@ export interface ClaimedMessage {
   payload: string;
   privacy_request_id: string | null;
   attempts: number;
+  /** The provider of the last attempt before this one (null before the first): decision D29 turns to the next. */
+  service_type: string | null;
 }

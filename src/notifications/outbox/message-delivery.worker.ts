@@ -11,6 +11,7 @@ import { AttemptRecorder, OUTCOME_RETRY_MS, type FinalOutcomeHook, type NextAtte
 import { DatabaseWatch, SEND_WAIT_MS } from './database-watch.js';
 import { DELIVERY_QUEUE, type ClaimedMessage, type DeliveryJob } from './delivery-queue.js';
 import { MessagePreparer, type Send } from './message-preparer.js';
+import { ProviderCircuits } from './provider-circuits.js';
 import { ProviderSlots } from './provider-slots.js';
 import { attemptTimeoutMs, retryDelaySeconds } from './retry-schedule.js';
 
@@ -20,6 +21,8 @@ export type { FinalOutcome, FinalOutcomeHook } from './attempt-recorder.js';
 interface AttemptFacts {
   startedAt: Date;
   route: { serviceType: string | null; channel: string | null };
+  /** The provider was called: its answer counts for its circuit breaker (D29). False for Herald's own failures. */
+  called?: boolean;
 }
 
 /** What a send came to: the provider took it (with its id for the message), or a classified failure. */
@@ -51,10 +54,11 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     private readonly queue: JobQueueService,
     private readonly preparer: MessagePreparer,
     @Inject(SETTINGS) private readonly settings: Settings,
+    circuits: ProviderCircuits,
   ) {
     this.slots = new ProviderSlots(settings.delivery.concurrency);
     this.database = new DatabaseWatch(queue, this.logger);
-    this.attempts = new AttemptRecorder(dataSource, queue, this.database);
+    this.attempts = new AttemptRecorder(dataSource, queue, this.database, circuits);
   }
 
   async onModuleInit(): Promise<void> {
@@ -135,7 +139,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       'herald_claim_messages',
       `UPDATE message SET status = 'sending', attempts = attempts + 1, updated_at = now()
        WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
-       RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts`,
+       RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts, service_type`,
       [messageIds],
     );
     return new Map(rows.map((row) => [row.id, row]));
@@ -163,9 +167,11 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       if (!(await this.database.mayStart(job))) return 'held';
       attempt.startedAt = new Date();
       let outcome: SendResult;
+      attempt.called = true;
       try {
         outcome = await send();
       } catch (thrown) {
+        attempt.called = thrown instanceof DeliveryError;
         outcome = this.deliveryError(thrown, message.id);
       }
       await this.conclude(message, job.data, attempt, observed, outcome);
@@ -177,12 +183,12 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
   private async conclude(
     message: ClaimedMessage,
     job: DeliveryJob,
-    { startedAt, route }: AttemptFacts,
+    { startedAt, route, called }: AttemptFacts,
     observed: ObservedResponse,
     outcome: SendResult,
   ): Promise<void> {
     if (!(outcome instanceof DeliveryError)) {
-      return this.attempts.record(message, { outcome: 'sent', startedAt, ...route, providerMessageId: outcome.providerMessageId });
+      return this.attempts.record(message, { outcome: 'sent', startedAt, ...route, providerMessageId: outcome.providerMessageId, circuit: 'success' });
     }
     const error = outcome;
     const retry = error.retryable && message.attempts < this.settings.delivery.maxAttempts;
@@ -209,6 +215,8 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       reason: error.reason,
       statusCode: error.status ?? null,
       next,
+      // Only what the provider's failure says of it: a retryable answer or no answer (a refusal of this message is not).
+      circuit: called && error.retryable ? 'failure' : undefined,
     });
   }
 

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { MessagingServiceType } from '../../common/messaging-service-type.js';
+import type { DeliveryStatus } from '../events/delivery-status.js';
 
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
@@ -19,6 +20,8 @@ export class MessageEntity {
   @Column({ name: 'service_type', type: 'varchar', length: 32, nullable: true }) serviceType: MessagingServiceType | null;
   @Column({ type: 'varchar', length: 8, nullable: true }) channel: 'email' | 'sms' | null;
   @Column({ type: 'varchar', length: 16 }) status: MessageStatus;
+  /** Decision D27: what the provider's delivery events said, kept by events/ (DeliveryEventRecorder). */
+  @Column({ name: 'delivery_status', type: 'varchar', length: 16 }) deliveryStatus: DeliveryStatus;
   @Column({ name: 'recipient_hint', type: 'varchar', length: 255, nullable: true }) recipientHint: string | null;
   @Column({ type: 'text' }) payload: string;
   @Column({ name: 'privacy_request_id', type: 'varchar', length: 255, nullable: true }) privacyRequestId: string | null;
@@ -39,6 +42,8 @@ export class MessageAttemptEntity {
   @Column({ type: 'varchar', length: 16 }) outcome: 'sent' | 'retry' | 'failed';
   @Column({ name: 'status_code', type: 'integer', nullable: true }) statusCode: number | null;
   @Column({ type: 'text', nullable: true }) reason: string | null;
+  /** The provider this attempt went to (decision D29: they may differ between attempts); null before one was chosen. */
+  @Column({ name: 'service_type', type: 'varchar', length: 32, nullable: true }) serviceType: MessagingServiceType | null;
   @Column({ name: 'started_at', type: 'timestamptz' }) startedAt: Date;
   @Column({ name: 'finished_at', type: 'timestamptz' }) finishedAt: Date;
 }

@@ -3,12 +3,15 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, Repository } from 'typeorm';
 import { notFound } from '../../common/errors/herald.error.js';
 import { Page, pageOffset, toPage } from '../../common/pagination.js';
+import type { DeliveryStatus } from '../events/delivery-status.js';
+import { MessageEventEntity } from '../events/message-event.entity.js';
 import { MessageAttemptEntity, MessageEntity, type MessageStatus } from './message.entity.js';
 
 export interface MessageFilter {
   status?: MessageStatus;
   actionType?: string;
   privacyRequestId?: string;
+  deliveryStatus?: DeliveryStatus;
 }
 
 /** Reading the outbox: what was sent, to whom (masked), how it went. */
@@ -17,6 +20,7 @@ export class MessagesService {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectRepository(MessageAttemptEntity) private readonly attempts: Repository<MessageAttemptEntity>,
+    @InjectRepository(MessageEventEntity) private readonly events: Repository<MessageEventEntity>,
   ) {}
 
   async list(page: { page: number; size: number }, filter: MessageFilter): Promise<Page<MessageEntity>> {
@@ -24,13 +28,19 @@ export class MessagesService {
     if (filter.status) where.status = filter.status;
     if (filter.actionType) where.actionType = filter.actionType;
     if (filter.privacyRequestId) where.privacyRequestId = filter.privacyRequestId;
+    if (filter.deliveryStatus) where.deliveryStatus = filter.deliveryStatus;
     const [items, total] = await this.messages.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, skip: pageOffset(page), take: page.size });
     return toPage(items, total, page);
   }
 
-  async get(id: string): Promise<{ message: MessageEntity; attempts: MessageAttemptEntity[] }> {
+  /** One message with its attempts and its delivery events (the timeline, oldest first). */
+  async get(id: string): Promise<{ message: MessageEntity; attempts: MessageAttemptEntity[]; events: MessageEventEntity[] }> {
     const message = /^[0-9a-f-]{36}$/i.test(id) ? await this.messages.findOneBy({ id }) : null;
     if (!message) throw notFound(`No message found with id ${id}`);
-    return { message, attempts: await this.attempts.find({ where: { messageId: id }, order: { number: 'ASC' } }) };
+    const [attempts, events] = await Promise.all([
+      this.attempts.find({ where: { messageId: id }, order: { number: 'ASC' } }),
+      this.events.find({ where: { messageId: id }, order: { occurredAt: 'ASC', receivedAt: 'ASC', id: 'ASC' } }),
+    ]);
+    return { message, attempts, events };
   }
 }

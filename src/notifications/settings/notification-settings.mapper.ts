@@ -13,6 +13,8 @@ export const toSettingsResponse = ({ notifications: n, execution: e }: Notificat
     send_request_receipt_notification: n.send_request_receipt_notification,
     send_request_review_notification: n.send_request_review_notification,
     send_request_completion_notification: n.send_request_completion_notification,
+    email_fallback_service_types: n.email_fallback_service_types,
+    sms_fallback_service_types: n.sms_fallback_service_types,
   },
   execution: {
     subject_identity_verification_required: e.subject_identity_verification_required,
@@ -32,6 +34,8 @@ export const settingsPatchOfInput = (input: NotificationSettingsInput): Notifica
     send_request_receipt_notification: input.sendRequestReceiptNotification,
     send_request_review_notification: input.sendRequestReviewNotification,
     send_request_completion_notification: input.sendRequestCompletionNotification,
+    email_fallback_service_types: input.emailFallbackServiceTypes,
+    sms_fallback_service_types: input.smsFallbackServiceTypes,
   }),
   execution: defined({
     subject_identity_verification_required: input.subjectIdentityVerificationRequired,
@@ -44,6 +48,8 @@ export const toSettingsObject = ({ notifications: n, execution: e }: Notificatio
   sendRequestReceiptNotification: n.send_request_receipt_notification,
   sendRequestReviewNotification: n.send_request_review_notification,
   sendRequestCompletionNotification: n.send_request_completion_notification,
+  emailFallbackServiceTypes: n.email_fallback_service_types,
+  smsFallbackServiceTypes: n.sms_fallback_service_types,
   subjectIdentityVerificationRequired: e.subject_identity_verification_required,
   requireManualRequestApproval: e.require_manual_request_approval,
 });

@@ -1,5 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Scopes } from '../../auth/index.js';
+import { RequestValidationError, camelCaseLoc } from '../../common/errors/herald.error.js';
 import { NotificationSettingsInput, NotificationSettingsObject } from './notification-settings.dto.js';
 import { settingsPatchOfInput, toSettingsObject } from './notification-settings.mapper.js';
 import { NotificationSettingsService } from './notification-settings.service.js';
@@ -17,6 +18,14 @@ export class NotificationSettingsResolver {
   @Mutation(() => NotificationSettingsObject, { description: 'Stores overrides; fields left out keep their value' })
   @Scopes('config:update')
   async updateNotificationSettings(@Args('input') input: NotificationSettingsInput): Promise<NotificationSettingsObject> {
-    return toSettingsObject(await this.settings.update(settingsPatchOfInput(input)));
+    // The service locates problems in Fides' nested shape (`notifications.email_fallback_service_types`); the input is flat.
+    const patch = settingsPatchOfInput(input);
+    return toSettingsObject(
+      await RequestValidationError.prefixed(
+        ['input'],
+        () => this.settings.update(patch),
+        (loc) => camelCaseLoc(loc.slice(1)),
+      ),
+    );
   }
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MessagingServiceType } from '../../common/messaging-service-type.js';
+import { invalid } from '../../common/errors/herald.error.js';
+import { MESSAGING_CHANNEL, MessagingServiceType, parseMessagingServiceType, serviceTypesOf } from '../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../config/index.js';
 import { MessagingConfigService } from '../../messaging-config/index.js';
 import { SendingContextCache } from '../outbox/sending-context.cache.js';
@@ -13,6 +14,9 @@ export interface NotificationSettings {
     send_request_receipt_notification: boolean;
     send_request_review_notification: boolean;
     send_request_completion_notification: boolean;
+    /** Decision D29: the providers a message's later attempts turn to after a retryable failure, in order. */
+    email_fallback_service_types: MessagingServiceType[];
+    sms_fallback_service_types: MessagingServiceType[];
   };
   execution: {
     subject_identity_verification_required: boolean;
@@ -20,8 +24,11 @@ export interface NotificationSettings {
   };
 }
 
+type FallbackChainKey = 'email_fallback_service_types' | 'sms_fallback_service_types';
+
+/** Values to store; a fallback chain's `null` puts it back to the environment's default. */
 export type NotificationSettingsPatch = {
-  notifications?: Partial<NotificationSettings['notifications']>;
+  notifications?: Partial<Omit<NotificationSettings['notifications'], FallbackChainKey>> & { [K in FallbackChainKey]?: MessagingServiceType[] | null };
   execution?: Partial<NotificationSettings['execution']>;
 };
 
@@ -46,6 +53,8 @@ export class NotificationSettingsService {
         send_request_receipt_notification: n.sendRequestReceiptNotification,
         send_request_review_notification: n.sendRequestReviewNotification,
         send_request_completion_notification: n.sendRequestCompletionNotification,
+        email_fallback_service_types: n.emailFallbackServiceTypes,
+        sms_fallback_service_types: n.smsFallbackServiceTypes,
       },
       execution: {
         subject_identity_verification_required: e.subjectIdentityVerificationRequired,
@@ -66,8 +75,24 @@ export class NotificationSettingsService {
     return config ? this.configs.hasSecrets(config) : false;
   }
 
-  /** Stores the given values as overrides (merged into earlier ones) and answers the effective settings. */
+  /**
+   * Stores the given values as overrides (merged into earlier ones) and answers the effective settings. A fallback
+   * chain naming a type of the other channel is a 422 located in the patch; nothing is stored.
+   */
   async update(patch: NotificationSettingsPatch): Promise<NotificationSettings> {
+    const notifications = { ...patch.notifications };
+    for (const [key, channel] of FALLBACK_CHAINS) {
+      const chain = notifications[key];
+      if (!chain) continue;
+      const wrong = chain.findIndex((type) => MESSAGING_CHANNEL[type] !== channel);
+      if (wrong >= 0) {
+        throw invalid(
+          ['notifications', key, wrong],
+          `${chain[wrong]} cannot be in the ${channel} fallback chain; permitted: ${serviceTypesOf(channel).join(', ')}`,
+        );
+      }
+      notifications[key] = [...new Set(chain)];
+    }
     await this.dataSource.query(
       `INSERT INTO application_config (id, config, updated_at) VALUES (1, $1::jsonb, now())
        ON CONFLICT (id) DO UPDATE SET
@@ -75,12 +100,17 @@ export class NotificationSettingsService {
            'notifications', COALESCE(application_config.config->'notifications', '{}'::jsonb) || COALESCE($1::jsonb->'notifications', '{}'::jsonb),
            'execution', COALESCE(application_config.config->'execution', '{}'::jsonb) || COALESCE($1::jsonb->'execution', '{}'::jsonb)),
          updated_at = now()`,
-      [JSON.stringify({ notifications: patch.notifications ?? {}, execution: patch.execution ?? {} })],
+      [JSON.stringify({ notifications, execution: patch.execution ?? {} })],
     );
     this.sendingContexts.clear();
     return this.current();
   }
 }
+
+const FALLBACK_CHAINS = [
+  ['email_fallback_service_types', 'email'],
+  ['sms_fallback_service_types', 'sms'],
+] as const;
 
 function merge(defaults: NotificationSettings, overrides: NotificationSettingsPatch): NotificationSettings {
   return {
@@ -90,15 +120,23 @@ function merge(defaults: NotificationSettings, overrides: NotificationSettingsPa
 }
 
 /**
- * `null` for a switch puts it back to its environment default (the service type alone keeps null: "no service").
- * Read here rather than refused on write, so that a null stored by an earlier Herald cannot break every read.
+ * `null` for a switch or a fallback chain puts it back to its environment default (the service type alone keeps
+ * null: "no service"). Read here rather than refused on write, so that a null stored by an earlier Herald cannot
+ * break every read; for the same reason a stored chain keeps only the types it may hold.
  */
-function over<T extends object>(defaults: T, overrides: Partial<T> | undefined): T {
+function over<T extends object>(defaults: T, overrides: { [K in keyof T]?: unknown } | undefined): T {
   const merged = { ...defaults };
   for (const [key, value] of Object.entries(overrides ?? {})) {
     if (!(key in defaults)) continue;
-    if (value === null && typeof defaults[key as keyof T] === 'boolean') continue;
-    merged[key as keyof T] = value as T[keyof T];
+    const fallback = defaults[key as keyof T];
+    if (value === null && (typeof fallback === 'boolean' || Array.isArray(fallback))) continue;
+    merged[key as keyof T] = (Array.isArray(fallback) ? storedChain(key, value) : value) as T[keyof T];
   }
   return merged;
+}
+
+function storedChain(key: string, value: unknown): MessagingServiceType[] {
+  const channel = FALLBACK_CHAINS.find(([name]) => name === key)?.[1];
+  const types = (Array.isArray(value) ? value : []).map((v) => (typeof v === 'string' ? parseMessagingServiceType(v) : undefined));
+  return [...new Set(types.filter((type): type is MessagingServiceType => type !== undefined && MESSAGING_CHANNEL[type] === channel))];
 }

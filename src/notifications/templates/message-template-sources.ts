@@ -208,6 +208,29 @@ Erase the following fields:
 `,
 };
 
+/**
+ * To the operators (decision D30), after every `notify_after_failures` requests in error: Fides' subject, and its
+ * wording from before it dropped the count, in plain words. No identity and no request id: the request list has them.
+ * Email only, as in Fides.
+ */
+export const PRIVACY_REQUEST_ERROR_NOTIFICATION: MessageTemplateSource = {
+  subject: 'Privacy Request Error Alert',
+  title: 'Privacy Request Error Alert',
+  html: `
+    <p>
+        Privacy request error(s): {{#if several}}{{failed_requests}} privacy requests have failed{{else}}1 privacy request has failed{{/if}} since the last alert.
+    </p>
+    <p>
+        The failed requests have the status error (GET /api/v1/privacy-request?status=error); retry each once the cause is fixed.
+    </p>
+`,
+  text: `
+Privacy request error(s): {{#if several}}{{failed_requests}} privacy requests have failed{{else}}1 privacy request has failed{{/if}} since the last alert.
+
+The failed requests have the status error (GET /api/v1/privacy-request?status=error); retry each once the cause is fixed.
+`,
+};
+
 /** Herald's own (decision D15), sent through a config to check it. */
 export const TEST_MESSAGE: MessageTemplateSource = {
   subject: 'Test message from Herald',

@@ -118,9 +118,11 @@ const CASES: Case[] = [
   { name: 'message_erasure_fulfillment.with-updates', action: A.MESSAGE_ERASURE_FULFILLMENT, params: ERASURE_WITH_UPDATES },
   { name: 'message_erasure_fulfillment.without-updates', action: A.MESSAGE_ERASURE_FULFILLMENT, params: ERASURE_WITHOUT_UPDATES },
   { name: 'test_message', action: A.TEST_MESSAGE, params: {} },
+  { name: 'privacy_request_error_notification.one', action: A.PRIVACY_REQUEST_ERROR_NOTIFICATION, params: { failed_requests: 1 } },
+  { name: 'privacy_request_error_notification.several', action: A.PRIVACY_REQUEST_ERROR_NOTIFICATION, params: { failed_requests: 5 } },
 ];
 
-const SMS_CASES = CASES.filter((c) => c.action !== A.MESSAGE_ERASURE_FULFILLMENT);
+const SMS_CASES = CASES.filter((c) => c.action !== A.MESSAGE_ERASURE_FULFILLMENT && c.action !== A.PRIVACY_REQUEST_ERROR_NOTIFICATION);
 
 /** The email call for a case (the union of cases needs one cast to the generic signature). */
 const email = (c: Case) => renderEmail(c.action as A.TEST_MESSAGE, c.params as MessageParams[A.TEST_MESSAGE]);
@@ -161,6 +163,7 @@ describe("message templates: the spec's exact strings", () => {
     [A.PRIVACY_REQUEST_REVIEW_DENY, 'Your request has been denied'],
     [A.MESSAGE_ERASURE_FULFILLMENT, 'Data erasure request'],
     [A.TEST_MESSAGE, 'Test message from Herald'],
+    [A.PRIVACY_REQUEST_ERROR_NOTIFICATION, 'Privacy Request Error Alert'],
   ])('%s has the subject %j', (action, subject) => {
     const c = CASES.find((x) => x.action === action)!;
     expect(email(c).subject).toBe(subject);
@@ -262,6 +265,7 @@ describe('message templates: escaping and consistency', () => {
       privacy_request_review_deny: 'Privacy Request Denied',
       message_erasure_fulfillment: 'Erasure request',
       test_message: 'Test message',
+      privacy_request_error_notification: 'Privacy Request Error Alert',
     };
     for (const c of CASES) {
       const { html } = email(c);
@@ -282,6 +286,12 @@ describe('message templates: errors', () => {
     );
   });
 
+  it('has no SMS for the error alert (email only, as in Fides)', () => {
+    expect(() => renderSms(A.PRIVACY_REQUEST_ERROR_NOTIFICATION, { failed_requests: 2 })).toThrow(
+      new MessageTemplateError('Message action type privacy_request_error_notification is not implemented for SMS'),
+    );
+  });
+
   it('names an action type it has no template for', () => {
     const unknown = 'consent_request' as A.TEST_MESSAGE;
     expect(() => renderEmail(unknown, {})).toThrow('No corresponding template linked to the consent_request');
@@ -296,6 +306,7 @@ describe('message templates: errors', () => {
     [A.PRIVACY_REQUEST_COMPLETE_ACCESS, { download_links: [], download_link_ttl_seconds: 60 }, 'download_links must be a non-empty list of strings'],
     [A.PRIVACY_REQUEST_REVIEW_DENY, { rejection_reason: 42 }, 'rejection_reason must be a string or null'],
     [A.MESSAGE_ERASURE_FULFILLMENT, { dataset_key: 'ds' }, 'collections must be a list'],
+    [A.PRIVACY_REQUEST_ERROR_NOTIFICATION, { failed_requests: 0 }, 'failed_requests must be an integer >= 1'],
     [
       A.MESSAGE_ERASURE_FULFILLMENT,
       { dataset_key: 'ds', collections: [{ collection: 'c', action_needed: [{ locators: { id: 1 } }] }] },

@@ -51,6 +51,11 @@ export interface MessageErasureFulfillmentParams {
   collections: ErasureFulfillmentCollection[];
 }
 
+/** Decision D30: how many privacy requests ended in error since the last alert. No identity, no request id. */
+export interface PrivacyRequestErrorNotificationParams {
+  failed_requests: number;
+}
+
 export type TestMessageParams = Record<string, never>;
 
 export interface MessageParams {
@@ -61,6 +66,7 @@ export interface MessageParams {
   [MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS]: PrivacyRequestCompleteAccessParams;
   [MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION]: PrivacyRequestCompleteDeletionParams;
   [MessagingActionType.MESSAGE_ERASURE_FULFILLMENT]: MessageErasureFulfillmentParams;
+  [MessagingActionType.PRIVACY_REQUEST_ERROR_NOTIFICATION]: PrivacyRequestErrorNotificationParams;
   [MessagingActionType.TEST_MESSAGE]: TestMessageParams;
 }
 
@@ -167,6 +173,11 @@ function buildView(action: MessagingActionType, raw: unknown): View {
     }
     case MessagingActionType.MESSAGE_ERASURE_FULFILLMENT:
       return erasureView(action, params);
+    case MessagingActionType.PRIVACY_REQUEST_ERROR_NOTIFICATION: {
+      const count = params.failed_requests;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) fail(action, 'failed_requests must be an integer >= 1');
+      return { failed_requests: count, several: count > 1 };
+    }
     case MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION:
     case MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE:
     case MessagingActionType.TEST_MESSAGE:
@@ -186,6 +197,7 @@ const SOURCES: Record<MessagingActionType, MessageTemplateSource> = {
   [MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS]: sources.PRIVACY_REQUEST_COMPLETE_ACCESS,
   [MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION]: sources.PRIVACY_REQUEST_COMPLETE_DELETION,
   [MessagingActionType.MESSAGE_ERASURE_FULFILLMENT]: sources.MESSAGE_ERASURE_FULFILLMENT,
+  [MessagingActionType.PRIVACY_REQUEST_ERROR_NOTIFICATION]: sources.PRIVACY_REQUEST_ERROR_NOTIFICATION,
   [MessagingActionType.TEST_MESSAGE]: sources.TEST_MESSAGE,
 };
 

@@ -9,6 +9,8 @@ export enum MessagingActionType {
   PRIVACY_REQUEST_COMPLETE_ACCESS = 'privacy_request_complete_access',
   PRIVACY_REQUEST_COMPLETE_DELETION = 'privacy_request_complete_deletion',
   MESSAGE_ERASURE_FULFILLMENT = 'message_erasure_fulfillment',
+  /** To the operators: requests ended in error (decision D30). Email only. */
+  PRIVACY_REQUEST_ERROR_NOTIFICATION = 'privacy_request_error_notification',
   /** Herald's test message (decision D15). */
   TEST_MESSAGE = 'test_message',
 }

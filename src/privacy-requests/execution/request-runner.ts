@@ -8,6 +8,7 @@ import { MessageOutcomes, MessagingActionType, NotificationSettingsService, Noti
 import { PoliciesService, type Policy } from '../policies/policies.service.js';
 import { IdentityVault, type Identity } from '../requests/identity-vault.js';
 import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity, SYSTEM } from '../requests/privacy-request.entity.js';
+import { ErrorAlertsService } from '../error-alerts/error-alerts.service.js';
 import { AccessPackageTooLarge, AccessPackages } from './access-packages.js';
 import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets, type FieldAffected } from './erasure-instructions.js';
 import { FIRST_STEP, messageKeyPrefix, nextStep, type ExecutionStep } from './execution-steps.js';
@@ -52,6 +53,7 @@ export class RequestRunner {
     private readonly notificationSettings: NotificationSettingsService,
     private readonly vault: IdentityVault,
     private readonly accessPackages: AccessPackages,
+    private readonly errorAlerts: ErrorAlertsService,
   ) {}
 
   async run(requestId: string): Promise<void> {
@@ -300,6 +302,8 @@ export class RequestRunner {
       status: 'error',
       message: reason,
     });
+    // Decision D30: counted in this transaction, so the count and the alert commit with the error, once.
+    await this.errorAlerts.recordError(m);
     this.logger.warn({ privacyRequestId: request.id, step }, 'privacy request stopped in error');
   }
 }

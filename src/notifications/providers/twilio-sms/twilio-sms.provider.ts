@@ -7,6 +7,16 @@ import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError, nonEmptyText } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
 import { TWILIO as PROVIDER, toTwilioDeliveryError } from './twilio-sms.errors.js';
+import { CALLBACK_MESSAGE_ID } from './twilio-sms.webhook.js';
+
+/**
+ * Decision D26: where Twilio posts a message's status changes, naming the message, or undefined when Herald's public
+ * URL is plain http (Twilio would send the callbacks unencrypted) and `HERALD_WEBHOOKS_ALLOW_HTTP` is off.
+ */
+export function statusCallbackUrl(settings: Pick<Settings, 'publicUrl' | 'webhooksAllowHttp'>, messageId: string): string | undefined {
+  if (!settings.publicUrl.startsWith('https://') && !settings.webhooksAllowHttp) return undefined;
+  return `${settings.publicUrl}/api/v1/messaging/webhooks/twilio_text?${CALLBACK_MESSAGE_ID}=${encodeURIComponent(messageId)}`;
+}
 
 /**
  * The HTTP client every Twilio call goes through (twilio's documented `httpClient` option): an explicit timeout, no
@@ -68,7 +78,7 @@ export class TwilioSmsProvider implements MessagingProvider {
   readonly channel = 'sms' as const;
   private readonly httpClient: HeraldTwilioRequestClient;
 
-  constructor(@Inject(SETTINGS) settings: Settings) {
+  constructor(@Inject(SETTINGS) private readonly settings: Settings) {
     // Built from settings only (no config's credentials), so one serves every call and keeps its connections.
     this.httpClient = new HeraldTwilioRequestClient(settings.providers.twilioApiUrl, settings.providers.timeoutMs, settings.providers.timeoutMaxMs);
   }
@@ -82,7 +92,8 @@ export class TwilioSmsProvider implements MessagingProvider {
       // region, log level) from changing where or how Herald sends: its own settings decide.
       const httpClient = context.timeoutMs === undefined ? this.httpClient : this.httpClient.withTimeout(context.timeoutMs);
       const client = twilio(accountSid, authToken, { httpClient, env: {}, autoRetry: false });
-      const sent = await client.messages.create({ to: message.to.trim(), body: message.body, ...sender });
+      const statusCallback = statusCallbackUrl(this.settings, message.messageId);
+      const sent = await client.messages.create({ to: message.to.trim(), body: message.body, ...sender, ...(statusCallback ? { statusCallback } : {}) });
       return { providerMessageId: sent.sid ?? null };
     } catch (error) {
       throw toTwilioDeliveryError(error, { recipient: message.to, secrets });

@@ -1,0 +1,90 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Public } from '../../auth/index.js';
+import { HeraldError, notFound } from '../../common/errors/herald.error.js';
+import { MessagingServiceType } from '../../common/messaging-service-type.js';
+import { Answers, RateLimited, Refuses } from '../../common/openapi.js';
+import { KEEP_RAW_BODY, rawBodyOf } from '../../common/validation/hostile-input.js';
+import { SETTINGS, type Settings } from '../../config/index.js';
+import { clientAddress, RateLimitsService } from '../../rate-limits/index.js';
+import { WebhookRefused } from '../providers/provider-webhook.js';
+import { WEBHOOK_RECEIPT } from './events.openapi.js';
+import { WebhookIntakeService, type WebhookReceipt } from './webhook-intake.service.js';
+
+/**
+ * The providers' own formats: Mailgun's JSON object and Twilio's form (their top-level fields, as properties) or
+ * SendGrid's JSON array of events.
+ */
+const WEBHOOK_BODY = {
+  description: "The provider's own event format: Mailgun's JSON object, Twilio's form, or SendGrid's JSON array of events",
+  oneOf: [
+    {
+      type: 'object',
+      properties: {
+        signature: { type: 'object', description: 'Mailgun: timestamp, token and signature' },
+        'event-data': { type: 'object', description: 'Mailgun: the event' },
+        MessageSid: { type: 'string', description: 'Twilio' },
+        MessageStatus: { type: 'string', description: 'Twilio' },
+        ErrorCode: { type: 'string', description: 'Twilio' },
+      },
+    },
+    { type: 'array', items: { type: 'object' } },
+  ],
+};
+
+/** The path segment of each service type's webhook: Fides' lower-case service type names. */
+const WEBHOOK_TYPES: Readonly<Record<string, MessagingServiceType>> = {
+  mailgun: MessagingServiceType.MAILGUN,
+  twilio_text: MessagingServiceType.TWILIO_TEXT,
+  twilio_email: MessagingServiceType.TWILIO_EMAIL,
+};
+
+@ApiTags('Delivery events')
+@Controller('messaging/webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly intake: WebhookIntakeService,
+    private readonly rateLimits: RateLimitsService,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  /**
+   * Decision D26: no token; the provider's signature is the credential. Refused calls count against the caller's
+   * address (D18), so guessing costs the same as at the token route; signed calls are never limited.
+   */
+  @Post(':service_type')
+  @Public()
+  @HttpCode(200)
+  @RouteConfig(KEEP_RAW_BODY)
+  @ApiOperation({
+    summary: "A provider's delivery events, in its own format and signed its way (Mailgun webhook, Twilio status callback, SendGrid event webhook)",
+  })
+  @ApiParam({ name: 'service_type', enum: Object.keys(WEBHOOK_TYPES) })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiBody({ schema: WEBHOOK_BODY })
+  @Answers(200, WEBHOOK_RECEIPT)
+  @Refuses(401, 'Missing, wrong or stale signature, or no secret to check it with; nothing was recorded')
+  @Refuses(404, 'Not a service type with delivery events')
+  @RateLimited('too many refused webhook calls from this address')
+  async receive(@Param('service_type') type: string, @Body() body: unknown, @Req() request: FastifyRequest): Promise<WebhookReceipt> {
+    const serviceType = WEBHOOK_TYPES[type.toLowerCase()];
+    if (!serviceType) throw notFound('Delivery events are taken for mailgun, twilio_text and twilio_email');
+    try {
+      return await this.intake.receive(serviceType, {
+        // What the provider called: Herald's public address and the path and query as they arrived (Twilio signs it).
+        url: `${this.settings.publicUrl}${request.url}`,
+        headers: request.headers,
+        body,
+        rawBody: rawBodyOf(request),
+        now: new Date(),
+      });
+    } catch (error) {
+      if (!(error instanceof WebhookRefused)) throw error;
+      // Over the limit: 429 instead of 401.
+      await this.rateLimits.charge([{ limit: 'webhookFailuresPerAddress', subject: clientAddress(request.ip) }]);
+      throw new HeraldError('unauthenticated', error.detail);
+    }
+  }
+}

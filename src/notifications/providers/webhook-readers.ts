@@ -1,0 +1,12 @@
+import { MessagingServiceType } from '../../common/messaging-service-type.js';
+import { readMailgunWebhook } from './mailgun/mailgun.webhook.js';
+import type { WebhookReader } from './provider-webhook.js';
+import { readSendGridWebhook } from './twilio-email/twilio-email.webhook.js';
+import { readTwilioStatusCallback } from './twilio-sms/twilio-sms.webhook.js';
+
+/** Each provider's delivery event webhook (decision D26), by the service type whose config holds its secret. */
+export const WEBHOOK_READERS: Readonly<Record<MessagingServiceType, WebhookReader>> = {
+  [MessagingServiceType.MAILGUN]: readMailgunWebhook,
+  [MessagingServiceType.TWILIO_TEXT]: readTwilioStatusCallback,
+  [MessagingServiceType.TWILIO_EMAIL]: readSendGridWebhook,
+};
