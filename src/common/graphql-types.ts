@@ -6,12 +6,12 @@ import { FidesKey, MAX_LENGTH, MaxLen, Optional, Required } from './validation/f
 // The shapes every feature's GraphQL API repeats. Each returns an abstract type to extend under the concrete
 // name: `@ObjectType('ConnectionPage') class ConnectionPageObject extends PageOf(ConnectionObject) {}`.
 
-/** A page of items with Fides' paging fields. */
-export function PageOf<T>(item: Type<T>) {
+/** A page of items with Fides' paging fields; `totalDescription` says what `total` is when not a count. */
+export function PageOf<T>(item: Type<T>, totalDescription?: string) {
   @ObjectType({ isAbstract: true })
   abstract class PageObject {
     @Field(() => [item]) items: T[];
-    @Field(() => Int) total: number;
+    @Field(() => Int, { description: totalDescription }) total: number;
     @Field(() => Int) page: number;
     @Field(() => Int) size: number;
   }

@@ -59,9 +59,14 @@ export const mapOf = <S extends TSchema>(values: S, description?: string) =>
 /** A reference to a model registered later (a recursive shape). */
 export const refTo = <T>(name: string) => Type.Unsafe<T>({ $ref: `#/components/schemas/${name}` });
 
-/** Fides' page (fastapi-pagination): `{items, total, page, size}`. */
-export const pageOf = <S extends TSchema>(item: S) =>
-  object({ items: arrayOf(item), total: integer, page: Type.Integer({ minimum: 1 }), size: Type.Integer({ minimum: 1 }) });
+/** Fides' page (fastapi-pagination): `{items, total, page, size}`; `totalDescription` says what `total` is when not a count. */
+export const pageOf = <S extends TSchema>(item: S, totalDescription?: string) =>
+  object({
+    items: arrayOf(item),
+    total: totalDescription ? Type.Integer({ description: totalDescription }) : integer,
+    page: Type.Integer({ minimum: 1 }),
+    size: Type.Integer({ minimum: 1 }),
+  });
 
 /** Fides' bulk answer: the stored items, and the refused ones with their message and the item as echoed. */
 export const bulkResultOf = <S extends TSchema, R extends TSchema>(item: S, request: R) =>

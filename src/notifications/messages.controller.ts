@@ -5,6 +5,7 @@ import { MessagesQuery, TestMessageRequestDto } from './messages.dto.js';
 import { toAttemptResponse, toEventResponse, toMessageResponse } from './outbox/message.mapper.js';
 import { MessagesService } from './outbox/messages.service.js';
 import { TestMessageService } from './test-message.service.js';
+import { ESTIMATED_TOTAL_DESCRIPTION } from '../common/database/page-total.js';
 import { Answers, pageOf, Refuses } from '../common/openapi.js';
 import { MESSAGE_LOG_ENTRY, MESSAGE_WITH_ATTEMPTS, TEST_MESSAGE_RESULT } from './notifications.openapi.js';
 import type { FirstAttempt } from './notifications.service.js';
@@ -43,7 +44,7 @@ export class MessagesController {
   @Get('messages')
   @Scopes('messaging:read')
   @ApiOperation({ summary: 'The message log, newest first (recipients masked)' })
-  @Answers(200, pageOf(MESSAGE_LOG_ENTRY))
+  @Answers(200, pageOf(MESSAGE_LOG_ENTRY, ESTIMATED_TOTAL_DESCRIPTION))
   async list(@Query() query: MessagesQuery) {
     const page = await this.messages.list(query, {
       status: query.status,

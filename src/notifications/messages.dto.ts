@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ESTIMATED_TOTAL_DESCRIPTION } from '../common/database/page-total.js';
 import { PageOf } from '../common/graphql-types.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -78,7 +79,7 @@ export class MessageObject {
 }
 
 @ObjectType('MessagePage')
-export class MessagePageObject extends PageOf(MessageObject) {}
+export class MessagePageObject extends PageOf(MessageObject, ESTIMATED_TOTAL_DESCRIPTION) {}
 
 @ArgsType()
 export class MessageFilterArgs extends PageArgs {

@@ -12,6 +12,7 @@ import { CreateMessageEvent1764000000000 } from './1764000000000-create-message-
 import { CreateSuppression1764000100000 } from './1764000100000-create-suppression.js';
 import { CreatePrivacyRequestErrorAlert1764000150000 } from './1764000150000-create-privacy-request-error-alert.js';
 import { ProviderFailover1764000200000 } from './1764000200000-provider-failover.js';
+import { ScaleIndexes1764000300000 } from './1764000300000-scale-indexes.js';
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CreateSuppression1764000100000,
   CreatePrivacyRequestErrorAlert1764000150000,
   ProviderFailover1764000200000,
+  ScaleIndexes1764000300000,
 ];

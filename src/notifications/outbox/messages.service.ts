@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, Repository } from 'typeorm';
+import { pageTotal } from '../../common/database/page-total.js';
 import { notFound } from '../../common/errors/herald.error.js';
 import { Page, pageOffset, toPage } from '../../common/pagination.js';
 import type { DeliveryStatus } from '../events/delivery-status.js';
@@ -29,7 +30,9 @@ export class MessagesService {
     if (filter.actionType) where.actionType = filter.actionType;
     if (filter.privacyRequestId) where.privacyRequestId = filter.privacyRequestId;
     if (filter.deliveryStatus) where.deliveryStatus = filter.deliveryStatus;
-    const [items, total] = await this.messages.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, skip: pageOffset(page), take: page.size });
+    // Newest first, `id DESC` breaking ties: the order of the (filter, created_at DESC, id DESC) indexes.
+    const items = await this.messages.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, skip: pageOffset(page), take: page.size });
+    const { total } = await pageTotal(this.messages.createQueryBuilder().setFindOptions({ where }), page, items.length);
     return toPage(items, total, page);
   }
 

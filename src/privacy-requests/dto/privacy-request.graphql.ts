@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ESTIMATED_TOTAL_DESCRIPTION } from '../../common/database/page-total.js';
 import { PageOf, BulkResultOf } from '../../common/graphql-types.js';
 import { Type } from 'class-transformer';
 import { IsString, Matches, ValidateNested } from 'class-validator';
@@ -67,7 +68,7 @@ export class PrivacyRequestObject {
 }
 
 @ObjectType('PrivacyRequestPage')
-export class PrivacyRequestPageObject extends PageOf(PrivacyRequestObject) {}
+export class PrivacyRequestPageObject extends PageOf(PrivacyRequestObject, ESTIMATED_TOTAL_DESCRIPTION) {}
 
 @ObjectType('PrivacyRequestFailure')
 export class PrivacyRequestFailureObject {

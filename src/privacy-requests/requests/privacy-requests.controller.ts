@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } 
 import { ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OauthClientsService, CurrentCaller, Public, Scopes, type Caller } from '../../auth/index.js';
+import { ESTIMATED_TOTAL_DESCRIPTION } from '../../common/database/page-total.js';
 import { HeraldError, RequestValidationError, snakeCaseLoc } from '../../common/errors/herald.error.js';
 import { Answers, anyObject, pageOf, RateLimited, Refuses } from '../../common/openapi.js';
 import { PageQuery } from '../../common/pagination.js';
@@ -61,7 +62,7 @@ export class PrivacyRequestsController {
   @Get()
   @Scopes('privacy-request:read')
   @ApiOperation({ summary: 'Requests, filtered and sorted (newest first by default)' })
-  @Answers(200, pageOf(PRIVACY_REQUEST))
+  @Answers(200, pageOf(PRIVACY_REQUEST, ESTIMATED_TOTAL_DESCRIPTION))
   @Refuses(400, 'Contradictory filters (both succeeded and failed, or a date range that ends before it starts)')
   async list(@Query() q: PrivacyRequestListQuery) {
     const page = await RequestValidationError.prefixed(['query'], () => this.requests.list(listParamsOf(q), q), snakeCaseLoc);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource } from 'typeorm';
+import { pageTotal } from '../../common/database/page-total.js';
 import { escapeLike } from '../../common/database/postgres-errors.js';
 import { badRequest, invalid, notFound } from '../../common/errors/herald.error.js';
 import { Page, pageOffset, toPage } from '../../common/pagination.js';
@@ -67,19 +68,26 @@ export class PrivacyRequestsService {
       q.andWhere(new Brackets((b) => b.where('r.email_hash IN (:...eh)', { eh }).orWhere('r.phone_number_hash IN (:...ph)', { ph })));
     }
     if (filter.statuses?.length) q.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
-    // Bounds compare at millisecond precision: the API prints milliseconds, so a printed time means what it says.
-    if (filter.createdLt) q.andWhere("date_trunc('milliseconds', r.created_at) < :clt", { clt: filter.createdLt });
-    if (filter.createdGt) q.andWhere("date_trunc('milliseconds', r.created_at) > :cgt", { cgt: filter.createdGt });
-    if (filter.startedLt) q.andWhere("date_trunc('milliseconds', r.started_processing_at) < :slt", { slt: filter.startedLt });
-    if (filter.startedGt) q.andWhere("date_trunc('milliseconds', r.started_processing_at) > :sgt", { sgt: filter.startedGt });
+    // Bounds compare at millisecond precision (the API prints milliseconds, so a printed time means what it says), written
+    // so an index on the column serves them: for a bound in whole milliseconds (a Date is one), `date_trunc(ms, col) > gt`
+    // is `col >= gt + 1 ms` and `date_trunc(ms, col) < lt` is `col < lt`.
+    const after = (gt: Date) => new Date(gt.getTime() + 1);
+    if (filter.createdLt) q.andWhere('r.created_at < :clt', { clt: filter.createdLt });
+    if (filter.createdGt) q.andWhere('r.created_at >= :cgt', { cgt: after(filter.createdGt) });
+    if (filter.startedLt) q.andWhere('r.started_processing_at < :slt', { slt: filter.startedLt });
+    if (filter.startedGt) q.andWhere('r.started_processing_at >= :sgt', { sgt: after(filter.startedGt) });
     if (filter.completedLt || filter.completedGt) q.andWhere("r.status = 'complete'");
-    if (filter.completedLt) q.andWhere("date_trunc('milliseconds', r.finished_processing_at) < :flt", { flt: filter.completedLt });
-    if (filter.completedGt) q.andWhere("date_trunc('milliseconds', r.finished_processing_at) > :fgt", { fgt: filter.completedGt });
+    if (filter.completedLt) q.andWhere('r.finished_processing_at < :flt', { flt: filter.completedLt });
+    if (filter.completedGt) q.andWhere('r.finished_processing_at >= :fgt', { fgt: after(filter.completedGt) });
     if (filter.erroredLt || filter.erroredGt) q.andWhere("r.status = 'error'");
-    if (filter.erroredLt) q.andWhere("date_trunc('milliseconds', r.finished_processing_at) < :elt", { elt: filter.erroredLt });
-    if (filter.erroredGt) q.andWhere("date_trunc('milliseconds', r.finished_processing_at) > :egt", { egt: filter.erroredGt });
-    q.orderBy(sort, filter.sortDirection === 'asc' ? 'ASC' : 'DESC', 'NULLS LAST').addOrderBy('r.id', 'ASC');
-    const [requests, total] = await q.skip(pageOffset(page)).take(page.size).getManyAndCount();
+    if (filter.erroredLt) q.andWhere('r.finished_processing_at < :elt', { elt: filter.erroredLt });
+    if (filter.erroredGt) q.andWhere('r.finished_processing_at >= :egt', { egt: after(filter.erroredGt) });
+    // `id` breaks ties in the sort's direction: descending by created_at, that is the order of the (…, created_at DESC
+    // NULLS LAST, id DESC) indexes; ascending, created_at (never null) is written NULLS FIRST so they serve it backwards.
+    const direction = filter.sortDirection === 'asc' ? 'ASC' : 'DESC';
+    const nulls = direction === 'ASC' && sort === 'r.created_at' ? 'NULLS FIRST' : 'NULLS LAST';
+    const requests = await q.clone().orderBy(sort, direction, nulls).addOrderBy('r.id', direction).skip(pageOffset(page)).take(page.size).getMany();
+    const { total } = await pageTotal(q, page, requests.length);
     return toPage(await this.views(requests, { includeIdentities: filter.includeIdentities, verbose: filter.verbose }), total, page);
   }
 
