@@ -268,6 +268,11 @@ describe('privacy requests (REST, end to end)', () => {
       expect(await statusOf(d)).toBe('denied');
       expect(await audit(q)).toEqual([{ action: 'denied', user_id: 'herald-root', message: null }]);
     });
+
+    it("refuses request_ids that are not a list with pydantic's words", async () => {
+      const res = await t.http().patch('/api/v1/privacy-request/administrate/approve').set(auth).send({ request_ids: 'pri_x' }).expect(422);
+      expect(res.body.detail).toEqual([{ loc: ['body', 'request_ids'], msg: 'value is not a valid list', type: 'type_error.list' }]);
+    });
   });
 
   describe('execution', () => {

@@ -22,7 +22,7 @@ const FallbackChain = (channel: string) =>
     ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true, nullable: true, description: CHAIN_DESCRIPTION(channel) }),
     Optional(),
     Transform(toServiceTypes),
-    IsArray({ context: { type: 'type_error.list' } }),
+    IsArray(),
     MaxItems(MAX_CHAIN),
     OneOf(SERVICE_TYPES, true),
   );

@@ -77,7 +77,7 @@ export class VerifyIdentityDto {
 export class ReviewDto {
   @ApiProperty({ type: [String], maxItems: 50 })
   @Required()
-  @IsArray({ context: { type: 'type_error.list' } })
+  @IsArray()
   @MaxItems(50)
   @IsString({ each: true })
   @MaxLen(MAX_LENGTH.short, true)
