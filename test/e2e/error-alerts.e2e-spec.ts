@@ -194,6 +194,8 @@ describe('error alerts (D30)', () => {
       for (const secret of [SUBJECT, PHONE, first, second]) expect(mail.rawBody).not.toContain(secret);
     }
     expect(await alertRow()).toEqual({ failures_since_alert: 0, alerts_sent: 1 });
+    // The fake has the emails before the worker has recorded their outcome: wait for the rows to settle.
+    await waitFor('the first alerts recorded as sent', async () => (await alertMessages()).every((m) => m.status === 'sent'));
     const firstAlert = await alertMessages();
     expect(firstAlert).toEqual([
       { idempotency_key: 'privacy-request-error-alert:1:0', status: 'sent', privacy_request_id: null, recipient_hint: 'o***@herald.example' },
