@@ -26,6 +26,7 @@ export const SCOPE_REGISTRY = [
   'privacy-request:resume',
   'privacy-request:upload_data',
   'privacy-request:view_data',
+  'privacy-request-email-integrations:send',
   'privacy-request-notifications:create_or_update',
   'privacy-request-notifications:read',
   'rule:create_or_update',

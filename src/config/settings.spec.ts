@@ -21,8 +21,30 @@ describe('loadSettings', () => {
       emailFallbackServiceTypes: [],
       smsFallbackServiceTypes: [],
     });
-    expect(s.execution).toEqual({ subjectIdentityVerificationRequired: false, requireManualRequestApproval: false });
+    expect(s.execution).toEqual({
+      subjectIdentityVerificationRequired: false,
+      requireManualRequestApproval: false,
+      emailSendCronExpression: '0 12 * * mon',
+      emailSendTimezone: 'US/Eastern',
+    });
+    expect(s.organizationName).toBeNull();
     expect(s.redis.identityVerificationCodeTtlSeconds).toBe(600);
+  });
+
+  it('reads the batch email schedule (decision D34) and refuses a cron or time zone it cannot use', () => {
+    const s = loadSettings({
+      FIDES__EXECUTION__EMAIL_SEND_CRON_EXPRESSION: ' 30  9 * * tue ',
+      FIDES__EXECUTION__EMAIL_SEND_TIMEZONE: 'Europe/Berlin',
+      HERALD_ORGANIZATION_NAME: 'Example Org',
+    });
+    expect(s.execution).toMatchObject({ emailSendCronExpression: '30 9 * * tue', emailSendTimezone: 'Europe/Berlin' });
+    expect(s.organizationName).toBe('Example Org');
+    for (const cron of ['0 12 * *', '0 0 12 * * mon', '61 12 * * mon', 'every monday']) {
+      expect(() => loadSettings({ FIDES__EXECUTION__EMAIL_SEND_CRON_EXPRESSION: cron })).toThrow(
+        'Invalid setting FIDES__EXECUTION__EMAIL_SEND_CRON_EXPRESSION: must be a 5-field crontab expression (minute hour day month weekday), e.g. 0 12 * * mon',
+      );
+    }
+    expect(() => loadSettings({ FIDES__EXECUTION__EMAIL_SEND_TIMEZONE: 'Mars/Olympus' })).toThrow(SettingsError);
   });
 
   it.each([

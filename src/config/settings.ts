@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { MESSAGING_CHANNEL, MessagingServiceType, parseMessagingServiceType, serviceTypesOf } from '../common/messaging-service-type.js';
 
 /** Every setting Herald reads, typed. Built once at start-up by `loadSettings`, injected as `SETTINGS`. */
@@ -52,7 +53,13 @@ export interface Settings {
   execution: {
     subjectIdentityVerificationRequired: boolean;
     requireManualRequestApproval: boolean;
+    /** Decision D34: when the batched third-party erasure emails go out (5-field cron, day names welcome). */
+    emailSendCronExpression: string;
+    /** The IANA time zone the cron is read in. */
+    emailSendTimezone: string;
   };
+  /** The organisation named in the batched erasure emails to third parties (`HERALD_ORGANIZATION_NAME`). */
+  organizationName: string | null;
   redis: { identityVerificationCodeTtlSeconds: number };
   /** The outbox: how messages are retried and how many are sent at once by each process. */
   delivery: {
@@ -257,6 +264,33 @@ function encryptionKeys(env: Env, name: string): string[] {
   return keys;
 }
 
+/** Decision D34: the batch email schedule, checked at start-up (a wrong cron or zone would only fail at the first tick). */
+function emailSendSchedule(env: Env): { emailSendCronExpression: string; emailSendTimezone: string } {
+  const timezone = raw(env, 'FIDES__EXECUTION__EMAIL_SEND_TIMEZONE') ?? 'US/Eastern';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw new SettingsError('FIDES__EXECUTION__EMAIL_SEND_TIMEZONE', 'must be an IANA time zone such as US/Eastern or Europe/Berlin');
+  }
+  const cron = (raw(env, 'FIDES__EXECUTION__EMAIL_SEND_CRON_EXPRESSION') ?? '0 12 * * mon').replace(/\s+/g, ' ');
+  if (cron.split(' ').length !== 5 || !validCron(cron, timezone)) {
+    throw new SettingsError(
+      'FIDES__EXECUTION__EMAIL_SEND_CRON_EXPRESSION',
+      'must be a 5-field crontab expression (minute hour day month weekday), e.g. 0 12 * * mon',
+    );
+  }
+  return { emailSendCronExpression: cron, emailSendTimezone: timezone };
+}
+
+function validCron(cron: string, tz: string): boolean {
+  try {
+    CronExpressionParser.parse(cron, { tz, strict: false }).next();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Reads and validates every setting. Secrets that are missing stay empty here: the embedded mode fills them from
  * its data dir, and `requireSecrets` refuses to go on without them.
@@ -313,7 +347,9 @@ export function loadSettings(env: Env = process.env): Settings {
     execution: {
       subjectIdentityVerificationRequired: bool(env, 'FIDES__EXECUTION__SUBJECT_IDENTITY_VERIFICATION_REQUIRED', false),
       requireManualRequestApproval: bool(env, 'FIDES__EXECUTION__REQUIRE_MANUAL_REQUEST_APPROVAL', false),
+      ...emailSendSchedule(env),
     },
+    organizationName: raw(env, 'HERALD_ORGANIZATION_NAME') ?? null,
     redis: {
       identityVerificationCodeTtlSeconds: int(env, 'FIDES__REDIS__IDENTITY_VERIFICATION_CODE_TTL_SECONDS', 600, 1),
     },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SETTINGS, type Settings } from '../config/index.js';
 import { MessagingActionType, NotificationsService, type MessageErasureFulfillmentParams } from '../notifications/index.js';
 import type { ConnectionEntity } from './connection.entity.js';
-import type { EmailSecrets, TestStatus } from './connection.types.js';
+import type { ConnectionSecrets, EmailSecrets, ErasureEmailSecrets, TestStatus } from './connection.types.js';
 
 export interface TestOutcome {
   status: TestStatus;
@@ -35,13 +35,36 @@ export class ConnectionTester {
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  async test(connection: ConnectionEntity, secrets: EmailSecrets | undefined): Promise<TestOutcome> {
-    if (!secrets) return failed('The connection has no secrets yet: set to_email and test_email first.');
-    if (!secrets.test_email) return failed('The connection has no test_email secret: there is nowhere to send the test email.');
+  async test(connection: ConnectionEntity, secrets: ConnectionSecrets | undefined): Promise<TestOutcome> {
+    if (connection.connectionType === 'generic_erasure_email') return this.testErasureEmail(connection, secrets as ErasureEmailSecrets | undefined);
+    const email = secrets as EmailSecrets | undefined;
+    if (!email) return failed('The connection has no secrets yet: set to_email and test_email first.');
+    if (!email.test_email) return failed('The connection has no test_email secret: there is nowhere to send the test email.');
+    return this.send(connection, email.test_email, MessagingActionType.MESSAGE_ERASURE_FULFILLMENT, SAMPLE_ERASURE as unknown as Record<string, unknown>);
+  }
+
+  /**
+   * Decision D34, as Fides' test of a `generic_erasure_email` connector: the batch email at once, with a sample
+   * identity, to `test_email_address` (its subject says it is a test).
+   */
+  private async testErasureEmail(connection: ConnectionEntity, secrets: ErasureEmailSecrets | undefined): Promise<TestOutcome> {
+    if (!secrets?.test_email_address) return failed(`Cannot test connection. No test email defined for ${connection.key}`);
+    const organization = this.settings.organizationName;
+    if (!organization) return failed('Cannot send an email to third-party vendor. No organization name found (set HERALD_ORGANIZATION_NAME).');
+    const identities = secrets.advanced_settings.identity_types.email ? ['test_user@example.com'] : ['+15555550100'];
+    return this.send(connection, secrets.test_email_address, MessagingActionType.MESSAGE_ERASURE_BATCH_FULFILLMENT, {
+      organization,
+      vendor: secrets.third_party_vendor_name,
+      identities,
+      test: true,
+    });
+  }
+
+  private async send(connection: ConnectionEntity, to: string, actionType: MessagingActionType, params: Record<string, unknown>): Promise<TestOutcome> {
     const attempt = await this.notifications.sendNow({
-      actionType: MessagingActionType.MESSAGE_ERASURE_FULFILLMENT,
-      recipient: { email: secrets.test_email },
-      params: SAMPLE_ERASURE as unknown as Record<string, unknown>,
+      actionType,
+      recipient: { email: to },
+      params,
       idempotencyKey: `connection-test:${connection.id}:${randomUUID()}`,
       serviceType: 'email',
     });

@@ -8,6 +8,7 @@ import type {
   ConnectionObject,
   ConnectionTestResultObject,
   EmailConnectionSecretsInput,
+  ErasureEmailConnectionSecretsInput,
 } from './dto/connection.graphql.js';
 
 // GraphQL's shapes, both ways: typed inputs and args into the service's commands, entities and outcomes into GraphQL
@@ -27,6 +28,19 @@ export const toUpsertCommand = (input: ConnectionInput): UpsertConnectionCommand
   access: input.access,
   disabled: input.disabled ?? false,
   description: input.description ?? null,
+});
+
+/** Decision D34: the typed secrets as Fides' ExtendedEmailSchema object, which the service checks. */
+export const toErasureEmailSecretsCommand = (input: ErasureEmailConnectionSecretsInput, verify: boolean): SetConnectionSecretsCommand => ({
+  secrets: {
+    third_party_vendor_name: input.thirdPartyVendorName,
+    recipient_email_address: input.recipientEmailAddress,
+    test_email_address: input.testEmailAddress ?? null,
+    ...(input.identityTypes
+      ? { advanced_settings: { identity_types: { email: input.identityTypes.email ?? true, phone_number: input.identityTypes.phoneNumber ?? false } } }
+      : {}),
+  },
+  verify,
 });
 
 /** The typed secrets as Fides' EmailSchema object, which the service checks. */

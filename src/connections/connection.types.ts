@@ -5,8 +5,11 @@
 // the object itself (dto/connection.graphql.ts, keys as GraphQL's names) and OpenAPI lists its values
 // (connections.openapi.ts, dto/connection.request.dto.ts).
 
-/** Decision D14: Herald keeps third-party email connectors only. */
-export const ConnectionType = { EMAIL: 'email' } as const;
+/**
+ * Decision D14: Herald keeps third-party email connectors only: `email` (one email per request and dataset) and, by
+ * decision D34, `generic_erasure_email` (one weekly email per connector listing the identities of every waiting request).
+ */
+export const ConnectionType = { EMAIL: 'email', GENERIC_ERASURE_EMAIL: 'generic_erasure_email' } as const;
 export type ConnectionType = (typeof ConnectionType)[keyof typeof ConnectionType];
 
 /** `write` lets erasure requests email the third party. */
@@ -58,3 +61,20 @@ export interface EmailSecrets {
   test_email: string | null;
   url: null;
 }
+
+/** The identity types a `generic_erasure_email` connector lists (Fides' `advanced_settings.identity_types`). */
+export interface ErasureEmailIdentityTypes {
+  email: boolean;
+  phone_number: boolean;
+}
+
+/** A `generic_erasure_email` connector's secrets as stored (Fides' ExtendedEmailSchema). */
+export interface ErasureEmailSecrets {
+  third_party_vendor_name: string;
+  recipient_email_address: string;
+  test_email_address: string | null;
+  advanced_settings: { identity_types: ErasureEmailIdentityTypes };
+}
+
+/** Either kind of connection's secrets; the connection's type says which. */
+export type ConnectionSecrets = EmailSecrets | ErasureEmailSecrets;

@@ -6,6 +6,7 @@ import type { Page } from '../common/pagination.js';
 import { validateList } from '../common/validation/fides-validation.pipe.js';
 import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
 import { EmailSecretsDto } from './connection-secrets.js';
+import { ErasureEmailSecretsDto } from './erasure-email-secrets.js';
 import {
   ConnectionBulkResponse,
   ConnectionResponse,
@@ -23,7 +24,7 @@ import { CONNECTION, CONNECTION_BULK_RESULT, TEST_STATUS_MESSAGE } from './conne
 
 /** Fides' `/connection` routes, for email connectors. */
 @ApiTags('Connections')
-@ApiExtraModels(ConnectionRequestDto, EmailSecretsDto)
+@ApiExtraModels(ConnectionRequestDto, EmailSecretsDto, ErasureEmailSecretsDto)
 @Controller('connection')
 export class ConnectionsController {
   constructor(private readonly connections: ConnectionsService) {}
@@ -68,9 +69,14 @@ export class ConnectionsController {
 
   @Put(':connection_key/secret')
   @Scopes('connection:create_or_update')
-  @ApiOperation({ summary: 'Replace the secrets; with verify (default) send a test email to test_email' })
+  @ApiOperation({
+    summary: 'Replace the secrets; with verify (default) send a test email to test_email (test_email_address for generic_erasure_email)',
+  })
   @ApiQuery({ name: 'verify', required: false, type: Boolean })
-  @ApiBody({ schema: { $ref: getSchemaPath(EmailSecretsDto) } })
+  @ApiBody({
+    description: "The connection type's secrets: EmailSecretsDto for `email`, ErasureEmailSecretsDto for `generic_erasure_email`",
+    schema: { oneOf: [{ $ref: getSchemaPath(EmailSecretsDto) }, { $ref: getSchemaPath(ErasureEmailSecretsDto) }] },
+  })
   @Answers(200, TEST_STATUS_MESSAGE)
   async setSecrets(@FidesKeyParam('connection_key') key: string, @Query() query: VerifyQuery, @Body() body: unknown): Promise<TestStatusMessage> {
     // Fides locates problems of these secrets relative to them, without `body`.

@@ -8,6 +8,7 @@ import {
   toConnectionFilter,
   toConnectionObject,
   toSecretsCommand,
+  toErasureEmailSecretsCommand,
   toTestResultObject,
   toUpsertCommand,
 } from './connection.graphql-mapper.js';
@@ -20,6 +21,7 @@ import {
   ConnectionPageObject,
   ConnectionTestResultObject,
   EmailConnectionSecretsInput,
+  ErasureEmailConnectionSecretsInput,
 } from './dto/connection.graphql.js';
 
 /** Validation problems of an argument are located under its name, in GraphQL's field names. */
@@ -72,6 +74,23 @@ export class ConnectionsResolver {
     @Args('verify', { defaultValue: true }) verify: boolean,
   ): Promise<ConnectionTestResultObject> {
     const result = await RequestValidationError.prefixed(['input'], () => this.service.setSecrets(key, toSecretsCommand(input, verify)), camelCaseLoc);
+    return toTestResultObject(result, true);
+  }
+
+  @Mutation(() => ConnectionTestResultObject, {
+    description: 'Replaces the secrets of a GENERIC_ERASURE_EMAIL connection; with verify (default) sends a test email to testEmailAddress',
+  })
+  @Scopes('connection:create_or_update')
+  async setErasureEmailConnectionSecrets(
+    @FidesKeyArg('key') key: string,
+    @Args('input') input: ErasureEmailConnectionSecretsInput,
+    @Args('verify', { defaultValue: true }) verify: boolean,
+  ): Promise<ConnectionTestResultObject> {
+    const result = await RequestValidationError.prefixed(
+      ['input'],
+      () => this.service.setSecrets(key, toErasureEmailSecretsCommand(input, verify)),
+      camelCaseLoc,
+    );
     return toTestResultObject(result, true);
   }
 

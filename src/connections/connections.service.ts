@@ -10,9 +10,24 @@ import { SecretsService } from '../secrets/index.js';
 import { validateEmailSecrets } from './connection-secrets.js';
 import { ConnectionEntity } from './connection.entity.js';
 import { ConnectionTester, type TestOutcome } from './connection-tester.js';
-import type { ConnectionFilter, EmailSecrets, SetConnectionSecretsCommand, UpsertConnectionCommand } from './connection.types.js';
+import type {
+  ConnectionFilter,
+  ConnectionSecrets,
+  EmailSecrets,
+  ErasureEmailSecrets,
+  SetConnectionSecretsCommand,
+  UpsertConnectionCommand,
+} from './connection.types.js';
+import { validateErasureEmailSecrets } from './erasure-email-secrets.js';
 
-export type { ConnectionFilter, EmailSecrets, SetConnectionSecretsCommand, TestStatusFilter, UpsertConnectionCommand } from './connection.types.js';
+export type {
+  ConnectionFilter,
+  EmailSecrets,
+  ErasureEmailSecrets,
+  SetConnectionSecretsCommand,
+  TestStatusFilter,
+  UpsertConnectionCommand,
+} from './connection.types.js';
 
 export interface BulkResult {
   succeeded: ConnectionEntity[];
@@ -122,7 +137,8 @@ export class ConnectionsService {
    */
   async setSecrets(key: string, command: SetConnectionSecretsCommand): Promise<SecretsResult> {
     const connection = await this.get(key);
-    const secrets = validateEmailSecrets(command.secrets);
+    const secrets: ConnectionSecrets =
+      connection.connectionType === 'generic_erasure_email' ? validateErasureEmailSecrets(command.secrets) : validateEmailSecrets(command.secrets);
     await this.secrets.put(OWNER, connection.id, secrets);
     if (!command.verify) return { connection };
     return this.test(connection, secrets);
@@ -131,11 +147,34 @@ export class ConnectionsService {
   /** Runs the connection test with the stored secrets. */
   async testStored(key: string): Promise<SecretsResult> {
     const connection = await this.get(key);
-    return this.test(connection, await this.getSecrets(connection));
+    return this.test(connection, await this.secrets.get<ConnectionSecrets>(OWNER, connection.id));
   }
 
-  getSecrets(connection: ConnectionEntity): Promise<EmailSecrets | undefined> {
-    return this.secrets.get<EmailSecrets>(OWNER, connection.id);
+  /** An `email` connection's secrets. */
+  async getSecrets(connection: ConnectionEntity): Promise<EmailSecrets | undefined> {
+    return connection.connectionType === 'email' ? this.secrets.get<EmailSecrets>(OWNER, connection.id) : undefined;
+  }
+
+  /** A `generic_erasure_email` connection's secrets (decision D34). */
+  async getErasureEmailSecrets(connection: ConnectionEntity): Promise<ErasureEmailSecrets | undefined> {
+    return connection.connectionType === 'generic_erasure_email' ? this.secrets.get<ErasureEmailSecrets>(OWNER, connection.id) : undefined;
+  }
+
+  /**
+   * Decision D34: the connectors that take part in the batched erasure emails (enabled, with write access, with
+   * secrets), by name, each with its secrets.
+   */
+  async erasureEmailConnectors(): Promise<{ connection: ConnectionEntity; secrets: ErasureEmailSecrets }[]> {
+    const connections = await this.connections.find({
+      where: { connectionType: 'generic_erasure_email', disabled: false, access: 'write' },
+      order: { name: 'ASC' },
+    });
+    const result: { connection: ConnectionEntity; secrets: ErasureEmailSecrets }[] = [];
+    for (const connection of connections) {
+      const secrets = await this.getErasureEmailSecrets(connection);
+      if (secrets) result.push({ connection, secrets });
+    }
+    return result;
   }
 
   hasSecrets(connection: { id: string }): Promise<boolean> {
@@ -149,7 +188,7 @@ export class ConnectionsService {
     );
   }
 
-  private async test(connection: ConnectionEntity, secrets: EmailSecrets | undefined): Promise<SecretsResult> {
+  private async test(connection: ConnectionEntity, secrets: ConnectionSecrets | undefined): Promise<SecretsResult> {
     const outcome = await this.tester.test(connection, secrets);
     const rows = (await this.connections.query<[{ at: Date }[], number]>(
       `UPDATE connection SET last_test_timestamp = now(), last_test_succeeded = $2 WHERE id = $1

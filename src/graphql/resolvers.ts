@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { AuthInfoResolver } from '../auth/index.js';
 import { ConnectionsResolver } from '../connections/index.js';
 import { DatasetsResolver } from '../datasets/index.js';
-import { ErrorAlertsResolver, PrivacyRequestsResolver, PoliciesResolver } from '../privacy-requests/index.js';
+import { EmailBatchResolver, ErrorAlertsResolver, PrivacyRequestsResolver, PoliciesResolver } from '../privacy-requests/index.js';
 import { MessagingConfigResolver } from '../messaging-config/index.js';
 import { MessagesResolver, NotificationSettingsResolver, SuppressionsResolver } from '../notifications/index.js';
 
@@ -18,4 +18,5 @@ export const RESOLVERS: Type[] = [
   PoliciesResolver,
   PrivacyRequestsResolver,
   ErrorAlertsResolver,
+  EmailBatchResolver,
 ];

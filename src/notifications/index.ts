@@ -11,6 +11,7 @@ export { MessagingActionType } from './templates/messaging-action-type.js';
 export type {
   ErasureFulfillmentAction,
   ErasureFulfillmentCollection,
+  MessageErasureBatchFulfillmentParams,
   MessageErasureFulfillmentParams,
   MessageParams,
   PrivacyRequestCompleteAccessParams,

@@ -8,6 +8,7 @@ export { PrivacyRequestsModule } from './privacy-requests.module.js';
 export { PoliciesResolver } from './policies/policies.resolver.js';
 export { PrivacyRequestsResolver } from './requests/privacy-requests.resolver.js';
 export { ErrorAlertsResolver } from './error-alerts/error-alerts.resolver.js';
+export { EmailBatchResolver } from './email-batch/email-batch.resolver.js';
 
 // For `npm run rotate-keys` (src/crypto-rotation/): the envelopes this module seals.
 export { accessPackageContext } from './execution/access-packages.js';

@@ -5,6 +5,11 @@ import { ConnectionsModule } from '../connections/index.js';
 import { DatasetsModule } from '../datasets/index.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { RateLimitsModule } from '../rate-limits/index.js';
+import { BatchEmailStep } from './email-batch/batch-email.step.js';
+import { EmailBatchController } from './email-batch/email-batch.controller.js';
+import { EmailBatchResolver } from './email-batch/email-batch.resolver.js';
+import { EmailBatchScheduler } from './email-batch/email-batch.schedule.js';
+import { EmailBatchSender } from './email-batch/email-batch.sender.js';
 import { ErrorAlertsController } from './error-alerts/error-alerts.controller.js';
 import { ErrorAlertsResolver } from './error-alerts/error-alerts.resolver.js';
 import { ErrorAlertsService } from './error-alerts/error-alerts.service.js';
@@ -33,7 +38,7 @@ import { RequestReviewService } from './requests/request-review.service.js';
     AuthModule,
     RateLimitsModule,
   ],
-  controllers: [PrivacyRequestsController, IdVerificationController, ErrorAlertsController],
+  controllers: [EmailBatchController, PrivacyRequestsController, IdVerificationController, ErrorAlertsController],
   providers: [
     PrivacyRequestsService,
     RequestIntakeService,
@@ -47,6 +52,10 @@ import { RequestReviewService } from './requests/request-review.service.js';
     BouncedErasureEmails,
     ErrorAlertsService,
     ErrorAlertsResolver,
+    BatchEmailStep,
+    EmailBatchSender,
+    EmailBatchScheduler,
+    EmailBatchResolver,
   ],
 })
 export class PrivacyRequestsModule {}

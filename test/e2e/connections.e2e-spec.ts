@@ -174,7 +174,7 @@ describe('email connections (REST)', () => {
         'a database type',
         [{ name: 'A', connection_type: 'postgres', access: 'write' }],
         ['body', 0, 'connection_type'],
-        "value is not a valid enumeration member; permitted: 'email'",
+        "value is not a valid enumeration member; permitted: 'email', 'generic_erasure_email'",
       ],
       [
         'an unknown access',

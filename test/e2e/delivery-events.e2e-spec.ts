@@ -48,7 +48,10 @@ describe('delivery events (decisions D26, D27)', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     fakes = await startProviderFakes({ webhookUrl: base, mailgun: { webhookSigningKey: SIGNING_KEY }, sendgrid: { webhookKeyPair: SENDGRID_KEYS } });
-    t = await createTestApp({ ...fakes.env, HERALD_PUBLIC_URL: base, HERALD_WEBHOOKS_ALLOW_HTTP: 'true', LOG_LEVEL: 'info' }, logs);
+    t = await createTestApp(
+      { ...fakes.env, HERALD_PUBLIC_URL: base, HERALD_WEBHOOKS_ALLOW_HTTP: 'true', LOG_LEVEL: 'info', HERALD_ORGANIZATION_NAME: 'Events Org' },
+      logs,
+    );
     await t.app.listen({ port, host: '127.0.0.1' });
     root = bearer(await t.rootToken());
     const configs = [
@@ -402,6 +405,7 @@ describe('delivery events (decisions D26, D27)', () => {
 
   describe('privacy requests', () => {
     const THIRD_PARTY = 'erasure@vendor-events.example';
+    const WEEKLY_VENDOR = 'weekly@vendor-events.example';
 
     it('writes a bounced erasure email to the execution log; a bounced completion notice puts nothing in error', async () => {
       await t
@@ -451,6 +455,57 @@ describe('delivery events (decisions D26, D27)', () => {
       // Visible on the request's own messages.
       const mine = await t.http().get('/api/v1/messaging/messages').query({ privacy_request_id: requestId }).set(root).expect(200);
       expect(mine.body.items.map((m: { delivery_status: string }) => m.delivery_status).sort()).toEqual(['bounced', 'bounced']);
+    });
+
+    it('writes a bounced batch erasure email (D34) to the execution log of every request it listed', async () => {
+      await t
+        .http()
+        .patch('/api/v1/config')
+        .set(root)
+        .send({ notifications: { notification_service_type: 'mailgun' } })
+        .expect(200);
+      // The test above bounced (so suppressed) its vendor's address: this one has its own, and no per-request connector.
+      await t.db.query('DELETE FROM connection');
+      await t
+        .http()
+        .patch('/api/v1/connection')
+        .set(root)
+        .send([{ name: 'Weekly Vendor', key: 'weekly', connection_type: 'generic_erasure_email', access: 'write' }])
+        .expect(200);
+      await t
+        .http()
+        .put('/api/v1/connection/weekly/secret?verify=false')
+        .set(root)
+        .send({ third_party_vendor_name: 'Weekly Vendor', recipient_email_address: WEEKLY_VENDOR })
+        .expect(200);
+      const created = await t
+        .http()
+        .post('/api/v1/privacy-request/authenticated')
+        .set(root)
+        .send(['batch-one@example.org', 'batch-two@example.org'].map((email) => ({ identity: { email }, policy_key: 'default_erasure_policy' })))
+        .expect(200);
+      const ids = (created.body.succeeded as { id: string }[]).map((r) => r.id);
+      const count = async (status: string) =>
+        (await t.db.query('SELECT count(*)::int AS n FROM privacy_request WHERE id = ANY($1) AND status = $2', [ids, status])).rows[0].n as number;
+      await waitFor('both requests to wait for the batch', async () => (await count('awaiting_email_send')) === 2);
+      await t.http().post('/api/v1/privacy-request/administrate/process-awaiting-email-send').set(root).expect(200);
+      await waitFor('both requests to complete', async () => (await count('complete')) === 2);
+      const batch = (await t.db.query("SELECT id FROM message WHERE action_type = 'message_erasure_batch_fulfillment'")).rows[0].id as string;
+
+      expect((await fakes.mailgun.emitEvent({ type: 'bounced', messageId: batch })).body).toEqual({ received: 1, recorded: 1 });
+      const { rows } = await t.db.query(
+        "SELECT privacy_request_id, dataset_name, message FROM execution_log WHERE privacy_request_id = ANY($1) AND status = 'error' ORDER BY privacy_request_id",
+        [ids],
+      );
+      expect(rows).toEqual(
+        [...ids].sort().map((id) => ({
+          privacy_request_id: id,
+          dataset_name: 'weekly',
+          message: expect.stringMatching(/^The batch erasure email for 'Weekly Vendor' bounced: /),
+        })),
+      );
+      for (const row of rows) expect(row.message).not.toContain(WEEKLY_VENDOR);
+      expect(await count('complete')).toBe(2);
     });
   });
 });

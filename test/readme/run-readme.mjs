@@ -45,6 +45,8 @@ const HERALD_START_TIMEOUT_MS = 90_000;
 const MAILGUN_CLAIMS = [
   { to: 'privacy@daycare.example', what: 'the erasure email to the daycare connector' },
   { to: 'parent@example.com', subject: 'Your data has been deleted', what: 'the completion notice' },
+  // "Batched erasure emails": one email to the vendor for the week's three requests.
+  { to: 'privacy@acme.example', subject: 'Notification of user erasure requests from Daycare', what: 'the batch email to the acme connector' },
 ];
 
 const outputFile = (() => {

@@ -26,7 +26,12 @@ export interface PrivacyRequestWorld {
   close(): Promise<void>;
 }
 
-export async function startPrivacyRequestWorld(mailgunKey: string, fakesOptions: ProviderFakesOptions = {}): Promise<PrivacyRequestWorld> {
+export async function startPrivacyRequestWorld(
+  mailgunKey: string,
+  fakesOptions: ProviderFakesOptions = {},
+  /** More settings for the app (e.g. the batch email schedule). */
+  env: Record<string, string> = {},
+): Promise<PrivacyRequestWorld> {
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-pr-'));
   const fakes = await startProviderFakes({ ...fakesOptions, mailgun: { apiKey: mailgunKey } });
   const t = await createTestApp({
@@ -35,6 +40,7 @@ export async function startPrivacyRequestWorld(mailgunKey: string, fakesOptions:
     HERALD_DELIVERY_MAX_ATTEMPTS: '2',
     HERALD_DELIVERY_RETRY_DELAY_SECONDS: '1',
     FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun',
+    ...env,
   });
   const root = await t.rootToken();
   const auth = bearer(root);

@@ -1,6 +1,7 @@
 import { ArgsType, Field, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { BulkResultOf, FailureOf, NamedInput, PageOf } from '../../common/graphql-types.js';
-import { IsBoolean, IsString } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsString, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 import { Email, MAX_LENGTH, MaxLen, Optional, Required } from '../../common/validation/fides-validators.js';
 import { AccessLevel, ConnectionType, TestStatus, TestStatusFilter } from '../connection.types.js';
@@ -9,7 +10,10 @@ import { AccessLevel, ConnectionType, TestStatus, TestStatusFilter } from '../co
 // (../connection.types.ts), registered here once under their GraphQL names; the mappers are in
 // ../connection.graphql-mapper.ts.
 
-registerEnumType(ConnectionType, { name: 'ConnectionType', description: 'Herald keeps email connectors only' });
+registerEnumType(ConnectionType, {
+  name: 'ConnectionType',
+  description: 'Herald keeps email connectors only: EMAIL (per request) and GENERIC_ERASURE_EMAIL (batched, decision D34)',
+});
 registerEnumType(AccessLevel, { name: 'AccessLevel', description: '`WRITE` lets erasure requests email the third party' });
 registerEnumType(TestStatusFilter, { name: 'ConnectionTestStatusFilter' });
 registerEnumType(TestStatus, { name: 'ConnectionTestStatus' });
@@ -82,6 +86,25 @@ export class ConnectionBulkResultObject extends BulkResultOf(ConnectionObject, C
 export class EmailConnectionSecretsInput {
   @Field({ description: 'Where erasure instructions are sent' }) @Required() @IsString() @Email() toEmail: string;
   @Field(() => String, { nullable: true, description: 'Where the test email is sent' }) @Optional() @IsString() @Email() testEmail?: string | null;
+}
+
+@InputType('ErasureEmailIdentityTypesInput')
+export class ErasureEmailIdentityTypesInput {
+  @Field(() => Boolean, { nullable: true, description: 'List the email address (default true)' }) @Optional() @IsBoolean() email?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'List the phone number (default false)' }) @Optional() @IsBoolean() phoneNumber?: boolean | null;
+}
+
+/** Decision D34: a `generic_erasure_email` connector's secrets. */
+@InputType()
+export class ErasureEmailConnectionSecretsInput {
+  @Field({ description: 'The vendor named in the batch email' }) @Required() @IsString() @MaxLen(MAX_LENGTH.name) thirdPartyVendorName: string;
+  @Field({ description: 'Where the batch email goes' }) @Required() @IsString() @Email() recipientEmailAddress: string;
+  @Field(() => String, { nullable: true, description: 'Where the test email goes' }) @Optional() @IsString() @Email() testEmailAddress?: string | null;
+  @Field(() => ErasureEmailIdentityTypesInput, { nullable: true, description: 'Which identities the email lists (default: email only)' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => ErasureEmailIdentityTypesInput)
+  identityTypes?: ErasureEmailIdentityTypesInput | null;
 }
 
 @ObjectType('ConnectionTestResult')

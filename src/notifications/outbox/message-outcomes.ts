@@ -29,6 +29,26 @@ export class MessageOutcomes {
     );
   }
 
+  /** The messages with these idempotency keys (messages that belong to no one request, e.g. a batch email, D34). */
+  async outcomesOfKeys(idempotencyKeys: string[], manager?: EntityManager): Promise<MessageOutcome[]> {
+    if (idempotencyKeys.length === 0) return [];
+    return (manager ?? this.dataSource.manager).query<MessageOutcome[]>(
+      `SELECT idempotency_key AS "idempotencyKey", status, failure_reason AS reason FROM message WHERE idempotency_key = ANY($1::varchar[]) ORDER BY created_at`,
+      [idempotencyKeys],
+    );
+  }
+
+  /** Of these idempotency keys, those whose message has ended (`sent` or `failed`) at least `quietSeconds` ago. */
+  async endedKeys(idempotencyKeys: string[], quietSeconds: number): Promise<Set<string>> {
+    if (idempotencyKeys.length === 0) return new Set();
+    const rows = await this.dataSource.query<{ key: string }[]>(
+      `SELECT idempotency_key AS key FROM message
+       WHERE idempotency_key = ANY($1::varchar[]) AND status IN ('sent', 'failed') AND updated_at <= now() - $2 * interval '1 second'`,
+      [idempotencyKeys, quietSeconds],
+    );
+    return new Set(rows.map((row) => row.key));
+  }
+
   /**
    * Of the given privacy requests, those none of whose messages of `actionTypes` is still queued or sending, or ended
    * less than `quietSeconds` ago (a request with no such message counts as settled).

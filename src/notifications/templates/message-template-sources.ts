@@ -209,6 +209,39 @@ Erase the following fields:
 };
 
 /**
+ * Decision D34: to a third-party vendor, one email per `generic_erasure_email` connector and batch, in Fides' words:
+ * the organisation, the vendor, and a list of the identities whose data is to be erased. Subject and title name the
+ * organisation; a connection test says so in its subject. Email only.
+ */
+export const MESSAGE_ERASURE_BATCH_FULFILLMENT: MessageTemplateSource = {
+  subject: '{{#if test}}Test notification{{else}}Notification{{/if}} of user erasure requests from {{organization}}',
+  title: 'Notification of user erasure requests',
+  html: `
+    <p>
+        The following users of {{organization}} have made requests to have their personal data erased. As
+        {{vendor}} is a third-party processor of these users' personal data, please erase all personal data
+        pertaining to them, including any held by your own processors:
+    </p>
+    <ul>
+{{#each identities}}
+        <li>{{this}}</li>
+{{/each}}
+    </ul>
+    <p>
+        You are legally obligated to honor these requests under the applicable privacy laws.
+    </p>
+`,
+  text: `
+The following users of {{organization}} have made requests to have their personal data erased. As {{vendor}} is a third-party processor of these users' personal data, please erase all personal data pertaining to them, including any held by your own processors:
+{{#each identities}}
+- {{this}}
+{{/each}}
+
+You are legally obligated to honor these requests under the applicable privacy laws.
+`,
+};
+
+/**
  * To the operators (decision D30), after every `notify_after_failures` requests in error: Fides' subject, and its
  * wording from before it dropped the count, in plain words. No identity and no request id: the request list has them.
  * Email only, as in Fides.

@@ -117,12 +117,18 @@ const CASES: Case[] = [
   { name: 'privacy_request_review_deny.without-reason', action: A.PRIVACY_REQUEST_REVIEW_DENY, params: { rejection_reason: null } },
   { name: 'message_erasure_fulfillment.with-updates', action: A.MESSAGE_ERASURE_FULFILLMENT, params: ERASURE_WITH_UPDATES },
   { name: 'message_erasure_fulfillment.without-updates', action: A.MESSAGE_ERASURE_FULFILLMENT, params: ERASURE_WITHOUT_UPDATES },
+  {
+    name: 'message_erasure_batch_fulfillment',
+    action: A.MESSAGE_ERASURE_BATCH_FULFILLMENT,
+    params: { organization: 'Example & <Co>', vendor: "O'Brien Analytics", identities: ['customer-1@example.com', '+15555550100', 'x<y>@example.com'] },
+  },
   { name: 'test_message', action: A.TEST_MESSAGE, params: {} },
   { name: 'privacy_request_error_notification.one', action: A.PRIVACY_REQUEST_ERROR_NOTIFICATION, params: { failed_requests: 1 } },
   { name: 'privacy_request_error_notification.several', action: A.PRIVACY_REQUEST_ERROR_NOTIFICATION, params: { failed_requests: 5 } },
 ];
 
-const SMS_CASES = CASES.filter((c) => c.action !== A.MESSAGE_ERASURE_FULFILLMENT && c.action !== A.PRIVACY_REQUEST_ERROR_NOTIFICATION);
+const EMAIL_ONLY: readonly A[] = [A.MESSAGE_ERASURE_FULFILLMENT, A.MESSAGE_ERASURE_BATCH_FULFILLMENT, A.PRIVACY_REQUEST_ERROR_NOTIFICATION];
+const SMS_CASES = CASES.filter((c) => !EMAIL_ONLY.includes(c.action));
 
 /** The email call for a case (the union of cases needs one cast to the generic signature). */
 const email = (c: Case) => renderEmail(c.action as A.TEST_MESSAGE, c.params as MessageParams[A.TEST_MESSAGE]);
@@ -164,9 +170,18 @@ describe("message templates: the spec's exact strings", () => {
     [A.MESSAGE_ERASURE_FULFILLMENT, 'Data erasure request'],
     [A.TEST_MESSAGE, 'Test message from Herald'],
     [A.PRIVACY_REQUEST_ERROR_NOTIFICATION, 'Privacy Request Error Alert'],
+    [A.MESSAGE_ERASURE_BATCH_FULFILLMENT, 'Notification of user erasure requests from Example & <Co>'],
   ])('%s has the subject %j', (action, subject) => {
     const c = CASES.find((x) => x.action === action)!;
     expect(email(c).subject).toBe(subject);
+  });
+
+  it("marks the batch email's connection test in its subject (decision D34)", () => {
+    const params = { organization: 'Example Org', vendor: 'Acme', identities: ['a@example.com'], test: true };
+    expect(renderEmail(A.MESSAGE_ERASURE_BATCH_FULFILLMENT, params).subject).toBe('Test notification of user erasure requests from Example Org');
+    expect(() => renderEmail(A.MESSAGE_ERASURE_BATCH_FULFILLMENT, { ...params, identities: [] })).toThrow(
+      'Invalid parameters for message_erasure_batch_fulfillment: identities must be a non-empty list of strings',
+    );
   });
 
   it("renders the verification email exactly as Fides' test asserts (code 2348, 600 s)", () => {
@@ -264,6 +279,7 @@ describe('message templates: escaping and consistency', () => {
       privacy_request_review_approve: 'Privacy Request Approved',
       privacy_request_review_deny: 'Privacy Request Denied',
       message_erasure_fulfillment: 'Erasure request',
+      message_erasure_batch_fulfillment: 'Notification of user erasure requests',
       test_message: 'Test message',
       privacy_request_error_notification: 'Privacy Request Error Alert',
     };

@@ -51,6 +51,15 @@ export interface MessageErasureFulfillmentParams {
   collections: ErasureFulfillmentCollection[];
 }
 
+/** Decision D34: the batch email to a vendor. `test` marks the connection test's copy (its subject says so). */
+export interface MessageErasureBatchFulfillmentParams {
+  organization: string;
+  vendor: string;
+  /** The identity values of every request of the batch, flattened. */
+  identities: string[];
+  test?: boolean;
+}
+
 /** Decision D30: how many privacy requests ended in error since the last alert. No identity, no request id. */
 export interface PrivacyRequestErrorNotificationParams {
   failed_requests: number;
@@ -66,6 +75,7 @@ export interface MessageParams {
   [MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS]: PrivacyRequestCompleteAccessParams;
   [MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION]: PrivacyRequestCompleteDeletionParams;
   [MessagingActionType.MESSAGE_ERASURE_FULFILLMENT]: MessageErasureFulfillmentParams;
+  [MessagingActionType.MESSAGE_ERASURE_BATCH_FULFILLMENT]: MessageErasureBatchFulfillmentParams;
   [MessagingActionType.PRIVACY_REQUEST_ERROR_NOTIFICATION]: PrivacyRequestErrorNotificationParams;
   [MessagingActionType.TEST_MESSAGE]: TestMessageParams;
 }
@@ -173,6 +183,12 @@ function buildView(action: MessagingActionType, raw: unknown): View {
     }
     case MessagingActionType.MESSAGE_ERASURE_FULFILLMENT:
       return erasureView(action, params);
+    case MessagingActionType.MESSAGE_ERASURE_BATCH_FULFILLMENT: {
+      for (const key of ['organization', 'vendor'] as const) {
+        if (typeof params[key] !== 'string' || params[key] === '') fail(action, `${key} must be a non-empty string`);
+      }
+      return { organization: params.organization, vendor: params.vendor, identities: stringList(action, params, 'identities'), test: params.test === true };
+    }
     case MessagingActionType.PRIVACY_REQUEST_ERROR_NOTIFICATION: {
       const count = params.failed_requests;
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) fail(action, 'failed_requests must be an integer >= 1');
@@ -197,6 +213,7 @@ const SOURCES: Record<MessagingActionType, MessageTemplateSource> = {
   [MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS]: sources.PRIVACY_REQUEST_COMPLETE_ACCESS,
   [MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION]: sources.PRIVACY_REQUEST_COMPLETE_DELETION,
   [MessagingActionType.MESSAGE_ERASURE_FULFILLMENT]: sources.MESSAGE_ERASURE_FULFILLMENT,
+  [MessagingActionType.MESSAGE_ERASURE_BATCH_FULFILLMENT]: sources.MESSAGE_ERASURE_BATCH_FULFILLMENT,
   [MessagingActionType.PRIVACY_REQUEST_ERROR_NOTIFICATION]: sources.PRIVACY_REQUEST_ERROR_NOTIFICATION,
   [MessagingActionType.TEST_MESSAGE]: sources.TEST_MESSAGE,
 };
@@ -235,7 +252,9 @@ export function renderEmail<A extends MessagingActionType>(action: A, params: Me
   const main = trimBlankLines(compile(`${action}.html`, source.html, true)(view));
   const html = compile('layout.html', sources.HTML_LAYOUT, true)({ title: source.title, main });
   const text = trimBlankLines(compile(`${action}.text`, source.text, false)(view));
-  return { subject: source.subject, html, text };
+  // Most subjects are fixed text; the batch email's names the organisation (rendered unescaped: a header, not HTML).
+  const subject = compile(`${action}.subject`, source.subject, false)(view);
+  return { subject, html, text };
 }
 
 /** The SMS text for a message, exactly as Fides words it (with D8 for the access completion). */

@@ -15,6 +15,7 @@ export enum PrivacyRequestStatusValue {
   IN_PROCESSING = 'in_processing',
   COMPLETE = 'complete',
   PAUSED = 'paused',
+  AWAITING_EMAIL_SEND = 'awaiting_email_send',
   CANCELED = 'canceled',
   ERROR = 'error',
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryEventRecorder, MessagingActionType, type RecordedDeliveryEvent } from '../../notifications/index.js';
+import { entriesOfMessages } from '../email-batch/email-batch-entries.js';
 import { ExecutionLogEntity } from '../requests/privacy-request.entity.js';
 import { messageKeyPrefix } from './execution-steps.js';
 
 const ERASURE_EMAIL: string = MessagingActionType.MESSAGE_ERASURE_FULFILLMENT;
+const BATCH_EMAIL: string = MessagingActionType.MESSAGE_ERASURE_BATCH_FULFILLMENT;
 /** Not delivered, by the provider's word: what the execution log says of an erasure email. */
 const NOT_DELIVERED = new Set<RecordedDeliveryEvent['type']>(['bounced', 'undelivered']);
 
@@ -33,6 +35,29 @@ export class BouncedErasureEmails {
             };
           }),
         );
+      },
+    });
+    // A batch email (D34) belongs to no one request: the event is written to each request it listed.
+    deliveryEvents.onDeliveryEvent({
+      wants: (event) => event.actionType === BATCH_EMAIL && NOT_DELIVERED.has(event.type),
+      write: async (events, manager) => {
+        const entries = await entriesOfMessages(
+          manager,
+          events.map((e) => e.messageId),
+        );
+        const rows = events.flatMap((event) =>
+          entries
+            .filter((entry) => entry.messageId === event.messageId)
+            .map((entry) => ({
+              privacyRequestId: entry.privacyRequestId,
+              datasetName: entry.connectionKey,
+              collectionName: null,
+              actionType: 'erasure',
+              status: 'error',
+              message: `The batch erasure email for '${entry.connectionName}' ${event.type === 'bounced' ? 'bounced' : 'was not delivered'}${event.reason ? `: ${event.reason}` : ''}`,
+            })),
+        );
+        if (rows.length > 0) await manager.insert(ExecutionLogEntity, rows);
       },
     });
   }

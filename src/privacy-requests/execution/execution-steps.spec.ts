@@ -3,11 +3,19 @@ import { AWAITED_ACTION_TYPES, EXECUTION_STEPS, FIRST_STEP, messageKeyPrefix, ne
 
 describe('the execution steps (one list)', () => {
   it("are Fides' steps in Fides' order, each followed by the next, the last by itself", () => {
-    expect(EXECUTION_STEPS.map((step) => step.name)).toEqual(['access', 'erasure', 'erasure_email_post_send', 'completion_notification', 'finished']);
+    expect(EXECUTION_STEPS.map((step) => step.name)).toEqual([
+      'access',
+      'erasure',
+      'erasure_email_post_send',
+      'batch_email_send',
+      'completion_notification',
+      'finished',
+    ]);
     expect(FIRST_STEP).toBe('access');
     expect(nextStep('access')).toBe('erasure');
     expect(nextStep('erasure')).toBe('erasure_email_post_send');
-    expect(nextStep('erasure_email_post_send')).toBe('completion_notification');
+    expect(nextStep('erasure_email_post_send')).toBe('batch_email_send');
+    expect(nextStep('batch_email_send')).toBe('completion_notification');
     expect(nextStep('completion_notification')).toBe('finished');
     expect(nextStep('finished')).toBe('finished');
   });

@@ -17,6 +17,8 @@ export const EXECUTION_STEPS = [
   { name: 'access' },
   { name: 'erasure' },
   { name: 'erasure_email_post_send', awaits: { keyPart: 'erasure', actionTypes: [MessagingActionType.MESSAGE_ERASURE_FULFILLMENT] } },
+  // Decision D34: parks the request until a batch email lists it (its messages are the batch's, see EmailBatchSender).
+  { name: 'batch_email_send' },
   {
     name: 'completion_notification',
     awaits: {
@@ -28,6 +30,9 @@ export const EXECUTION_STEPS = [
 ] as const satisfies readonly { name: string; awaits?: AwaitedMessages }[];
 
 export type ExecutionStep = (typeof EXECUTION_STEPS)[number]['name'];
+
+/** What a step came to: on to the next, wait (for messages or a batch), or stop in `error` with the reason. */
+export type StepOutcome = 'next' | 'wait' | { error: string };
 
 /** Where a run starts. */
 export const FIRST_STEP: ExecutionStep = EXECUTION_STEPS[0].name;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobQueueService } from '../../database/index.js';
 import { MessageDeliveryWorker, MessageOutcomes } from '../../notifications/index.js';
+import { EmailBatchSender } from '../email-batch/email-batch.sender.js';
 import { PrivacyRequestEntity } from '../requests/privacy-request.entity.js';
 import { EXECUTION_QUEUE, EXECUTION_RETRY_LIMIT, ExecutionQueue, type ExecutionJob } from './execution-queue.js';
 import { AWAITED_ACTION_TYPES } from './execution-steps.js';
@@ -34,6 +35,7 @@ export class RequestExecutionWorker implements OnModuleInit, OnApplicationBootst
     private readonly executions: ExecutionQueue,
     private readonly runner: RequestRunner,
     private readonly messageOutcomes: MessageOutcomes,
+    private readonly batches: EmailBatchSender,
     deliveries: MessageDeliveryWorker,
   ) {
     deliveries.onFinalOutcome({
@@ -79,12 +81,17 @@ export class RequestExecutionWorker implements OnModuleInit, OnApplicationBootst
   async sweep(): Promise<string[]> {
     const waiting = await this.dataSource
       .getRepository(PrivacyRequestEntity)
-      .find({ where: { status: 'in_processing', awaitingMessages: true }, select: { id: true } });
-    const ids = await this.messageOutcomes.settled(
-      waiting.map((request) => request.id),
-      AWAITED_ACTION_TYPES,
-      SWEEP_GRACE_SECONDS,
-    );
+      .find({ where: { status: 'in_processing', awaitingMessages: true }, select: { id: true, step: true, emailBatchId: true } });
+    // A request waiting for a batch email (D34) waits on the batch's messages, which belong to no one request.
+    const batched = waiting.filter((request) => request.step === 'batch_email_send');
+    const ids = [
+      ...(await this.messageOutcomes.settled(
+        waiting.filter((request) => request.step !== 'batch_email_send').map((request) => request.id),
+        AWAITED_ACTION_TYPES,
+        SWEEP_GRACE_SECONDS,
+      )),
+      ...(batched.length > 0 ? await this.batches.settled(this.dataSource.manager, batched, SWEEP_GRACE_SECONDS) : []),
+    ];
     if (ids.length > 0) {
       await this.executions.enqueueMany(ids);
       this.logger.warn({ privacyRequestIds: ids }, 'woke privacy requests whose awaited messages had ended without waking them');

@@ -11,9 +11,10 @@ import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity, SYSTEM } from
 import { ErrorAlertsService } from '../error-alerts/error-alerts.service.js';
 import { AccessPackageTooLarge, AccessPackages } from './access-packages.js';
 import { buildErasureInstructions, hasSomethingToErase, toErasureParams, type ErasureRuleTargets, type FieldAffected } from './erasure-instructions.js';
-import { FIRST_STEP, messageKeyPrefix, nextStep, type ExecutionStep } from './execution-steps.js';
+import { BatchEmailStep } from '../email-batch/batch-email.step.js';
+import { FIRST_STEP, messageKeyPrefix, nextStep, type ExecutionStep, type StepOutcome } from './execution-steps.js';
 
-type Outcome = 'next' | 'wait' | { error: string };
+type Outcome = StepOutcome;
 /** An email connector and one of its datasets, as their services give them. */
 type EmailDataset = {
   connection: Awaited<ReturnType<ConnectionsService['all']>>[number];
@@ -39,6 +40,7 @@ export class RequestRunner {
     access: (m, request, policy) => this.access(m, request, policy),
     erasure: (m, request, policy) => this.erasure(m, request, policy),
     erasure_email_post_send: (m, request, policy) => this.erasureEmails(m, request, policy),
+    batch_email_send: (m, request, policy) => this.batchEmail.run(m, request, policy),
     completion_notification: (m, request, policy) => this.completion(m, request, policy),
     finished: (m, request) => this.finish(m, request),
   };
@@ -54,6 +56,7 @@ export class RequestRunner {
     private readonly vault: IdentityVault,
     private readonly accessPackages: AccessPackages,
     private readonly errorAlerts: ErrorAlertsService,
+    private readonly batchEmail: BatchEmailStep,
   ) {}
 
   async run(requestId: string): Promise<void> {
@@ -85,6 +88,11 @@ export class RequestRunner {
       const request = await m.findOne(PrivacyRequestEntity, { where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
       if (request && RUNNABLE.has(request.status)) await this.fail(m, request, request.step ?? FIRST_STEP, reason);
     });
+  }
+
+  /** Puts a request in `error` at `step` with the reason, in the caller's transaction (a batch that cannot be sent, D34). */
+  async failInTransaction(m: EntityManager, request: PrivacyRequestEntity, step: ExecutionStep, reason: string): Promise<void> {
+    await this.fail(m, request, step, reason);
   }
 
   /** The access package: what Herald holds about the request (the request and its logs), sealed in the database. */

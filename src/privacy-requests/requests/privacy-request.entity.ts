@@ -11,6 +11,8 @@ export const PRIVACY_REQUEST_STATUSES = [
   'in_processing',
   'complete',
   'paused',
+  /** Decision D34: waiting for the next batch of third-party erasure emails. */
+  'awaiting_email_send',
   'canceled',
   'error',
 ] as const;
@@ -53,6 +55,10 @@ export class PrivacyRequestEntity {
   @Column({ name: 'run_attempt', type: 'integer', default: 1 }) runAttempt: number;
   @Column({ name: 'action_required_details', type: 'jsonb', nullable: true }) actionRequiredDetails: ActionRequiredDetails | null;
   @Column({ name: 'failure_reason', type: 'text', nullable: true }) failureReason: string | null;
+  /** Decision D34: when the request first waited for a batch email. */
+  @Column({ name: 'awaiting_email_send_at', type: 'timestamptz', nullable: true }) awaitingEmailSendAt: Date | null;
+  /** Decision D34: the batch whose emails listed the request (its run waits for them). */
+  @Column({ name: 'email_batch_id', type: 'uuid', nullable: true }) emailBatchId: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
