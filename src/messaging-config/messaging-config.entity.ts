@@ -20,6 +20,13 @@ export class MessagingConfigEntity {
   @Column({ type: 'jsonb', nullable: true })
   details: MessagingConfigDetails | null;
 
+  /** Decision D31: when `POST /messaging/test/{service_type}` last ran for this config, and whether it sent. */
+  @Column({ name: 'last_test_timestamp', type: 'timestamptz', nullable: true })
+  lastTestTimestamp: Date | null;
+
+  @Column({ name: 'last_test_succeeded', type: 'boolean', nullable: true })
+  lastTestSucceeded: boolean | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

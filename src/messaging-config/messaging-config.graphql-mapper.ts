@@ -1,6 +1,6 @@
 import { camelCaseLoc, invalid, type Loc } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
-import type { MessagingConfigInput, MessagingConfigObject, MessagingSecretsInput } from './dto/messaging-config.graphql.js';
+import type { MessagingConfigInput, MessagingConfigObject, MessagingDefaultInput, MessagingSecretsInput } from './dto/messaging-config.graphql.js';
 import { validateDetails } from './messaging-config-details.js';
 import type { MessagingConfigEntity } from './messaging-config.entity.js';
 import type { SaveMessagingConfigCommand } from './messaging-config.service.js';
@@ -19,19 +19,29 @@ export function toMessagingConfigObject(c: MessagingConfigEntity, knownHasSecret
     knownHasSecrets,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+    lastTestTimestamp: c.lastTestTimestamp ?? null,
+    lastTestSucceeded: c.lastTestSucceeded ?? null,
   };
 }
 
-/** The input as the service's command: its details (given as `mailgun` or `twilioEmail`) checked for the service type. */
-export function toSaveCommand(input: MessagingConfigInput): SaveMessagingConfigCommand {
-  const details = input.mailgun
+/** Fides' `details` from the input's typed fields (`mailgun` or `twilioEmail`); null when neither is given. */
+function rawDetails(input: Pick<MessagingConfigInput, 'mailgun' | 'twilioEmail'>): Record<string, unknown> | null {
+  if (input.mailgun && input.twilioEmail) throw invalid([], 'give mailgun or twilioEmail details, not both');
+  return input.mailgun
     ? { domain: input.mailgun.domain, is_eu_domain: input.mailgun.isEuDomain, api_version: input.mailgun.apiVersion }
     : input.twilioEmail
       ? { twilio_email_from: input.twilioEmail.twilioEmailFrom }
       : null;
-  if (input.mailgun && input.twilioEmail) throw invalid([], 'give mailgun or twilioEmail details, not both');
+}
+
+/** The input as the service's command: its details (given as `mailgun` or `twilioEmail`) checked for the service type. */
+export function toSaveCommand(input: MessagingConfigInput): SaveMessagingConfigCommand {
+  const details = rawDetails(input);
   return { name: input.name, key: input.key ?? undefined, serviceType: input.serviceType, details: validateDetails(input.serviceType, details) };
 }
+
+/** The default input's details for `MessagingDefaultService.put`: undefined (keep) when neither field is given. */
+export const defaultDetailsOf = (input: MessagingDefaultInput): Record<string, unknown> | undefined => rawDetails(input) ?? undefined;
 
 /** Where each key of Fides' `details` travels in the GraphQL input. */
 const DETAILS_FIELDS: Readonly<Record<string, Loc>> = {

@@ -1,15 +1,17 @@
 import { MessagingServiceType } from '../common/messaging-service-type.js';
-import { boolean, enumOf, model, NULL, nullable, object, oneOf, string } from '../common/openapi.js';
+import { boolean, dateTime, enumOf, model, NULL, nullable, object, oneOf, string } from '../common/openapi.js';
 
 const MAILGUN_DETAILS = object({ domain: string, is_eu_domain: boolean, api_version: string });
 const TWILIO_EMAIL_DETAILS = object({ twilio_email_from: string });
+
+const DETAILS = oneOf([MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, NULL], 'Mailgun or SendGrid sender details; null for TWILIO_TEXT');
 
 const configOf = <const T extends readonly string[]>(serviceTypes: T) =>
   object({
     name: string,
     key: string,
     service_type: enumOf(serviceTypes),
-    details: oneOf([MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, NULL], 'Mailgun or SendGrid sender details; null for TWILIO_TEXT'),
+    details: DETAILS,
   });
 
 /** Fides' MessagingConfigResponse. */
@@ -20,3 +22,22 @@ export const EMAIL_CONFIG = model('EmailConfig', configOf(['mailgun']));
 
 /** The answer to a secrets update (Fides' TestMessagingStatusMessage: no test is run). */
 export const SECRETS_UPDATED = model('SecretsUpdated', object({ msg: string, test_status: nullable(string), failure_reason: nullable(string) }));
+
+/** The later routes' MessagingConfigResponse (decision D31): the service type as Fides now spells it, and the last test. */
+export const MESSAGING_DEFAULT_CONFIG = model(
+  'MessagingDefaultConfig',
+  object({
+    service_type: enumOf(Object.values(MessagingServiceType).map((t) => t.toLowerCase())),
+    details: DETAILS,
+    name: string,
+    key: string,
+    last_test_timestamp: nullable(dateTime),
+    last_test_succeeded: nullable(boolean),
+  }),
+);
+
+/** `GET /messaging/default/status`. */
+export const MESSAGING_DEFAULT_STATUS = model(
+  'MessagingDefaultStatus',
+  object({ config_status: enumOf(['configured', 'not configured'] as const), detail: string }),
+);

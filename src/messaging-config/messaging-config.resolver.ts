@@ -3,9 +3,17 @@ import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/g
 import { Scopes } from '../auth/index.js';
 import { RequestValidationError } from '../common/errors/herald.error.js';
 import { PageArgs } from '../common/pagination.js';
-import { MessagingConfigInput, MessagingConfigObject, MessagingConfigPageObject, MessagingSecretsInput } from './dto/messaging-config.graphql.js';
+import { MessagingServiceType } from '../common/messaging-service-type.graphql.js';
+import {
+  MessagingConfigInput,
+  MessagingConfigObject,
+  MessagingConfigPageObject,
+  MessagingDefaultInput,
+  MessagingSecretsInput,
+} from './dto/messaging-config.graphql.js';
 import { WordedAs } from './messaging-config.errors.js';
-import { checkOneKindOfSecrets, configLoc, toMessagingConfigObject, toRawSecrets, toSaveCommand } from './messaging-config.graphql-mapper.js';
+import { checkOneKindOfSecrets, configLoc, defaultDetailsOf, toMessagingConfigObject, toRawSecrets, toSaveCommand } from './messaging-config.graphql-mapper.js';
+import { MessagingDefaultService } from './messaging-default.service.js';
 import { MessagingConfigService } from './messaging-config.service.js';
 import { FIDES_TEXTS } from './messaging-config.texts.js';
 
@@ -13,7 +21,10 @@ import { FIDES_TEXTS } from './messaging-config.texts.js';
 @Resolver(() => MessagingConfigObject)
 @WordedAs(FIDES_TEXTS)
 export class MessagingConfigResolver {
-  constructor(private readonly configs: MessagingConfigService) {}
+  constructor(
+    private readonly configs: MessagingConfigService,
+    private readonly defaults: MessagingDefaultService,
+  ) {}
 
   @Query(() => MessagingConfigPageObject, { description: 'Configs, newest first' })
   @Scopes('messaging:read')
@@ -33,6 +44,25 @@ export class MessagingConfigResolver {
   @Scopes('messaging:read')
   async messagingConfig(@FidesKeyArg('key') key: string): Promise<MessagingConfigObject> {
     return toMessagingConfigObject(await this.configs.get(key));
+  }
+
+  @Query(() => MessagingConfigObject, { description: 'The config of a service type (GET /messaging/default/{service_type})' })
+  @Scopes('messaging:read')
+  async messagingDefault(@Args('serviceType', { type: () => MessagingServiceType }) serviceType: MessagingServiceType): Promise<MessagingConfigObject> {
+    return toMessagingConfigObject(await this.defaults.get(serviceType));
+  }
+
+  @Mutation(() => MessagingConfigObject, {
+    description: "Creates the config of a service type with Fides' default key and name, or updates it (PUT /messaging/default); never changes the active type",
+  })
+  @Scopes('messaging:create_or_update')
+  async putMessagingDefault(@Args('input') input: MessagingDefaultInput): Promise<MessagingConfigObject> {
+    const config = await RequestValidationError.prefixed(
+      ['input'],
+      () => this.defaults.put(input.serviceType, defaultDetailsOf(input)),
+      configLoc(input.serviceType),
+    );
+    return toMessagingConfigObject(config);
   }
 
   @Mutation(() => MessagingConfigObject, { description: 'Creates a config (an existing key updates it, as over REST)' })

@@ -24,7 +24,8 @@ export interface SaveMessagingConfigCommand {
 
 const OWNER = 'messaging_config';
 
-const SELECT_BY_KEY = `SELECT id, key, name, service_type AS "serviceType", details, created_at AS "createdAt", updated_at AS "updatedAt"
+const SELECT_BY_KEY = `SELECT id, key, name, service_type AS "serviceType", details,
+  last_test_timestamp AS "lastTestTimestamp", last_test_succeeded AS "lastTestSucceeded", created_at AS "createdAt", updated_at AS "updatedAt"
   FROM messaging_config WHERE key = $1`;
 
 /**

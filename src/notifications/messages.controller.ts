@@ -1,16 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../auth/index.js';
-import { MessagesQuery, TestMessageRequestDto } from './messages.dto.js';
+import type { MessagingServiceType } from '../common/messaging-service-type.js';
+import { ApiServiceTypeParam, ServiceTypeParam } from '../common/validation/service-type.pipe.js';
+import { DEFAULT_TEXTS } from '../messaging-config/index.js';
+import { MessagesQuery, MessagingTestRequestDto, TestMessageRequestDto } from './messages.dto.js';
 import { toAttemptResponse, toEventResponse, toMessageResponse } from './outbox/message.mapper.js';
 import { MessagesService } from './outbox/messages.service.js';
 import { TestMessageService } from './test-message.service.js';
 import { ESTIMATED_TOTAL_DESCRIPTION } from '../common/database/page-total.js';
 import { Answers, pageOf, Refuses } from '../common/openapi.js';
-import { MESSAGE_LOG_ENTRY, MESSAGE_WITH_ATTEMPTS, TEST_MESSAGE_RESULT } from './notifications.openapi.js';
+import { MESSAGE_LOG_ENTRY, MESSAGE_WITH_ATTEMPTS, RECORDED_TEST_RESULT, TEST_MESSAGE_RESULT } from './notifications.openapi.js';
 import type { FirstAttempt } from './notifications.service.js';
 import { testMessageCommandOfBody, toTestMessageResponse } from './test-message.mapper.js';
-import { RequestValidationError, snakeCaseLoc } from '../common/errors/herald.error.js';
+import { RequestValidationError, badRequest, snakeCaseLoc } from '../common/errors/herald.error.js';
 
 /** What became of a test message, in words: the outcome, with the attempt's failure reason when there is one. */
 export function testMessageSummary(result: Pick<FirstAttempt, 'status' | 'reason'>): string {
@@ -39,6 +42,23 @@ export class MessagesController {
   async test(@Body() body: TestMessageRequestDto) {
     const result = await RequestValidationError.prefixed(['body'], () => this.testMessages.send(testMessageCommandOfBody(body)), snakeCaseLoc);
     return toTestMessageResponse(result, testMessageSummary(result));
+  }
+
+  @Post('test/:service_type')
+  @HttpCode(200)
+  @Scopes('messaging:create_or_update')
+  @ApiOperation({
+    summary: "Fides' later test: one real message through the config of the path's type (waits at most 15 s), recorded as last_test_*",
+  })
+  @ApiServiceTypeParam()
+  @Answers(200, RECORDED_TEST_RESULT)
+  @Refuses(400, 'The test message was not sent (no secrets, no recipient for the channel, or the first attempt failed); recorded')
+  @Refuses(404, 'No config of that type: `No messaging config found with service type: <type>`')
+  async testRecorded(@ServiceTypeParam('service_type') serviceType: MessagingServiceType, @Body() body: MessagingTestRequestDto): Promise<{ details: string }> {
+    const { email, phone_number: phoneNumber } = body.to_identity;
+    const result = await this.testMessages.sendRecorded({ serviceType, email, phoneNumber });
+    if (!result.succeeded) throw badRequest(DEFAULT_TEXTS.testFailed(result.reason));
+    return { details: DEFAULT_TEXTS.testSent };
   }
 
   @Get('messages')

@@ -1,9 +1,10 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { MessagingConfigObject } from '../messaging-config/index.js';
 import { ESTIMATED_TOTAL_DESCRIPTION } from '../common/database/page-total.js';
 import { PageOf } from '../common/graphql-types.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsString, Matches } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsString, Matches, ValidateNested } from 'class-validator';
 import { MessagingServiceType } from '../common/messaging-service-type.graphql.js';
 import { parseMessagingServiceType } from '../common/messaging-service-type.js';
 import { PageArgs, PageQuery } from '../common/pagination.js';
@@ -34,6 +35,26 @@ export class TestMessageRequestDto {
 
   @ApiPropertyOptional({ description: 'Recipient for email service types' }) @Optional() @IsString() @Email() email?: string;
   @ApiPropertyOptional({ description: 'Recipient for TWILIO_TEXT, E.164' }) @Optional() @IsString() @Matches(PHONE, PHONE_MESSAGE) phone_number?: string;
+}
+
+/** `to_identity` of POST /messaging/test/{service_type} (decision D31): the recipient for the type's channel. */
+export class ToIdentityDto {
+  @ApiPropertyOptional({ description: 'Recipient for email service types' }) @Optional() @IsString() @Email() email?: string;
+  @ApiPropertyOptional({ description: 'Recipient for twilio_text, E.164' }) @Optional() @IsString() @Matches(PHONE, PHONE_MESSAGE) phone_number?: string;
+}
+
+/** Body of POST /messaging/test/{service_type} (Fides' later test route, decision D31). */
+export class MessagingTestRequestDto {
+  @ApiProperty({ type: ToIdentityDto })
+  @Required()
+  @ValidateNested()
+  @Type(() => ToIdentityDto)
+  to_identity: ToIdentityDto;
+}
+
+/** Query of GET /messaging/default/status. */
+export class MessagingDefaultStatusQuery {
+  @ApiPropertyOptional({ enum: ['email', 'sms'] }) @Optional() @OneOf(['email', 'sms']) messaging_method?: 'email' | 'sms';
 }
 
 @ObjectType('MessageAttempt')
@@ -101,4 +122,17 @@ export class TestMessageResultObject {
   @Field(() => ID) messageId: string;
   @Field({ description: 'sent, failed, or queued when the first attempt failed and a retry is scheduled' }) status: string;
   @Field(() => String, { nullable: true }) failureReason: string | null;
+}
+
+@InputType({ description: "The recipient of testMessagingService, for the service type's channel" })
+export class ToIdentityInput {
+  @Field({ nullable: true }) @Optional() @IsString() @Email() email?: string;
+  @Field({ nullable: true, description: 'E.164, for TWILIO_TEXT' }) @Optional() @IsString() @Matches(PHONE, PHONE_MESSAGE) phoneNumber?: string;
+}
+
+@ObjectType('MessagingServiceTest', { description: 'The recorded outcome of testMessagingService (decision D31)' })
+export class MessagingServiceTestObject {
+  @Field({ description: 'Whether the first attempt sent the message' }) succeeded: boolean;
+  @Field({ description: "Fides' words: the success text, or why the message was not sent" }) details: string;
+  @Field(() => MessagingConfigObject, { description: 'The config, its lastTestTimestamp and lastTestSucceeded updated' }) config: MessagingConfigObject;
 }

@@ -19,6 +19,7 @@ import { ProviderChoice } from './outbox/provider-choice.js';
 import { ProviderCircuits } from './outbox/provider-circuits.js';
 import { SendingContextCache } from './outbox/sending-context.cache.js';
 import { ProvidersModule } from './providers/providers.module.js';
+import { ActiveMessagingDefaultController } from './settings/active-messaging-default.controller.js';
 import { ConfigController } from './settings/config.controller.js';
 import { NotificationSettingsResolver } from './settings/notification-settings.resolver.js';
 import { NotificationSettingsService } from './settings/notification-settings.service.js';
@@ -35,7 +36,7 @@ import { TestMessageService } from './test-message.service.js';
     ProvidersModule,
     RateLimitsModule,
   ],
-  controllers: [MessagesController, ConfigController, SuppressionsController, WebhooksController],
+  controllers: [MessagesController, ConfigController, ActiveMessagingDefaultController, SuppressionsController, WebhooksController],
   providers: [
     NotificationsService,
     NotificationSettingsService,

@@ -56,6 +56,9 @@ export const MESSAGE_WITH_ATTEMPTS = model(
 /** How a test message went. */
 export const TEST_MESSAGE_RESULT = model('TestMessageResult', object({ msg: string, message_id: string, status: STATUS, failure_reason: nullable(string) }));
 
+/** Fides' answer to a successful `POST /messaging/test/{service_type}` (decision D31). */
+export const RECORDED_TEST_RESULT = model('MessagingTestSent', object({ details: string }));
+
 /** The effective notification and execution settings. */
 export const NOTIFICATION_SETTINGS = model(
   'NotificationSettings',

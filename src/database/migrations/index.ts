@@ -13,6 +13,7 @@ import { CreateSuppression1764000100000 } from './1764000100000-create-suppressi
 import { CreatePrivacyRequestErrorAlert1764000150000 } from './1764000150000-create-privacy-request-error-alert.js';
 import { ProviderFailover1764000200000 } from './1764000200000-provider-failover.js';
 import { ScaleIndexes1764000300000 } from './1764000300000-scale-indexes.js';
+import { MessagingConfigLastTest1764000400000 } from './1764000400000-messaging-config-last-test.js';
 import { BatchedErasureEmails1764000800000 } from './1764000800000-batched-erasure-emails.js';
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   CreatePrivacyRequestErrorAlert1764000150000,
   ProviderFailover1764000200000,
   ScaleIndexes1764000300000,
+  MessagingConfigLastTest1764000400000,
   BatchedErasureEmails1764000800000,
 ];

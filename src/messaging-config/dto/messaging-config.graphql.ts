@@ -38,6 +38,10 @@ export class MessagingConfigObject {
   knownHasSecrets?: boolean;
   @Field() createdAt: Date;
   @Field() updatedAt: Date;
+  @Field(() => Date, { nullable: true, description: 'When testMessagingService (or POST /messaging/test/{service_type}) last ran; null if never' })
+  lastTestTimestamp: Date | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether that last test sent its message; null if never tested' })
+  lastTestSucceeded: boolean | null;
 }
 
 @ObjectType('MessagingConfigPage')
@@ -66,6 +70,23 @@ export class MessagingConfigInput extends NamedInput {
   mailgun?: MailgunDetailsInput;
 
   @Field(() => TwilioEmailDetailsInput, { nullable: true, description: 'Required for TWILIO_EMAIL' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => TwilioEmailDetailsInput)
+  twilioEmail?: TwilioEmailDetailsInput;
+}
+
+@InputType({ description: "PUT /messaging/default: the config of a service type, created with Fides' default key and name or updated" })
+export class MessagingDefaultInput {
+  @Field(() => MessagingServiceType) @Required() @OneOf(Object.values(MessagingServiceType)) serviceType: MessagingServiceType;
+
+  @Field(() => MailgunDetailsInput, { nullable: true, description: 'For MAILGUN; left out, an existing config keeps its details' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => MailgunDetailsInput)
+  mailgun?: MailgunDetailsInput;
+
+  @Field(() => TwilioEmailDetailsInput, { nullable: true, description: 'For TWILIO_EMAIL; left out, an existing config keeps its details' })
   @Optional()
   @ValidateNested()
   @Type(() => TwilioEmailDetailsInput)

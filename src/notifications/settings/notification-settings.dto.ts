@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { Field, InputType, ObjectType } from '@nestjs/graphql';
+import { Field, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, ValidateNested } from 'class-validator';
@@ -91,4 +91,18 @@ export class NotificationSettingsInput {
   smsFallbackServiceTypes?: MessagingServiceType[] | null;
   @Field({ nullable: true }) @Optional() @IsBoolean() subjectIdentityVerificationRequired?: boolean;
   @Field({ nullable: true }) @Optional() @IsBoolean() requireManualRequestApproval?: boolean;
+}
+
+/** Fides' MessagingMethod, for messagingDefaultStatus. */
+export enum MessagingMethodArg {
+  EMAIL = 'email',
+  SMS = 'sms',
+}
+registerEnumType(MessagingMethodArg, { name: 'MessagingMethod' });
+
+@ObjectType('MessagingDefaultStatus', { description: 'Whether the active default messaging config could send (GET /messaging/default/status)' })
+export class MessagingDefaultStatusObject {
+  @Field({ description: '`configured` or `not configured`' }) configStatus: string;
+  @Field() configured: boolean;
+  @Field({ description: 'Why, in words' }) detail: string;
 }

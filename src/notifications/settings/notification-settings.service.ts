@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { invalid } from '../../common/errors/herald.error.js';
+import { badRequest, invalid } from '../../common/errors/herald.error.js';
 import { MESSAGING_CHANNEL, MessagingServiceType, parseMessagingServiceType, serviceTypesOf } from '../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../config/index.js';
-import { MessagingConfigService } from '../../messaging-config/index.js';
+import { DEFAULT_TEXTS, MessagingConfigService } from '../../messaging-config/index.js';
 import { SendingContextCache } from '../outbox/sending-context.cache.js';
 
 /** The switches Fides keeps in `notifications` and `execution` (decision D16: env gives defaults, the API changes them). */
@@ -66,6 +66,18 @@ export class NotificationSettingsService {
   async current(): Promise<NotificationSettings> {
     const rows = await this.dataSource.query<{ config: NotificationSettingsPatch }[]>('SELECT config FROM application_config WHERE id = 1');
     return merge(this.defaults(), rows[0]?.config ?? {});
+  }
+
+  /**
+   * The active default's service type (decision D31): the effective `notification_service_type`, null when unset. A
+   * stored value that is no service type (written by hand) is Fides' 400.
+   */
+  async activeServiceType(): Promise<MessagingServiceType | null> {
+    const value: unknown = (await this.current()).notifications.notification_service_type;
+    if (value === null || value === undefined) return null;
+    const serviceType = typeof value === 'string' ? parseMessagingServiceType(value) : undefined;
+    if (!serviceType) throw badRequest(DEFAULT_TEXTS.invalidActive);
+    return serviceType;
   }
 
   /** Whether a notification could go out: the notification service type is set and its config exists with secrets. */
