@@ -39,6 +39,7 @@ export const SCOPE_REGISTRY = [
   'messaging:create_or_update',
   'messaging:delete',
   'messaging:read',
+  'messaging-template:update',
   'webhook:create_or_update',
   'webhook:read',
   'webhook:delete',

@@ -4,7 +4,7 @@ import { ConnectionsResolver } from '../connections/index.js';
 import { DatasetsResolver } from '../datasets/index.js';
 import { EmailBatchResolver, ErrorAlertsResolver, PrivacyRequestsResolver, PoliciesResolver } from '../privacy-requests/index.js';
 import { MessagingConfigResolver } from '../messaging-config/index.js';
-import { MessagesResolver, NotificationSettingsResolver, SuppressionsResolver } from '../notifications/index.js';
+import { MessagesResolver, MessagingTemplatesResolver, NotificationSettingsResolver, SuppressionsResolver } from '../notifications/index.js';
 
 /** Every resolver class, for generating schema.gql without a database. A test checks it against the running app. */
 export const RESOLVERS: Type[] = [
@@ -13,6 +13,7 @@ export const RESOLVERS: Type[] = [
   MessagesResolver,
   NotificationSettingsResolver,
   SuppressionsResolver,
+  MessagingTemplatesResolver,
   ConnectionsResolver,
   DatasetsResolver,
   PoliciesResolver,

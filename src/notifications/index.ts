@@ -46,3 +46,4 @@ export { ProviderCircuits } from './outbox/provider-circuits.js';
 export { MessagesResolver } from './messages.resolver.js';
 export { NotificationSettingsResolver } from './settings/notification-settings.resolver.js';
 export { SuppressionsResolver } from './suppressions/suppressions.resolver.js';
+export { MessagingTemplatesResolver } from './templates/messaging-templates.resolver.js';

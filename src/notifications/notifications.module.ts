@@ -27,16 +27,22 @@ import { SuppressionsController } from './suppressions/suppressions.controller.j
 import { SuppressionsResolver } from './suppressions/suppressions.resolver.js';
 import { SuppressionEntity } from './suppressions/suppression.entity.js';
 import { SuppressionsService } from './suppressions/suppressions.service.js';
+import { MessageRenderer } from './templates/message-renderer.js';
+import { MessagingTemplateEntity } from './templates/messaging-template.entity.js';
+import { MessagingTemplatesController } from './templates/messaging-templates.controller.js';
+import { MessagingTemplatesResolver } from './templates/messaging-templates.resolver.js';
+import { MessagingTemplatesService } from './templates/messaging-templates.service.js';
+import { TemplatePreview } from './templates/template-preview.js';
 import { TestMessageService } from './test-message.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([MessageEntity, MessageAttemptEntity, MessageEventEntity, SuppressionEntity]),
+    TypeOrmModule.forFeature([MessageEntity, MessageAttemptEntity, MessageEventEntity, SuppressionEntity, MessagingTemplateEntity]),
     MessagingConfigModule,
     ProvidersModule,
     RateLimitsModule,
   ],
-  controllers: [MessagesController, ConfigController, ActiveMessagingDefaultController, SuppressionsController, WebhooksController],
+  controllers: [MessagesController, ConfigController, ActiveMessagingDefaultController, SuppressionsController, WebhooksController, MessagingTemplatesController],
   providers: [
     NotificationsService,
     NotificationSettingsService,
@@ -55,6 +61,10 @@ import { TestMessageService } from './test-message.service.js';
     SuppressionsResolver,
     DeliveryEventRecorder,
     WebhookIntakeService,
+    MessagingTemplatesService,
+    MessageRenderer,
+    TemplatePreview,
+    MessagingTemplatesResolver,
   ],
   exports: [
     NotificationsService,

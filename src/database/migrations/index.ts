@@ -14,6 +14,7 @@ import { CreatePrivacyRequestErrorAlert1764000150000 } from './1764000150000-cre
 import { ProviderFailover1764000200000 } from './1764000200000-provider-failover.js';
 import { ScaleIndexes1764000300000 } from './1764000300000-scale-indexes.js';
 import { MessagingConfigLastTest1764000400000 } from './1764000400000-messaging-config-last-test.js';
+import { CreateMessagingTemplate1764000500000 } from './1764000500000-create-messaging-template.js';
 import { BatchedErasureEmails1764000800000 } from './1764000800000-batched-erasure-emails.js';
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   ProviderFailover1764000200000,
   ScaleIndexes1764000300000,
   MessagingConfigLastTest1764000400000,
+  CreateMessagingTemplate1764000500000,
   BatchedErasureEmails1764000800000,
 ];

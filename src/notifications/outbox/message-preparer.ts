@@ -5,7 +5,8 @@ import { DeliveryError, type OutgoingMessage } from '../providers/messaging-prov
 import { MessagingProviderRegistry } from '../providers/messaging-provider.registry.js';
 import { observeResponses, type ObservedResponse } from '../providers/provider-responses.js';
 import { SuppressionsService } from '../suppressions/suppressions.service.js';
-import { renderEmail, renderSms } from '../templates/message-templates.js';
+import { MessageRenderer, type RenderedMessage } from '../templates/message-renderer.js';
+import { MessageTemplateError } from '../templates/message-templates.js';
 import type { ClaimedMessage } from './delivery-queue.js';
 import { ProviderChoice } from './provider-choice.js';
 import type { Recipient } from './recipient.js';
@@ -16,12 +17,15 @@ export interface Route {
   channel: string;
 }
 
-/** The send of one attempt, ready to go: the provider's message id, or a throw the worker classifies. */
-export type Send = () => Promise<{ providerMessageId: string | null }>;
+/**
+ * The send of one attempt, ready to go: the provider's message id, or a throw the worker classifies. `locale` is the
+ * template variant the message was rendered in (decision D32; '' for the base), for whoever records the attempt.
+ */
+export type Send = (() => Promise<{ providerMessageId: string | null }>) & { locale: string };
 
 /**
  * Gets a claimed message ready to send: opens its payload, resolves its service type (decision D9 for erasure
- * emails, D29 for the attempts after a retryable failure: ProviderChoice), finds the config, secrets and provider, and renders the template for the provider's channel. What makes a
+ * emails, D29 for the attempts after a retryable failure: ProviderChoice), finds the config, secrets and provider, and renders the message for the provider's channel (MessageRenderer: a stored template or the built-in wording). What makes a
  * message unsendable (no config, no secrets, no identity for the channel, a template that fails) is a permanent
  * DeliveryError.
  */
@@ -32,6 +36,7 @@ export class MessagePreparer {
     private readonly providers: MessagingProviderRegistry,
     private readonly keys: KeyRing,
     private readonly suppressions: SuppressionsService,
+    private readonly renderer: MessageRenderer,
   ) {}
 
   /** The send, ready to go; `routed` learns where it goes as soon as that is known. Throws a DeliveryError when it cannot be sent. */
@@ -47,24 +52,32 @@ export class MessagePreparer {
 
     const base = { messageId: message.id, idempotencyKey: message.idempotency_key };
     let outgoing: OutgoingMessage;
+    let rendered: RenderedMessage;
+    // The request's locale reaches the message with the locales work (w3); until then the base variant.
+    const requestedLocale = null;
     if (provider.channel === 'email') {
       if (!recipient.email) throw new DeliveryError(false, undefined, 'No email identity supplied.');
-      outgoing = { ...base, channel: 'email', to: recipient.email.trim(), ...render(() => renderEmail(message.action_type, params as never)) };
+      rendered = await render(() => this.renderer.render(message.action_type, params, requestedLocale, 'email'));
+      outgoing = { ...base, channel: 'email', to: recipient.email.trim(), ...rendered.email! };
     } else {
       if (!recipient.phone_number) throw new DeliveryError(false, undefined, 'No phone identity supplied.');
-      outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: render(() => renderSms(message.action_type, params as never)) };
+      rendered = await render(() => this.renderer.render(message.action_type, params, requestedLocale, 'sms'));
+      outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: rendered.sms! };
     }
     // Decision D28: a suppressed recipient fails at once, before any provider call.
     const suppressed = await this.suppressions.check(outgoing.to, outgoing.channel);
     if (suppressed) throw new DeliveryError(false, undefined, `recipient suppressed (${suppressed.cause})`);
-    return () => observeResponses(observed, () => provider.send(outgoing, { details: config.details, secrets, timeoutMs }));
+    const send = () => observeResponses(observed, () => provider.send(outgoing, { details: config.details, secrets, timeoutMs }));
+    return Object.assign(send, { locale: rendered.locale });
   }
 }
 
-function render<T>(make: () => T): T {
+async function render<T>(make: () => Promise<T>): Promise<T> {
   try {
-    return make();
+    return await make();
   } catch (error) {
-    throw new DeliveryError(false, undefined, error instanceof Error ? error.message : 'The message could not be rendered.');
+    // A database error reading the templates is transient: the worker retries it like any other.
+    if (!(error instanceof MessageTemplateError)) throw error;
+    throw new DeliveryError(false, undefined, error.message);
   }
 }
