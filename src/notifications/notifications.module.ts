@@ -42,7 +42,14 @@ import { TestMessageService } from './test-message.service.js';
     ProvidersModule,
     RateLimitsModule,
   ],
-  controllers: [MessagesController, ConfigController, ActiveMessagingDefaultController, SuppressionsController, WebhooksController, MessagingTemplatesController],
+  controllers: [
+    MessagesController,
+    ConfigController,
+    ActiveMessagingDefaultController,
+    SuppressionsController,
+    WebhooksController,
+    MessagingTemplatesController,
+  ],
   providers: [
     NotificationsService,
     NotificationSettingsService,
