@@ -9,12 +9,19 @@ export interface MailgunDetails {
   domain: string;
   is_eu_domain: boolean;
   api_version: string;
+  /** Decision D32: send through the domain's stored template `fides` when it has one (as Fides always does). Absent: off. */
+  use_provider_template?: boolean;
 }
 
 /** `details` of a TWILIO_EMAIL config (decision D5): the SendGrid sender. */
 export interface TwilioEmailDetails {
   twilio_email_from: string;
+  /** Decision D32: send through the account's dynamic template named `fides` when it has one (as Fides always does). Absent: off. */
+  use_provider_template?: boolean;
 }
+
+/** Stored only when given, so a config that never set it keeps Fides' exact details. */
+const switchOf = (value: boolean | null | undefined) => (typeof value === 'boolean' ? { use_provider_template: value } : {});
 
 export type MessagingConfigDetails = MailgunDetails | TwilioEmailDetails;
 
@@ -33,10 +40,12 @@ export class MailgunDetailsDto {
   @Required() @IsString() @Matches(HOST_NAME, { message: HOST_NAME_MESSAGE, context: { type: 'value_error.hostname' } }) domain: string;
   @Optional() @IsBoolean() is_eu_domain?: boolean;
   @Optional() @IsString() @OneOf(MAILGUN_API_VERSIONS) api_version?: string;
+  @Optional() @IsBoolean() use_provider_template?: boolean | null;
 }
 
 export class TwilioEmailDetailsDto {
   @Required() @IsString() @Email() twilio_email_from: string;
+  @Optional() @IsBoolean() use_provider_template?: boolean | null;
 }
 
 const MISSING: Record<MessagingServiceType, string | undefined> = {
@@ -62,8 +71,10 @@ export function validateDetails(serviceType: MessagingServiceType, details: unkn
   switch (serviceType) {
     case MessagingServiceType.MAILGUN:
       return RequestValidationError.prefixed(loc, () => mailgunDetails(details));
-    case MessagingServiceType.TWILIO_EMAIL:
-      return { twilio_email_from: validateObject(TwilioEmailDetailsDto, details, loc).twilio_email_from };
+    case MessagingServiceType.TWILIO_EMAIL: {
+      const d = validateObject(TwilioEmailDetailsDto, details, loc);
+      return { twilio_email_from: d.twilio_email_from, ...switchOf(d.use_provider_template) };
+    }
     case MessagingServiceType.TWILIO_TEXT:
       // No details schema: every key is an extra field. (class-validator refuses a class without rules as an
       // "unknown value" instead of listing its keys, so they are listed here.)
@@ -75,5 +86,5 @@ export function validateDetails(serviceType: MessagingServiceType, details: unkn
 /** Mailgun details with Fides' defaults, problems located within them; `{}` reports the missing domain (fidesops' behaviour). */
 export function mailgunDetails(details: unknown): MailgunDetails {
   const d = validateObject(MailgunDetailsDto, details, []);
-  return { domain: d.domain, is_eu_domain: d.is_eu_domain ?? false, api_version: d.api_version ?? 'v3' };
+  return { domain: d.domain, is_eu_domain: d.is_eu_domain ?? false, api_version: d.api_version ?? 'v3', ...switchOf(d.use_provider_template) };
 }

@@ -14,7 +14,11 @@ export function toMessagingConfigObject(c: MessagingConfigEntity, knownHasSecret
     key: c.key,
     name: c.name,
     serviceType: c.serviceType,
-    details: !d ? null : 'domain' in d ? { domain: d.domain, isEuDomain: d.is_eu_domain, apiVersion: d.api_version } : { twilioEmailFrom: d.twilio_email_from },
+    details: !d
+      ? null
+      : 'domain' in d
+        ? { domain: d.domain, isEuDomain: d.is_eu_domain, apiVersion: d.api_version, useProviderTemplate: d.use_provider_template === true }
+        : { twilioEmailFrom: d.twilio_email_from, useProviderTemplate: d.use_provider_template === true },
     id: c.id,
     knownHasSecrets,
     createdAt: c.createdAt,
@@ -28,9 +32,14 @@ export function toMessagingConfigObject(c: MessagingConfigEntity, knownHasSecret
 function rawDetails(input: Pick<MessagingConfigInput, 'mailgun' | 'twilioEmail'>): Record<string, unknown> | null {
   if (input.mailgun && input.twilioEmail) throw invalid([], 'give mailgun or twilioEmail details, not both');
   return input.mailgun
-    ? { domain: input.mailgun.domain, is_eu_domain: input.mailgun.isEuDomain, api_version: input.mailgun.apiVersion }
+    ? {
+        domain: input.mailgun.domain,
+        is_eu_domain: input.mailgun.isEuDomain,
+        api_version: input.mailgun.apiVersion,
+        ...providerTemplate(input.mailgun.useProviderTemplate),
+      }
     : input.twilioEmail
-      ? { twilio_email_from: input.twilioEmail.twilioEmailFrom }
+      ? { twilio_email_from: input.twilioEmail.twilioEmailFrom, ...providerTemplate(input.twilioEmail.useProviderTemplate) }
       : null;
 }
 
@@ -42,6 +51,9 @@ export function toSaveCommand(input: MessagingConfigInput): SaveMessagingConfigC
 
 /** The default input's details for `MessagingDefaultService.put`: undefined (keep) when neither field is given. */
 export const defaultDetailsOf = (input: MessagingDefaultInput): Record<string, unknown> | undefined => rawDetails(input) ?? undefined;
+
+/** The D32 switch as a details key, only when given (an absent key keeps Fides' details). */
+const providerTemplate = (value: boolean | null | undefined) => (value === undefined || value === null ? {} : { use_provider_template: value });
 
 /** Where each key of Fides' `details` travels in the GraphQL input. */
 const DETAILS_FIELDS: Readonly<Record<string, Loc>> = {
@@ -68,6 +80,7 @@ export const configLoc =
     const [head, key, ...rest] = loc;
     const carrier = DETAILS_FIELD[serviceType];
     if (head === '__root__' && carrier) return [carrier, ...(key === undefined ? [] : [key]), ...rest];
+    if (head === 'details' && key === 'use_provider_template' && carrier) return [carrier, 'useProviderTemplate', ...rest];
     if (head === 'details' && typeof key === 'string' && DETAILS_FIELDS[key]) return [...DETAILS_FIELDS[key], ...rest];
     return camelCaseLoc(loc);
   };

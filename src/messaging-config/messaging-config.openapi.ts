@@ -1,8 +1,14 @@
 import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { boolean, dateTime, enumOf, model, NULL, nullable, object, oneOf, string } from '../common/openapi.js';
 
-const MAILGUN_DETAILS = object({ domain: string, is_eu_domain: boolean, api_version: string });
-const TWILIO_EMAIL_DETAILS = object({ twilio_email_from: string });
+const PROVIDER_TEMPLATE = {
+  ...boolean,
+  description: "Herald's own (decision D32): send through the provider's stored template named `fides` when it exists; shown only when set",
+};
+const MAILGUN_DETAILS = object({ domain: string, is_eu_domain: boolean, api_version: string, use_provider_template: PROVIDER_TEMPLATE }, [
+  'use_provider_template',
+]);
+const TWILIO_EMAIL_DETAILS = object({ twilio_email_from: string, use_provider_template: PROVIDER_TEMPLATE }, ['use_provider_template']);
 
 const DETAILS = oneOf([MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, NULL], 'Mailgun or SendGrid sender details; null for TWILIO_TEXT');
 

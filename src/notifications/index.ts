@@ -8,6 +8,8 @@ export { NotificationsService, payloadContext, type Enqueued, type FirstAttempt,
 export type { Recipient } from './outbox/recipient.js';
 export type { ServiceTypeRule } from './outbox/message.entity.js';
 export { MessagingActionType } from './templates/messaging-action-type.js';
+// Decision D32: the BCP 47 tags messages are rendered in (a privacy request's `locale`).
+export { canonicalLocale } from './templates/locale-chain.js';
 export type {
   ErasureFulfillmentAction,
   ErasureFulfillmentCollection,

@@ -92,6 +92,10 @@ export class MessageObject {
   @Field(() => Int) attempts: number;
   @Field(() => String, { nullable: true }) providerMessageId: string | null;
   @Field(() => String, { nullable: true }) failureReason: string | null;
+  @Field(() => String, { nullable: true, description: "Decision D32: the locale asked for (its privacy request's BCP 47 tag)" })
+  requestedLocale: string | null;
+  @Field(() => String, { nullable: true, description: 'Decision D32: the locale its text was rendered in ("" for the base text); null until rendered' })
+  locale: string | null;
   @Field() createdAt: Date;
   @Field() updatedAt: Date;
   @Field(() => Date, { nullable: true }) sentAt: Date | null;

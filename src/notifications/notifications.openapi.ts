@@ -17,6 +17,11 @@ const MESSAGE_FIELDS = {
   attempts: integer,
   provider_message_id: nullable(string),
   failure_reason: nullable(string),
+  requested_locale: nullable({ ...string, description: "Decision D32: the locale asked for (its privacy request's BCP 47 tag); null for none" }),
+  locale: nullable({
+    ...string,
+    description: 'Decision D32: the locale its text was rendered in (exact, then language, then base: an empty string); null until rendered',
+  }),
   created_at: dateTime,
   updated_at: dateTime,
   sent_at: nullable(dateTime),

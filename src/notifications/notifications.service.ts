@@ -21,6 +21,8 @@ export interface NotifyCommand {
   idempotencyKey: string;
   /** Default `notification` (the notification service type setting, read when the message is sent). */
   serviceType?: ServiceTypeRule;
+  /** Decision D32: the locale to render in (its privacy request's, a canonical BCP 47 tag); none renders the base text. */
+  locale?: string | null;
 }
 
 export interface Enqueued {
@@ -41,8 +43,8 @@ export interface FirstAttempt {
 /** Seals a message's recipient and parameters; the context binds the envelope to its message. */
 export const payloadContext = (messageId: string) => `message:${messageId}`;
 
-const MESSAGE_INSERT = `INSERT INTO message (id, idempotency_key, action_type, service_type_rule, status, recipient_hint, payload, privacy_request_id, attempts)
-  VALUES ($2, $3, $4, $5, 'queued', $6, $7, $8, 0)
+const MESSAGE_INSERT = `INSERT INTO message (id, idempotency_key, action_type, service_type_rule, status, recipient_hint, payload, privacy_request_id, attempts, requested_locale)
+  VALUES ($2, $3, $4, $5, 'queued', $6, $7, $8, 0, $9)
   ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
 // pg-boss reads the jobs to insert from its parameter $1 (a JSON array) in exactly this place.
 const JOB_SOURCE = '$1::text::json';
@@ -93,6 +95,7 @@ export class NotificationsService {
       maskRecipient(command.recipient),
       payload,
       command.privacyRequestId ?? null,
+      command.locale || null,
     ];
     const job: DeliveryJob = { messageId: id };
     // One statement writes the message and its job (pg-boss's own insert, see withMessageInsert), so both exist or

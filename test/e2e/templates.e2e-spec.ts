@@ -535,13 +535,15 @@ describe('editable templates (D32) over REST', () => {
     };
     expect(await subject('es-mx')).toEqual(['ES-MX', 'es-MX']);
     expect(await subject('es-AR')).toEqual(['ES', 'es']);
-    expect(await subject('fr')).toEqual(['Base', '']);
+    // A level without an enabled stored template uses Herald's built-in text of that level when there is one (fr's
+    // is a disabled draft): the language of the request outranks a customised base.
+    expect(await subject('fr')).toEqual(['Votre demande a été approuvée', 'fr']);
     expect(await subject('zz')).toEqual(['Base', '']);
     expect(await subject(null)).toEqual(['Base', '']);
     // es-MX has no SMS text: es's is used.
     expect(await renderer.render(type, {}, 'es-MX', 'sms')).toEqual({ sms: 'es sms', locale: 'es' });
     // The base template has none either: the built-in SMS.
-    expect(await renderer.render(type, {}, 'de', 'sms')).toEqual({ sms: 'Your privacy request has been approved and is currently processing.', locale: '' });
+    expect(await renderer.render(type, {}, 'zz', 'sms')).toEqual({ sms: 'Your privacy request has been approved and is currently processing.', locale: '' });
   });
 
   it('a real denial: the stored template gets the reason, escaped, at the fake', async () => {

@@ -15,9 +15,14 @@ export function parseBearerAuth(header: string | undefined): string | undefined;
 /** A provider fake: a fake HTTP server that also posts the provider's delivery events to Herald (decision D26). */
 export type ProviderFake = FakeHttpServer & FakeEventSource;
 
+/** A fake holding provider-side templates by name (decision D32): `templates` is changed by tests, restored by `reset()`. */
+export type TemplateFake = ProviderFake & { readonly templates: Set<string> };
+
 export interface MailgunFakeOptions extends FakeServerOptions, FakeEventOptions {
   /** The only key accepted (user `api`); any non-empty key when not given. */
   apiKey?: string;
+  /** Stored templates at the start (and after `reset()`), by name, e.g. `['fides']`. */
+  templates?: string[];
 }
 export interface TwilioFakeOptions extends FakeServerOptions, FakeEventOptions {
   /** The only account accepted (the Basic user must also match the path's account); any when not given. */
@@ -28,11 +33,15 @@ export interface TwilioFakeOptions extends FakeServerOptions, FakeEventOptions {
 export interface SendGridFakeOptions extends FakeServerOptions, FakeEventOptions {
   /** The only Bearer key accepted; any when not given. */
   apiKey?: string;
+  /** Dynamic templates at the start (and after `reset()`), by name, e.g. `['fides']`. */
+  templates?: string[];
 }
 
-export function startMailgunFake(options?: MailgunFakeOptions): Promise<ProviderFake>;
+export function startMailgunFake(options?: MailgunFakeOptions): Promise<TemplateFake>;
 export function startTwilioFake(options?: TwilioFakeOptions): Promise<ProviderFake>;
-export function startSendGridFake(options?: SendGridFakeOptions): Promise<ProviderFake>;
+export function startSendGridFake(options?: SendGridFakeOptions): Promise<TemplateFake>;
+/** The id the SendGrid fake gives a dynamic template of that name. */
+export function sendgridTemplateId(name: string): string;
 
 export interface ProviderFakesOptions {
   host?: string;
@@ -48,9 +57,9 @@ export interface ProviderFakesOptions {
 }
 
 export interface ProviderFakes {
-  mailgun: ProviderFake;
+  mailgun: TemplateFake;
   twilio: ProviderFake;
-  sendgrid: ProviderFake;
+  sendgrid: TemplateFake;
   urls: { mailgun: string; twilio: string; sendgrid: string };
   /** Herald's settings pointing at the fakes: spread into `loadSettings({ ... })` or the environment. */
   env: { MAILGUN_API_URL: string; TWILIO_API_URL: string; SENDGRID_API_URL: string };

@@ -43,18 +43,45 @@ export function optionalFieldText(request, name) {
 const first = (value) => (Array.isArray(value) ? value[0] : value);
 const present = (value) => value !== undefined && value !== null && value !== '';
 
+// ---------------------------------------------------------------- stored templates (decision D32)
+
+/**
+ * The provider-side templates a fake holds, by name: `options.templates` at the start, changed by the test through
+ * `fake.templates` (a Set), back to the start's list on `reset()`.
+ */
+function withTemplates(started, initial = []) {
+  const templates = new Set(initial);
+  const reset = started.reset.bind(started);
+  return Object.assign(started, {
+    templates,
+    reset() {
+      reset();
+      templates.clear();
+      for (const name of initial) templates.add(name);
+    },
+  });
+}
+
+/** A stable SendGrid-like id for a template name (`d-` and 32 hex digits). */
+export const sendgridTemplateId = (name) => `d-${Buffer.from(name.toLowerCase()).toString('hex').padEnd(32, '0').slice(0, 32)}`;
+
 // ---------------------------------------------------------------- Mailgun: POST /{version}/{domain}/messages
 
 const MAILGUN_MESSAGES = /^\/(v\d+)\/([^/]+)\/messages$/;
+const MAILGUN_TEMPLATE = /^\/(v\d+)\/([^/]+)\/templates\/([^/]+)$/;
 
 function mailgunError(status) {
   const messages = { 401: 'Invalid private key', 404: 'Not Found', 429: 'Too many requests' };
   return { message: messages[status] ?? STATUS_CODES[status] ?? 'Error' };
 }
 
-/** Mailgun: Basic `api:{apiKey}` (any key when `apiKey` is not given), a form body; 200 `{ id, message }`. */
-export function startMailgunFake(options = {}) {
+/**
+ * Mailgun: Basic `api:{apiKey}` (any key when `apiKey` is not given), a form body; 200 `{ id, message }`. Stored
+ * templates (`GET /{version}/{domain}/templates/{name}`: 200, or 404 `template not found`) are `fake.templates`.
+ */
+export async function startMailgunFake(options = {}) {
   const events = fakeEventSource('mailgun', options);
+  let templates = new Set();
   const started = startFakeHttpServer({
     name: 'mailgun',
     host: options.host,
@@ -63,25 +90,37 @@ export function startMailgunFake(options = {}) {
     controls: events.controls,
     errorBody: mailgunError,
     handle(record) {
+      const auth = parseBasicAuth(record.authorization);
+      const authorised = auth && auth.user === 'api' && auth.password !== '' && (options.apiKey === undefined || auth.password === options.apiKey);
+      const template = MAILGUN_TEMPLATE.exec(record.path);
+      if (template && record.method === 'GET') {
+        if (!authorised) return { status: 401, body: mailgunError(401) };
+        const name = decodeURIComponent(template[3]);
+        if (!templates.has(name)) return { status: 404, body: { message: 'template not found' } };
+        return {
+          status: 200,
+          body: { template: { name, description: 'stored in the fake', createdAt: new Date().toUTCString(), createdBy: '', id: hex(16) } },
+        };
+      }
       const match = MAILGUN_MESSAGES.exec(record.path);
       if (!match || record.method !== 'POST') return { status: 404, body: mailgunError(404) };
-      const auth = parseBasicAuth(record.authorization);
-      if (!auth || auth.user !== 'api' || auth.password === '' || (options.apiKey !== undefined && auth.password !== options.apiKey)) {
-        return { status: 401, body: mailgunError(401) };
-      }
+      if (!authorised) return { status: 401, body: mailgunError(401) };
       const f = record.fields;
       if (!present(f.from)) return { status: 400, body: { message: "'from' parameter is missing" } };
       if (!present(f.to)) return { status: 400, body: { message: "'to' parameter is missing" } };
       if (!present(f.text) && !present(f.html) && !present(f.template)) {
         return { status: 400, body: { message: "Need at least one of 'text', 'html' or 'template' parameters specified" } };
       }
+      if (present(f.template) && !templates.has(first(f.template))) return { status: 400, body: { message: 'template not found' } };
       const domain = decodeURIComponent(match[2]);
       const id = `<${Date.now()}.${hex(8)}@${domain}>`;
       events.accepted({ messageId: first(f['v:herald_message_id']), providerMessageId: id, recipient: first(f.to) });
       return { status: 200, body: { id, message: 'Queued. Thank you.' } };
     },
   });
-  return events.attach(started);
+  const fake = withTemplates(await events.attach(started), options.templates);
+  templates = fake.templates;
+  return fake;
 }
 
 // ---------------------------------------------------------------- Twilio: POST /2010-04-01/Accounts/{sid}/Messages.json
@@ -196,9 +235,14 @@ function sendgridInvalid(message, field) {
   return { status: 400, body: { errors: [{ message, field, help: `${SENDGRID_HELP}#message.${field}` }] } };
 }
 
-/** SendGrid: Bearer `{apiKey}` (any key when not given), a JSON body; 202 with an empty body and `x-message-id`. */
-export function startSendGridFake(options = {}) {
+/**
+ * SendGrid: Bearer `{apiKey}` (any key when not given), a JSON body; 202 with an empty body and `x-message-id`.
+ * Dynamic templates (`GET /v3/templates?generations=dynamic&page_size=N`, N from 1 to 200) are `fake.templates`,
+ * by name; a send naming an unknown `template_id` is a 400.
+ */
+export async function startSendGridFake(options = {}) {
   const events = fakeEventSource('sendgrid', options);
+  let templates = new Set();
   const started = startFakeHttpServer({
     name: 'sendgrid',
     host: options.host,
@@ -207,9 +251,20 @@ export function startSendGridFake(options = {}) {
     controls: events.controls,
     errorBody: sendgridError,
     handle(record) {
-      if (record.path !== '/v3/mail/send' || record.method !== 'POST') return { status: 404, body: sendgridError(404) };
       const key = parseBearerAuth(record.authorization);
-      if (!key || (options.apiKey !== undefined && key !== options.apiKey)) return { status: 401, body: sendgridError(401) };
+      const authorised = key && (options.apiKey === undefined || key === options.apiKey);
+      if (record.path === '/v3/templates' && record.method === 'GET') {
+        if (!authorised) return { status: 401, body: sendgridError(401) };
+        const size = Number(record.query.page_size);
+        if (!Number.isInteger(size) || size < 1 || size > 200) return sendgridInvalid('page_size should be an integer between 1 and 200', 'page_size');
+        const dynamic = record.query.generations === 'dynamic';
+        const result = (dynamic ? [...templates] : [])
+          .slice(0, size)
+          .map((name) => ({ id: sendgridTemplateId(name), name, generation: 'dynamic', updated_at: '2026-01-01 00:00:00', versions: [] }));
+        return { status: 200, body: { result, _metadata: { self: record.url, count: result.length } } };
+      }
+      if (record.path !== '/v3/mail/send' || record.method !== 'POST') return { status: 404, body: sendgridError(404) };
+      if (!authorised) return { status: 401, body: sendgridError(401) };
       const mail = record.body;
       if (typeof mail !== 'object' || mail === null || Array.isArray(mail)) return sendgridInvalid('Bad Request', 'body');
       const personalizations = mail.personalizations;
@@ -235,6 +290,9 @@ export function startSendGridFake(options = {}) {
           'content',
         );
       }
+      if (present(mail.template_id) && ![...templates].some((name) => sendgridTemplateId(name) === mail.template_id)) {
+        return sendgridInvalid('The template_id must be a valid GUID, you provided ' + String(mail.template_id) + '.', 'template_id');
+      }
       const xMessageId = randomBytes(16).toString('base64url').slice(0, 22);
       // Custom args come back in each event; @sendgrid/mail puts them at the top of the body.
       const customArgs = { ...mail.custom_args, ...personalizations[0].custom_args };
@@ -242,7 +300,9 @@ export function startSendGridFake(options = {}) {
       return { status: 202, headers: { 'x-message-id': xMessageId } };
     },
   });
-  return events.attach(started);
+  const fake = withTemplates(await events.attach(started), options.templates);
+  templates = fake.templates;
+  return fake;
 }
 
 // ---------------------------------------------------------------- all three

@@ -2,6 +2,7 @@
 // accounts. Start Herald with the printed *_API_URL settings; every request the fakes receive is logged here.
 //   MAILGUN_FAKE_PORT (9301), TWILIO_FAKE_PORT (9302), SENDGRID_FAKE_PORT (9303), FAKES_HOST (127.0.0.1)
 //   FAKES_VERBOSE=1 prints whole bodies (default: values cut at 200 characters)
+//   FAKES_TEMPLATES=fides   provider-side templates the Mailgun and SendGrid fakes hold (comma-separated names; D32)
 // Fault injection from another shell (per fake, on its own port):
 //   curl -X POST 'http://127.0.0.1:9301/__fake/fail?count=2&status=500'     (also &retryAfter=7)
 //   curl -X POST 'http://127.0.0.1:9302/__fake/delay?ms=15000'              (0 to stop)
@@ -53,12 +54,17 @@ if (autoEvent !== undefined && !EVENT_TYPES.includes(autoEvent)) {
   process.exit(2);
 }
 const webhookUrl = process.env.FAKES_WEBHOOK_URL?.trim().replace(/\/+$/, '') || undefined;
+const templates = (process.env.FAKES_TEMPLATES ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name) => name !== '');
 
 const fakes = await startProviderFakes({
   host: process.env.FAKES_HOST || '127.0.0.1',
   webhookUrl,
   autoEvent,
-  mailgun: process.env.FAKES_MAILGUN_SIGNING_KEY ? { webhookSigningKey: process.env.FAKES_MAILGUN_SIGNING_KEY } : {},
+  mailgun: { templates, ...(process.env.FAKES_MAILGUN_SIGNING_KEY ? { webhookSigningKey: process.env.FAKES_MAILGUN_SIGNING_KEY } : {}) },
+  sendgrid: { templates },
   ports: {
     mailgun: port('MAILGUN_FAKE_PORT', 9301),
     twilio: port('TWILIO_FAKE_PORT', 9302),
@@ -73,6 +79,7 @@ const fakes = await startProviderFakes({
 console.log('Provider fakes listening. Start Herald with:');
 for (const [name, value] of Object.entries(fakes.env)) console.log(`${name}=${value}`);
 console.log('Any key is accepted. Ctrl-C to stop.');
+if (templates.length > 0) console.log(`Provider-side templates held by the Mailgun and SendGrid fakes: ${templates.join(', ')}.`);
 console.log(`Delivery events: to ${webhookUrl ?? '(no FAKES_WEBHOOK_URL: only on demand with url=)'}${autoEvent ? `, ${autoEvent} after every message` : ''}.`);
 console.log(`  mailgun_webhook_signing_key: ${fakes.mailgun.webhookKey().signing_key}`);
 console.log(`  twilio_email_webhook_public_key: ${fakes.sendgrid.webhookKey().public_key}`);

@@ -15,6 +15,7 @@ import { ProviderFailover1764000200000 } from './1764000200000-provider-failover
 import { ScaleIndexes1764000300000 } from './1764000300000-scale-indexes.js';
 import { MessagingConfigLastTest1764000400000 } from './1764000400000-messaging-config-last-test.js';
 import { CreateMessagingTemplate1764000500000 } from './1764000500000-create-messaging-template.js';
+import { Locales1764000600000 } from './1764000600000-locales.js';
 import { BatchedErasureEmails1764000800000 } from './1764000800000-batched-erasure-emails.js';
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   ScaleIndexes1764000300000,
   MessagingConfigLastTest1764000400000,
   CreateMessagingTemplate1764000500000,
+  Locales1764000600000,
   BatchedErasureEmails1764000800000,
 ];

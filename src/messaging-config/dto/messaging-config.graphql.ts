@@ -13,11 +13,13 @@ export class MailgunDetailsObject {
   @Field() domain: string;
   @Field() isEuDomain: boolean;
   @Field() apiVersion: string;
+  @Field({ description: "Decision D32: sends through the domain's stored template `fides` when it exists" }) useProviderTemplate: boolean;
 }
 
 @ObjectType('TwilioEmailDetails')
 export class TwilioEmailDetailsObject {
   @Field({ description: 'The SendGrid sender address' }) twilioEmailFrom: string;
+  @Field({ description: 'Decision D32: sends through the dynamic template named `fides` when it exists' }) useProviderTemplate: boolean;
 }
 
 export const MessagingConfigDetailsUnion = createUnionType({
@@ -52,11 +54,19 @@ export class MailgunDetailsInput {
   @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.short) domain: string;
   @Field({ defaultValue: false }) @Optional() @IsBoolean() isEuDomain: boolean = false;
   @Field({ defaultValue: 'v3' }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) apiVersion: string = 'v3';
+  @Field(() => Boolean, { nullable: true, description: "Decision D32: send through the domain's stored template `fides` when it exists (default false)" })
+  @Optional()
+  @IsBoolean()
+  useProviderTemplate?: boolean | null;
 }
 
 @InputType()
 export class TwilioEmailDetailsInput {
   @Field() @Required() @IsString() @Email() twilioEmailFrom: string;
+  @Field(() => Boolean, { nullable: true, description: 'Decision D32: send through the dynamic template named `fides` when it exists (default false)' })
+  @Optional()
+  @IsBoolean()
+  useProviderTemplate?: boolean | null;
 }
 
 @InputType()

@@ -36,6 +36,8 @@ export interface AttemptEnd {
   startedAt: Date;
   serviceType: string | null;
   channel: string | null;
+  /** The locale the message's text was rendered in ('' for the base text; absent when it was not rendered). */
+  locale?: string;
   providerMessageId?: string | null;
   reason?: string;
   statusCode?: number | null;
@@ -50,6 +52,7 @@ interface AttemptRecord {
   status: MessageStatus;
   serviceType: string | null;
   channel: string | null;
+  locale: string | null;
   providerMessageId: string | null;
   reason: string | null;
   number: number;
@@ -154,6 +157,7 @@ export class AttemptRecorder {
       status: end.outcome === 'retry' ? 'queued' : end.outcome,
       serviceType: end.serviceType,
       channel: end.channel,
+      locale: end.locale ?? null,
       providerMessageId: end.providerMessageId ?? null,
       reason: end.reason ?? null,
       number: message.attempts,
@@ -215,11 +219,11 @@ export class AttemptRecorder {
       manager,
       'herald_finish_attempts',
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[], $7::int[], $8::varchar[], $9::int[], $10::timestamptz[], $11::varchar[])
-           WITH ORDINALITY AS i (id, status, service_type, channel, provider_message_id, reason, number, outcome, status_code, started_at, circuit, ord)),
+         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[], $7::int[], $8::varchar[], $9::int[], $10::timestamptz[], $11::varchar[], $13::varchar[])
+           WITH ORDINALITY AS i (id, status, service_type, channel, provider_message_id, reason, number, outcome, status_code, started_at, circuit, locale, ord)),
        updated AS (
          UPDATE message m SET status = i.status, service_type = COALESCE(i.service_type, m.service_type), channel = COALESCE(i.channel, m.channel),
-           provider_message_id = i.provider_message_id, failure_reason = i.reason,
+           locale = COALESCE(i.locale, m.locale), provider_message_id = i.provider_message_id, failure_reason = i.reason,
            sent_at = CASE WHEN i.status = 'sent' THEN now() ELSE m.sent_at END, updated_at = now()
          FROM input i WHERE m.id = i.id AND m.status = 'sending' AND m.attempts = i.number RETURNING m.id, m.attempts),
        recorded AS (
@@ -243,6 +247,7 @@ export class AttemptRecorder {
         column('startedAt'),
         column('circuit'),
         this.circuits.now(),
+        column('locale'),
       ],
     );
     for (const row of rows) if (row.circuit !== null) this.circuits.learn(row.circuit, row.opened_until);

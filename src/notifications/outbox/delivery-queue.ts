@@ -21,4 +21,6 @@ export interface ClaimedMessage {
   attempts: number;
   /** The provider of the last attempt before this one (null before the first): decision D29 turns to the next. */
   service_type: string | null;
+  /** Decision D32: the locale asked for (the message's `requested_locale`); null renders the base text. */
+  locale: string | null;
 }

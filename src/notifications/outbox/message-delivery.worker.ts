@@ -17,13 +17,17 @@ import { attemptTimeoutMs, retryDelaySeconds } from './retry-schedule.js';
 
 export type { FinalOutcome, FinalOutcomeHook } from './attempt-recorder.js';
 
-/** When an attempt started and where it went (known once its provider is). */
+/** When an attempt started, where it went (known once its provider is) and the locale its text was rendered in (D32). */
 interface AttemptFacts {
   startedAt: Date;
   route: { serviceType: string | null; channel: string | null };
+  locale?: string;
   /** The provider was called: its answer counts for its circuit breaker (D29). False for Herald's own failures. */
   called?: boolean;
 }
+
+/** A prepared send, with the locale its text was rendered in when the preparation tells it (decision D32). */
+type LocalizedSend = Send & { readonly locale?: string };
 
 /** What a send came to: the provider took it (with its id for the message), or a classified failure. */
 type SendResult = { providerMessageId: string | null } | DeliveryError;
@@ -139,7 +143,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       'herald_claim_messages',
       `UPDATE message SET status = 'sending', attempts = attempts + 1, updated_at = now()
        WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
-       RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts, service_type`,
+       RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts, service_type, requested_locale AS locale`,
       [messageIds],
     );
     return new Map(rows.map((row) => [row.id, row]));
@@ -156,6 +160,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
     let send: Send;
     try {
       send = await this.preparer.prepare(message, attemptTimeoutMs(this.settings.providers, afterTimeout), observed, (route) => (attempt.route = route));
+      attempt.locale = (send as LocalizedSend).locale;
     } catch (thrown) {
       // Nothing went to the provider: no slot needed.
       await this.conclude(message, job.data, attempt, observed, this.deliveryError(thrown, message.id));
@@ -183,12 +188,12 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
   private async conclude(
     message: ClaimedMessage,
     job: DeliveryJob,
-    { startedAt, route, called }: AttemptFacts,
+    { startedAt, route, called, locale }: AttemptFacts,
     observed: ObservedResponse,
     outcome: SendResult,
   ): Promise<void> {
     if (!(outcome instanceof DeliveryError)) {
-      return this.attempts.record(message, { outcome: 'sent', startedAt, ...route, providerMessageId: outcome.providerMessageId, circuit: 'success' });
+      return this.attempts.record(message, { outcome: 'sent', startedAt, ...route, locale, providerMessageId: outcome.providerMessageId, circuit: 'success' });
     }
     const error = outcome;
     const retry = error.retryable && message.attempts < this.settings.delivery.maxAttempts;
@@ -212,6 +217,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       outcome: retry ? 'retry' : 'failed',
       startedAt,
       ...route,
+      locale,
       reason: error.reason,
       statusCode: error.status ?? null,
       next,

@@ -53,8 +53,8 @@ export class MessagePreparer {
     const base = { messageId: message.id, idempotencyKey: message.idempotency_key };
     let outgoing: OutgoingMessage;
     let rendered: RenderedMessage;
-    // The request's locale reaches the message with the locales work (w3); until then the base variant.
-    const requestedLocale = null;
+    // Decision D32: the request's locale picks the variant (exact → language → base); the worker records the one used.
+    const requestedLocale = message.locale;
     if (provider.channel === 'email') {
       if (!recipient.email) throw new DeliveryError(false, undefined, 'No email identity supplied.');
       rendered = await render(() => this.renderer.render(message.action_type, params, requestedLocale, 'email'));

@@ -29,6 +29,10 @@ export class MessageEntity {
   @Column({ name: 'provider_message_id', type: 'varchar', length: 255, nullable: true }) providerMessageId: string | null;
   @Column({ name: 'failure_reason', type: 'text', nullable: true }) failureReason: string | null;
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
+  /** Decision D32: the locale asked for (its privacy request's), carried from when it was enqueued. */
+  @Column({ name: 'requested_locale', type: 'varchar', length: 35, nullable: true }) requestedLocale: string | null;
+  /** The locale its text was rendered in: '' for the base text, null until an attempt rendered it. */
+  @Column({ type: 'varchar', length: 35, nullable: true }) locale: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

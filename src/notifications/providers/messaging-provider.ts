@@ -18,6 +18,8 @@ export interface OutgoingEmail extends OutgoingBase {
   subject: string;
   html: string;
   text: string;
+  /** Fides' template variables of the message, for a provider-side template (`use_provider_template`); absent: none. */
+  variables?: Record<string, unknown>;
 }
 
 export interface OutgoingSms extends OutgoingBase {

@@ -33,3 +33,19 @@ describe('humanizeDuration', () => {
     expect(() => humanizeDuration(seconds)).toThrow(RangeError);
   });
 });
+
+describe('humanizeDuration in the built-in languages', () => {
+  it.each([
+    ['es', 432000, '5 días'],
+    ['es', 86400, '24 horas'],
+    ['es', 3661, '1 hora, 1 minuto y 1 segundo'],
+    ['fr', 432000, '5 jours'],
+    ['fr', 5400, '1 heure et 30 minutes'],
+    ['fr', 0, '0 seconde'],
+    ['de', 432000, '5 Tage'],
+    ['de', 3661, '1 Stunde, 1 Minute und 1 Sekunde'],
+    ['de', 7260, '2 Stunden und 1 Minute'],
+  ] as const)('%s: says %j seconds as %j', (language, seconds, words) => {
+    expect(humanizeDuration(seconds, language)).toBe(words);
+  });
+});

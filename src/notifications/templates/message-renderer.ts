@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isCustomizable } from './customizable-types.js';
 import { localeChain } from './locale-chain.js';
-import { MessageTemplateError, renderEmail, renderSms, type RenderedEmail } from './message-templates.js';
+import { hasBuiltIn, MessageTemplateError, renderEmail, renderSms, templateVariables, type RenderedEmail } from './message-templates.js';
 import type { MessagingActionType } from './messaging-action-type.js';
 import { MessagingTemplatesService } from './messaging-templates.service.js';
 import { renderTemplateEmail, renderTemplateSms } from './template-rendering.js';
@@ -33,15 +33,15 @@ export class MessageRenderer {
         return rendering(() => {
           const values = variablesFor(actionType, params);
           return channel === 'email'
-            ? { email: renderTemplateEmail(template.content, values, level), locale: level }
+            ? { email: { ...renderTemplateEmail(template.content, values, level), variables: templateVariables(actionType, params) }, locale: level }
             : { sms: renderTemplateSms(template.content.sms!, values), locale: level };
         });
       }
-      if (level === '' /* w3 provides hasBuiltIn(actionType, level) */) {
+      if (hasBuiltIn(actionType, level)) {
         return rendering(() =>
           channel === 'email'
-            ? { email: renderEmail(actionType, params as never), locale: level }
-            : { sms: renderSms(actionType, params as never), locale: level },
+            ? { email: renderEmail(actionType, params as never, level), locale: level }
+            : { sms: renderSms(actionType, params as never, level), locale: level },
         );
       }
     }

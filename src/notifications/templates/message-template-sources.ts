@@ -18,9 +18,25 @@ export interface MessageTemplateSource {
   sms?: string;
 }
 
+/** The action types whose built-in wording exists in other languages than English (decision D32: the six a subject receives). */
+export type TranslatedActionType =
+  | 'subject_identity_verification'
+  | 'privacy_request_receipt'
+  | 'privacy_request_complete_access'
+  | 'privacy_request_complete_deletion'
+  | 'privacy_request_review_approve'
+  | 'privacy_request_review_deny';
+
+/** One language's built-in texts (message-template-sources.<language>.ts), and the names of the request types in it. */
+export interface BuiltInTranslation {
+  /** A request type without a name here is shown as it is. */
+  requestTypes: Record<string, string>;
+  sources: Record<TranslatedActionType, MessageTemplateSource>;
+}
+
 /** The HTML document around every email's <main> (Fides' minimal HTML5 document); `main` is already rendered. */
 export const HTML_LAYOUT = `<!DOCTYPE html>
-<html lang="en">
+<html lang="{{lang}}">
 <head>
     <meta charset="UTF-8">
     <title>{{title}}</title>

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  hasBuiltIn,
   MessageTemplateError,
   renderEmail,
   renderSms,
@@ -131,8 +132,20 @@ const EMAIL_ONLY: readonly A[] = [A.MESSAGE_ERASURE_FULFILLMENT, A.MESSAGE_ERASU
 const SMS_CASES = CASES.filter((c) => !EMAIL_ONLY.includes(c.action));
 
 /** The email call for a case (the union of cases needs one cast to the generic signature). */
-const email = (c: Case) => renderEmail(c.action as A.TEST_MESSAGE, c.params as MessageParams[A.TEST_MESSAGE]);
-const sms = (c: Case) => renderSms(c.action as A.TEST_MESSAGE, c.params as MessageParams[A.TEST_MESSAGE]);
+const email = (c: Case, locale = '') => renderEmail(c.action as A.TEST_MESSAGE, c.params as MessageParams[A.TEST_MESSAGE], locale);
+const sms = (c: Case, locale = '') => renderSms(c.action as A.TEST_MESSAGE, c.params as MessageParams[A.TEST_MESSAGE], locale);
+
+/** Decision D32: the six messages a subject receives have built-in Spanish, French and German; the rest are English only. */
+const LANGUAGES = ['es', 'fr', 'de'] as const;
+const TRANSLATED = new Set<A>([
+  A.SUBJECT_IDENTITY_VERIFICATION,
+  A.PRIVACY_REQUEST_RECEIPT,
+  A.PRIVACY_REQUEST_REVIEW_APPROVE,
+  A.PRIVACY_REQUEST_REVIEW_DENY,
+  A.PRIVACY_REQUEST_COMPLETE_ACCESS,
+  A.PRIVACY_REQUEST_COMPLETE_DELETION,
+]);
+const TRANSLATED_CASES = LANGUAGES.flatMap((lang) => CASES.filter((c) => TRANSLATED.has(c.action)).map((c) => [`${c.name}.${lang}`, c, lang] as const));
 
 const decode = (s: string) =>
   s
@@ -156,6 +169,84 @@ describe('message templates: golden files', () => {
 
   it.each(SMS_CASES.map((c) => [c.name, c] as const))('%s: SMS', (name, c) => {
     expect(sms(c)).toBe(golden(`${name}.sms.txt`, sms(c)));
+  });
+});
+
+describe('message templates: golden files of the translations (D32)', () => {
+  it.each(TRANSLATED_CASES)('%s: email HTML', (name, c, lang) => {
+    expect(email(c, lang).html).toBe(golden(`${name}.email.html`, email(c, lang).html));
+  });
+
+  it.each(TRANSLATED_CASES)('%s: email text', (name, c, lang) => {
+    expect(email(c, lang).text).toBe(golden(`${name}.email.txt`, email(c, lang).text));
+  });
+
+  it.each(TRANSLATED_CASES)('%s: SMS', (name, c, lang) => {
+    expect(sms(c, lang)).toBe(golden(`${name}.sms.txt`, sms(c, lang)));
+  });
+
+  it.each(TRANSLATED_CASES)('%s: subject and frame in the language', (_name, c, lang) => {
+    const english = email(c);
+    const translated = email(c, lang);
+    expect(translated.subject).not.toBe(english.subject);
+    expect(translated.html.startsWith(`<!DOCTYPE html>\n<html lang="${lang}">\n`)).toBe(true);
+    expect(translated.variables).toEqual(english.variables);
+  });
+
+  it.each(TRANSLATED_CASES)('%s: the plain text has the wording of the HTML <main>, the SMS is the plain text', (name, c, lang) => {
+    const { html, text } = email(c, lang);
+    const main = /<main>\n([\s\S]*)\n<\/main>/.exec(html)?.[1];
+    expect(words(text.replace(/^- /gm, ''))).toBe(words(decode(main!.replace(/<[^>]+>/g, ' '))));
+    if (!name.includes('several')) expect(sms(c, lang)).toBe(text);
+  });
+
+  it('says which built-in texts exist, for exactly the locale given', () => {
+    expect(hasBuiltIn(A.PRIVACY_REQUEST_RECEIPT, '')).toBe(true);
+    expect(hasBuiltIn(A.PRIVACY_REQUEST_RECEIPT, 'es')).toBe(true);
+    expect(hasBuiltIn(A.PRIVACY_REQUEST_RECEIPT, 'de')).toBe(true);
+    expect(hasBuiltIn(A.PRIVACY_REQUEST_RECEIPT, 'es-MX')).toBe(false);
+    expect(hasBuiltIn(A.PRIVACY_REQUEST_RECEIPT, 'zz')).toBe(false);
+    expect(hasBuiltIn(A.MESSAGE_ERASURE_FULFILLMENT, 'es')).toBe(false);
+    expect(hasBuiltIn(A.PRIVACY_REQUEST_ERROR_NOTIFICATION, 'fr')).toBe(false);
+    expect(hasBuiltIn(A.TEST_MESSAGE, 'de')).toBe(false);
+    expect(hasBuiltIn(A.TEST_MESSAGE, '')).toBe(true);
+    expect(hasBuiltIn('toString' as A, '')).toBe(false);
+    expect(hasBuiltIn(A.TEST_MESSAGE, 'toString')).toBe(false);
+  });
+
+  it('refuses a locale without built-in text instead of guessing', () => {
+    expect(() => renderEmail(A.TEST_MESSAGE, {}, 'es')).toThrow(new MessageTemplateError('No built-in es text for test_message'));
+    expect(() => renderSms(A.PRIVACY_REQUEST_REVIEW_APPROVE, {}, 'es-MX')).toThrow(
+      new MessageTemplateError('No built-in es-MX text for privacy_request_review_approve'),
+    );
+  });
+
+  it('names the request types and counts in the language', () => {
+    expect(renderSms(A.PRIVACY_REQUEST_RECEIPT, { request_types: ['access'] }, 'fr')).toBe("Nous avons bien reçu votre demande d'accès.");
+    expect(renderSms(A.PRIVACY_REQUEST_RECEIPT, { request_types: ['access', 'erasure'] }, 'es')).toBe(
+      'Hemos recibido las siguientes solicitudes: acceso, supresión',
+    );
+    expect(renderSms(A.PRIVACY_REQUEST_RECEIPT, { request_types: ['erasure'] }, 'de')).toBe('Ihr Antrag auf Löschung ist bei uns eingegangen.');
+    expect(renderSms(A.SUBJECT_IDENTITY_VERIFICATION, { verification_code: '123456', verification_code_ttl_seconds: 60 }, 'es')).toMatch(
+      /caducará en 1 minuto\.$/,
+    );
+    expect(renderSms(A.PRIVACY_REQUEST_COMPLETE_ACCESS, { download_links: ['https://a.example/1'], download_link_ttl_seconds: 432000 }, 'de')).toMatch(
+      /ist dieser geheime Link 5 Tage lang gültig\.$/,
+    );
+  });
+
+  it("passes Fides' template variables with the email, whatever the language", () => {
+    expect(renderEmail(A.SUBJECT_IDENTITY_VERIFICATION, { verification_code: '2348', verification_code_ttl_seconds: 600 }, 'fr').variables).toEqual({
+      code: '2348',
+      minutes: 10,
+    });
+    expect(renderEmail(A.PRIVACY_REQUEST_COMPLETE_ACCESS, { download_links: [LINK_1, LINK_2], download_link_ttl_seconds: 432000 }).variables).toEqual({
+      download_link: LINK_1,
+      days: 5,
+    });
+    expect(renderEmail(A.PRIVACY_REQUEST_REVIEW_DENY, { rejection_reason: null }).variables).toEqual({ denial_reason: null });
+    expect(renderEmail(A.PRIVACY_REQUEST_RECEIPT, { request_types: ['access'] }, 'de').variables).toEqual({ request_types: ['access'] });
+    expect(renderEmail(A.TEST_MESSAGE, {}).variables).toEqual({});
   });
 });
 

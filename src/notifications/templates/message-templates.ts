@@ -1,8 +1,11 @@
 import Handlebars from 'handlebars';
-import { humanizeDuration } from './humanize-duration.js';
+import { durationUnit, humanizeDuration, type BuiltInLanguage } from './humanize-duration.js';
 import { MessagingActionType } from './messaging-action-type.js';
 import * as sources from './message-template-sources.js';
-import type { MessageTemplateSource } from './message-template-sources.js';
+import type { BuiltInTranslation, MessageTemplateSource } from './message-template-sources.js';
+import { GERMAN } from './message-template-sources.de.js';
+import { SPANISH } from './message-template-sources.es.js';
+import { FRENCH } from './message-template-sources.fr.js';
 
 // ---- Parameters per action (the names are Fides' body params, as stored with each message) ----
 
@@ -86,6 +89,11 @@ export interface RenderedEmail {
   html: string;
   /** The same wording without markup; list items are lines starting with "- ". */
   text: string;
+  /**
+   * Fides' template variables of the message (`code`, `minutes`, `request_types`, `denial_reason`, `download_link`,
+   * `days`), which a provider-side template (Mailgun's `fides`) receives beside the body. Absent: none.
+   */
+  variables?: Record<string, unknown>;
 }
 
 /** A message's parameters do not fit its template (a caller's bug, or a stored message from an older shape). */
@@ -157,24 +165,34 @@ function erasureView(action: MessagingActionType, params: Record<string, unknown
   return { dataset_key: params.dataset_key, collections };
 }
 
-function buildView(action: MessagingActionType, raw: unknown): View {
+/** French elides "de" before a vowel or a mute h: "demande d'accès", "demande de consentement". */
+const frenchOf = (noun: string) => (/^[aeiouyhàâäéèêëîïôöûüœæ]/i.test(noun) ? `d'${noun}` : `de ${noun}`);
+
+/**
+ * The values a template sees. English keeps Fides' exact values (request types as given, lists joined with ","); a
+ * translation names the request types in its language, joins lists with ", " and counts minutes in words.
+ */
+function buildView(action: MessagingActionType, raw: unknown, language: BuiltInLanguage): View {
   const params = asObject(action, raw);
+  const translation = language === '' ? undefined : TRANSLATIONS[language];
+  const join = (items: string[]) => items.join(translation ? ', ' : ',');
   switch (action) {
     case MessagingActionType.SUBJECT_IDENTITY_VERIFICATION: {
       if (typeof params.verification_code !== 'string' || params.verification_code === '') {
         fail(action, 'verification_code must be a non-empty string');
       }
-      const ttl = seconds(action, params, 'verification_code_ttl_seconds');
-      return { verification_code: params.verification_code, minutes: verificationCodeTtlMinutes(ttl) };
+      const minutes = verificationCodeTtlMinutes(seconds(action, params, 'verification_code_ttl_seconds'));
+      return { verification_code: params.verification_code, minutes, minutes_text: durationUnit(minutes, 'minute', language) };
     }
     case MessagingActionType.PRIVACY_REQUEST_RECEIPT: {
-      const types = stringList(action, params, 'request_types');
-      return { several: types.length > 1, first: types[0], request_types: types, joined: types.join(',') };
+      const given = stringList(action, params, 'request_types');
+      const types = translation ? given.map((t) => translation.requestTypes[t] ?? t) : given;
+      return { several: types.length > 1, first: types[0], first_of: frenchOf(types[0]), request_types: types, joined: join(types) };
     }
     case MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS: {
       const links = stringList(action, params, 'download_links');
-      const lifetime = humanizeDuration(seconds(action, params, 'download_link_ttl_seconds'));
-      return { several: links.length > 1, first: links[0], download_links: links, joined: links.join(','), lifetime };
+      const lifetime = humanizeDuration(seconds(action, params, 'download_link_ttl_seconds'), language);
+      return { several: links.length > 1, first: links[0], download_links: links, joined: join(links), lifetime };
     }
     case MessagingActionType.PRIVACY_REQUEST_REVIEW_DENY: {
       const reason = params.rejection_reason;
@@ -239,29 +257,66 @@ function compile(key: string, source: string, escape: boolean): Compiled {
 /** Drops the blank lines the template sources start and end with. */
 const trimBlankLines = (s: string) => s.replace(/^\n+|\n+$/g, '');
 
-function sourceFor(action: MessagingActionType): MessageTemplateSource {
-  const source = Object.prototype.hasOwnProperty.call(SOURCES, action) ? SOURCES[action] : undefined;
-  if (!source) throw new MessageTemplateError(`No corresponding template linked to the ${String(action)}`);
-  return source;
+/** Built-in texts besides English (decision D32), by language subtag: only the six messages a subject receives. */
+const TRANSLATIONS: Record<Exclude<BuiltInLanguage, ''>, BuiltInTranslation> = { es: SPANISH, fr: FRENCH, de: GERMAN };
+
+const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
+/** Whether Herald has built-in wording for the action type in exactly this locale ('' is the English base). */
+export function hasBuiltIn(action: MessagingActionType, locale: string): boolean {
+  if (locale === '') return has(SOURCES, action);
+  return has(TRANSLATIONS, locale) && has(TRANSLATIONS[locale as keyof typeof TRANSLATIONS].sources, action);
 }
 
-/** The email for a message: subject, HTML document and plain-text part. */
-export function renderEmail<A extends MessagingActionType>(action: A, params: MessageParams[A]): RenderedEmail {
-  const source = sourceFor(action);
-  const view = buildView(action, params);
-  const main = trimBlankLines(compile(`${action}.html`, source.html, true)(view));
-  const html = compile('layout.html', sources.HTML_LAYOUT, true)({ title: source.title, main });
-  const text = trimBlankLines(compile(`${action}.text`, source.text, false)(view));
+/** The source of the built-in text for exactly this locale; throws when there is none (see hasBuiltIn). */
+function sourceFor(action: MessagingActionType, locale: string): { source: MessageTemplateSource; language: BuiltInLanguage } {
+  if (!has(SOURCES, action)) throw new MessageTemplateError(`No corresponding template linked to the ${String(action)}`);
+  if (locale === '') return { source: SOURCES[action], language: '' };
+  if (!hasBuiltIn(action, locale)) throw new MessageTemplateError(`No built-in ${locale} text for ${action}`);
+  const language = locale as Exclude<BuiltInLanguage, ''>;
+  return { source: TRANSLATIONS[language].sources[action as keyof BuiltInTranslation['sources']], language };
+}
+
+/** Fides' template variables (§4.2 of its templates: the names a provider-side template knows). */
+export function templateVariables(action: MessagingActionType, params: unknown): Record<string, unknown> {
+  const view = buildView(action, params, '');
+  switch (action) {
+    case MessagingActionType.SUBJECT_IDENTITY_VERIFICATION:
+      return { code: view.verification_code, minutes: view.minutes };
+    case MessagingActionType.PRIVACY_REQUEST_RECEIPT:
+      return { request_types: view.request_types };
+    case MessagingActionType.PRIVACY_REQUEST_REVIEW_DENY:
+      return { denial_reason: view.rejection_reason };
+    case MessagingActionType.PRIVACY_REQUEST_COMPLETE_ACCESS: {
+      const ttl = seconds(action, asObject(action, params), 'download_link_ttl_seconds');
+      return { download_link: view.first, days: Math.floor(ttl / 86_400) };
+    }
+    default:
+      return {};
+  }
+}
+
+/**
+ * The email for a message in the built-in text of exactly `locale` ('' = English, Fides' wording): subject, HTML
+ * document, plain-text part and Fides' template variables. A locale without built-in text throws (hasBuiltIn).
+ */
+export function renderEmail<A extends MessagingActionType>(action: A, params: MessageParams[A], locale = ''): RenderedEmail {
+  const { source, language } = sourceFor(action, locale);
+  const view = buildView(action, params, language);
+  const key = `${language}:${action}`;
+  const main = trimBlankLines(compile(`${key}.html`, source.html, true)(view));
+  const html = compile('layout.html', sources.HTML_LAYOUT, true)({ lang: language || 'en', title: source.title, main });
+  const text = trimBlankLines(compile(`${key}.text`, source.text, false)(view));
   // Most subjects are fixed text; the batch email's names the organisation (rendered unescaped: a header, not HTML).
-  const subject = compile(`${action}.subject`, source.subject, false)(view);
-  return { subject, html, text };
+  const subject = compile(`${key}.subject`, source.subject, false)(view);
+  return { subject, html, text, variables: templateVariables(action, params) };
 }
 
-/** The SMS text for a message, exactly as Fides words it (with D8 for the access completion). */
-export function renderSms<A extends MessagingActionType>(action: A, params: MessageParams[A]): string {
-  const source = sourceFor(action);
+/** The SMS text for a message in the built-in text of exactly `locale` ('' = English, exactly as Fides words it, with D8). */
+export function renderSms<A extends MessagingActionType>(action: A, params: MessageParams[A], locale = ''): string {
+  const { source, language } = sourceFor(action, locale);
   if (source.sms === undefined) {
     throw new MessageTemplateError(`Message action type ${action} is not implemented for SMS`);
   }
-  return compile(`${action}.sms`, source.sms, false)(buildView(action, params));
+  return compile(`${language}:${action}.sms`, source.sms, false)(buildView(action, params, language));
 }

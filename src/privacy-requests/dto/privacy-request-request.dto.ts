@@ -4,6 +4,7 @@ import { IsArray, IsISO8601, IsObject, IsString, Length, Matches, ValidateNested
 import { PageQuery } from '../../common/pagination.js';
 import { FidesKey, MAX_LENGTH, MaxItems, MaxLen, OneOf, Optional, QueryBoolean, Required } from '../../common/validation/fides-validators.js';
 import { PRIVACY_REQUEST_STATUSES, type PrivacyRequestStatus } from '../requests/privacy-request.entity.js';
+import { BcpLocale } from './locale.validator.js';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 const datetime = { message: 'invalid datetime format', context: { type: 'value_error.datetime' } };
@@ -64,6 +65,16 @@ export class PrivacyRequestCreateDto {
   @IsString()
   @Length(16, 16, { message: 'Encryption key must be 16 bytes long', context: { type: 'value_error' } })
   encryption_key?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    maxLength: 35,
+    example: 'es-MX',
+    description: "Herald's own (decision D32): the BCP 47 tag the subject's messages are written in (exact, then language, then the base text)",
+  })
+  @Optional()
+  @BcpLocale()
+  locale?: string | null;
 }
 
 export class VerifyIdentityDto {

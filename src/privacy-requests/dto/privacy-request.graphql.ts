@@ -5,6 +5,7 @@ import { Type } from 'class-transformer';
 import { IsString, Matches, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 import { FidesKey, MAX_LENGTH, MaxLen, Optional, Required } from '../../common/validation/fides-validators.js';
+import { BcpLocale } from './locale.validator.js';
 
 export enum PrivacyRequestStatusValue {
   IDENTITY_UNVERIFIED = 'identity_unverified',
@@ -64,6 +65,7 @@ export class PrivacyRequestObject {
   @Field(() => String, { nullable: true, description: 'The step a request in error stopped at (retry resumes there)' }) failedStep: string | null;
   @Field(() => String, { nullable: true }) failureReason: string | null;
   @Field(() => String, { nullable: true }) resumeEndpoint: string | null;
+  @Field(() => String, { nullable: true, description: 'Decision D32: the BCP 47 tag its messages are written in (canonical)' }) locale: string | null;
   /** Internal: answered to a caller without a token (a data subject): the nested details are not shown. */
   anonymous?: boolean;
 }
@@ -99,6 +101,10 @@ export class PrivacyRequestInput {
   @Field() @Required() @IsString() @FidesKey() policyKey: string;
   @Field(() => Date, { nullable: true }) @Optional() requestedAt?: Date | null;
   @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) externalId?: string | null;
+  @Field(() => String, { nullable: true, description: "Decision D32: the BCP 47 tag the subject's messages are written in, e.g. es-MX" })
+  @Optional()
+  @BcpLocale()
+  locale?: string | null;
 }
 
 @ArgsType()

@@ -206,6 +206,8 @@ export class RequestRunner {
           privacyRequestId: request.id,
           idempotencyKey: `${prefix}${dataset.fides_key}:${request.runAttempt}`,
           serviceType: 'email',
+          // Carried like every message of the request (D32); the instructions to third parties exist in English only.
+          locale: request.locale,
         },
         m,
       );
@@ -252,6 +254,7 @@ export class RequestRunner {
           params: notice.params,
           privacyRequestId: request.id,
           idempotencyKey: `${prefix}${notice.kind}:${request.runAttempt}`,
+          locale: request.locale,
         },
         m,
       );

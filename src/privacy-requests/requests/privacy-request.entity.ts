@@ -59,6 +59,8 @@ export class PrivacyRequestEntity {
   @Column({ name: 'awaiting_email_send_at', type: 'timestamptz', nullable: true }) awaitingEmailSendAt: Date | null;
   /** Decision D34: the batch whose emails listed the request (its run waits for them). */
   @Column({ name: 'email_batch_id', type: 'uuid', nullable: true }) emailBatchId: string | null;
+  /** Decision D32: the BCP 47 tag the subject asked in (canonical), carried by every message of the request. */
+  @Column({ type: 'varchar', length: 35, nullable: true }) locale: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -10,6 +10,7 @@ import type {
   PrivacyRequestObject,
   ReviewResultObject,
 } from '../dto/privacy-request.graphql.js';
+import { canonicalOrNull } from '../dto/locale.validator.js';
 import type { PrivacyRequestCreateDto, PrivacyRequestListQuery } from '../dto/privacy-request-request.dto.js';
 import { toPolicyResponse } from '../policies/policy.mapper.js';
 import type { Identity } from './identity-vault.js';
@@ -40,6 +41,7 @@ export const createCommandOf = (dto: PrivacyRequestCreateDto): CreatePrivacyRequ
   externalId: dto.external_id ?? null,
   startedProcessingAt: date(dto.started_processing_at) ?? null,
   finishedProcessingAt: date(dto.finished_processing_at) ?? null,
+  locale: canonicalOrNull(dto.locale),
 });
 
 export const listParamsOf = (q: PrivacyRequestListQuery): ListPrivacyRequestsParams => ({
@@ -150,6 +152,7 @@ export const createCommandOfInput = (i: PrivacyRequestInput): CreatePrivacyReque
   policyKey: i.policyKey,
   requestedAt: i.requestedAt ?? undefined,
   externalId: i.externalId ?? null,
+  locale: canonicalOrNull(i.locale),
 });
 
 export const listParamsOfArgs = (args: PrivacyRequestListArgs): ListPrivacyRequestsParams => ({
@@ -181,6 +184,7 @@ export function toPrivacyRequestObject(view: PrivacyRequestView): PrivacyRequest
     failedStep: r.status === 'error' ? (r.actionRequiredDetails?.step ?? null) : null,
     failureReason: r.failureReason,
     resumeEndpoint: resumeEndpoint(r),
+    locale: r.locale,
   };
 }
 

@@ -23,6 +23,8 @@ export interface CreatePrivacyRequestCommand {
   externalId?: string | null;
   startedProcessingAt?: Date | null;
   finishedProcessingAt?: Date | null;
+  /** Decision D32: a canonical BCP 47 tag (validated by the transport), or none. */
+  locale?: string | null;
 }
 
 /** A command that did not give a request the subject can go on with: why, and the request when one was stored. */

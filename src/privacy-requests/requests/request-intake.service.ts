@@ -174,6 +174,7 @@ export class RequestIntakeService {
       dueDate: policy.executionTimeframe ? new Date(requestedAt.getTime() + policy.executionTimeframe * 86_400_000) : null,
       startedProcessingAt: command.startedProcessingAt ?? null,
       finishedProcessingAt: command.finishedProcessingAt ?? null,
+      locale: command.locale ?? null,
     });
     return m.save(request);
   }
@@ -201,6 +202,7 @@ export class RequestIntakeService {
       params: { verification_code: code, verification_code_ttl_seconds: this.settings.redis.identityVerificationCodeTtlSeconds },
       privacyRequestId: request.id,
       idempotencyKey: `pr:${request.id}:verification:${randomUUID()}`,
+      locale: request.locale,
     });
     return attempt.status === 'sent';
   }
@@ -227,6 +229,7 @@ export class RequestIntakeService {
         params: { request_types: types },
         privacyRequestId: request.id,
         idempotencyKey: `pr:${request.id}:receipt`,
+        locale: request.locale,
       },
       m,
     );

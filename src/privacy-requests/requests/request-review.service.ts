@@ -74,6 +74,7 @@ export class RequestReviewService {
                 params: to === 'denied' ? { rejection_reason: reason } : {},
                 privacyRequestId: id,
                 idempotencyKey: `pr:${id}:review`,
+                locale: request.locale,
               },
               m,
             );

@@ -16,7 +16,12 @@ interface MailgunTarget {
   apiVersion: string;
   isEuDomain: boolean;
   apiKey: string;
+  /** Decision D32: look for the domain's stored template `fides` first (the `use_provider_template` detail). */
+  useProviderTemplate: boolean;
 }
+
+/** The provider-side template Fides looks for, by name (Mailgun and SendGrid alike). */
+export const PROVIDER_TEMPLATE_NAME = 'fides';
 
 /**
  * The base URL mailgun.js is pointed at: `MAILGUN_API_URL` when set (tests, benchmarks, a proxy), else the EU host for
@@ -37,7 +42,7 @@ function target(context: ProviderContext): MailgunTarget {
   if (typeof apiVersion !== 'string' || !/^v\d+$/.test(apiVersion)) throw configurationError(PROVIDER, 'the config has an invalid api_version in its details');
   const apiKey = secrets.mailgun_api_key;
   if (typeof apiKey !== 'string' || apiKey.trim() === '') throw configurationError(PROVIDER, 'the config has no mailgun_api_key secret');
-  return { domain, apiVersion, isEuDomain: details.is_eu_domain === true, apiKey };
+  return { domain, apiVersion, isEuDomain: details.is_eu_domain === true, apiKey, useProviderTemplate: details.use_provider_template === true };
 }
 
 /** Email through Mailgun's messages API (`POST {host}/{api_version}/{domain}/messages`), via mailgun.js. */
@@ -50,7 +55,7 @@ export class MailgunProvider implements MessagingProvider {
 
   async send(message: OutgoingMessage, context: ProviderContext): Promise<DeliveryReceipt> {
     if (message.channel !== 'email') throw configurationError(PROVIDER, `cannot send ${message.channel} messages`);
-    const { domain, apiVersion, isEuDomain, apiKey } = target(context);
+    const { domain, apiVersion, isEuDomain, apiKey, useProviderTemplate } = target(context);
     const secrets = Object.values(context.secrets ?? {});
     // Mailgun refuses an empty part; Fides itself sends only the html.
     if (message.html === '' && message.text === '') throw configurationError(PROVIDER, 'the message has neither html nor text');
@@ -63,11 +68,20 @@ export class MailgunProvider implements MessagingProvider {
         url: mailgunBaseUrl(isEuDomain, this.settings.providers.mailgunApiUrl),
         timeout: context.timeoutMs ?? this.settings.providers.timeoutMs,
       });
+      // Decision D32, as Fides: when the domain has the stored template `fides`, it gets the rendered body as
+      // `fides_email_body` with the message's template variables, in place of the html and text.
+      const templated = useProviderTemplate && (await hasStoredTemplate(client, apiVersion, domain));
+      const body = templated
+        ? {
+            template: PROVIDER_TEMPLATE_NAME,
+            'h:X-Mailgun-Variables': JSON.stringify({ fides_email_body: message.html, ...message.variables }),
+          }
+        : content;
       const data = {
         from: `<mailgun@${domain}>`,
         to: message.to.trim(),
         subject: message.subject,
-        ...content,
+        ...body,
         'h:X-Idempotency-Key': message.idempotencyKey,
         'v:herald_message_id': message.messageId,
       };
@@ -81,5 +95,19 @@ export class MailgunProvider implements MessagingProvider {
     } catch (error) {
       throw toMailgunDeliveryError(error, { recipient: message.to, secrets });
     }
+  }
+}
+
+/**
+ * Whether the domain has the stored template `fides` (`GET /{api_version}/{domain}/templates/fides`): a 404 says no;
+ * any other failure is the send's (classified as usual: a 5xx or no answer is retried, a refused key is permanent).
+ */
+async function hasStoredTemplate(client: ReturnType<Mailgun['client']>, apiVersion: string, domain: string): Promise<boolean> {
+  try {
+    await client.request.get(`/${apiVersion}/${encodeURIComponent(domain)}/templates/${PROVIDER_TEMPLATE_NAME}`);
+    return true;
+  } catch (error) {
+    if ((error as { status?: unknown } | null)?.status === 404) return false;
+    throw error;
   }
 }

@@ -10,7 +10,12 @@ import { SENDGRID as PROVIDER, toSendGridDeliveryError } from './twilio-email.er
 interface SendGridTarget {
   apiKey: string;
   from: string;
+  /** Decision D32: look for the account's dynamic template named `fides` first (the `use_provider_template` detail). */
+  useProviderTemplate: boolean;
 }
+
+/** The dynamic template Fides looks for, by name (any case). */
+export const SENDGRID_TEMPLATE_NAME = 'fides';
 
 function target(context: ProviderContext): SendGridTarget {
   const details = (context.details ?? {}) as unknown as Partial<Record<string, unknown>>;
@@ -19,7 +24,7 @@ function target(context: ProviderContext): SendGridTarget {
   if (!from) throw configurationError(PROVIDER, 'the config has no twilio_email_from in its details');
   const apiKey = nonEmptyText(secrets.twilio_api_key);
   if (!apiKey) throw configurationError(PROVIDER, 'the config has no twilio_api_key secret');
-  return { apiKey, from };
+  return { apiKey, from, useProviderTemplate: details.use_provider_template === true };
 }
 
 /** Twilio email, which is SendGrid's v3 mail send (`POST /v3/mail/send`), via @sendgrid/mail. */
@@ -32,7 +37,7 @@ export class TwilioEmailProvider implements MessagingProvider {
 
   async send(message: OutgoingMessage, context: ProviderContext): Promise<DeliveryReceipt> {
     if (message.channel !== 'email') throw configurationError(PROVIDER, `cannot send ${message.channel} messages`);
-    const { apiKey, from } = target(context);
+    const { apiKey, from, useProviderTemplate } = target(context);
     const secrets = Object.values(context.secrets ?? {});
     // SendGrid refuses an empty content value, and wants text/plain before text/html.
     const content = [
@@ -50,14 +55,22 @@ export class TwilioEmailProvider implements MessagingProvider {
       const mail = new MailService();
       mail.setClient(client);
       mail.setTimeout(context.timeoutMs ?? timeoutMs); // the client's default request timeout (axios has none by default)
-      const data: MailDataRequired = {
+      // Decision D32, as Fides: when the account has a dynamic template named `fides`, it gets the rendered body as
+      // `fides_email_body` in place of the content.
+      const templateId = useProviderTemplate ? await dynamicTemplateId(client) : undefined;
+      // The body is HTML by design (the template shows it with `{{{fides_email_body}}}`): the SDK's console warning
+      // about quotes and ampersands in template data is not for it.
+      const body = templateId
+        ? { templateId, dynamicTemplateData: { fides_email_body: message.html }, hideWarnings: true }
+        : { content: [first, ...rest] as MailDataRequired['content'] };
+      const data = {
         from,
         to: message.to.trim(),
         subject: message.subject,
-        content: [first, ...rest],
+        ...body,
         headers: { 'X-Idempotency-Key': message.idempotencyKey },
         customArgs: { herald_message_id: message.messageId },
-      };
+      } as MailDataRequired;
       const [response] = await mail.send(data);
       const headers = response.headers as Record<string, unknown> | undefined;
       const id = headers?.['x-message-id'];
@@ -66,4 +79,20 @@ export class TwilioEmailProvider implements MessagingProvider {
       throw toSendGridDeliveryError(error, { recipient: message.to, secrets });
     }
   }
+}
+
+/**
+ * The id of the account's dynamic template named `fides` (any case), as Fides finds it: the first 200 dynamic
+ * templates (`GET /v3/templates?generations=dynamic&page_size=200`). Undefined when there is none; a failed lookup
+ * fails the send (classified as usual).
+ */
+async function dynamicTemplateId(client: Client): Promise<string | undefined> {
+  const response = await client.request({ method: 'GET', url: '/v3/templates', qs: { generations: 'dynamic', page_size: 200 } });
+  const body: unknown = response[1];
+  const result = (body as { result?: unknown } | null)?.result;
+  if (!Array.isArray(result)) return undefined;
+  const found = (result as { id?: unknown; name?: unknown }[]).find(
+    (t) => typeof t?.name === 'string' && t.name.toLowerCase() === SENDGRID_TEMPLATE_NAME && typeof t.id === 'string',
+  );
+  return found?.id as string | undefined;
 }
