@@ -133,4 +133,22 @@ describe('loadSettings', () => {
       /FIDES__SECURITY__APP_ENCRYPTION_KEY/,
     );
   });
+
+  it('keeps everything by default, and reads the retention periods, batch size and schedule', () => {
+    expect(loadSettings({}).retention).toEqual({
+      messagesDays: 0,
+      attemptsDays: 0,
+      eventsDays: 0,
+      requestIdentitiesDays: 0,
+      batchSize: 2000,
+      cron: '23 * * * *',
+    });
+    const s = loadSettings({ HERALD_RETENTION_MESSAGES_DAYS: '365', HERALD_RETENTION_REQUEST_IDENTITIES_DAYS: '30', HERALD_RETENTION_CRON: ' 0 3 * * mon ' });
+    expect(s.retention).toMatchObject({ messagesDays: 365, requestIdentitiesDays: 30, cron: '0 3 * * mon' });
+    expect(() => loadSettings({ HERALD_RETENTION_EVENTS_DAYS: '-1' })).toThrow(/HERALD_RETENTION_EVENTS_DAYS: must be a whole number from 0 to 36500/);
+    expect(() => loadSettings({ HERALD_RETENTION_BATCH_SIZE: '0' })).toThrow(/HERALD_RETENTION_BATCH_SIZE/);
+    for (const cron of ['61 * * * *', 'every hour', '* * * * * *']) {
+      expect(() => loadSettings({ HERALD_RETENTION_CRON: cron })).toThrow(/HERALD_RETENTION_CRON: must be a cron expression of five fields/);
+    }
+  });
 });

@@ -61,6 +61,8 @@ export interface Settings {
   /** The organisation named in the batched erasure emails to third parties (`HERALD_ORGANIZATION_NAME`). */
   organizationName: string | null;
   redis: { identityVerificationCodeTtlSeconds: number };
+  /** How long finished work is kept; 0 keeps it forever. A scheduled purge deletes what is older, in small batches. */
+  retention: RetentionSettings;
   /** The outbox: how messages are retried and how many are sent at once by each process. */
   delivery: {
     /** Attempts per message, the first included (10: all ten fail at 30% random faults for 6 in a million). */
@@ -149,6 +151,18 @@ function int(env: Env, name: string, fallback: number, min: number, max = Number
     );
   }
   return Number(value);
+}
+
+/** A cron expression as pg-boss schedules it (five fields, UTC), checked here so a typo stops start-up with its name. */
+function cron(env: Env, name: string, fallback: string): string {
+  const value = raw(env, name) ?? fallback;
+  try {
+    if (value.split(/\s+/).length !== 5) throw new Error('not five fields');
+    CronExpressionParser.parse(value, { tz: 'UTC' });
+  } catch {
+    throw new SettingsError(name, 'must be a cron expression of five fields (minute hour day month weekday), e.g. "23 * * * *"');
+  }
+  return value;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -291,6 +305,21 @@ function validCron(cron: string, tz: string): boolean {
   }
 }
 
+export interface RetentionSettings {
+  /** Sent and failed messages, with their attempts and events, this many days after they were created (`HERALD_RETENTION_MESSAGES_DAYS`). */
+  messagesDays: number;
+  /** The attempts of sent and failed messages, this many days after they finished; the message keeps its outcome (`HERALD_RETENTION_ATTEMPTS_DAYS`). */
+  attemptsDays: number;
+  /** Provider delivery events, this many days after they were received; the message keeps its delivery status (`HERALD_RETENTION_EVENTS_DAYS`). */
+  eventsDays: number;
+  /** The identities of complete, denied and canceled requests, erased this many days after their last change (`HERALD_RETENTION_REQUEST_IDENTITIES_DAYS`). */
+  requestIdentitiesDays: number;
+  /** Rows per statement (`HERALD_RETENTION_BATCH_SIZE`): each batch commits on its own, so sending never waits long on the purge. */
+  batchSize: number;
+  /** When the purge runs (`HERALD_RETENTION_CRON`, five-field cron, UTC), once across all instances. */
+  cron: string;
+}
+
 /**
  * Reads and validates every setting. Secrets that are missing stay empty here: the embedded mode fills them from
  * its data dir, and `requireSecrets` refuses to go on without them.
@@ -352,6 +381,14 @@ export function loadSettings(env: Env = process.env): Settings {
     organizationName: raw(env, 'HERALD_ORGANIZATION_NAME') ?? null,
     redis: {
       identityVerificationCodeTtlSeconds: int(env, 'FIDES__REDIS__IDENTITY_VERIFICATION_CODE_TTL_SECONDS', 600, 1),
+    },
+    retention: {
+      messagesDays: int(env, 'HERALD_RETENTION_MESSAGES_DAYS', 0, 0, 36500),
+      attemptsDays: int(env, 'HERALD_RETENTION_ATTEMPTS_DAYS', 0, 0, 36500),
+      eventsDays: int(env, 'HERALD_RETENTION_EVENTS_DAYS', 0, 0, 36500),
+      requestIdentitiesDays: int(env, 'HERALD_RETENTION_REQUEST_IDENTITIES_DAYS', 0, 0, 36500),
+      batchSize: int(env, 'HERALD_RETENTION_BATCH_SIZE', 2000, 1, 50_000),
+      cron: cron(env, 'HERALD_RETENTION_CRON', '23 * * * *'),
     },
     delivery: {
       maxAttempts: int(env, 'HERALD_DELIVERY_MAX_ATTEMPTS', 10, 1, 100),

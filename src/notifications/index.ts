@@ -29,6 +29,9 @@ export { MessageDeliveryWorker, type FinalOutcome, type FinalOutcomeHook } from 
 // Delivery events (decisions D26, D27): durable hooks on the adverse ones (a bounced erasure email).
 export { DeliveryEventRecorder, type DeliveryEventHook, type RecordedDeliveryEvent } from './events/delivery-event-recorder.js';
 
+// Retention (issue 20): the outbox's batches of the purge, and the erasure of a finished request's recipients.
+export { MessageRetention } from './outbox/message-retention.js';
+
 // The message log, and its GraphQL object for other modules' fields (e.g. a privacy request's messages).
 export { MessagesService, type MessageFilter } from './outbox/messages.service.js';
 export { MessageObject } from './messages.dto.js';

@@ -13,6 +13,7 @@ import { NotificationsService } from './notifications.service.js';
 import { MessageAttemptEntity, MessageEntity } from './outbox/message.entity.js';
 import { MessageDeliveryWorker } from './outbox/message-delivery.worker.js';
 import { MessageOutcomes } from './outbox/message-outcomes.js';
+import { MessageRetention } from './outbox/message-retention.js';
 import { MessagePreparer } from './outbox/message-preparer.js';
 import { MessagesService } from './outbox/messages.service.js';
 import { ProviderChoice } from './outbox/provider-choice.js';
@@ -56,6 +57,7 @@ import { TestMessageService } from './test-message.service.js';
     MessageDeliveryWorker,
     MessagePreparer,
     MessageOutcomes,
+    MessageRetention,
     SendingContextCache,
     ProviderChoice,
     ProviderCircuits,
@@ -78,6 +80,7 @@ import { TestMessageService } from './test-message.service.js';
     NotificationSettingsService,
     MessageDeliveryWorker,
     MessageOutcomes,
+    MessageRetention,
     MessagesService,
     SuppressionsService,
     ProviderCircuits,

@@ -49,24 +49,33 @@ const MESSAGE_INSERT = `INSERT INTO message (id, idempotency_key, action_type, s
 // pg-boss reads the jobs to insert from its parameter $1 (a JSON array) in exactly this place.
 const JOB_SOURCE = '$1::text::json';
 const statements = new Map<string, { name: string; text: string }>();
+// The bulk form: one row per element of the arrays, in the same columns; a repeated key (in the table or the batch) is skipped.
+const MESSAGES_INSERT = `INSERT INTO message (id, idempotency_key, action_type, service_type_rule, status, recipient_hint, payload, privacy_request_id, attempts, requested_locale)
+  SELECT m.id, m.idempotency_key, m.action_type, m.service_type_rule, 'queued', m.recipient_hint, m.payload, m.privacy_request_id, 0, m.requested_locale
+  FROM unnest($2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::text[], $8::varchar[], $9::varchar[])
+    AS m (id, idempotency_key, action_type, service_type_rule, recipient_hint, payload, privacy_request_id, requested_locale)
+  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
+// Only the jobs whose message was inserted: pg-boss reads the same JSON array, filtered to the new messages' ids.
+const NEW_JOBS_SOURCE = `(SELECT COALESCE(json_agg(j.job), '[]'::json)::text FROM json_array_elements($1::text::json) AS j (job)
+  WHERE (j.job->>'id')::uuid IN (SELECT id FROM new_message))::json`;
 
 /**
  * pg-boss's statement inserting a job, preceded by the message's insert and fed only when that insert took place
  * (a repeated idempotency key inserts neither). Fails loudly if a pg-boss upgrade changes the statement's shape.
  */
-export function withMessageInsert(jobInsert: string): { name: string; text: string } {
-  let statement = statements.get(jobInsert);
+export function withMessageInsert(jobInsert: string, bulk = false): { name: string; text: string } {
+  const cacheKey = `${bulk ? 'bulk' : 'one'}:${jobInsert}`;
+  let statement = statements.get(cacheKey);
   if (!statement) {
     const head = /^\s*WITH\b/i.test(jobInsert) ? 'WITH' : /^\s*INSERT\b/i.test(jobInsert) ? 'INSERT' : undefined;
     if (!head || jobInsert.split(JOB_SOURCE).length !== 2) throw new Error('pg-boss inserts jobs in an unexpected way: see withMessageInsert');
     // No message row, no JSON: json_to_recordset(NULL) yields no job.
-    const conditional = jobInsert.replace(JOB_SOURCE, () => '(SELECT $1::text FROM new_message)::json');
+    const conditional = jobInsert.replace(JOB_SOURCE, () => (bulk ? NEW_JOBS_SOURCE : '(SELECT $1::text FROM new_message)::json'));
+    const insert = bulk ? MESSAGES_INSERT : MESSAGE_INSERT;
     const text =
-      head === 'WITH'
-        ? conditional.replace(/^\s*WITH\b/i, () => `WITH new_message AS (${MESSAGE_INSERT}),`)
-        : `WITH new_message AS (${MESSAGE_INSERT})\n${conditional}`;
+      head === 'WITH' ? conditional.replace(/^\s*WITH\b/i, () => `WITH new_message AS (${insert}),`) : `WITH new_message AS (${insert})\n${conditional}`;
     statement = { name: `herald_enqueue_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
-    statements.set(jobInsert, statement);
+    statements.set(cacheKey, statement);
   }
   return statement;
 }
@@ -118,6 +127,60 @@ export class NotificationsService {
       [command.idempotencyKey],
     );
     return { messageId: existing[0].id, created: false };
+  }
+
+  /**
+   * `notify` for many messages in one round trip (erasure emails of several datasets, alerts to several addresses):
+   * one statement inserts every message and the delivery jobs of those it created, with the same sealing,
+   * idempotency and wake-up. The results are in the commands' order; a key repeated within the batch names one message.
+   */
+  async notifyMany(commands: readonly NotifyCommand[], manager?: EntityManager): Promise<Enqueued[]> {
+    if (commands.length === 0) return [];
+    if (commands.length === 1) return [await this.notify(commands[0], manager)];
+    const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+    const jobs: { id: string; data: DeliveryJob }[] = [];
+    for (const command of commands) {
+      const id = randomUUID();
+      const payload = this.keys.seal(JSON.stringify({ recipient: command.recipient, params: command.params ?? {} }), payloadContext(id));
+      const row = [
+        id,
+        command.idempotencyKey,
+        command.actionType,
+        command.serviceType ?? 'notification',
+        maskRecipient(command.recipient),
+        payload,
+        command.privacyRequestId ?? null,
+        command.locale || null,
+      ];
+      row.forEach((value, i) => columns[i].push(value));
+      jobs.push({ id, data: { messageId: id } });
+    }
+    const inserted = await this.queue.boss.insert(DELIVERY_QUEUE, jobs, {
+      returnId: true,
+      db: {
+        executeSql: async (text: string, values: unknown[] = []) => {
+          const statement = withMessageInsert(text, true);
+          return { rows: await preparedQuery(this.dataSource, manager, statement.name, statement.text, [...values, ...columns]) };
+        },
+      },
+    });
+    const created = new Set(inserted ?? []);
+    const ids = new Map<string, string>();
+    commands.forEach((command, i) => {
+      if (created.has(jobs[i].id) && !ids.has(command.idempotencyKey)) ids.set(command.idempotencyKey, jobs[i].id);
+    });
+    const missing = [...new Set(commands.map((c) => c.idempotencyKey).filter((key) => !ids.has(key)))];
+    if (missing.length > 0) {
+      const existing = await preparedQuery<{ id: string; idempotency_key: string }>(
+        this.dataSource,
+        manager,
+        'herald_messages_by_keys',
+        'SELECT id, idempotency_key FROM message WHERE idempotency_key = ANY($1::varchar[])',
+        [missing],
+      );
+      for (const row of existing) ids.set(row.idempotency_key, row.id);
+    }
+    return commands.map((command, i) => ({ messageId: ids.get(command.idempotencyKey)!, created: created.has(jobs[i].id) }));
   }
 
   /**

@@ -27,6 +27,9 @@ import { PrivacyRequestsResolver } from './requests/privacy-requests.resolver.js
 import { PrivacyRequestsService } from './requests/privacy-requests.service.js';
 import { RequestIntakeService } from './requests/request-intake.service.js';
 import { RequestReviewService } from './requests/request-review.service.js';
+import { IdentityErasure } from './retention/identity-erasure.js';
+import { RetentionController } from './retention/retention.controller.js';
+import { RetentionPurge } from './retention/retention-purge.js';
 
 @Module({
   imports: [
@@ -38,7 +41,7 @@ import { RequestReviewService } from './requests/request-review.service.js';
     AuthModule,
     RateLimitsModule,
   ],
-  controllers: [EmailBatchController, PrivacyRequestsController, IdVerificationController, ErrorAlertsController],
+  controllers: [EmailBatchController, PrivacyRequestsController, IdVerificationController, ErrorAlertsController, RetentionController],
   providers: [
     PrivacyRequestsService,
     RequestIntakeService,
@@ -56,6 +59,8 @@ import { RequestReviewService } from './requests/request-review.service.js';
     EmailBatchSender,
     EmailBatchScheduler,
     EmailBatchResolver,
+    IdentityErasure,
+    RetentionPurge,
   ],
 })
 export class PrivacyRequestsModule {}

@@ -17,6 +17,7 @@ import { MessagingConfigLastTest1764000400000 } from './1764000400000-messaging-
 import { CreateMessagingTemplate1764000500000 } from './1764000500000-create-messaging-template.js';
 import { Locales1764000600000 } from './1764000600000-locales.js';
 import { BatchedErasureEmails1764000800000 } from './1764000800000-batched-erasure-emails.js';
+import { Retention1764000900000 } from './1764000900000-retention.js';
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CreateMessagingTemplate1764000500000,
   Locales1764000600000,
   BatchedErasureEmails1764000800000,
+  Retention1764000900000,
 ];

@@ -91,19 +91,17 @@ export class ErrorAlertsService {
     const alert = row.alerts_sent + 1;
     await m.query('UPDATE privacy_request_error_alert SET failures_since_alert = 0, alerts_sent = $1 WHERE id = 1', [alert]);
     const params: PrivacyRequestErrorNotificationParams = { failed_requests: failed };
-    for (const [i, email] of row.email_addresses.entries()) {
-      await this.notifications.notify(
-        {
-          actionType: MessagingActionType.PRIVACY_REQUEST_ERROR_NOTIFICATION,
-          recipient: { email },
-          params: { ...params },
-          idempotencyKey: `${ERROR_ALERT_KEY_PREFIX}${alert}:${i}`,
-          // Email, whatever the notification service type: the D9 choice, as for erasure emails.
-          serviceType: 'email',
-        },
-        m,
-      );
-    }
+    await this.notifications.notifyMany(
+      row.email_addresses.map((email, i) => ({
+        actionType: MessagingActionType.PRIVACY_REQUEST_ERROR_NOTIFICATION,
+        recipient: { email },
+        params: { ...params },
+        idempotencyKey: `${ERROR_ALERT_KEY_PREFIX}${alert}:${i}`,
+        // Email, whatever the notification service type: the D9 choice, as for erasure emails.
+        serviceType: 'email' as const,
+      })),
+      m,
+    );
     this.logger.warn({ alert, failedRequests: failed, recipients: row.email_addresses.length }, 'privacy request error alert enqueued');
   }
 }

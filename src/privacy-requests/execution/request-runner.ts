@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { ConnectionsService } from '../../connections/index.js';
 import { DatasetsService } from '../../datasets/index.js';
-import { MessageOutcomes, MessagingActionType, NotificationSettingsService, NotificationsService } from '../../notifications/index.js';
+import { MessageOutcomes, MessagingActionType, NotificationSettingsService, NotificationsService, type NotifyCommand } from '../../notifications/index.js';
 import { PoliciesService, type Policy } from '../policies/policies.service.js';
 import { IdentityVault, type Identity } from '../requests/identity-vault.js';
 import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity, SYSTEM } from '../requests/privacy-request.entity.js';
@@ -188,7 +188,7 @@ export class RequestRunner {
     }
     const identity = this.vault.open(request.id, request.identity);
     const alreadySent = await this.sentKeys(m, request.id, prefix);
-    let enqueued = 0;
+    const emails: NotifyCommand[] = [];
     for (const { connection, dataset } of await this.emailDatasets()) {
       if (connection.disabled || connection.access !== 'write') continue;
       const instructions = buildErasureInstructions(dataset, identity, rules);
@@ -198,22 +198,20 @@ export class RequestRunner {
       const secrets = await this.connections.getSecrets(connection);
       if (!secrets?.to_email)
         return { error: `The connection ${connection.key} has no to_email secret: the erasure instructions for '${dataset.fides_key}' could not be sent.` };
-      await this.notifications.notify(
-        {
-          actionType: MessagingActionType.MESSAGE_ERASURE_FULFILLMENT,
-          recipient: { email: secrets.to_email },
-          params: toErasureParams(dataset.fides_key, instructions) as unknown as Record<string, unknown>,
-          privacyRequestId: request.id,
-          idempotencyKey: `${prefix}${dataset.fides_key}:${request.runAttempt}`,
-          serviceType: 'email',
-          // Carried like every message of the request (D32); the instructions to third parties exist in English only.
-          locale: request.locale,
-        },
-        m,
-      );
-      enqueued++;
+      emails.push({
+        actionType: MessagingActionType.MESSAGE_ERASURE_FULFILLMENT,
+        recipient: { email: secrets.to_email },
+        params: toErasureParams(dataset.fides_key, instructions) as unknown as Record<string, unknown>,
+        privacyRequestId: request.id,
+        idempotencyKey: `${prefix}${dataset.fides_key}:${request.runAttempt}`,
+        serviceType: 'email',
+        // Carried like every message of the request (D32); the instructions to third parties exist in English only.
+        locale: request.locale,
+      });
     }
-    if (enqueued === 0) return 'next';
+    if (emails.length === 0) return 'next';
+    // Every dataset's email in one statement, and only once every connection has what it needs.
+    await this.notifications.notifyMany(emails, m);
     request.awaitingMessages = true;
     return 'wait';
   }
@@ -244,23 +242,18 @@ export class RequestRunner {
     if (policy.rules.some((r) => r.actionType === 'erasure')) {
       notices.push({ kind: 'erasure', actionType: MessagingActionType.PRIVACY_REQUEST_COMPLETE_DELETION, params: {} });
     }
-    let enqueued = 0;
-    for (const notice of notices) {
-      if ([...sent].some((key) => key.startsWith(`${prefix}${notice.kind}:`))) continue;
-      await this.notifications.notify(
-        {
-          actionType: notice.actionType,
-          recipient,
-          params: notice.params,
-          privacyRequestId: request.id,
-          idempotencyKey: `${prefix}${notice.kind}:${request.runAttempt}`,
-          locale: request.locale,
-        },
-        m,
-      );
-      enqueued++;
-    }
-    if (enqueued === 0) return 'next';
+    const commands: NotifyCommand[] = notices
+      .filter((notice) => ![...sent].some((key) => key.startsWith(`${prefix}${notice.kind}:`)))
+      .map((notice) => ({
+        actionType: notice.actionType,
+        recipient,
+        params: notice.params,
+        privacyRequestId: request.id,
+        idempotencyKey: `${prefix}${notice.kind}:${request.runAttempt}`,
+        locale: request.locale,
+      }));
+    if (commands.length === 0) return 'next';
+    await this.notifications.notifyMany(commands, m);
     request.awaitingMessages = true;
     return 'wait';
   }

@@ -61,6 +61,8 @@ export class PrivacyRequestEntity {
   @Column({ name: 'email_batch_id', type: 'uuid', nullable: true }) emailBatchId: string | null;
   /** Decision D32: the BCP 47 tag the subject asked in (canonical), carried by every message of the request. */
   @Column({ type: 'varchar', length: 35, nullable: true }) locale: string | null;
+  /** When retention erased the identity (HERALD_RETENTION_REQUEST_IDENTITIES_DAYS); `identity` then holds an empty one. */
+  @Column({ name: 'identity_erased_at', type: 'timestamptz', nullable: true }) identityErasedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
