@@ -3,6 +3,9 @@ export enum MessagingServiceType {
   MAILGUN = 'MAILGUN',
   TWILIO_TEXT = 'TWILIO_TEXT',
   TWILIO_EMAIL = 'TWILIO_EMAIL',
+  MAILCHIMP_TRANSACTIONAL = 'MAILCHIMP_TRANSACTIONAL',
+  /** Herald's own type (decision D33): any SMTP server, through nodemailer. */
+  SMTP = 'SMTP',
 }
 
 export const MESSAGING_SERVICE_TYPE_ALIASES: Readonly<Record<string, MessagingServiceType>> = {
@@ -22,6 +25,8 @@ export const MESSAGING_CHANNEL: Readonly<Record<MessagingServiceType, 'email' | 
   [MessagingServiceType.MAILGUN]: 'email',
   [MessagingServiceType.TWILIO_EMAIL]: 'email',
   [MessagingServiceType.TWILIO_TEXT]: 'sms',
+  [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: 'email',
+  [MessagingServiceType.SMTP]: 'email',
 };
 
 /** The service types of a channel, in the enum's order. */

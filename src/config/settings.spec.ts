@@ -73,7 +73,11 @@ describe('loadSettings', () => {
   });
 
   it.each([
-    ['FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE', 'sms', 'must be one of mailgun, twilio_text, twilio_email (alias twilio_sms), or unset'],
+    [
+      'FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE',
+      'sms',
+      'must be one of mailgun, twilio_text, twilio_email, mailchimp_transactional, smtp (alias twilio_sms), or unset',
+    ],
     ['FIDES__SECURITY__APP_ENCRYPTION_KEY', 'too-short', 'must be exactly 32 characters (bytes)'],
     ['FIDES__NOTIFICATIONS__SEND_REQUEST_RECEIPT_NOTIFICATION', 'maybe', 'must be a boolean: true, false, 1 or 0'],
     ['PORT', 'http', 'must be a whole number from 0 to 65535'],
@@ -81,8 +85,16 @@ describe('loadSettings', () => {
     ['DATABASE_URL', 'mysql://x', 'must be a URL with scheme postgres or postgresql'],
     ['MAILGUN_API_URL', 'not a url', 'must be a URL (http or https)'],
     ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent'],
-    ['HERALD_EMAIL_FALLBACK', 'mailgun,twilio_text', 'must be a comma-separated list of email service types (mailgun, twilio_email); "twilio_text" is not one'],
-    ['HERALD_EMAIL_FALLBACK', 'pigeon', 'must be a comma-separated list of email service types (mailgun, twilio_email); "pigeon" is not one'],
+    [
+      'HERALD_EMAIL_FALLBACK',
+      'mailgun,twilio_text',
+      'must be a comma-separated list of email service types (mailgun, twilio_email, mailchimp_transactional, smtp); "twilio_text" is not one',
+    ],
+    [
+      'HERALD_EMAIL_FALLBACK',
+      'pigeon',
+      'must be a comma-separated list of email service types (mailgun, twilio_email, mailchimp_transactional, smtp); "pigeon" is not one',
+    ],
     ['HERALD_SMS_FALLBACK', 'mailgun', 'must be a comma-separated list of sms service types (twilio_text); "mailgun" is not one'],
   ])('refuses %s=%j with one line naming it', (name, value, message) => {
     let error: unknown;

@@ -76,6 +76,12 @@ export interface Settings {
     mailgunApiUrl: string | undefined;
     twilioApiUrl: string | undefined;
     sendgridApiUrl: string | undefined;
+    /** Decision D33: Mandrill's base URL (`MAILCHIMP_TRANSACTIONAL_API_URL`), without the `/api/1.3` path. */
+    mailchimpTransactionalApiUrl: string | undefined;
+    /** PEM file of certificates to trust, besides the system's, for SMTP servers' TLS (`HERALD_SMTP_CA_FILE`). */
+    smtpCaFile: string | undefined;
+    /** Connections each process keeps open to an SMTP server (`HERALD_SMTP_POOL_SIZE`). */
+    smtpPoolSize: number;
     /** Every provider call gives up after this long (and counts as a retryable failure). */
     timeoutMs: number;
     /**
@@ -217,7 +223,8 @@ function serviceType(env: Env, name: string): MessagingServiceType | null {
   if (value === undefined) return null;
   const parsed = parseMessagingServiceType(value);
   if (!parsed) {
-    throw new SettingsError(name, 'must be one of mailgun, twilio_text, twilio_email (alias twilio_sms), or unset');
+    const types = Object.values(MessagingServiceType).map((t) => t.toLowerCase());
+    throw new SettingsError(name, `must be one of ${types.join(', ')} (alias twilio_sms), or unset`);
   }
   return parsed;
 }
@@ -400,6 +407,9 @@ export function loadSettings(env: Env = process.env): Settings {
       mailgunApiUrl: url(env, 'MAILGUN_API_URL', ['http', 'https']),
       twilioApiUrl: url(env, 'TWILIO_API_URL', ['http', 'https']),
       sendgridApiUrl: url(env, 'SENDGRID_API_URL', ['http', 'https']),
+      mailchimpTransactionalApiUrl: url(env, 'MAILCHIMP_TRANSACTIONAL_API_URL', ['http', 'https']),
+      smtpCaFile: raw(env, 'HERALD_SMTP_CA_FILE'),
+      smtpPoolSize: int(env, 'HERALD_SMTP_POOL_SIZE', 5, 1, 100),
       timeoutMs: int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),
       timeoutMaxMs: Math.max(
         int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),

@@ -1,8 +1,9 @@
-import { IsBoolean, IsString, Matches } from 'class-validator';
+import { isIP } from 'node:net';
+import { IsBoolean, IsString, Matches, ValidateIf } from 'class-validator';
 import { RequestValidationError, invalid } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
 import { validateObject } from '../common/validation/fides-validation.pipe.js';
-import { Email, OneOf, Optional, Required } from '../common/validation/fides-validators.js';
+import { Email, IntBetween, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../common/validation/fides-validators.js';
 
 /** `details` of a MAILGUN config, as Fides stores it (defaults filled). */
 export interface MailgunDetails {
@@ -23,7 +24,23 @@ export interface TwilioEmailDetails {
 /** Stored only when given, so a config that never set it keeps Fides' exact details. */
 const switchOf = (value: boolean | null | undefined) => (typeof value === 'boolean' ? { use_provider_template: value } : {});
 
-export type MessagingConfigDetails = MailgunDetails | TwilioEmailDetails;
+/** `details` of a MAILCHIMP_TRANSACTIONAL config (Fides' schema): the sender. */
+export interface MailchimpTransactionalDetails {
+  email_from: string;
+}
+
+export const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
+
+/** `details` of an SMTP config (decision D33), stored with the port and security filled. */
+export interface SmtpDetails {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  email_from: string;
+}
+
+export type MessagingConfigDetails = MailgunDetails | TwilioEmailDetails | MailchimpTransactionalDetails | SmtpDetails;
 
 /**
  * A host name as RFC 1123 has it: dot-separated labels of letters, digits and inner hyphens, 1 to 63 characters each,
@@ -48,11 +65,35 @@ export class TwilioEmailDetailsDto {
   @Optional() @IsBoolean() use_provider_template?: boolean | null;
 }
 
+export class MailchimpTransactionalDetailsDto {
+  @Required() @IsString() @Email() email_from: string;
+}
+
+/** The port each security mode is usually served on (submission 587, implicit TLS 465, plain 25). */
+export const SMTP_DEFAULT_PORT: Readonly<Record<SmtpSecurity, number>> = { starttls: 587, tls: 465, none: 25 };
+const SMTP_HOST_MESSAGE = 'value is not a valid host name or IP address (such as smtp.example.com)';
+
+export class SmtpDetailsDto {
+  @Required()
+  @IsString()
+  @MaxLen(MAX_LENGTH.short)
+  // An IP address (a loopback relay, a private network's) is as good a host as a name.
+  @ValidateIf((d: SmtpDetailsDto) => typeof d.host !== 'string' || isIP(d.host) === 0)
+  @Matches(HOST_NAME, { message: SMTP_HOST_MESSAGE, context: { type: 'value_error.hostname' } })
+  host: string;
+  @Optional() @IntBetween(1, 65535) port?: number;
+  @Optional() @IsString() @OneOf(SMTP_SECURITY) security?: SmtpSecurity;
+  @Required() @IsString() @Email() email_from: string;
+}
+
 const MISSING: Record<MessagingServiceType, string | undefined> = {
   [MessagingServiceType.MAILGUN]: 'Mailgun messaging config must include details',
   // The text of the Fides commit that added TWILIO_EMAIL (docs/compatibility.md#messaging-configs-and-secrets); MAILGUN keeps the reference's text.
   [MessagingServiceType.TWILIO_EMAIL]: 'Messaging config must include details',
   [MessagingServiceType.TWILIO_TEXT]: undefined,
+  // Fides: details are optional for this type; sending without them fails (`No Mailchimp Transactional config details...`).
+  [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: undefined,
+  [MessagingServiceType.SMTP]: 'SMTP messaging config must include details',
 };
 
 /**
@@ -75,6 +116,10 @@ export function validateDetails(serviceType: MessagingServiceType, details: unkn
       const d = validateObject(TwilioEmailDetailsDto, details, loc);
       return { twilio_email_from: d.twilio_email_from, ...switchOf(d.use_provider_template) };
     }
+    case MessagingServiceType.MAILCHIMP_TRANSACTIONAL:
+      return { email_from: validateObject(MailchimpTransactionalDetailsDto, details, loc).email_from };
+    case MessagingServiceType.SMTP:
+      return smtpDetails(validateObject(SmtpDetailsDto, details, loc));
     case MessagingServiceType.TWILIO_TEXT:
       // No details schema: every key is an extra field. (class-validator refuses a class without rules as an
       // "unknown value" instead of listing its keys, so they are listed here.)
@@ -87,4 +132,9 @@ export function validateDetails(serviceType: MessagingServiceType, details: unkn
 export function mailgunDetails(details: unknown): MailgunDetails {
   const d = validateObject(MailgunDetailsDto, details, []);
   return { domain: d.domain, is_eu_domain: d.is_eu_domain ?? false, api_version: d.api_version ?? 'v3', ...switchOf(d.use_provider_template) };
+}
+
+function smtpDetails(d: SmtpDetailsDto): SmtpDetails {
+  const security = d.security ?? 'starttls';
+  return { host: d.host, port: d.port ?? SMTP_DEFAULT_PORT[security], security, email_from: d.email_from };
 }

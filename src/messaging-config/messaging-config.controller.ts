@@ -14,7 +14,8 @@ import { MESSAGING_CONFIG, SECRETS_UPDATED } from './messaging-config.openapi.js
 
 const SECRETS_EXAMPLE = {
   description:
-    'MAILGUN {mailgun_api_key}; TWILIO_TEXT {twilio_account_sid, twilio_auth_token, twilio_messaging_service_sid?, twilio_sender_phone_number?}; TWILIO_EMAIL {twilio_api_key}',
+    'MAILGUN {mailgun_api_key}; TWILIO_TEXT {twilio_account_sid, twilio_auth_token, twilio_messaging_service_sid?, twilio_sender_phone_number?}; TWILIO_EMAIL {twilio_api_key}; ' +
+    'MAILCHIMP_TRANSACTIONAL {mailchimp_transactional_api_key}; SMTP {smtp_username, smtp_password}',
   schema: { type: 'object', additionalProperties: { type: 'string' }, example: { mailgun_api_key: 'key-...' } },
 } as const;
 

@@ -35,6 +35,21 @@ describe('messaging config GraphQL locations', () => {
     ]);
   });
 
+  it("locates SMTP's and Mailchimp Transactional's details in their own fields (email_from is in both)", () => {
+    expect(problems({ name: 's', serviceType: MessagingServiceType.SMTP })).toEqual([['input', 'smtp']]);
+    const smtp = { host: 'not a host', port: 0, security: 'ssl', emailFrom: 'nope' };
+    expect(problems({ name: 's', serviceType: MessagingServiceType.SMTP, smtp })).toEqual([
+      ['input', 'smtp', 'host'],
+      ['input', 'smtp', 'port'],
+      ['input', 'smtp', 'security'],
+      ['input', 'smtp', 'emailFrom'],
+    ]);
+    expect(problems({ name: 'm', serviceType: MessagingServiceType.MAILCHIMP_TRANSACTIONAL, mailchimpTransactional: { emailFrom: 'nope' } })).toEqual([
+      ['input', 'mailchimpTransactional', 'emailFrom'],
+    ]);
+    expect(problems({ name: 'm', serviceType: MessagingServiceType.SMTP, smtp, mailchimpTransactional: { emailFrom: 'a@example.com' } })).toEqual([['input']]);
+  });
+
   it('keeps the names of the rest of the command (the service reports them relative to it)', () => {
     expect(configLoc(MessagingServiceType.TWILIO_TEXT)(['name'])).toEqual(['name']);
     expect(configLoc(MessagingServiceType.TWILIO_TEXT)(['__root__'])).toEqual(['__root__']);

@@ -1,24 +1,34 @@
 import { camelCaseLoc, invalid, type Loc } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.js';
-import type { MessagingConfigInput, MessagingConfigObject, MessagingDefaultInput, MessagingSecretsInput } from './dto/messaging-config.graphql.js';
-import { validateDetails } from './messaging-config-details.js';
+import type {
+  MessagingConfigDetailsObject,
+  MessagingConfigInput,
+  MessagingConfigObject,
+  MessagingDefaultInput,
+  MessagingSecretsInput,
+} from './dto/messaging-config.graphql.js';
+import { validateDetails, type MessagingConfigDetails } from './messaging-config-details.js';
 import type { MessagingConfigEntity } from './messaging-config.entity.js';
 import type { SaveMessagingConfigCommand } from './messaging-config.service.js';
 
 // GraphQL's shapes, both ways: typed inputs into the service's command and raw secrets (problems located in Fides'
 // names relative to the input; `configLoc` renames them into GraphQL's), entities into GraphQL objects.
 
+function detailsObject(d: MessagingConfigDetails | null): MessagingConfigDetailsObject | null {
+  if (!d) return null;
+  const useProviderTemplate = 'use_provider_template' in d && d.use_provider_template === true;
+  if ('is_eu_domain' in d) return { domain: d.domain, isEuDomain: d.is_eu_domain, apiVersion: d.api_version, useProviderTemplate };
+  if ('twilio_email_from' in d) return { twilioEmailFrom: d.twilio_email_from, useProviderTemplate };
+  if ('host' in d) return { host: d.host, port: d.port, security: d.security, emailFrom: d.email_from };
+  return { emailFrom: d.email_from };
+}
+
 export function toMessagingConfigObject(c: MessagingConfigEntity, knownHasSecrets?: boolean): MessagingConfigObject {
-  const d = c.details;
   return {
     key: c.key,
     name: c.name,
     serviceType: c.serviceType,
-    details: !d
-      ? null
-      : 'domain' in d
-        ? { domain: d.domain, isEuDomain: d.is_eu_domain, apiVersion: d.api_version, useProviderTemplate: d.use_provider_template === true }
-        : { twilioEmailFrom: d.twilio_email_from, useProviderTemplate: d.use_provider_template === true },
+    details: detailsObject(c.details),
     id: c.id,
     knownHasSecrets,
     createdAt: c.createdAt,
@@ -28,22 +38,27 @@ export function toMessagingConfigObject(c: MessagingConfigEntity, knownHasSecret
   };
 }
 
-/** Fides' `details` from the input's typed fields (`mailgun` or `twilioEmail`); null when neither is given. */
-function rawDetails(input: Pick<MessagingConfigInput, 'mailgun' | 'twilioEmail'>): Record<string, unknown> | null {
-  if (input.mailgun && input.twilioEmail) throw invalid([], 'give mailgun or twilioEmail details, not both');
-  return input.mailgun
-    ? {
-        domain: input.mailgun.domain,
-        is_eu_domain: input.mailgun.isEuDomain,
-        api_version: input.mailgun.apiVersion,
-        ...providerTemplate(input.mailgun.useProviderTemplate),
-      }
-    : input.twilioEmail
-      ? { twilio_email_from: input.twilioEmail.twilioEmailFrom, ...providerTemplate(input.twilioEmail.useProviderTemplate) }
-      : null;
+/** The details input fields a config or default input may carry. */
+type DetailsFields = Partial<Pick<MessagingConfigInput, 'mailgun' | 'twilioEmail' | 'mailchimpTransactional' | 'smtp'>>;
+
+/** Each details field of the input, as Fides' `details`. */
+const DETAILS_INPUTS: Readonly<Record<string, (input: DetailsFields) => Record<string, unknown> | undefined>> = {
+  mailgun: ({ mailgun: m }) => m && { domain: m.domain, is_eu_domain: m.isEuDomain, api_version: m.apiVersion, ...providerTemplate(m.useProviderTemplate) },
+  twilioEmail: ({ twilioEmail: t }) => t && { twilio_email_from: t.twilioEmailFrom, ...providerTemplate(t.useProviderTemplate) },
+  mailchimpTransactional: ({ mailchimpTransactional: m }) => m && { email_from: m.emailFrom },
+  smtp: ({ smtp }) => smtp && { host: smtp.host, port: smtp.port ?? undefined, security: smtp.security ?? undefined, email_from: smtp.emailFrom },
+};
+
+/** Fides' `details` from the input's typed fields; null when none is given, a 422 when several are. */
+function rawDetails(input: DetailsFields): Record<string, unknown> | null {
+  const given = Object.entries(DETAILS_INPUTS)
+    .map(([field, read]) => [field, read(input)] as const)
+    .filter(([, details]) => details !== undefined && details !== null);
+  if (given.length > 1) throw invalid([], `give one kind of details, not ${given.map(([field]) => field).join(' and ')}`);
+  return given[0]?.[1] ?? null;
 }
 
-/** The input as the service's command: its details (given as `mailgun` or `twilioEmail`) checked for the service type. */
+/** The input as the service's command: its details (given as `mailgun`, `twilioEmail`, ...) checked for the service type. */
 export function toSaveCommand(input: MessagingConfigInput): SaveMessagingConfigCommand {
   const details = rawDetails(input);
   return { name: input.name, key: input.key ?? undefined, serviceType: input.serviceType, details: validateDetails(input.serviceType, details) };
@@ -61,12 +76,22 @@ const DETAILS_FIELDS: Readonly<Record<string, Loc>> = {
   is_eu_domain: ['mailgun', 'isEuDomain'],
   api_version: ['mailgun', 'apiVersion'],
   twilio_email_from: ['twilioEmail', 'twilioEmailFrom'],
+  host: ['smtp', 'host'],
+  port: ['smtp', 'port'],
+  security: ['smtp', 'security'],
+};
+
+/** Details keys that several types share, by the service type's input field. */
+const SHARED_DETAILS_FIELDS: Readonly<Record<string, Readonly<Partial<Record<MessagingServiceType, Loc>>>>> = {
+  email_from: { [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: ['mailchimpTransactional', 'emailFrom'], [MessagingServiceType.SMTP]: ['smtp', 'emailFrom'] },
 };
 
 /** The input field that carries a service type's details. */
 const DETAILS_FIELD: Readonly<Partial<Record<MessagingServiceType, string>>> = {
   [MessagingServiceType.MAILGUN]: 'mailgun',
   [MessagingServiceType.TWILIO_EMAIL]: 'twilioEmail',
+  [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: 'mailchimpTransactional',
+  [MessagingServiceType.SMTP]: 'smtp',
 };
 
 /**
@@ -81,14 +106,16 @@ export const configLoc =
     const carrier = DETAILS_FIELD[serviceType];
     if (head === '__root__' && carrier) return [carrier, ...(key === undefined ? [] : [key]), ...rest];
     if (head === 'details' && key === 'use_provider_template' && carrier) return [carrier, 'useProviderTemplate', ...rest];
-    if (head === 'details' && typeof key === 'string' && DETAILS_FIELDS[key]) return [...DETAILS_FIELDS[key], ...rest];
+    const field = typeof key === 'string' ? (SHARED_DETAILS_FIELDS[key]?.[serviceType] ?? DETAILS_FIELDS[key]) : undefined;
+    if (head === 'details' && field) return [...field, ...rest];
     return camelCaseLoc(loc);
   };
 
 /** Secrets come as exactly one kind (checked before the config is looked up). */
 export function checkOneKindOfSecrets(input: MessagingSecretsInput): void {
-  const given = [input.mailgun, input.twilioText, input.twilioEmail].filter((v) => v !== undefined && v !== null);
-  if (given.length !== 1) throw invalid([], 'exactly one of mailgun, twilioText or twilioEmail is required');
+  const kinds = [input.mailgun, input.twilioText, input.twilioEmail, input.mailchimpTransactional, input.smtp];
+  const given = kinds.filter((v) => v !== undefined && v !== null);
+  if (given.length !== 1) throw invalid([], 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional or smtp is required');
 }
 
 /** The typed secrets as the snake_case object the service validates for the config's service type (and Fides stores). */
@@ -108,6 +135,12 @@ export function toRawSecrets(serviceType: MessagingServiceType, input: Messaging
     case MessagingServiceType.TWILIO_EMAIL:
       if (!input.twilioEmail) throw mismatch('twilioEmail', serviceType);
       return { twilio_api_key: input.twilioEmail.apiKey, twilio_email_webhook_public_key: input.twilioEmail.webhookPublicKey };
+    case MessagingServiceType.MAILCHIMP_TRANSACTIONAL:
+      if (!input.mailchimpTransactional) throw mismatch('mailchimpTransactional', serviceType);
+      return { mailchimp_transactional_api_key: input.mailchimpTransactional.apiKey };
+    case MessagingServiceType.SMTP:
+      if (!input.smtp) throw mismatch('smtp', serviceType);
+      return { smtp_username: input.smtp.username, smtp_password: input.smtp.password };
   }
 }
 

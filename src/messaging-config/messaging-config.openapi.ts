@@ -1,5 +1,5 @@
 import { MessagingServiceType } from '../common/messaging-service-type.js';
-import { boolean, dateTime, enumOf, model, NULL, nullable, object, oneOf, string } from '../common/openapi.js';
+import { boolean, dateTime, enumOf, integer, model, NULL, nullable, object, oneOf, string } from '../common/openapi.js';
 
 const PROVIDER_TEMPLATE = {
   ...boolean,
@@ -9,8 +9,13 @@ const MAILGUN_DETAILS = object({ domain: string, is_eu_domain: boolean, api_vers
   'use_provider_template',
 ]);
 const TWILIO_EMAIL_DETAILS = object({ twilio_email_from: string, use_provider_template: PROVIDER_TEMPLATE }, ['use_provider_template']);
+const MAILCHIMP_TRANSACTIONAL_DETAILS = object({ email_from: string });
+const SMTP_DETAILS = object({ host: string, port: integer, security: enumOf(['starttls', 'tls', 'none']), email_from: string });
 
-const DETAILS = oneOf([MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, NULL], 'Mailgun or SendGrid sender details; null for TWILIO_TEXT');
+const DETAILS = oneOf(
+  [MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, MAILCHIMP_TRANSACTIONAL_DETAILS, SMTP_DETAILS, NULL],
+  "The service type's details (see the request body); null for TWILIO_TEXT",
+);
 
 const configOf = <const T extends readonly string[]>(serviceTypes: T) =>
   object({

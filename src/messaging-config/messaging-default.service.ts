@@ -17,6 +17,8 @@ export const DEFAULT_CONFIG_NAMES: Readonly<Record<MessagingServiceType, string>
   [MessagingServiceType.MAILGUN]: 'Mailgun',
   [MessagingServiceType.TWILIO_TEXT]: 'Twilio SMS',
   [MessagingServiceType.TWILIO_EMAIL]: 'Twilio Email',
+  [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: 'Mailchimp Transactional',
+  [MessagingServiceType.SMTP]: 'SMTP',
 };
 
 export type MessagingMethod = 'email' | 'sms';

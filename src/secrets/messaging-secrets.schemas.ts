@@ -26,7 +26,17 @@ export class TwilioEmailSecrets {
   @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) twilio_email_webhook_public_key?: string | null;
 }
 
-export type MessagingSecrets = MailgunSecrets | TwilioTextSecrets | TwilioEmailSecrets;
+export class MailchimpTransactionalSecrets {
+  @Required() @IsString() @MaxLen(MAX_LENGTH.secret) mailchimp_transactional_api_key: string;
+}
+
+/** Decision D33: the SMTP server's login (AUTH PLAIN or LOGIN, as the server offers). */
+export class SmtpSecrets {
+  @Required() @IsString() @MaxLen(MAX_LENGTH.secret) smtp_username: string;
+  @Required() @IsString() @MaxLen(MAX_LENGTH.secret) smtp_password: string;
+}
+
+export type MessagingSecrets = MailgunSecrets | TwilioTextSecrets | TwilioEmailSecrets | MailchimpTransactionalSecrets | SmtpSecrets;
 
 /**
  * `keys` are stored as Fides stores them (optional ones as null); `extras`, Herald's own (decision D26), only when given,
@@ -39,6 +49,8 @@ const SCHEMAS: Record<MessagingServiceType, { type: new () => object; keys: stri
     keys: ['twilio_account_sid', 'twilio_auth_token', 'twilio_messaging_service_sid', 'twilio_sender_phone_number'],
   },
   [MessagingServiceType.TWILIO_EMAIL]: { type: TwilioEmailSecrets, keys: ['twilio_api_key'], extras: ['twilio_email_webhook_public_key'] },
+  [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: { type: MailchimpTransactionalSecrets, keys: ['mailchimp_transactional_api_key'] },
+  [MessagingServiceType.SMTP]: { type: SmtpSecrets, keys: ['smtp_username', 'smtp_password'] },
 };
 
 export const TWILIO_SENDER_REQUIRED = 'Either the twilio_messaging_service_sid or the twilio_sender_phone_number should be supplied.';

@@ -210,7 +210,7 @@ describe('Messaging config GraphQL API', () => {
       [
         'both kinds of details',
         { ...MAILGUN_INPUT, twilioEmail: { twilioEmailFrom: 'privacy@example.com' } },
-        [{ loc: ['input'], msg: 'give mailgun or twilioEmail details, not both', type: 'value_error' }],
+        [{ loc: ['input'], msg: 'give one kind of details, not mailgun and twilioEmail', type: 'value_error' }],
       ],
       [
         'a name that yields no key',
@@ -355,12 +355,17 @@ describe('Messaging config GraphQL API', () => {
 
     const twilio = { accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN };
     it.each([
-      ['no secrets at all', 'gql_mailgun', {}, [{ loc: ['input'], msg: 'exactly one of mailgun, twilioText or twilioEmail is required', type: 'value_error' }]],
+      [
+        'no secrets at all',
+        'gql_mailgun',
+        {},
+        [{ loc: ['input'], msg: 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional or smtp is required', type: 'value_error' }],
+      ],
       [
         'two kinds of secrets',
         'gql_mailgun',
         { mailgun: { apiKey: MAILGUN_API_KEY_2 }, twilioEmail: { apiKey: SENDGRID_API_KEY } },
-        [{ loc: ['input'], msg: 'exactly one of mailgun, twilioText or twilioEmail is required', type: 'value_error' }],
+        [{ loc: ['input'], msg: 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional or smtp is required', type: 'value_error' }],
       ],
       [
         'secrets for another service type',

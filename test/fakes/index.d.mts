@@ -1,1 +1,3 @@
 export * from './provider-fakes.mjs';
+export * from './mandrill-fake.mjs';
+export * from './smtp-fake.mjs';

@@ -1,6 +1,10 @@
 // `npm run fakes`: Mailgun, Twilio and SendGrid stand-ins on fixed loopback ports, to try Herald end to end without
 // accounts. Start Herald with the printed *_API_URL settings; every request the fakes receive is logged here.
 //   MAILGUN_FAKE_PORT (9301), TWILIO_FAKE_PORT (9302), SENDGRID_FAKE_PORT (9303), FAKES_HOST (127.0.0.1)
+//   MANDRILL_FAKE_PORT (9304): Mailchimp Transactional; curl -X POST 'http://127.0.0.1:9304/__fake/reject?count=1&reason=hard-bounce'
+//   SMTP_FAKE_PORT (9305): an SMTP server offering STARTTLS; its self-signed certificate is written to a file for HERALD_SMTP_CA_FILE
+//   SMTP_FAKE_CONTROL_PORT (9306): curl -X POST 'http://127.0.0.1:9306/__fake/fail?count=1&code=450'  (421, 450, 550, ...);
+//     curl 'http://127.0.0.1:9306/__fake/messages'
 //   FAKES_VERBOSE=1 prints whole bodies (default: values cut at 200 characters)
 //   FAKES_TEMPLATES=fides   provider-side templates the Mailgun and SendGrid fakes hold (comma-separated names; D32)
 // Fault injection from another shell (per fake, on its own port):
@@ -17,7 +21,12 @@
 //   curl -X POST 'http://127.0.0.1:9301/__fake/events?type=bounced'   (&message_id=<Herald's id>, default the last message)
 //   curl -X POST 'http://127.0.0.1:9302/__fake/auto-events?type=delivered'   (type=off to stop; &url= Herald's base URL)
 import { EVENT_TYPES } from './provider-events.mjs';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMandrillFake } from './mandrill-fake.mjs';
 import { startProviderFakes } from './provider-fakes.mjs';
+import { startSmtpFake, startSmtpFakeControls } from './smtp-fake.mjs';
 
 function port(name, fallback) {
   const value = process.env[name];
@@ -44,6 +53,8 @@ function log(request) {
   const ms = request.answeredAt ? ` ${request.answeredAt.getTime() - request.receivedAt.getTime()}ms` : '';
   // The Authorization header's value is never printed: only its scheme.
   const auth = request.authorization ? `${request.authorization.split(/\s+/)[0]} [hidden]` : 'none';
+  // Mandrill's key travels in the body: hidden the same way.
+  if (request.provider === 'mandrill' && request.body && typeof request.body === 'object') request = { ...request, body: { ...request.body, key: '[hidden]' } };
   console.log(`${time} [${request.provider}] ${request.method} ${request.url} -> ${answer}${ms} (authorization: ${auth}, ${request.contentType ?? 'no body'})`);
   if (request.body !== undefined) console.log(`  ${JSON.stringify(cut(request.body))}`);
 }
@@ -76,8 +87,24 @@ const fakes = await startProviderFakes({
   process.exit(1);
 });
 
+const host = process.env.FAKES_HOST || '127.0.0.1';
+const mandrill = await startMandrillFake({ host, port: port('MANDRILL_FAKE_PORT', 9304), onRequest: log });
+const smtp = await startSmtpFake({
+  host,
+  port: port('SMTP_FAKE_PORT', 9305),
+  onMessage: (m) =>
+    console.log(
+      `${m.receivedAt.toISOString().slice(11, 23)} [smtp] ${m.from} -> ${m.to.join(', ')} ${m.code} (tls: ${m.secure}) ${JSON.stringify(cut(m.subject ?? ''))}`,
+    ),
+});
+const smtpControls = await startSmtpFakeControls(smtp, { host, port: port('SMTP_FAKE_CONTROL_PORT', 9306) });
+const caFile = join(tmpdir(), `herald-smtp-fake-${smtp.port}.pem`);
+writeFileSync(caFile, smtp.cert);
+
 console.log('Provider fakes listening. Start Herald with:');
 for (const [name, value] of Object.entries(fakes.env)) console.log(`${name}=${value}`);
+console.log(`MAILCHIMP_TRANSACTIONAL_API_URL=${mandrill.url}`);
+console.log(`HERALD_SMTP_CA_FILE=${caFile}   (SMTP config: host ${smtp.host}, port ${smtp.port}, security starttls; controls ${smtpControls.url})`);
 console.log('Any key is accepted. Ctrl-C to stop.');
 if (templates.length > 0) console.log(`Provider-side templates held by the Mailgun and SendGrid fakes: ${templates.join(', ')}.`);
 console.log(`Delivery events: to ${webhookUrl ?? '(no FAKES_WEBHOOK_URL: only on demand with url=)'}${autoEvent ? `, ${autoEvent} after every message` : ''}.`);
@@ -88,7 +115,7 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  await fakes.close();
+  await Promise.all([fakes.close(), mandrill.close(), smtp.close(), smtpControls.close()]);
   process.exit(0);
 }
 process.on('SIGINT', stop);

@@ -6,7 +6,7 @@
 // - The bash session's working directory holds the data dir as `.data/`, so the README's
 //   `require('./.data/herald-secrets.json')` reads this Herald's secret, as it would after `npm start` in a checkout.
 // - Addresses are the README's, rewritten: http://127.0.0.1:8080 becomes this Herald's, :9301/:9302/:9303 the Mailgun,
-//   Twilio and SendGrid fakes'. Any other 127.0.0.1 port or `localhost` in a block that runs is an error.
+//   Twilio and SendGrid fakes', :9304 the Mandrill fake's, :9305 (and `"port": 9305`) the SMTP fake's. Any other 127.0.0.1 port or `localhost` in a block that runs is an error.
 // - `curl` is a function that prints the answer as curl would and fails the block on a status outside 2xx and on a
 //   bulk answer that lists failed items (`"failed":[{`); a `NAME=$(...)` assigned by a block must not end empty,
 //   `null` or `undefined`.
@@ -30,7 +30,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProviderFakes } from '../fakes/index.mjs';
+import { startMandrillFake, startProviderFakes, startSmtpFake } from '../fakes/index.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const README = join(root, 'README.md');
@@ -38,7 +38,7 @@ const MAIN = join(root, 'dist', 'main.js');
 const MARKERS = ['readme-test:skip', 'readme-test:herald'];
 /** What only a reader does by hand: installing, or starting servers that the runner starts itself. */
 const SERVER_COMMANDS = /\bnpm (start|ci|test|run (fakes|start:prod))\b/;
-const README_PORTS = { herald: 8080, mailgun: 9301, twilio: 9302, sendgrid: 9303 };
+const README_PORTS = { herald: 8080, mailgun: 9301, twilio: 9302, sendgrid: 9303, mandrill: 9304, smtp: 9305 };
 const BLOCKS_TIMEOUT_MS = 5 * 60_000;
 const HERALD_START_TIMEOUT_MS = 90_000;
 /** What the walk-through says the Mailgun stand-in receives ("A privacy request, end to end"). */
@@ -86,6 +86,8 @@ function shellBlocks(markdown) {
 function rewriteAddresses(block, ports) {
   let text = block.text;
   for (const [name, port] of Object.entries(README_PORTS)) text = text.replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${ports[name]}`);
+  // An SMTP config names its port apart from its host.
+  text = text.replaceAll(`"port": ${README_PORTS.smtp}`, `"port": ${ports.smtp}`);
   const known = new Set(Object.values(ports).map(String));
   for (const match of text.matchAll(/127\.0\.0\.1:(\d+)|\blocalhost\b/g)) {
     if (!known.has(match[1])) throw new Error(`README.md:${block.line}: an address this run does not know: ${match[0]}`);
@@ -240,9 +242,16 @@ async function eventually(what, check, ms = 60_000) {
   }
 }
 
-/** After the blocks: the privacy requests they created ran to the end, and the stand-in received what the README says. */
+/** After the blocks: the privacy requests they created ran to the end, and the stand-ins received what the README says. */
 async function checkOutcome(work, base, fakes) {
   const problems = [];
+  // "Mailchimp Transactional and SMTP": one test message each.
+  if (!fakes.mandrill.requests.some((r) => r.status === 200 && r.body?.message?.to?.[0]?.email === 'you@example.com')) {
+    problems.push('the Mandrill stand-in never received the test message to you@example.com');
+  }
+  if (!fakes.smtp.messages.some((m) => m.to.includes('you@example.com') && m.secure)) {
+    problems.push('the SMTP fake never received the test message to you@example.com over STARTTLS');
+  }
   const secrets = JSON.parse(await readFile(join(work, '.data', 'herald-secrets.json'), 'utf8'));
   const token = (
     await (
@@ -279,8 +288,26 @@ async function main() {
   // The embedded PostgreSQL runs as `postgres` when this runs as root: it must reach the folder.
   await chmod(work, 0o755);
   const log = [];
-  const fakes = await startProviderFakes({ ports: { mailgun: 0, twilio: 0, sendgrid: 0 } });
-  const ports = { herald: await freePort(), mailgun: fakes.mailgun.port, twilio: fakes.twilio.port, sendgrid: fakes.sendgrid.port };
+  const providerFakes = await startProviderFakes({ ports: { mailgun: 0, twilio: 0, sendgrid: 0 } });
+  const mandrill = await startMandrillFake();
+  const smtp = await startSmtpFake();
+  const caFile = join(work, 'smtp-fake-ca.pem');
+  await writeFile(caFile, smtp.cert);
+  const fakes = {
+    ...providerFakes,
+    mandrill,
+    smtp,
+    env: { ...providerFakes.env, MAILCHIMP_TRANSACTIONAL_API_URL: mandrill.url, HERALD_SMTP_CA_FILE: caFile },
+    close: () => Promise.all([providerFakes.close(), mandrill.close(), smtp.close()]),
+  };
+  const ports = {
+    herald: await freePort(),
+    mailgun: fakes.mailgun.port,
+    twilio: fakes.twilio.port,
+    sendgrid: fakes.sendgrid.port,
+    mandrill: mandrill.port,
+    smtp: smtp.port,
+  };
   const base = `http://127.0.0.1:${ports.herald}`;
   let passed = 0;
   let failed = 0;

@@ -16,6 +16,7 @@ import { ScaleIndexes1764000300000 } from './1764000300000-scale-indexes.js';
 import { MessagingConfigLastTest1764000400000 } from './1764000400000-messaging-config-last-test.js';
 import { CreateMessagingTemplate1764000500000 } from './1764000500000-create-messaging-template.js';
 import { Locales1764000600000 } from './1764000600000-locales.js';
+import { MoreEmailServiceTypes1764000710000 } from './1764000710000-more-email-service-types.js';
 import { BatchedErasureEmails1764000800000 } from './1764000800000-batched-erasure-emails.js';
 import { Retention1764000900000 } from './1764000900000-retention.js';
 
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   MessagingConfigLastTest1764000400000,
   CreateMessagingTemplate1764000500000,
   Locales1764000600000,
+  MoreEmailServiceTypes1764000710000,
   BatchedErasureEmails1764000800000,
   Retention1764000900000,
 ];

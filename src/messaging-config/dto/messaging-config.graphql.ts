@@ -1,9 +1,10 @@
-import { createUnionType, Field, InputType, ObjectType } from '@nestjs/graphql';
+import { createUnionType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsString, ValidateNested } from 'class-validator';
 import { NamedInput, PageOf } from '../../common/graphql-types.js';
 import { MessagingServiceType } from '../../common/messaging-service-type.graphql.js';
-import { Email, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
+import { Email, IntBetween, MAX_LENGTH, MaxLen, OneOf, Optional, Required } from '../../common/validation/fides-validators.js';
+import { SMTP_SECURITY } from '../messaging-config-details.js';
 
 // The messaging config's GraphQL types: objects (what queries answer), then inputs (what mutations take). The
 // mappers between them and the service are in ../messaging-config.graphql-mapper.ts.
@@ -22,10 +23,33 @@ export class TwilioEmailDetailsObject {
   @Field({ description: 'Decision D32: sends through the dynamic template named `fides` when it exists' }) useProviderTemplate: boolean;
 }
 
+@ObjectType('MailchimpTransactionalDetails')
+export class MailchimpTransactionalDetailsObject {
+  @Field({ description: 'The sender address' }) emailFrom: string;
+}
+
+@ObjectType('SmtpDetails')
+export class SmtpDetailsObject {
+  @Field() host: string;
+  @Field(() => Int) port: number;
+  @Field({ description: 'starttls, tls or none' }) security: string;
+  @Field({ description: 'The sender address' }) emailFrom: string;
+}
+
+export type MessagingConfigDetailsObject = MailgunDetailsObject | TwilioEmailDetailsObject | MailchimpTransactionalDetailsObject | SmtpDetailsObject;
+
+/** Each details object by a field no object before it has: `emailFrom` alone (Mailchimp's) comes last. */
+const DETAILS_OBJECTS: [string, new () => object][] = [
+  ['isEuDomain', MailgunDetailsObject],
+  ['twilioEmailFrom', TwilioEmailDetailsObject],
+  ['host', SmtpDetailsObject],
+  ['emailFrom', MailchimpTransactionalDetailsObject],
+];
+
 export const MessagingConfigDetailsUnion = createUnionType({
   name: 'MessagingConfigDetails',
-  types: () => [MailgunDetailsObject, TwilioEmailDetailsObject] as const,
-  resolveType: (value: object) => ('domain' in value ? MailgunDetailsObject : TwilioEmailDetailsObject),
+  types: () => [MailgunDetailsObject, TwilioEmailDetailsObject, MailchimpTransactionalDetailsObject, SmtpDetailsObject] as const,
+  resolveType: (value: object) => DETAILS_OBJECTS.find(([field]) => field in value)?.[1],
 });
 
 @ObjectType('MessagingConfig', { description: 'A messaging provider configuration; secrets are write-only' })
@@ -33,7 +57,7 @@ export class MessagingConfigObject {
   @Field() key: string;
   @Field() name: string;
   @Field(() => MessagingServiceType) serviceType: MessagingServiceType;
-  @Field(() => MessagingConfigDetailsUnion, { nullable: true }) details: MailgunDetailsObject | TwilioEmailDetailsObject | null;
+  @Field(() => MessagingConfigDetailsUnion, { nullable: true }) details: MessagingConfigDetailsObject | null;
   /** Internal: the config's id, for resolving `hasSecrets`; not a GraphQL field. */
   id: string;
   /** Internal: `hasSecrets` when already known (lists fetch it for every item in one query). */
@@ -70,6 +94,19 @@ export class TwilioEmailDetailsInput {
 }
 
 @InputType()
+export class MailchimpTransactionalDetailsInput {
+  @Field() @Required() @IsString() @Email() emailFrom: string;
+}
+
+@InputType()
+export class SmtpDetailsInput {
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.short) host: string;
+  @Field(() => Int, { nullable: true, description: 'Default 587 (starttls), 465 (tls) or 25 (none)' }) @Optional() @IntBetween(1, 65535) port?: number;
+  @Field({ nullable: true, description: 'starttls (default), tls or none' }) @Optional() @IsString() @OneOf(SMTP_SECURITY) security?: string;
+  @Field() @Required() @IsString() @Email() emailFrom: string;
+}
+
+@InputType()
 export class MessagingConfigInput extends NamedInput {
   @Field(() => MessagingServiceType) @Required() @OneOf(Object.values(MessagingServiceType)) serviceType: MessagingServiceType;
 
@@ -84,6 +121,18 @@ export class MessagingConfigInput extends NamedInput {
   @ValidateNested()
   @Type(() => TwilioEmailDetailsInput)
   twilioEmail?: TwilioEmailDetailsInput;
+
+  @Field(() => MailchimpTransactionalDetailsInput, { nullable: true, description: 'Needed to send with MAILCHIMP_TRANSACTIONAL' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => MailchimpTransactionalDetailsInput)
+  mailchimpTransactional?: MailchimpTransactionalDetailsInput;
+
+  @Field(() => SmtpDetailsInput, { nullable: true, description: 'Required for SMTP' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => SmtpDetailsInput)
+  smtp?: SmtpDetailsInput;
 }
 
 @InputType({ description: "PUT /messaging/default: the config of a service type, created with Fides' default key and name or updated" })
@@ -101,6 +150,21 @@ export class MessagingDefaultInput {
   @ValidateNested()
   @Type(() => TwilioEmailDetailsInput)
   twilioEmail?: TwilioEmailDetailsInput;
+
+  @Field(() => MailchimpTransactionalDetailsInput, {
+    nullable: true,
+    description: 'For MAILCHIMP_TRANSACTIONAL; left out, an existing config keeps its details',
+  })
+  @Optional()
+  @ValidateNested()
+  @Type(() => MailchimpTransactionalDetailsInput)
+  mailchimpTransactional?: MailchimpTransactionalDetailsInput;
+
+  @Field(() => SmtpDetailsInput, { nullable: true, description: 'For SMTP; left out, an existing config keeps its details' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => SmtpDetailsInput)
+  smtp?: SmtpDetailsInput;
 }
 
 @InputType()
@@ -131,6 +195,17 @@ export class TwilioEmailSecretsInput {
   webhookPublicKey?: string;
 }
 
+@InputType()
+export class MailchimpTransactionalSecretsInput {
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) apiKey: string;
+}
+
+@InputType()
+export class SmtpSecretsInput {
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) username: string;
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) password: string;
+}
+
 @InputType({ description: "Exactly one of these, matching the config's service type" })
 export class MessagingSecretsInput {
   @Field(() => MailgunSecretsInput, { nullable: true })
@@ -150,4 +225,16 @@ export class MessagingSecretsInput {
   @ValidateNested()
   @Type(() => TwilioEmailSecretsInput)
   twilioEmail?: TwilioEmailSecretsInput;
+
+  @Field(() => MailchimpTransactionalSecretsInput, { nullable: true })
+  @Optional()
+  @ValidateNested()
+  @Type(() => MailchimpTransactionalSecretsInput)
+  mailchimpTransactional?: MailchimpTransactionalSecretsInput;
+
+  @Field(() => SmtpSecretsInput, { nullable: true })
+  @Optional()
+  @ValidateNested()
+  @Type(() => SmtpSecretsInput)
+  smtp?: SmtpSecretsInput;
 }

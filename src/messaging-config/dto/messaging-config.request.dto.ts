@@ -29,7 +29,9 @@ export class MessagingConfigRequestDto {
   @ApiPropertyOptional({
     nullable: true,
     description:
-      'MAILGUN: {domain, is_eu_domain=false, api_version="v3", use_provider_template=false} (required); TWILIO_EMAIL: {twilio_email_from, use_provider_template=false} (required); TWILIO_TEXT: none. use_provider_template (D32): send through the provider\'s stored template named `fides` when it exists',
+      'MAILGUN: {domain, is_eu_domain=false, api_version="v3", use_provider_template=false} (required); TWILIO_EMAIL: {twilio_email_from, use_provider_template=false} (required); TWILIO_TEXT: none;' +
+      ' MAILCHIMP_TRANSACTIONAL: {email_from} (needed to send); SMTP: {host, port=587|465|25, security="starttls"|"tls"|"none", email_from} (required). ' +
+      "use_provider_template (D32): send through the provider's stored template named `fides` when it exists",
     example: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' },
   })
   @Optional()

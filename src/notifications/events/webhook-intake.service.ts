@@ -41,9 +41,11 @@ export class WebhookIntakeService implements OnModuleDestroy {
   }
 
   async receive(serviceType: MessagingServiceType, request: WebhookRequest): Promise<WebhookReceipt> {
+    const reader = WEBHOOK_READERS[serviceType];
+    if (!reader) throw new WebhookRefused(`${serviceType} posts no delivery events`);
     const secrets = await this.secretsOf(serviceType);
     if (!secrets) throw new WebhookRefused(`No ${serviceType} messaging config with secrets to verify its delivery events`);
-    const events = WEBHOOK_READERS[serviceType](request, secrets);
+    const events = reader(request, secrets);
     const result = await this.recorder.record(serviceType, events);
     for (const event of result.unknown) {
       // Ids only: the event's recipient is never logged.

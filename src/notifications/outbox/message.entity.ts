@@ -8,7 +8,7 @@ export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
  * How the service type of a message is chosen when it is sent: the notification setting (subject notifications),
  * the email rule of decision D9 (third-party erasure emails), or a given type (test messages).
  */
-export type ServiceTypeRule = 'notification' | 'email' | 'MAILGUN' | 'TWILIO_TEXT' | 'TWILIO_EMAIL';
+export type ServiceTypeRule = 'notification' | 'email' | `${MessagingServiceType}`;
 
 /** One logical message in the outbox. Its recipient and template parameters are sealed in `payload`. */
 @Entity('message')

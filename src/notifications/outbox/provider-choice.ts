@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MESSAGING_CHANNEL, MessagingServiceType } from '../../common/messaging-service-type.js';
+import { MESSAGING_CHANNEL, MessagingServiceType, serviceTypesOf } from '../../common/messaging-service-type.js';
 import { MessagingConfigService } from '../../messaging-config/index.js';
 import { DeliveryError } from '../providers/messaging-provider.js';
 import { NotificationSettingsService } from '../settings/notification-settings.service.js';
@@ -8,7 +8,18 @@ import type { ServiceTypeRule } from './message.entity.js';
 import { ProviderCircuits } from './provider-circuits.js';
 import { SendingContextCache, type ProviderChain, type SendingContext } from './sending-context.cache.js';
 
-const EMAIL_TYPES = new Set([MessagingServiceType.MAILGUN, MessagingServiceType.TWILIO_EMAIL]);
+const EMAIL_TYPES = new Set(serviceTypesOf('email'));
+
+/**
+ * Decision D9's order when the notification type is not an email type: the types added by D33 (each taken only when
+ * configured), then Fides' own choice, Twilio email, then Mailgun.
+ */
+export const D9_EMAIL_ORDER: readonly MessagingServiceType[] = [
+  MessagingServiceType.MAILCHIMP_TRANSACTIONAL,
+  MessagingServiceType.SMTP,
+  MessagingServiceType.TWILIO_EMAIL,
+  MessagingServiceType.MAILGUN,
+];
 
 /**
  * Decision D29's rotation. The order is the chain turned to start after the provider of the last attempt (at its
@@ -73,14 +84,14 @@ export class ProviderChoice {
     return chain;
   }
 
-  /** Decision D9 for `email`: the notification type when it is an email type, else Twilio email, else Mailgun. */
+  /** Decision D9 for `email`: the notification type when it is an email type, else the first configured of D9_EMAIL_ORDER. */
   private async chosen(rule: 'notification' | 'email', configured: MessagingServiceType | null): Promise<MessagingServiceType> {
     if (rule === 'notification') {
       if (!configured) throw new DeliveryError(false, undefined, 'No notification service type configured.');
       return configured;
     }
     if (configured && EMAIL_TYPES.has(configured)) return configured;
-    for (const candidate of [MessagingServiceType.TWILIO_EMAIL, MessagingServiceType.MAILGUN]) {
+    for (const candidate of D9_EMAIL_ORDER) {
       if (await this.configs.findByServiceType(candidate)) return candidate;
     }
     throw new DeliveryError(false, undefined, 'No notification service type configured.');

@@ -4,8 +4,11 @@ import type { WebhookReader } from './provider-webhook.js';
 import { readSendGridWebhook } from './twilio-email/twilio-email.webhook.js';
 import { readTwilioStatusCallback } from './twilio-sms/twilio-sms.webhook.js';
 
-/** Each provider's delivery event webhook (decision D26), by the service type whose config holds its secret. */
-export const WEBHOOK_READERS: Readonly<Record<MessagingServiceType, WebhookReader>> = {
+/**
+ * Each provider's delivery event webhook (decision D26), by the service type whose config holds its secret. SMTP has
+ * none (bounces come back as mail), nor (yet) Mailchimp Transactional.
+ */
+export const WEBHOOK_READERS: Readonly<Partial<Record<MessagingServiceType, WebhookReader>>> = {
   [MessagingServiceType.MAILGUN]: readMailgunWebhook,
   [MessagingServiceType.TWILIO_TEXT]: readTwilioStatusCallback,
   [MessagingServiceType.TWILIO_EMAIL]: readSendGridWebhook,
