@@ -6,6 +6,7 @@ export enum MessagingServiceType {
   MAILCHIMP_TRANSACTIONAL = 'MAILCHIMP_TRANSACTIONAL',
   /** Herald's own type (decision D33): any SMTP server, through nodemailer. */
   SMTP = 'SMTP',
+  AWS_SES = 'AWS_SES',
 }
 
 export const MESSAGING_SERVICE_TYPE_ALIASES: Readonly<Record<string, MessagingServiceType>> = {
@@ -27,6 +28,7 @@ export const MESSAGING_CHANNEL: Readonly<Record<MessagingServiceType, 'email' | 
   [MessagingServiceType.TWILIO_TEXT]: 'sms',
   [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: 'email',
   [MessagingServiceType.SMTP]: 'email',
+  [MessagingServiceType.AWS_SES]: 'email',
 };
 
 /** The service types of a channel, in the enum's order. */

@@ -76,7 +76,7 @@ describe('loadSettings', () => {
     [
       'FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE',
       'sms',
-      'must be one of mailgun, twilio_text, twilio_email, mailchimp_transactional, smtp (alias twilio_sms), or unset',
+      'must be one of mailgun, twilio_text, twilio_email, mailchimp_transactional, smtp, aws_ses (alias twilio_sms), or unset',
     ],
     ['FIDES__SECURITY__APP_ENCRYPTION_KEY', 'too-short', 'must be exactly 32 characters (bytes)'],
     ['FIDES__NOTIFICATIONS__SEND_REQUEST_RECEIPT_NOTIFICATION', 'maybe', 'must be a boolean: true, false, 1 or 0'],
@@ -84,16 +84,18 @@ describe('loadSettings', () => {
     ['FIDES__SECURITY__IDENTITY_VERIFICATION_ATTEMPT_LIMIT', '0', 'must be a whole number of at least 1'],
     ['DATABASE_URL', 'mysql://x', 'must be a URL with scheme postgres or postgresql'],
     ['MAILGUN_API_URL', 'not a url', 'must be a URL (http or https)'],
+    ['AWS_SES_ENDPOINT_URL', 'ftp://127.0.0.1', 'must be a URL with scheme http or https'],
+    ['FIDES__CREDENTIALS__NOTIFICATIONS__AWS_SES_ASSUME_ROLE_ARN', 'herald-role', 'must be an IAM role ARN, such as arn:aws:iam::123456789012:role/herald-ses'],
     ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent'],
     [
       'HERALD_EMAIL_FALLBACK',
       'mailgun,twilio_text',
-      'must be a comma-separated list of email service types (mailgun, twilio_email, mailchimp_transactional, smtp); "twilio_text" is not one',
+      'must be a comma-separated list of email service types (mailgun, twilio_email, mailchimp_transactional, smtp, aws_ses); "twilio_text" is not one',
     ],
     [
       'HERALD_EMAIL_FALLBACK',
       'pigeon',
-      'must be a comma-separated list of email service types (mailgun, twilio_email, mailchimp_transactional, smtp); "pigeon" is not one',
+      'must be a comma-separated list of email service types (mailgun, twilio_email, mailchimp_transactional, smtp, aws_ses); "pigeon" is not one',
     ],
     ['HERALD_SMS_FALLBACK', 'mailgun', 'must be a comma-separated list of sms service types (twilio_text); "mailgun" is not one'],
   ])('refuses %s=%j with one line naming it', (name, value, message) => {

@@ -82,6 +82,12 @@ export interface Settings {
     smtpCaFile: string | undefined;
     /** Connections each process keeps open to an SMTP server (`HERALD_SMTP_POOL_SIZE`). */
     smtpPoolSize: number;
+    /** SES v2's endpoint (a proxy, a VPC endpoint, the local fake); STS has its own, `awsStsEndpointUrl`. */
+    awsSesEndpointUrl: string | undefined;
+    /** STS's endpoint, for an SES config's assume-role; unset: the region's public STS endpoint. */
+    awsStsEndpointUrl: string | undefined;
+    /** Fides' setting: the role every AWS_SES config assumes, winning over its `aws_assume_role_arn` secret. */
+    awsSesAssumeRoleArn: string | undefined;
     /** Every provider call gives up after this long (and counts as a retryable failure). */
     timeoutMs: number;
     /**
@@ -184,6 +190,16 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new SettingsError(name, `must be a URL with scheme ${protocols.join(' or ')}`);
   }
   return value.replace(/\/+$/, '');
+}
+
+/** An IAM role ARN (any partition), or unset. */
+function roleArn(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(value)) {
+    throw new SettingsError(name, 'must be an IAM role ARN, such as arn:aws:iam::123456789012:role/herald-ses');
+  }
+  return value;
 }
 
 /** A list as Fides' settings take it from the environment: `a,b` or a JSON array `["a","b"]`. */
@@ -410,6 +426,9 @@ export function loadSettings(env: Env = process.env): Settings {
       mailchimpTransactionalApiUrl: url(env, 'MAILCHIMP_TRANSACTIONAL_API_URL', ['http', 'https']),
       smtpCaFile: raw(env, 'HERALD_SMTP_CA_FILE'),
       smtpPoolSize: int(env, 'HERALD_SMTP_POOL_SIZE', 5, 1, 100),
+      awsSesEndpointUrl: url(env, 'AWS_SES_ENDPOINT_URL', ['http', 'https']),
+      awsStsEndpointUrl: url(env, 'AWS_STS_ENDPOINT_URL', ['http', 'https']),
+      awsSesAssumeRoleArn: roleArn(env, 'FIDES__CREDENTIALS__NOTIFICATIONS__AWS_SES_ASSUME_ROLE_ARN'),
       timeoutMs: int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),
       timeoutMaxMs: Math.max(
         int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),

@@ -40,7 +40,14 @@ export interface SmtpDetails {
   email_from: string;
 }
 
-export type MessagingConfigDetails = MailgunDetails | TwilioEmailDetails | MailchimpTransactionalDetails | SmtpDetails;
+/** `details` of an AWS_SES config (decision D33): both sender keys stored, null when absent. */
+export interface AwsSesDetails {
+  aws_region: string;
+  email_from: string | null;
+  domain: string | null;
+}
+
+export type MessagingConfigDetails = MailgunDetails | TwilioEmailDetails | MailchimpTransactionalDetails | SmtpDetails | AwsSesDetails;
 
 /**
  * A host name as RFC 1123 has it: dot-separated labels of letters, digits and inner hyphens, 1 to 63 characters each,
@@ -86,6 +93,18 @@ export class SmtpDetailsDto {
   @Required() @IsString() @Email() email_from: string;
 }
 
+/** An AWS region name (`us-east-1`, `eu-central-2`, `us-gov-west-1`): it becomes part of the endpoint's host name. */
+export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const AWS_REGION_MESSAGE = 'value is not a valid AWS region (such as us-east-1)';
+/** Fides' text (`MessagingServiceDetailsAWS_SES`) when neither sender is given. */
+export const AWS_SES_SENDER_REQUIRED = "Either 'email_from' or 'domain' must be provided.";
+
+export class AwsSesDetailsDto {
+  @Required() @IsString() @Matches(AWS_REGION, { message: AWS_REGION_MESSAGE, context: { type: 'value_error' } }) aws_region: string;
+  @Optional() @IsString() @Email() email_from?: string | null;
+  @Optional() @IsString() @Matches(HOST_NAME, { message: HOST_NAME_MESSAGE, context: { type: 'value_error.hostname' } }) domain?: string | null;
+}
+
 const MISSING: Record<MessagingServiceType, string | undefined> = {
   [MessagingServiceType.MAILGUN]: 'Mailgun messaging config must include details',
   // The text of the Fides commit that added TWILIO_EMAIL (docs/compatibility.md#messaging-configs-and-secrets); MAILGUN keeps the reference's text.
@@ -94,6 +113,7 @@ const MISSING: Record<MessagingServiceType, string | undefined> = {
   // Fides: details are optional for this type; sending without them fails (`No Mailchimp Transactional config details...`).
   [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: undefined,
   [MessagingServiceType.SMTP]: 'SMTP messaging config must include details',
+  [MessagingServiceType.AWS_SES]: 'Messaging config must include details',
 };
 
 /**
@@ -125,7 +145,18 @@ export function validateDetails(serviceType: MessagingServiceType, details: unkn
       // "unknown value" instead of listing its keys, so they are listed here.)
       if (typeof details !== 'object' || Array.isArray(details)) throw invalid(loc, 'value is not a valid dict', 'type_error.dict');
       throw new RequestValidationError(Object.keys(details).map((k) => ({ loc: [...loc, k], msg: 'extra fields not permitted', type: 'value_error.extra' })));
+    case MessagingServiceType.AWS_SES:
+      return RequestValidationError.prefixed(loc, () => awsSesDetails(details));
   }
+}
+
+/** AWS SES details, both senders kept (null when absent); at least one of them is required. */
+export function awsSesDetails(details: unknown): AwsSesDetails {
+  const d = validateObject(AwsSesDetailsDto, details, []);
+  const emailFrom = d.email_from ?? null;
+  const domain = d.domain ?? null;
+  if (emailFrom === null && domain === null) throw invalid(['__root__'], AWS_SES_SENDER_REQUIRED);
+  return { aws_region: d.aws_region, email_from: emailFrom, domain };
 }
 
 /** Mailgun details with Fides' defaults, problems located within them; `{}` reports the missing domain (fidesops' behaviour). */

@@ -50,6 +50,32 @@ describe('messaging config GraphQL locations', () => {
     expect(problems({ name: 'm', serviceType: MessagingServiceType.SMTP, smtp, mailchimpTransactional: { emailFrom: 'a@example.com' } })).toEqual([['input']]);
   });
 
+  it('locates AWS SES details in awsSes, and refuses details of another type for it (and its details for another type)', () => {
+    expect(problems({ name: 's', serviceType: MessagingServiceType.AWS_SES })).toEqual([['input', 'awsSes']]);
+    expect(problems({ name: 's', serviceType: MessagingServiceType.AWS_SES, awsSes: { awsRegion: 'us-east-1' } })).toEqual([['input', 'awsSes']]);
+    expect(problems({ name: 's', serviceType: MessagingServiceType.AWS_SES, awsSes: { awsRegion: 'nowhere', domain: 'not a host' } })).toEqual([
+      ['input', 'awsSes', 'awsRegion'],
+      ['input', 'awsSes', 'domain'],
+    ]);
+    const mailgun = { domain: 'mg.example.com', isEuDomain: false, apiVersion: 'v3' };
+    expect(problems({ name: 's', serviceType: MessagingServiceType.AWS_SES, mailgun })).toEqual([['input', 'mailgun']]);
+    expect(problems({ name: 'm', serviceType: MessagingServiceType.MAILGUN, awsSes: { awsRegion: 'us-east-1', domain: 'example.com' } })).toEqual([
+      ['input', 'awsSes'],
+    ]);
+    expect(
+      toSaveCommand({
+        name: 'S',
+        serviceType: MessagingServiceType.AWS_SES,
+        awsSes: { awsRegion: 'us-east-1', emailFrom: 'a@example.com' },
+      }),
+    ).toEqual({
+      name: 'S',
+      key: undefined,
+      serviceType: MessagingServiceType.AWS_SES,
+      details: { aws_region: 'us-east-1', email_from: 'a@example.com', domain: null },
+    });
+  });
+
   it('keeps the names of the rest of the command (the service reports them relative to it)', () => {
     expect(configLoc(MessagingServiceType.TWILIO_TEXT)(['name'])).toEqual(['name']);
     expect(configLoc(MessagingServiceType.TWILIO_TEXT)(['__root__'])).toEqual(['__root__']);

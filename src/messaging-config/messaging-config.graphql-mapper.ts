@@ -19,6 +19,7 @@ function detailsObject(d: MessagingConfigDetails | null): MessagingConfigDetails
   const useProviderTemplate = 'use_provider_template' in d && d.use_provider_template === true;
   if ('is_eu_domain' in d) return { domain: d.domain, isEuDomain: d.is_eu_domain, apiVersion: d.api_version, useProviderTemplate };
   if ('twilio_email_from' in d) return { twilioEmailFrom: d.twilio_email_from, useProviderTemplate };
+  if ('aws_region' in d) return { awsRegion: d.aws_region, emailFrom: d.email_from, domain: d.domain };
   if ('host' in d) return { host: d.host, port: d.port, security: d.security, emailFrom: d.email_from };
   return { emailFrom: d.email_from };
 }
@@ -39,7 +40,7 @@ export function toMessagingConfigObject(c: MessagingConfigEntity, knownHasSecret
 }
 
 /** The details input fields a config or default input may carry. */
-type DetailsFields = Partial<Pick<MessagingConfigInput, 'mailgun' | 'twilioEmail' | 'mailchimpTransactional' | 'smtp'>>;
+type DetailsFields = Partial<Pick<MessagingConfigInput, 'mailgun' | 'twilioEmail' | 'mailchimpTransactional' | 'smtp' | 'awsSes'>>;
 
 /** Each details field of the input, as Fides' `details`. */
 const DETAILS_INPUTS: Readonly<Record<string, (input: DetailsFields) => Record<string, unknown> | undefined>> = {
@@ -47,6 +48,7 @@ const DETAILS_INPUTS: Readonly<Record<string, (input: DetailsFields) => Record<s
   twilioEmail: ({ twilioEmail: t }) => t && { twilio_email_from: t.twilioEmailFrom, ...providerTemplate(t.useProviderTemplate) },
   mailchimpTransactional: ({ mailchimpTransactional: m }) => m && { email_from: m.emailFrom },
   smtp: ({ smtp }) => smtp && { host: smtp.host, port: smtp.port ?? undefined, security: smtp.security ?? undefined, email_from: smtp.emailFrom },
+  awsSes: ({ awsSes: s }) => s && { aws_region: s.awsRegion, email_from: s.emailFrom ?? null, domain: s.domain ?? null },
 };
 
 /** Fides' `details` from the input's typed fields; null when none is given, a 422 when several are. */
@@ -61,6 +63,10 @@ function rawDetails(input: DetailsFields): Record<string, unknown> | null {
 /** The input as the service's command: its details (given as `mailgun`, `twilioEmail`, ...) checked for the service type. */
 export function toSaveCommand(input: MessagingConfigInput): SaveMessagingConfigCommand {
   const details = rawDetails(input);
+  // AWS SES details share `domain` with Mailgun's: across the two, a key's place in the input would be ambiguous.
+  const ses = input.serviceType === MessagingServiceType.AWS_SES;
+  const foreign = ses ? (input.mailgun ? 'mailgun' : input.twilioEmail ? 'twilioEmail' : undefined) : input.awsSes ? 'awsSes' : undefined;
+  if (foreign) throw invalid([foreign], `this config is of service type ${input.serviceType}: give the details for that type`);
   return { name: input.name, key: input.key ?? undefined, serviceType: input.serviceType, details: validateDetails(input.serviceType, details) };
 }
 
@@ -86,12 +92,23 @@ const SHARED_DETAILS_FIELDS: Readonly<Record<string, Readonly<Partial<Record<Mes
   email_from: { [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: ['mailchimpTransactional', 'emailFrom'], [MessagingServiceType.SMTP]: ['smtp', 'emailFrom'] },
 };
 
+/** The same for the types whose keys another type also has (`domain`), by service type. */
+const DETAILS_FIELDS_OF: Readonly<Partial<Record<MessagingServiceType, Readonly<Record<string, Loc>>>>> = {
+  [MessagingServiceType.AWS_SES]: {
+    aws_region: ['awsSes', 'awsRegion'],
+    email_from: ['awsSes', 'emailFrom'],
+    domain: ['awsSes', 'domain'],
+    __root__: ['awsSes'],
+  },
+};
+
 /** The input field that carries a service type's details. */
 const DETAILS_FIELD: Readonly<Partial<Record<MessagingServiceType, string>>> = {
   [MessagingServiceType.MAILGUN]: 'mailgun',
   [MessagingServiceType.TWILIO_EMAIL]: 'twilioEmail',
   [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: 'mailchimpTransactional',
   [MessagingServiceType.SMTP]: 'smtp',
+  [MessagingServiceType.AWS_SES]: 'awsSes',
 };
 
 /**
@@ -106,6 +123,8 @@ export const configLoc =
     const carrier = DETAILS_FIELD[serviceType];
     if (head === '__root__' && carrier) return [carrier, ...(key === undefined ? [] : [key]), ...rest];
     if (head === 'details' && key === 'use_provider_template' && carrier) return [carrier, 'useProviderTemplate', ...rest];
+    const own = DETAILS_FIELDS_OF[serviceType];
+    if (head === 'details' && typeof key === 'string' && own?.[key]) return [...own[key], ...rest];
     const field = typeof key === 'string' ? (SHARED_DETAILS_FIELDS[key]?.[serviceType] ?? DETAILS_FIELDS[key]) : undefined;
     if (head === 'details' && field) return [...field, ...rest];
     return camelCaseLoc(loc);
@@ -113,9 +132,10 @@ export const configLoc =
 
 /** Secrets come as exactly one kind (checked before the config is looked up). */
 export function checkOneKindOfSecrets(input: MessagingSecretsInput): void {
-  const kinds = [input.mailgun, input.twilioText, input.twilioEmail, input.mailchimpTransactional, input.smtp];
-  const given = kinds.filter((v) => v !== undefined && v !== null);
-  if (given.length !== 1) throw invalid([], 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional or smtp is required');
+  const given = [input.mailgun, input.twilioText, input.twilioEmail, input.mailchimpTransactional, input.smtp, input.awsSes].filter(
+    (v) => v !== undefined && v !== null,
+  );
+  if (given.length !== 1) throw invalid([], 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional, smtp or awsSes is required');
 }
 
 /** The typed secrets as the snake_case object the service validates for the config's service type (and Fides stores). */
@@ -141,6 +161,14 @@ export function toRawSecrets(serviceType: MessagingServiceType, input: Messaging
     case MessagingServiceType.SMTP:
       if (!input.smtp) throw mismatch('smtp', serviceType);
       return { smtp_username: input.smtp.username, smtp_password: input.smtp.password };
+    case MessagingServiceType.AWS_SES:
+      if (!input.awsSes) throw mismatch('awsSes', serviceType);
+      return {
+        auth_method: input.awsSes.authMethod,
+        aws_access_key_id: input.awsSes.accessKeyId ?? null,
+        aws_secret_access_key: input.awsSes.secretAccessKey ?? null,
+        aws_assume_role_arn: input.awsSes.assumeRoleArn ?? null,
+      };
   }
 }
 

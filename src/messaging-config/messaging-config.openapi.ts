@@ -10,10 +10,11 @@ const MAILGUN_DETAILS = object({ domain: string, is_eu_domain: boolean, api_vers
 ]);
 const TWILIO_EMAIL_DETAILS = object({ twilio_email_from: string, use_provider_template: PROVIDER_TEMPLATE }, ['use_provider_template']);
 const MAILCHIMP_TRANSACTIONAL_DETAILS = object({ email_from: string });
+const AWS_SES_DETAILS = object({ aws_region: string, email_from: nullable(string), domain: nullable(string) });
 const SMTP_DETAILS = object({ host: string, port: integer, security: enumOf(['starttls', 'tls', 'none']), email_from: string });
 
 const DETAILS = oneOf(
-  [MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, MAILCHIMP_TRANSACTIONAL_DETAILS, SMTP_DETAILS, NULL],
+  [MAILGUN_DETAILS, TWILIO_EMAIL_DETAILS, MAILCHIMP_TRANSACTIONAL_DETAILS, SMTP_DETAILS, AWS_SES_DETAILS, NULL],
   "The service type's details (see the request body); null for TWILIO_TEXT",
 );
 

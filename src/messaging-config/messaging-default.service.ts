@@ -19,6 +19,7 @@ export const DEFAULT_CONFIG_NAMES: Readonly<Record<MessagingServiceType, string>
   [MessagingServiceType.TWILIO_EMAIL]: 'Twilio Email',
   [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: 'Mailchimp Transactional',
   [MessagingServiceType.SMTP]: 'SMTP',
+  [MessagingServiceType.AWS_SES]: 'AWS SES',
 };
 
 export type MessagingMethod = 'email' | 'sms';

@@ -36,7 +36,18 @@ export class SmtpSecrets {
   @Required() @IsString() @MaxLen(MAX_LENGTH.secret) smtp_password: string;
 }
 
-export type MessagingSecrets = MailgunSecrets | TwilioTextSecrets | TwilioEmailSecrets | MailchimpTransactionalSecrets | SmtpSecrets;
+/** How an AWS_SES config finds its credentials: the key pair given here, or the default credential chain. */
+export const AWS_SES_AUTH_METHODS = ['automatic', 'secret_keys'] as const;
+
+/** Decision D33 (Fides' `MessagingServiceSecretsAWS_SES`); the keys are checked by `awsSesProblems`. */
+export class AwsSesSecrets {
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) auth_method: 'automatic' | 'secret_keys';
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) aws_access_key_id?: string | null;
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) aws_secret_access_key?: string | null;
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) aws_assume_role_arn?: string | null;
+}
+
+export type MessagingSecrets = MailgunSecrets | TwilioTextSecrets | TwilioEmailSecrets | MailchimpTransactionalSecrets | SmtpSecrets | AwsSesSecrets;
 
 /**
  * `keys` are stored as Fides stores them (optional ones as null); `extras`, Herald's own (decision D26), only when given,
@@ -51,10 +62,35 @@ const SCHEMAS: Record<MessagingServiceType, { type: new () => object; keys: stri
   [MessagingServiceType.TWILIO_EMAIL]: { type: TwilioEmailSecrets, keys: ['twilio_api_key'], extras: ['twilio_email_webhook_public_key'] },
   [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: { type: MailchimpTransactionalSecrets, keys: ['mailchimp_transactional_api_key'] },
   [MessagingServiceType.SMTP]: { type: SmtpSecrets, keys: ['smtp_username', 'smtp_password'] },
+  [MessagingServiceType.AWS_SES]: { type: AwsSesSecrets, keys: ['auth_method', 'aws_access_key_id', 'aws_secret_access_key', 'aws_assume_role_arn'] },
 };
 
 export const TWILIO_SENDER_REQUIRED = 'Either the twilio_messaging_service_sid or the twilio_sender_phone_number should be supplied.';
 export const TWILIO_PHONE_FORMAT = 'Sender phone number must include country code, formatted like +15558675309';
+export const AWS_SES_AUTH_METHOD_REQUIRED = "MessagingServiceSecretsAWS_SES must be supplied all of: ['auth_method'].";
+export const AWS_SES_KEYS_REQUIRED = 'An Access Key ID and a Secret Access Key must be provided if using the `secret_keys` Authentication Method';
+export const AWS_ROLE_ARN_FORMAT = 'aws_assume_role_arn must be an IAM role ARN, such as arn:aws:iam::123456789012:role/herald-ses';
+/** An IAM role ARN (any partition); STS would refuse anything else. */
+const AWS_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** Fides' model-level checks of AWS SES secrets (its texts, `loc` `__root__`), and the ARN's form. */
+function awsSesProblems(raw: Record<string, unknown>): string[] {
+  const given = (key: string) => {
+    const value = raw[key];
+    return typeof value === 'string' && value.trim() !== '';
+  };
+  const problems: string[] = [];
+  if (!given('auth_method')) problems.push(`${AWS_SES_AUTH_METHOD_REQUIRED} ('__root__',)`);
+  else if (!(AWS_SES_AUTH_METHODS as readonly unknown[]).includes(raw.auth_method)) {
+    problems.push(`value is not a valid enumeration member; permitted: ${AWS_SES_AUTH_METHODS.map((m) => `'${m}'`).join(', ')} ('auth_method',)`);
+  }
+  if (raw.auth_method === 'secret_keys' && (!given('aws_access_key_id') || !given('aws_secret_access_key')))
+    problems.push(`${AWS_SES_KEYS_REQUIRED} ('__root__',)`);
+  const arn = raw.aws_assume_role_arn;
+  if (typeof arn === 'string' && arn.trim() !== '' && !AWS_ROLE_ARN.test(arn.trim())) problems.push(`${AWS_ROLE_ARN_FORMAT} ('aws_assume_role_arn',)`);
+  return problems;
+}
+
 export const WEBHOOK_PUBLIC_KEY_FORMAT = 'The webhook public key must be an ECDSA P-256 public key, base64 (as SendGrid shows it) or PEM';
 
 /** SendGrid's verification key: base64 of the DER SubjectPublicKeyInfo, or the same as PEM; P-256 only. */
@@ -99,6 +135,7 @@ export function validateMessagingSecrets(serviceType: MessagingServiceType, raw:
     if (typeof key === 'string' && key.trim() !== '' && !isWebhookPublicKey(key))
       problems.push(`${WEBHOOK_PUBLIC_KEY_FORMAT} ('twilio_email_webhook_public_key',)`);
   }
+  if (serviceType === MessagingServiceType.AWS_SES) problems.push(...awsSesProblems(raw as Record<string, unknown>));
   if (problems.length > 0) throw new HeraldError('bad_request', problems);
   const values = raw as Record<string, unknown>;
   const extras = (schema.extras ?? []).filter((k) => values[k] !== undefined && values[k] !== null).map((k) => [k, values[k]]);

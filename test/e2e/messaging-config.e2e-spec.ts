@@ -9,7 +9,8 @@ import { ENCRYPTION_KEY, TestApp, bearer, captureLogs, createTestApp, obtainToke
  */
 
 const FIDES_KEY_MESSAGE = "FidesKey must only contain alphanumeric characters, '.', '_' or '-'.";
-const FIDES_ENUM_MESSAGE = "value is not a valid enumeration member; permitted: 'MAILGUN', 'TWILIO_TEXT', 'TWILIO_EMAIL', 'MAILCHIMP_TRANSACTIONAL', 'SMTP'";
+const FIDES_ENUM_MESSAGE =
+  "value is not a valid enumeration member; permitted: 'MAILGUN', 'TWILIO_TEXT', 'TWILIO_EMAIL', 'MAILCHIMP_TRANSACTIONAL', 'SMTP', 'AWS_SES'";
 const NOT_AUTHORIZED = { detail: 'Not Authorized for this action' };
 const NOT_AUTHENTICATED = { detail: 'Failed to authenticate' };
 const TWILIO_SENDER_REQUIRED = "Either the twilio_messaging_service_sid or the twilio_sender_phone_number should be supplied. ('__root__',)";

@@ -359,13 +359,13 @@ describe('Messaging config GraphQL API', () => {
         'no secrets at all',
         'gql_mailgun',
         {},
-        [{ loc: ['input'], msg: 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional or smtp is required', type: 'value_error' }],
+        [{ loc: ['input'], msg: 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional, smtp or awsSes is required', type: 'value_error' }],
       ],
       [
         'two kinds of secrets',
         'gql_mailgun',
         { mailgun: { apiKey: MAILGUN_API_KEY_2 }, twilioEmail: { apiKey: SENDGRID_API_KEY } },
-        [{ loc: ['input'], msg: 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional or smtp is required', type: 'value_error' }],
+        [{ loc: ['input'], msg: 'exactly one of mailgun, twilioText, twilioEmail, mailchimpTransactional, smtp or awsSes is required', type: 'value_error' }],
       ],
       [
         'secrets for another service type',

@@ -20,7 +20,8 @@ const DEFAULT = '/api/v1/messaging/default';
 const MAILGUN_DETAILS = { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' };
 const NOT_AUTHORIZED = { detail: 'Not Authorized for this action' };
 const NOT_AUTHENTICATED = { detail: 'Failed to authenticate' };
-const ENUM_MESSAGE = "value is not a valid enumeration member; permitted: 'mailgun', 'twilio_text', 'twilio_email', 'mailchimp_transactional', 'smtp'";
+const ENUM_MESSAGE =
+  "value is not a valid enumeration member; permitted: 'mailgun', 'twilio_text', 'twilio_email', 'mailchimp_transactional', 'smtp', 'aws_ses'";
 
 type Method = 'get' | 'put' | 'post' | 'patch';
 

@@ -76,12 +76,12 @@ describe('start-up', () => {
   it.each([
     [
       { FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'sms' },
-      'Invalid setting FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: must be one of mailgun, twilio_text, twilio_email, mailchimp_transactional, smtp (alias twilio_sms), or unset',
+      'Invalid setting FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: must be one of mailgun, twilio_text, twilio_email, mailchimp_transactional, smtp, aws_ses (alias twilio_sms), or unset',
     ],
     [{ FIDES__SECURITY__APP_ENCRYPTION_KEY: 'short' }, 'Invalid setting FIDES__SECURITY__APP_ENCRYPTION_KEY: must be exactly 32 characters (bytes)'],
     [
       { HERALD_EMAIL_FALLBACK: 'mailgun,twilio_text' },
-      'Invalid setting HERALD_EMAIL_FALLBACK: must be a comma-separated list of email service types (mailgun, twilio_email, mailchimp_transactional, smtp); "twilio_text" is not one',
+      'Invalid setting HERALD_EMAIL_FALLBACK: must be a comma-separated list of email service types (mailgun, twilio_email, mailchimp_transactional, smtp, aws_ses); "twilio_text" is not one',
     ],
     [{ LOG_FORMAT: 'xml' }, 'Invalid setting LOG_FORMAT: must be json or pretty (unset: pretty when stdout is a terminal, JSON otherwise)'],
     [

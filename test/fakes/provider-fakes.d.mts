@@ -1,8 +1,11 @@
+import type { AwsSesFake, AwsSesFakeOptions } from './aws-ses-fake.mjs';
 import type { FakeHttpServer, FakeServerOptions, RecordedRequest } from './fake-http-server.mjs';
 import type { FakeEventOptions, FakeEventSource } from './provider-events.mjs';
 
 export type { FailOptions, FakeAnswer, FakeHttpServer, FakeServerOptions, FieldValue, RecordedRequest, UploadedFile } from './fake-http-server.mjs';
 export { startFakeHttpServer } from './fake-http-server.mjs';
+export type { AwsRecordedRequest, AwsSesFake, AwsSesFakeOptions, IdentityStatus, SigV4 } from './aws-ses-fake.mjs';
+export { parseSigV4, startAwsSesFake } from './aws-ses-fake.mjs';
 
 /** A recorded field as text; throws when the request is missing or the field is missing, repeated or a file. */
 export function fieldText(request: RecordedRequest | undefined, name: string): string;
@@ -45,10 +48,11 @@ export function sendgridTemplateId(name: string): string;
 
 export interface ProviderFakesOptions {
   host?: string;
-  ports?: { mailgun?: number; twilio?: number; sendgrid?: number };
+  ports?: { mailgun?: number; twilio?: number; sendgrid?: number; awsSes?: number };
   mailgun?: Omit<MailgunFakeOptions, 'host' | 'port' | 'onRequest'>;
   twilio?: Omit<TwilioFakeOptions, 'host' | 'port' | 'onRequest'>;
   sendgrid?: Omit<SendGridFakeOptions, 'host' | 'port' | 'onRequest'>;
+  awsSes?: Omit<AwsSesFakeOptions, 'host' | 'port' | 'onRequest'>;
   onRequest?: (request: RecordedRequest) => void;
   /** Herald's base URL, for the delivery events of all three. */
   webhookUrl?: string;
@@ -60,9 +64,10 @@ export interface ProviderFakes {
   mailgun: TemplateFake;
   twilio: ProviderFake;
   sendgrid: TemplateFake;
-  urls: { mailgun: string; twilio: string; sendgrid: string };
+  awsSes: AwsSesFake;
+  urls: { mailgun: string; twilio: string; sendgrid: string; awsSes: string };
   /** Herald's settings pointing at the fakes: spread into `loadSettings({ ... })` or the environment. */
-  env: { MAILGUN_API_URL: string; TWILIO_API_URL: string; SENDGRID_API_URL: string };
+  env: { MAILGUN_API_URL: string; TWILIO_API_URL: string; SENDGRID_API_URL: string; AWS_SES_ENDPOINT_URL: string; AWS_STS_ENDPOINT_URL: string };
   reset(): void;
   close(): Promise<void>;
 }

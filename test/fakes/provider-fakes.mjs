@@ -3,9 +3,11 @@
 // Used by jest specs (types in provider-fakes.d.mts), by bench/*.mjs and by `npm run fakes` (serve.mjs).
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { startAwsSesFake } from './aws-ses-fake.mjs';
 import { startFakeHttpServer } from './fake-http-server.mjs';
 import { fakeEventSource } from './provider-events.mjs';
 
+export { startAwsSesFake, parseSigV4 } from './aws-ses-fake.mjs';
 export { startFakeHttpServer } from './fake-http-server.mjs';
 
 const hex = (bytes) => randomBytes(bytes).toString('hex');
@@ -305,11 +307,11 @@ export async function startSendGridFake(options = {}) {
   return fake;
 }
 
-// ---------------------------------------------------------------- all three
+// ---------------------------------------------------------------- all of them
 
 /**
- * Starts the three fakes (each on `ports.<name>`, default 0 = any free port) and returns them with their base URLs,
- * as Herald's settings want them (`env`), ready to pass to `loadSettings({ ...env })`.
+ * Starts the fakes (each on `ports.<name>`, default 0 = any free port; AWS SES's is in aws-ses-fake.mjs) and returns
+ * them with their base URLs, as Herald's settings want them (`env`), ready to pass to `loadSettings({ ...env })`.
  */
 export async function startProviderFakes(options = {}) {
   const { host, ports = {}, onRequest, webhookUrl, autoEvent } = options;
@@ -323,12 +325,22 @@ export async function startProviderFakes(options = {}) {
     started.push(twilio);
     const sendgrid = await startSendGridFake({ ...events, ...options.sendgrid, host, port: ports.sendgrid, onRequest });
     started.push(sendgrid);
+    const awsSes = await startAwsSesFake({ ...options.awsSes, host, port: ports.awsSes, onRequest });
+    started.push(awsSes);
     return {
       mailgun,
       twilio,
       sendgrid,
-      urls: { mailgun: mailgun.url, twilio: twilio.url, sendgrid: sendgrid.url },
-      env: { MAILGUN_API_URL: mailgun.url, TWILIO_API_URL: twilio.url, SENDGRID_API_URL: sendgrid.url },
+      awsSes,
+      urls: { mailgun: mailgun.url, twilio: twilio.url, sendgrid: sendgrid.url, awsSes: awsSes.url },
+      env: {
+        MAILGUN_API_URL: mailgun.url,
+        TWILIO_API_URL: twilio.url,
+        SENDGRID_API_URL: sendgrid.url,
+        // One fake answers both SES and STS.
+        AWS_SES_ENDPOINT_URL: awsSes.url,
+        AWS_STS_ENDPOINT_URL: awsSes.url,
+      },
       reset() {
         for (const fake of started) fake.reset();
       },

@@ -1,6 +1,6 @@
-// `npm run fakes`: Mailgun, Twilio and SendGrid stand-ins on fixed loopback ports, to try Herald end to end without
+// `npm run fakes`: Mailgun, Twilio, SendGrid and AWS SES stand-ins on fixed loopback ports, to try Herald end to end without
 // accounts. Start Herald with the printed *_API_URL settings; every request the fakes receive is logged here.
-//   MAILGUN_FAKE_PORT (9301), TWILIO_FAKE_PORT (9302), SENDGRID_FAKE_PORT (9303), FAKES_HOST (127.0.0.1)
+//   MAILGUN_FAKE_PORT (9301), TWILIO_FAKE_PORT (9302), SENDGRID_FAKE_PORT (9303), AWS_SES_FAKE_PORT (9307: SES v2 and STS), FAKES_HOST (127.0.0.1)
 //   MANDRILL_FAKE_PORT (9304): Mailchimp Transactional; curl -X POST 'http://127.0.0.1:9304/__fake/reject?count=1&reason=hard-bounce'
 //   SMTP_FAKE_PORT (9305): an SMTP server offering STARTTLS; its self-signed certificate is written to a file for HERALD_SMTP_CA_FILE
 //   SMTP_FAKE_CONTROL_PORT (9306): curl -X POST 'http://127.0.0.1:9306/__fake/fail?count=1&code=450'  (421, 450, 550, ...);
@@ -12,6 +12,8 @@
 //   curl -X POST 'http://127.0.0.1:9302/__fake/delay?ms=15000'              (0 to stop)
 //   curl -X POST 'http://127.0.0.1:9301/__fake/flaky?rate=0.3&statuses=429,503'  (random failures; rate=0 to stop)
 //   curl -X POST 'http://127.0.0.1:9303/__fake/drop?count=1'
+//   curl -X POST 'http://127.0.0.1:9307/__fake/throttle?count=1'   (SES SendEmail: 429; reject?count=1: MessageRejected)
+//   curl -X POST 'http://127.0.0.1:9307/__fake/identity?identity=privacy@example.com&status=PENDING'   (SUCCESS, FAILED, NOT_FOUND, ...)
 //   curl -X POST 'http://127.0.0.1:9301/__fake/reset';  curl 'http://127.0.0.1:9301/__fake/requests'   (Authorization values hidden)
 // Delivery events (decision D26), posted to Herald's webhooks signed the provider's way:
 //   FAKES_WEBHOOK_URL=http://127.0.0.1:8080 (Herald's base URL; Twilio uses the StatusCallback Herald gave it)
@@ -80,6 +82,7 @@ const fakes = await startProviderFakes({
     mailgun: port('MAILGUN_FAKE_PORT', 9301),
     twilio: port('TWILIO_FAKE_PORT', 9302),
     sendgrid: port('SENDGRID_FAKE_PORT', 9303),
+    awsSes: port('AWS_SES_FAKE_PORT', 9307),
   },
   onRequest: log,
 }).catch((error) => {

@@ -6,7 +6,7 @@
 // - The bash session's working directory holds the data dir as `.data/`, so the README's
 //   `require('./.data/herald-secrets.json')` reads this Herald's secret, as it would after `npm start` in a checkout.
 // - Addresses are the README's, rewritten: http://127.0.0.1:8080 becomes this Herald's, :9301/:9302/:9303 the Mailgun,
-//   Twilio and SendGrid fakes', :9304 the Mandrill fake's, :9305 (and `"port": 9305`) the SMTP fake's. Any other 127.0.0.1 port or `localhost` in a block that runs is an error.
+//   Twilio and SendGrid fakes', :9304 the Mandrill fake's, :9305 (and `"port": 9305`) the SMTP fake's, :9307 the AWS SES fake's. Any other 127.0.0.1 port or `localhost` in a block that runs is an error.
 // - `curl` is a function that prints the answer as curl would and fails the block on a status outside 2xx and on a
 //   bulk answer that lists failed items (`"failed":[{`); a `NAME=$(...)` assigned by a block must not end empty,
 //   `null` or `undefined`.
@@ -38,7 +38,7 @@ const MAIN = join(root, 'dist', 'main.js');
 const MARKERS = ['readme-test:skip', 'readme-test:herald'];
 /** What only a reader does by hand: installing, or starting servers that the runner starts itself. */
 const SERVER_COMMANDS = /\bnpm (start|ci|test|run (fakes|start:prod))\b/;
-const README_PORTS = { herald: 8080, mailgun: 9301, twilio: 9302, sendgrid: 9303, mandrill: 9304, smtp: 9305 };
+const README_PORTS = { herald: 8080, mailgun: 9301, twilio: 9302, sendgrid: 9303, mandrill: 9304, smtp: 9305, awsSes: 9307 };
 const BLOCKS_TIMEOUT_MS = 5 * 60_000;
 const HERALD_START_TIMEOUT_MS = 90_000;
 /** What the walk-through says the Mailgun stand-in receives ("A privacy request, end to end"). */
@@ -288,7 +288,7 @@ async function main() {
   // The embedded PostgreSQL runs as `postgres` when this runs as root: it must reach the folder.
   await chmod(work, 0o755);
   const log = [];
-  const providerFakes = await startProviderFakes({ ports: { mailgun: 0, twilio: 0, sendgrid: 0 } });
+  const providerFakes = await startProviderFakes({ ports: { mailgun: 0, twilio: 0, sendgrid: 0, awsSes: 0 } });
   const mandrill = await startMandrillFake();
   const smtp = await startSmtpFake();
   const caFile = join(work, 'smtp-fake-ca.pem');
@@ -307,6 +307,7 @@ async function main() {
     sendgrid: fakes.sendgrid.port,
     mandrill: mandrill.port,
     smtp: smtp.port,
+    awsSes: fakes.awsSes.port,
   };
   const base = `http://127.0.0.1:${ports.herald}`;
   let passed = 0;

@@ -36,19 +36,28 @@ export class SmtpDetailsObject {
   @Field({ description: 'The sender address' }) emailFrom: string;
 }
 
-export type MessagingConfigDetailsObject = MailgunDetailsObject | TwilioEmailDetailsObject | MailchimpTransactionalDetailsObject | SmtpDetailsObject;
+@ObjectType('AwsSesDetails')
+export class AwsSesDetailsObject {
+  @Field() awsRegion: string;
+  @Field(() => String, { nullable: true, description: 'The sender address; else noreply@ the domain' }) emailFrom: string | null;
+  @Field(() => String, { nullable: true }) domain: string | null;
+}
+
+export type MessagingConfigDetailsObject =
+  MailgunDetailsObject | TwilioEmailDetailsObject | MailchimpTransactionalDetailsObject | SmtpDetailsObject | AwsSesDetailsObject;
 
 /** Each details object by a field no object before it has: `emailFrom` alone (Mailchimp's) comes last. */
 const DETAILS_OBJECTS: [string, new () => object][] = [
   ['isEuDomain', MailgunDetailsObject],
   ['twilioEmailFrom', TwilioEmailDetailsObject],
+  ['awsRegion', AwsSesDetailsObject],
   ['host', SmtpDetailsObject],
   ['emailFrom', MailchimpTransactionalDetailsObject],
 ];
 
 export const MessagingConfigDetailsUnion = createUnionType({
   name: 'MessagingConfigDetails',
-  types: () => [MailgunDetailsObject, TwilioEmailDetailsObject, MailchimpTransactionalDetailsObject, SmtpDetailsObject] as const,
+  types: () => [MailgunDetailsObject, TwilioEmailDetailsObject, MailchimpTransactionalDetailsObject, SmtpDetailsObject, AwsSesDetailsObject] as const,
   resolveType: (value: object) => DETAILS_OBJECTS.find(([field]) => field in value)?.[1],
 });
 
@@ -107,6 +116,13 @@ export class SmtpDetailsInput {
 }
 
 @InputType()
+export class AwsSesDetailsInput {
+  @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.short) awsRegion: string;
+  @Field({ nullable: true, description: 'Give emailFrom, domain or both' }) @Optional() @IsString() @Email() emailFrom?: string;
+  @Field({ nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) domain?: string;
+}
+
+@InputType()
 export class MessagingConfigInput extends NamedInput {
   @Field(() => MessagingServiceType) @Required() @OneOf(Object.values(MessagingServiceType)) serviceType: MessagingServiceType;
 
@@ -133,6 +149,12 @@ export class MessagingConfigInput extends NamedInput {
   @ValidateNested()
   @Type(() => SmtpDetailsInput)
   smtp?: SmtpDetailsInput;
+
+  @Field(() => AwsSesDetailsInput, { nullable: true, description: 'Required for AWS_SES' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => AwsSesDetailsInput)
+  awsSes?: AwsSesDetailsInput;
 }
 
 @InputType({ description: "PUT /messaging/default: the config of a service type, created with Fides' default key and name or updated" })
@@ -165,6 +187,12 @@ export class MessagingDefaultInput {
   @ValidateNested()
   @Type(() => SmtpDetailsInput)
   smtp?: SmtpDetailsInput;
+
+  @Field(() => AwsSesDetailsInput, { nullable: true, description: 'For AWS_SES; left out, an existing config keeps its details' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => AwsSesDetailsInput)
+  awsSes?: AwsSesDetailsInput;
 }
 
 @InputType()
@@ -206,6 +234,22 @@ export class SmtpSecretsInput {
   @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) password: string;
 }
 
+@InputType()
+export class AwsSesSecretsInput {
+  @Field({ description: 'automatic (the default credential chain) or secret_keys (the key pair below)' })
+  @Required()
+  @IsString()
+  @MaxLen(MAX_LENGTH.short)
+  authMethod: string;
+  @Field({ nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) accessKeyId?: string;
+  @Field({ nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) secretAccessKey?: string;
+  @Field({ nullable: true, description: 'An IAM role to assume (through STS) before sending' })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.secret)
+  assumeRoleArn?: string;
+}
+
 @InputType({ description: "Exactly one of these, matching the config's service type" })
 export class MessagingSecretsInput {
   @Field(() => MailgunSecretsInput, { nullable: true })
@@ -237,4 +281,10 @@ export class MessagingSecretsInput {
   @ValidateNested()
   @Type(() => SmtpSecretsInput)
   smtp?: SmtpSecretsInput;
+
+  @Field(() => AwsSesSecretsInput, { nullable: true })
+  @Optional()
+  @ValidateNested()
+  @Type(() => AwsSesSecretsInput)
+  awsSes?: AwsSesSecretsInput;
 }

@@ -30,7 +30,7 @@ export class MessagingConfigRequestDto {
     nullable: true,
     description:
       'MAILGUN: {domain, is_eu_domain=false, api_version="v3", use_provider_template=false} (required); TWILIO_EMAIL: {twilio_email_from, use_provider_template=false} (required); TWILIO_TEXT: none;' +
-      ' MAILCHIMP_TRANSACTIONAL: {email_from} (needed to send); SMTP: {host, port=587|465|25, security="starttls"|"tls"|"none", email_from} (required). ' +
+      ' MAILCHIMP_TRANSACTIONAL: {email_from} (needed to send); SMTP: {host, port=587|465|25, security="starttls"|"tls"|"none", email_from} (required); AWS_SES: {aws_region, email_from, domain} (required: aws_region and a sender). ' +
       "use_provider_template (D32): send through the provider's stored template named `fides` when it exists",
     example: { domain: 'mg.example.com', is_eu_domain: false, api_version: 'v3' },
   })

@@ -12,11 +12,12 @@ const EMAIL_TYPES = new Set(serviceTypesOf('email'));
 
 /**
  * Decision D9's order when the notification type is not an email type: the types added by D33 (each taken only when
- * configured), then Fides' own choice, Twilio email, then Mailgun.
+ * configured; Fides never picks them here, `fides-later.md` §8 quirk 9), then Fides' own choice, Twilio email, then Mailgun.
  */
 export const D9_EMAIL_ORDER: readonly MessagingServiceType[] = [
   MessagingServiceType.MAILCHIMP_TRANSACTIONAL,
   MessagingServiceType.SMTP,
+  MessagingServiceType.AWS_SES,
   MessagingServiceType.TWILIO_EMAIL,
   MessagingServiceType.MAILGUN,
 ];

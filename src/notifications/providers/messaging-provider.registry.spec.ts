@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MESSAGING_CHANNEL, MessagingServiceType } from '../../common/messaging-service-type.js';
 import { ConfigModule, loadSettings } from '../../config/index.js';
 import { MailchimpTransactionalProvider } from './mailchimp-transactional/mailchimp-transactional.provider.js';
+import { AwsSesProvider } from './aws-ses/aws-ses.provider.js';
 import { MailgunProvider } from './mailgun/mailgun.provider.js';
 import type { Channel, DeliveryReceipt, MessagingProvider } from './messaging-provider.js';
 import { MessagingProviderRegistry } from './messaging-provider.registry.js';
@@ -66,6 +67,7 @@ describe('ProvidersModule', () => {
     expect(registry.get(MessagingServiceType.TWILIO_EMAIL)).toBeInstanceOf(TwilioEmailProvider);
     expect(registry.get(MessagingServiceType.MAILCHIMP_TRANSACTIONAL)).toBeInstanceOf(MailchimpTransactionalProvider);
     expect(registry.get(MessagingServiceType.SMTP)).toBeInstanceOf(SmtpProvider);
+    expect(registry.get(MessagingServiceType.AWS_SES)).toBeInstanceOf(AwsSesProvider);
     expect(registry.get(MessagingServiceType.TWILIO_TEXT).channel).toBe('sms');
     await moduleRef.close();
   });

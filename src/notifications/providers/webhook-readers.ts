@@ -1,5 +1,6 @@
 import { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { readMailgunWebhook } from './mailgun/mailgun.webhook.js';
+import { refuseAwsSesWebhook } from './aws-ses/aws-ses.webhook.js';
 import type { WebhookReader } from './provider-webhook.js';
 import { readSendGridWebhook } from './twilio-email/twilio-email.webhook.js';
 import { readTwilioStatusCallback } from './twilio-sms/twilio-sms.webhook.js';
@@ -12,4 +13,5 @@ export const WEBHOOK_READERS: Readonly<Partial<Record<MessagingServiceType, Webh
   [MessagingServiceType.MAILGUN]: readMailgunWebhook,
   [MessagingServiceType.TWILIO_TEXT]: readTwilioStatusCallback,
   [MessagingServiceType.TWILIO_EMAIL]: readSendGridWebhook,
+  [MessagingServiceType.AWS_SES]: refuseAwsSesWebhook,
 };
