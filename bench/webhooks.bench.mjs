@@ -14,9 +14,10 @@ import { createApp } from '../dist/app.factory.js';
 import { loadSettings } from '../dist/config/settings.js';
 import { benchDatabase } from './bench-database.mjs';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const QUICK = process.env.BENCH_QUICK === '1';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 5 : 10));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 2 : 3));
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
 const ROOT = { id: 'bench-root', secret: 'bench-root-secret' };
 const SIGNING_KEY = 'bench-mailgun-webhook-signing-key';
@@ -133,6 +134,8 @@ async function main() {
       console.log(
         `${row(scenario.name, rps, p99, busyUs)}   ratio ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}; goal >= ${scenario.goal})`,
       );
+      const ratio = median(ratios);
+      console.log(`GOAL|webhooks: events/s vs bare route|${ratio.toFixed(2)}|>= ${scenario.goal}|${ratio >= scenario.goal ? 'yes' : 'no'}`);
     }
     console.log(`timeline entries recorded by Herald: ${recorded}`);
   } finally {

@@ -5,7 +5,6 @@ import { RequestValidationError } from '../common/errors/herald.error.js';
 import { Page, PageQuery } from '../common/pagination.js';
 import { FidesKeyParam } from '../common/validation/fides-key.pipe.js';
 import { MessagingConfigRequestDto } from './dto/messaging-config.request.dto.js';
-import { WordedAs } from './messaging-config.errors.js';
 import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toConfigCommand, toFidesResponse } from './messaging-config.mapper.js';
 import { MessagingConfigService } from './messaging-config.service.js';
 import { FIDES_TEXTS } from './messaging-config.texts.js';
@@ -19,10 +18,12 @@ const SECRETS_EXAMPLE = {
   schema: { type: 'object', additionalProperties: { type: 'string' }, example: { mailgun_api_key: 'key-...' } },
 } as const;
 
-/** Fides' `/messaging/config` routes: Fides' words; validation problems of the body under `body`. */
+/**
+ * Fides' `/messaging/config` routes: Fides' words, which are `MessagingConfigNotFound`'s own (no rewording interceptor:
+ * it cost every request an Observable pipeline); validation problems of the body under `body`.
+ */
 @ApiTags('Messaging config')
 @Controller('messaging/config')
-@WordedAs(FIDES_TEXTS)
 export class MessagingConfigController {
   constructor(private readonly configs: MessagingConfigService) {}
 

@@ -11,15 +11,15 @@ import {
   MessagingDefaultInput,
   MessagingSecretsInput,
 } from './dto/messaging-config.graphql.js';
-import { WordedAs } from './messaging-config.errors.js';
 import { checkOneKindOfSecrets, configLoc, defaultDetailsOf, toMessagingConfigObject, toRawSecrets, toSaveCommand } from './messaging-config.graphql-mapper.js';
 import { MessagingDefaultService } from './messaging-default.service.js';
 import { MessagingConfigService } from './messaging-config.service.js';
-import { FIDES_TEXTS } from './messaging-config.texts.js';
 
-/** GraphQL speaks Fides' words; validation problems of an `input` are located under it, in GraphQL's field names. */
+/**
+ * GraphQL speaks Fides' words (`MessagingConfigNotFound`'s own, as the REST routes); validation problems of an `input`
+ * are located under it, in GraphQL's field names.
+ */
 @Resolver(() => MessagingConfigObject)
-@WordedAs(FIDES_TEXTS)
 export class MessagingConfigResolver {
   constructor(
     private readonly configs: MessagingConfigService,

@@ -69,9 +69,13 @@ export class ProviderChoice {
     return context;
   }
 
-  private async chainOf(rule: ServiceTypeRule): Promise<ProviderChain> {
+  private chainOf(rule: ServiceTypeRule): Promise<ProviderChain> {
     const cached = this.contexts.chain(rule);
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
+    return this.contexts.lookUpChainOnce(rule, () => this.lookUpChain(rule));
+  }
+
+  private async lookUpChain(rule: ServiceTypeRule): Promise<ProviderChain> {
     let chain: ProviderChain;
     if (rule !== 'notification' && rule !== 'email') {
       chain = [rule as MessagingServiceType];
@@ -98,9 +102,13 @@ export class ProviderChoice {
     throw new DeliveryError(false, undefined, 'No notification service type configured.');
   }
 
-  private async contextOf(serviceType: MessagingServiceType): Promise<SendingContext | DeliveryError> {
+  private contextOf(serviceType: MessagingServiceType): Promise<SendingContext | DeliveryError> {
     const cached = this.contexts.get(serviceType);
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
+    return this.contexts.lookUpOnce(serviceType, () => this.lookUpContext(serviceType));
+  }
+
+  private async lookUpContext(serviceType: MessagingServiceType): Promise<SendingContext | DeliveryError> {
     const config = await this.configs.findByServiceType(serviceType);
     const secrets = config ? await this.configs.getSecrets(config) : undefined;
     const context = !config

@@ -260,7 +260,7 @@ export class FuzzHarness {
   }
 
   /**
-   * One exchange. A reset on a kept-alive socket the server had already closed is the client's race, not an answer:
+   * One exchange. A reset (or a broken pipe) on a kept-alive socket the server had already closed is the client's race, not an answer:
    * it is tried once more on a new connection (Node's advice); a reset there counts as `no answer`.
    */
   async raw(method: string, path: string, headerList: [string, string][], body?: Buffer, timeoutMs = 30_000): Promise<Answer> {
@@ -293,7 +293,8 @@ export class FuzzHarness {
       const noAnswer = (error: Error & { code?: string }) =>
         finish(
           { status: 'no answer', error: `${error.code ?? ''} ${error.message}`.trim(), headers: {}, body: Buffer.alloc(0), size: 0 },
-          req?.reusedSocket === true && error.code === 'ECONNRESET',
+          // EPIPE too: a large body written into a kept-alive socket the server is closing fails on the write, not the read.
+          req?.reusedSocket === true && (error.code === 'ECONNRESET' || error.code === 'EPIPE'),
         );
       try {
         req = http.request({ host: '127.0.0.1', port: this.port, method, path, headers, agent: this.agent });
