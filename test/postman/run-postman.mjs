@@ -1,17 +1,22 @@
 // Runs Fides' own Postman collection (docs/compatibility.md#the-postman-collection; by default
 // ../shared/fides/Fides.postman_collection.json beside the repository, unedited) with newman against
 // a Herald started on a throwaway embedded PostgreSQL, its providers the loopback fakes, and fails on any non-2xx
-// answer or failed bulk item. The erasure request the collection creates must then run to `complete`, and its
-// receipt and completion notice must reach the Mailgun fake.
+// answer (but the refusals Herald's folders ask for), failed bulk item or failed test-script assertion. The erasure
+// request the collection creates must then run to `complete`, and its receipt and completion notice must reach the
+// Mailgun fake.
+// Herald's own folders (herald-providers.postman_collection.json beside this file, in the collection's style) run after
+// Fides' messaging folders: one config per email type of decision D33 (Mailchimp Transactional, SMTP, AWS SES), a
+// refused and a good secrets update, a test message, and the config deleted again; each fake must then have received
+// exactly that test message.
 //   npm run test:postman        (FIDES_POSTMAN_COLLECTION=/path/to/Fides.postman_collection.json for another copy)
 // Without the collection it says so in one line and exits 1, before starting anything (no build needed for that).
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import newman from 'newman';
-import { startProviderFakes } from '../fakes/provider-fakes.mjs';
+import { startMandrillFake, startProviderFakes, startSmtpFake } from '../fakes/index.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const COLLECTION_VAR = 'FIDES_POSTMAN_COLLECTION';
@@ -29,6 +34,15 @@ const FOLDERS = [
 /** Requests of "Privacy Request Management" run afterwards, with the id of the request created above. */
 const MANAGEMENT = ['Check the Status of my Privacy Request', 'Get all Privacy Request Execution Logs'];
 const SUBJECT_EMAIL = 'customer-1@example.com'; // the identity of the collection's "Create Erasure Privacy Request"
+const PROVIDERS_COLLECTION = join(root, 'test', 'postman', 'herald-providers.postman_collection.json');
+/** Where Herald's provider folders run: after this folder of Fides' collection, before identity verification. */
+const PROVIDERS_AFTER = 'Messaging Config - SMS';
+const PROVIDER_TEST_EMAIL = 'postman-provider-test@example.com';
+/** The test message's subject (Herald's, decision D31), which each new provider's fake must receive once. */
+const TEST_SUBJECT = 'Test message from Herald';
+const MANDRILL_KEY = 'md-postman-key-0123456789';
+const SMTP_LOGIN = { username: 'postman-smtp', password: 'postman-smtp-password' };
+const AWS_KEYS = { id: 'AKIAPOSTMAN000000001', secret: 'postman-aws-secret-access-key-000000001' };
 
 function findItem(items, predicate) {
   for (const item of items) {
@@ -94,6 +108,13 @@ const ENV_VARS = [
   { key: 'twilio_account_sid', value: 'AC00000000000000000000000000000000' },
   { key: 'twilio_auth_token', value: 'postman-token' },
   { key: 'twilio_messaging_service_id', value: 'MG00000000000000000000000000000000' },
+  { key: 'provider_test_email', value: PROVIDER_TEST_EMAIL },
+  { key: 'mailchimp_transactional_api_key', value: MANDRILL_KEY },
+  { key: 'smtp_host', value: '127.0.0.1' },
+  { key: 'smtp_username', value: SMTP_LOGIN.username },
+  { key: 'smtp_password', value: SMTP_LOGIN.password },
+  { key: 'aws_ses_access_key_id', value: AWS_KEYS.id },
+  { key: 'aws_ses_secret_access_key', value: AWS_KEYS.secret },
 ];
 
 function runNewman(collection, items, envVar) {
@@ -102,6 +123,54 @@ function runNewman(collection, items, envVar) {
       error ? reject(error) : resolve(result),
     ),
   );
+}
+
+/** The loopback fakes: Fides' three providers and AWS SES, Mandrill and SMTP, with the settings that point Herald at them. */
+async function startFakes() {
+  const providers = await startProviderFakes();
+  const mandrill = await startMandrillFake({ apiKey: MANDRILL_KEY });
+  const smtp = await startSmtpFake({ username: SMTP_LOGIN.username, password: SMTP_LOGIN.password });
+  // Herald trusts the SMTP fake's self-signed certificate through HERALD_SMTP_CA_FILE.
+  const caDir = await mkdtemp(join(tmpdir(), 'herald-postman-ca-'));
+  await chmod(caDir, 0o755);
+  const caFile = join(caDir, 'smtp-fake-ca.pem');
+  await writeFile(caFile, smtp.cert);
+  return {
+    ...providers,
+    mandrill,
+    smtp,
+    env: { ...providers.env, MAILCHIMP_TRANSACTIONAL_API_URL: mandrill.url, HERALD_SMTP_CA_FILE: caFile },
+    close: async () => {
+      await Promise.all([providers.close(), mandrill.close(), smtp.close()]);
+      await rm(caDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * After Herald's provider folders: each new provider's fake received exactly one message, the test message to
+ * PROVIDER_TEST_EMAIL, and nothing else (AWS SES: besides the sender's identity checks).
+ */
+function checkProviderFakes(fakes) {
+  const expected = [{ to: PROVIDER_TEST_EMAIL, subject: TEST_SUBJECT }];
+  const received = {
+    mandrill: fakes.mandrill.requests.map((r) => ({ to: r.body?.message?.to?.map((t) => t.email).join(','), subject: r.body?.message?.subject })),
+    smtp: fakes.smtp.attempts.map((m) => ({ to: m.to.join(','), subject: m.subject })),
+    awsSes: fakes.awsSes.sends().map((r) => ({ to: r.body?.Destination?.ToAddresses?.join(','), subject: r.body?.Content?.Simple?.Subject?.Data })),
+  };
+  const problems = [];
+  for (const [name, messages] of Object.entries(received)) {
+    if (JSON.stringify(messages) !== JSON.stringify(expected)) {
+      problems.push(`the ${name} fake received ${JSON.stringify(messages)}, not only the test message ${JSON.stringify(expected[0])}`);
+    }
+  }
+  const checks = new Set(fakes.awsSes.identityChecks());
+  const otherSes = fakes.awsSes.requests.filter((r) => !checks.has(r) && !fakes.awsSes.sends().includes(r));
+  if (otherSes.length) problems.push(`the AWS SES fake received unexpected requests: ${otherSes.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+  if (fakes.smtp.messages.length !== 1 || !fakes.smtp.messages[0].secure) problems.push('the SMTP fake did not receive the test message over STARTTLS');
+  for (const problem of problems) console.error(`FAILED ${problem}`);
+  console.log(`postman: test messages received by the Mandrill, SMTP and AWS SES fakes: ${JSON.stringify(received)}`);
+  return problems.length;
 }
 
 const bodyOf = (execution) => {
@@ -192,22 +261,34 @@ async function main() {
   // request runs last, after the other folders, so that every request meets the state it was written for.
   const [email, ...others] = folders;
   const emailDelete = email.item.filter((i) => i.request.method === 'DELETE');
+  const providers = JSON.parse(await readFile(PROVIDERS_COLLECTION, 'utf8'));
+  const providerItems = providers.item.flatMap((folder) => folder.item);
+  const runCollection = { ...collection, variable: [...(collection.variable ?? []), ...providers.variable] };
+  // Herald's requests that must be refused (their scripts check the 4xx): not failures of the run for that.
+  const refusals = new Set(
+    providerItems.filter((i) => i.event?.some((e) => e.script.exec.some((line) => /to\.have\.status\(4\d\d\)/.test(line)))).map((i) => i.id),
+  );
+  const firstItems = others.flatMap((folder) => (folder.name === PROVIDERS_AFTER ? [...folder.item, ...providerItems] : folder.item));
 
-  const fakes = await startProviderFakes();
+  const fakes = await startFakes();
   const herald = await startHerald(fakes.env);
   try {
     const first = await runNewman(
-      collection,
-      [tokenRequest, ...email.item.filter((i) => !emailDelete.includes(i)), ...others.flatMap((f) => f.item)],
-      [{ key: 'host', value: `${herald.base}/api/v1` }],
+      runCollection,
+      [tokenRequest, ...email.item.filter((i) => !emailDelete.includes(i)), ...firstItems],
+      [
+        { key: 'host', value: `${herald.base}/api/v1` },
+        { key: 'smtp_port', value: String(fakes.smtp.port) },
+      ],
     );
+    const providerProblems = checkProviderFakes(fakes);
     const created = first.run.executions.find((e) => e.item.name === 'Create Erasure Privacy Request');
     const requestId = created && bodyOf(created)?.succeeded?.[0]?.id;
     if (!requestId) throw new Error(`the collection's erasure request was not created: ${created?.response?.text?.()}`);
     // Before the Mailgun config goes (the delete that runs last), the request must have run and sent its notices.
-    const problems = await checkErasureRequestRan(herald, fakes, requestId);
+    const problems = (await checkErasureRequestRan(herald, fakes, requestId)) + providerProblems;
     const second = await runNewman(
-      collection,
+      runCollection,
       [tokenRequest, ...management, ...emailDelete],
       [
         { key: 'host', value: `${herald.base}/api/v1` },
@@ -221,7 +302,11 @@ async function main() {
       return Array.isArray(body?.failed) && body.failed.length > 0;
     };
     const executions = [...first.run.executions, ...second.run.executions];
-    const failures = executions.filter((e) => !e.response || e.response.code < 200 || e.response.code >= 300 || failedItems(e));
+    const refused = (e) => refusals.has(e.item.id) && e.response.code >= 400 && e.response.code < 500;
+    const failedScript = (e) => e.assertions?.some((a) => a.error) ?? false;
+    const failures = executions.filter(
+      (e) => !e.response || ((e.response.code < 200 || e.response.code >= 300) && !refused(e)) || failedItems(e) || failedScript(e),
+    );
     for (const e of failures) {
       console.error(`FAILED ${e.item.name}: ${e.response?.code ?? 'no response'} ${e.response?.text?.() ?? ''}`);
     }
