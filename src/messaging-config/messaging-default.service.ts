@@ -38,7 +38,12 @@ interface StatusFacts {
 
 /** `/messaging/default/status`, in Fides' order: the first rule that finds a problem answers. */
 const STATUS_RULES: ((facts: StatusFacts) => Promise<string | undefined>)[] = [
-  async ({ serviceType, config }) => (passes(() => validateDetails(serviceType, config.details)) ? undefined : DEFAULT_TEXTS.invalidDetails(serviceType)),
+  // Decision D31: details are checked for every type, and an email type without any (Mailchimp Transactional's are
+  // optional to save, as in Fides) cannot send, so it is not "configured" (Fides' quirk 5 is not kept).
+  async ({ serviceType, config }) =>
+    passes(() => validateDetails(serviceType, config.details)) && (MESSAGING_CHANNEL[serviceType] !== 'email' || config.details)
+      ? undefined
+      : DEFAULT_TEXTS.invalidDetails(serviceType),
   async ({ serviceType, secrets }) => ((await secrets()) === undefined ? DEFAULT_TEXTS.noSecrets(serviceType) : undefined),
   async ({ serviceType, secrets }) => {
     const stored = await secrets();
