@@ -11,18 +11,8 @@ import { TestMessageService } from './test-message.service.js';
 import { ESTIMATED_TOTAL_DESCRIPTION } from '../common/database/page-total.js';
 import { Answers, pageOf, Refuses } from '../common/openapi.js';
 import { MESSAGE_LOG_ENTRY, MESSAGE_WITH_ATTEMPTS, RECORDED_TEST_RESULT, TEST_MESSAGE_RESULT } from './notifications.openapi.js';
-import type { FirstAttempt } from './notifications.service.js';
 import { testMessageCommandOfBody, toTestMessageResponse } from './test-message.mapper.js';
 import { RequestValidationError, badRequest, snakeCaseLoc } from '../common/errors/herald.error.js';
-
-/** What became of a test message, in words: the outcome, with the attempt's failure reason when there is one. */
-export function testMessageSummary(result: Pick<FirstAttempt, 'status' | 'reason'>): string {
-  if (result.status === 'sent') return 'Test message sent.';
-  if (result.status === 'failed') return result.reason ? `The test message could not be sent: ${result.reason}` : 'The test message could not be sent.';
-  if (result.status === 'queued' && result.reason) return `The test message was queued for another attempt: ${result.reason}`;
-  // No attempt finished within the wait: the message is still on its way.
-  return 'The test message has not been sent yet: its first attempt did not finish in time.';
-}
 
 @ApiTags('Messages')
 @Controller('messaging')
@@ -41,7 +31,7 @@ export class MessagesController {
   @Refuses(404, 'No config of that service type')
   async test(@Body() body: TestMessageRequestDto) {
     const result = await RequestValidationError.prefixed(['body'], () => this.testMessages.send(testMessageCommandOfBody(body)), snakeCaseLoc);
-    return toTestMessageResponse(result, testMessageSummary(result));
+    return toTestMessageResponse(result);
   }
 
   @Post('test/:service_type')

@@ -17,7 +17,7 @@ export const testMessageCommandOfBody = (body: TestMessageRequestDto): TestMessa
 export type TestMessageResponse = Static<typeof TEST_MESSAGE_RESULT>;
 
 /** The REST answer; `msg` says in words how it went. */
-export const toTestMessageResponse = (result: FirstAttempt, msg: string): TestMessageResponse => ({
+export const toTestMessageResponse = (result: FirstAttempt, msg = testMessageSummary(result)): TestMessageResponse => ({
   msg,
   message_id: result.messageId,
   status: result.status,
@@ -35,3 +35,12 @@ export const toTestMessageResultObject = (result: FirstAttempt): TestMessageResu
   status: result.status,
   failureReason: result.reason,
 });
+
+/** What became of a test message, in words: the outcome, with the attempt's failure reason when there is one. */
+export function testMessageSummary(result: Pick<FirstAttempt, 'status' | 'reason'>): string {
+  if (result.status === 'sent') return 'Test message sent.';
+  if (result.status === 'failed') return result.reason ? `The test message could not be sent: ${result.reason}` : 'The test message could not be sent.';
+  if (result.status === 'queued' && result.reason) return `The test message was queued for another attempt: ${result.reason}`;
+  // No attempt finished within the wait: the message is still on its way.
+  return 'The test message has not been sent yet: its first attempt did not finish in time.';
+}
