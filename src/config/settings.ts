@@ -168,10 +168,7 @@ function int(env: Env, name: string, fallback: number, min: number, max = Number
 /** A cron expression as pg-boss schedules it (five fields, UTC), checked here so a typo stops start-up with its name. */
 function cron(env: Env, name: string, fallback: string): string {
   const value = raw(env, name) ?? fallback;
-  try {
-    if (value.split(/\s+/).length !== 5) throw new Error('not five fields');
-    CronExpressionParser.parse(value, { tz: 'UTC' });
-  } catch {
+  if (value.split(/\s+/).length !== 5 || !validCron(value, 'UTC')) {
     throw new SettingsError(name, 'must be a cron expression of five fields (minute hour day month weekday), e.g. "23 * * * *"');
   }
   return value;
