@@ -94,18 +94,8 @@ export class NotificationsService {
   ) {}
 
   async notify(command: NotifyCommand, manager?: EntityManager): Promise<Enqueued> {
-    const id = randomUUID();
-    const payload = this.keys.seal(JSON.stringify({ recipient: command.recipient, params: command.params ?? {} }), payloadContext(id));
-    const message = [
-      id,
-      command.idempotencyKey,
-      command.actionType,
-      command.serviceType ?? 'notification',
-      maskRecipient(command.recipient),
-      payload,
-      command.privacyRequestId ?? null,
-      command.locale || null,
-    ];
+    const message = this.messageRow(command);
+    const id = message[0] as string;
     const job: DeliveryJob = { messageId: id };
     // One statement writes the message and its job (pg-boss's own insert, see withMessageInsert), so both exist or
     // neither, in the caller's transaction or on their own.
@@ -140,19 +130,9 @@ export class NotificationsService {
     const columns: unknown[][] = [[], [], [], [], [], [], [], []];
     const jobs: { id: string; data: DeliveryJob }[] = [];
     for (const command of commands) {
-      const id = randomUUID();
-      const payload = this.keys.seal(JSON.stringify({ recipient: command.recipient, params: command.params ?? {} }), payloadContext(id));
-      const row = [
-        id,
-        command.idempotencyKey,
-        command.actionType,
-        command.serviceType ?? 'notification',
-        maskRecipient(command.recipient),
-        payload,
-        command.privacyRequestId ?? null,
-        command.locale || null,
-      ];
+      const row = this.messageRow(command);
       row.forEach((value, i) => columns[i].push(value));
+      const id = row[0] as string;
       jobs.push({ id, data: { messageId: id } });
     }
     const inserted = await this.queue.boss.insert(DELIVERY_QUEUE, jobs, {
@@ -181,6 +161,22 @@ export class NotificationsService {
       for (const row of existing) ids.set(row.idempotency_key, row.id);
     }
     return commands.map((command, i) => ({ messageId: ids.get(command.idempotencyKey)!, created: created.has(jobs[i].id) }));
+  }
+
+  /** A new message's columns, in MESSAGE_INSERT's order ($2...$9): its id first, the recipient and parameters sealed. */
+  private messageRow(command: NotifyCommand): unknown[] {
+    const id = randomUUID();
+    const payload = this.keys.seal(JSON.stringify({ recipient: command.recipient, params: command.params ?? {} }), payloadContext(id));
+    return [
+      id,
+      command.idempotencyKey,
+      command.actionType,
+      command.serviceType ?? 'notification',
+      maskRecipient(command.recipient),
+      payload,
+      command.privacyRequestId ?? null,
+      command.locale || null,
+    ];
   }
 
   /**
