@@ -54,12 +54,6 @@ export async function createApp(settings: Settings, options: { logDestination?: 
   await readMultipartForms(app);
   // After multipart, whose fields its preValidation hook checks (decision D19).
   refuseHostileInput(app.getHttpAdapter().getInstance());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
 
   app.setGlobalPrefix('api/v1', { exclude: ['health'] });
   app.useGlobalPipes(new FidesValidationPipe());

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     if (!embedded) await waitForDatabase(settings.databaseUrl!, settings.databaseWaitSeconds, (line) => process.stderr.write(`${line}\n`));
     const { createApp } = await loadApp();
     // JSON goes to stdout through pino's own destination (the default); pretty lines through pino-pretty.
-    const logDestination = logFormat === 'pretty' ? (await import('./common/logging.js')).prettyDestination() : undefined;
+    const logDestination = logFormat === 'pretty' ? (await import('./common/pretty-log.js')).prettyDestination() : undefined;
     app = await createApp(settings, { logDestination });
     await app.listen({ port: settings.port, host: settings.host });
     const address = app.getHttpServer().address();

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { LoggerService } from '@nestjs/common';
 import { pino } from 'pino';
-import { FrameworkQuietingLogger, isFrameworkNarration, loggedUrl, prettyDestination, scrub } from './logging.js';
+import { FrameworkQuietingLogger, isFrameworkNarration, loggedUrl, scrub } from './logging.js';
+import { prettyDestination } from './pretty-log.js';
 
 describe('scrub (log redaction of sensitive keys at any depth)', () => {
   it('censors credentials, tokens, secrets and identities, keeping the rest', () => {

@@ -3,7 +3,6 @@ import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger, type Params } from 'nestjs-pino';
 import { pino, type DestinationStream, type LevelWithSilent } from 'pino';
-import pinoPretty from 'pino-pretty';
 
 /** Header paths pino replaces with `[redacted]` (fixed paths: wildcard redaction costs a third of throughput). */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];
@@ -104,43 +103,6 @@ export function logRequests(fastify: FastifyInstance, logger: PinoLogger): void 
       else root.info(line, 'request completed');
     }
     done();
-  });
-}
-
-type PrettyColors = Parameters<pinoPretty.MessageFormatFunc>[3]['colors'];
-
-/**
- * The message of a pretty line: `[context] message`, and for a request line its method, path, status and time. The
- * object is the one pino wrote, after `scrub` and the redaction paths: nothing is logged here that JSON would not show.
- */
-export function prettyMessage(log: Record<string, unknown>, messageKey: string, colors: PrettyColors): string {
-  const message = typeof log[messageKey] === 'string' ? log[messageKey] : '';
-  const context = typeof log.context === 'string' ? `${colors.magenta(`[${log.context}]`)} ` : '';
-  const reqId = typeof log.reqId === 'string' ? log.reqId : undefined;
-  const req = log.req as { method?: string; url?: string } | undefined;
-  const res = log.res as { statusCode?: number } | undefined;
-  if (req?.method !== undefined && res?.statusCode !== undefined) {
-    const took = typeof log.responseTime === 'number' ? ` ${colors.gray(`${log.responseTime} ms`)}` : '';
-    const failed = message === 'request completed' ? '' : `${message}: `;
-    return `${context}${failed}${req.method} ${req.url ?? ''} ${colors.bold(String(res.statusCode))}${took}${reqId ? colors.gray(` ${reqId}`) : ''}`;
-  }
-  return `${context}${message}${reqId ? colors.gray(` (request ${reqId})`) : ''}`;
-}
-
-/**
- * A pino destination writing coloured, human lines (pino-pretty, in process): time, level, `[context]` and the
- * message, other fields after it on the same line, an error's stack below. Synchronous, so the lines written just
- * before `process.exit` (stopping) are not lost.
- */
-export function prettyDestination(options: { colorize?: boolean; destination?: number | NodeJS.WritableStream } = {}): DestinationStream {
-  return pinoPretty({
-    colorize: options.colorize ?? pinoPretty.isColorSupported,
-    destination: options.destination ?? 1,
-    sync: true,
-    translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,context,reqId,req,res,responseTime',
-    singleLine: true,
-    messageFormat: (log, messageKey, _levelLabel, { colors }) => prettyMessage(log, messageKey, colors),
   });
 }
 

@@ -13,6 +13,9 @@ export type { Static };
 
 const models = new Map<string, TSchema>();
 
+/** The schema registered under `name`, if any (for serializers compiled from the same shapes: see `response-serializer.ts`). */
+export const registeredModel = (name: string): TSchema | undefined => models.get(name);
+
 /** Registers a named schema under `components.schemas` and returns a reference to it (typed as the schema). */
 export function model<S extends TSchema>(name: string, schema: S) {
   if (models.has(name) && models.get(name) !== schema) throw new Error(`OpenAPI model ${name} is defined twice`);

@@ -11,7 +11,8 @@ import { MessagingConfigNotFound, WordedAs, type ConfigLookup } from './messagin
 import { EmailConfigResponse, SecretsUpdatedResponse, secretsUpdated, toEmailConfigCommand, toFidesopsResponse } from './messaging-config.mapper.js';
 import { MessagingConfigService } from './messaging-config.service.js';
 import { FIDESOPS_TEXTS } from './messaging-config.texts.js';
-import { Answers, DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
+import { DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
+import { AnswersSerialized } from '../common/response-serializer.js';
 import { EMAIL_CONFIG, SECRETS_UPDATED } from './messaging-config.openapi.js';
 
 /**
@@ -28,7 +29,7 @@ export class EmailConfigController {
   @HttpCode(200)
   @Scopes('email:create_or_update')
   @ApiOperation({ summary: 'Create the Mailgun config (only one email config at a time)' })
-  @Answers(200, EMAIL_CONFIG)
+  @AnswersSerialized(200, EMAIL_CONFIG)
   @Refuses(400, 'An email config exists already')
   @Refuses(409, 'The key or name belongs to another messaging config')
   create(@Body() body: EmailConfigRequestDto): Promise<EmailConfigResponse> {
@@ -45,7 +46,7 @@ export class EmailConfigController {
   @Get()
   @Scopes('email:read')
   @ApiOperation({ summary: 'Email configs, newest first' })
-  @Answers(200, pageOf(EMAIL_CONFIG))
+  @AnswersSerialized(200, pageOf(EMAIL_CONFIG))
   async list(@Query() query: PageQuery): Promise<Page<EmailConfigResponse>> {
     const page = await this.configs.list(query, MessagingServiceType.MAILGUN);
     return { ...page, items: page.items.map(toFidesopsResponse) };
@@ -54,7 +55,7 @@ export class EmailConfigController {
   @Get(':config_key')
   @Scopes('email:read')
   @ApiOperation({ summary: 'One email config' })
-  @Answers(200, EMAIL_CONFIG)
+  @AnswersSerialized(200, EMAIL_CONFIG)
   async get(@FidesKeyParam('config_key') key: string): Promise<EmailConfigResponse> {
     return toFidesopsResponse(await this.mailgun(key));
   }
@@ -62,7 +63,7 @@ export class EmailConfigController {
   @Patch(':config_key')
   @Scopes('email:create_or_update')
   @ApiOperation({ summary: 'Replace the email config (full body)' })
-  @Answers(200, EMAIL_CONFIG)
+  @AnswersSerialized(200, EMAIL_CONFIG)
   @Refuses(409, 'The new key or name belongs to another messaging config')
   update(@FidesKeyParam('config_key') key: string, @Body() body: EmailConfigRequestDto): Promise<EmailConfigResponse> {
     return RequestValidationError.prefixed(['body'], async () => {
@@ -86,7 +87,7 @@ export class EmailConfigController {
   @Scopes('email:create_or_update')
   @ApiOperation({ summary: 'Replace the Mailgun secrets ({mailgun_api_key})' })
   @ApiBody({ schema: { type: 'object', properties: { mailgun_api_key: { type: 'string' } } } })
-  @Answers(200, SECRETS_UPDATED)
+  @AnswersSerialized(200, SECRETS_UPDATED)
   @Refuses(400, 'Secrets refused by the Mailgun schema, one line per problem', DETAIL_LIST)
   async setSecrets(@FidesKeyParam('config_key') key: string, @Body() body: unknown): Promise<SecretsUpdatedResponse> {
     await this.mailgun(key, 'secrets');

@@ -8,7 +8,8 @@ import { MessagingConfigRequestDto } from './dto/messaging-config.request.dto.js
 import { MessagingConfigResponse, SecretsUpdatedResponse, secretsUpdated, toConfigCommand, toFidesResponse } from './messaging-config.mapper.js';
 import { MessagingConfigService } from './messaging-config.service.js';
 import { FIDES_TEXTS } from './messaging-config.texts.js';
-import { Answers, DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
+import { DETAIL_LIST, pageOf, Refuses } from '../common/openapi.js';
+import { AnswersSerialized } from '../common/response-serializer.js';
 import { MESSAGING_CONFIG, SECRETS_UPDATED } from './messaging-config.openapi.js';
 
 const SECRETS_EXAMPLE = {
@@ -31,7 +32,7 @@ export class MessagingConfigController {
   @HttpCode(200)
   @Scopes('messaging:create_or_update')
   @ApiOperation({ summary: 'Create a config (a body key naming an existing config updates it, as in Fides)' })
-  @Answers(200, MESSAGING_CONFIG)
+  @AnswersSerialized(200, MESSAGING_CONFIG)
   @Refuses(409, 'A config of that name, or of that service type, exists')
   async create(@Body() body: MessagingConfigRequestDto): Promise<MessagingConfigResponse> {
     return toFidesResponse(await RequestValidationError.prefixed(['body'], () => this.configs.createOrUpdate(toConfigCommand(body))));
@@ -40,7 +41,7 @@ export class MessagingConfigController {
   @Get()
   @Scopes('messaging:read')
   @ApiOperation({ summary: 'Configs, newest first' })
-  @Answers(200, pageOf(MESSAGING_CONFIG))
+  @AnswersSerialized(200, pageOf(MESSAGING_CONFIG))
   async list(@Query() query: PageQuery): Promise<Page<MessagingConfigResponse>> {
     const page = await this.configs.list(query);
     return { ...page, items: page.items.map(toFidesResponse) };
@@ -49,7 +50,7 @@ export class MessagingConfigController {
   @Get(':config_key')
   @Scopes('messaging:read')
   @ApiOperation({ summary: 'One config' })
-  @Answers(200, MESSAGING_CONFIG)
+  @AnswersSerialized(200, MESSAGING_CONFIG)
   async get(@FidesKeyParam('config_key') key: string): Promise<MessagingConfigResponse> {
     return toFidesResponse(await this.configs.get(key));
   }
@@ -57,7 +58,7 @@ export class MessagingConfigController {
   @Patch(':config_key')
   @Scopes('messaging:create_or_update')
   @ApiOperation({ summary: 'Replace a config (full body); a different body key renames it' })
-  @Answers(200, MESSAGING_CONFIG)
+  @AnswersSerialized(200, MESSAGING_CONFIG)
   @Refuses(409, 'The new key, name or service type belongs to another config')
   async update(@FidesKeyParam('config_key') key: string, @Body() body: MessagingConfigRequestDto): Promise<MessagingConfigResponse> {
     return toFidesResponse(await RequestValidationError.prefixed(['body'], () => this.configs.update(key, toConfigCommand(body))));
@@ -76,7 +77,7 @@ export class MessagingConfigController {
   @Scopes('messaging:create_or_update')
   @ApiOperation({ summary: "Replace a config's secrets, validated for its service type (400 with a list of problems)" })
   @ApiBody(SECRETS_EXAMPLE)
-  @Answers(200, SECRETS_UPDATED)
+  @AnswersSerialized(200, SECRETS_UPDATED)
   @Refuses(400, "Secrets refused by the service type's schema, one line per problem", DETAIL_LIST)
   async setSecrets(@FidesKeyParam('config_key') key: string, @Body() body: unknown): Promise<SecretsUpdatedResponse> {
     await this.configs.setSecrets(key, body);

@@ -86,12 +86,15 @@ export async function registerHttpHygiene(app: NestFastifyApplication, settings:
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    // One callback-style hook for every answer's headers: each async hook cost every request a promise (issue 20).
+    .addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+      // The request's id (logged with each line) for the caller to quote.
+      void reply.header('x-request-id', request.id);
       // Answers carry tokens and personal data: no cache keeps them unless a route says otherwise (static assets do).
       if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
       const type = reply.getHeader('content-type');
       if (typeof type === 'string' && type.startsWith('text/html')) relaxForPages(request, reply);
-      return payload;
+      done(null, payload);
     });
 }
 

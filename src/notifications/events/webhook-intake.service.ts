@@ -45,7 +45,7 @@ export class WebhookIntakeService implements OnModuleDestroy {
     if (!reader) throw new WebhookRefused(`${serviceType} posts no delivery events`);
     const secrets = await this.secretsOf(serviceType);
     if (!secrets) throw new WebhookRefused(`No ${serviceType} messaging config with secrets to verify its delivery events`);
-    const events = reader(request, secrets);
+    const events = await reader(request, secrets);
     const result = await this.recorder.record(serviceType, events);
     for (const event of result.unknown) {
       // Ids only: the event's recipient is never logged.

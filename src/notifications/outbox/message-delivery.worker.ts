@@ -10,6 +10,7 @@ import { parseRetryAfter, type ObservedResponse } from '../providers/provider-re
 import { AttemptRecorder, OUTCOME_RETRY_MS, type FinalOutcomeHook, type NextAttempt } from './attempt-recorder.js';
 import { DatabaseWatch, SEND_WAIT_MS } from './database-watch.js';
 import { DELIVERY_QUEUE, type ClaimedMessage, type DeliveryJob } from './delivery-queue.js';
+import type { BatchTemplates } from '../templates/message-renderer.js';
 import { MessagePreparer, type Send } from './message-preparer.js';
 import { ProviderCircuits } from './provider-circuits.js';
 import { ProviderSlots } from './provider-slots.js';
@@ -106,6 +107,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       },
       async (jobs) => {
         const claimed = await this.database.watched(this.claim(jobs.map((job) => job.data.messageId)));
+        const templates = this.preparer.templatesFor(claimed.values());
         const ends = await Promise.all(
           jobs.map(async (job) => {
             const message = claimed.get(job.data.messageId);
@@ -114,7 +116,7 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
             claimed.delete(job.data.messageId);
             if (!message) return 'recorded' as const;
             // Throws only when the attempt's outcome could not be recorded.
-            return this.deliverClaimed(message, job).catch(() => 'unrecorded' as const);
+            return this.deliverClaimed(message, job, templates).catch(() => 'unrecorded' as const);
           }),
         );
         // Held back or not recorded: pg-boss runs the job again (the message is still `sending`: claimed again).
@@ -153,13 +155,19 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
    * One attempt at one message, recorded with what follows it: `recorded`, or `held` when the database was failing
    * and nothing was sent. Throws only when the record could not be written.
    */
-  private async deliverClaimed(message: ClaimedMessage, job: Job<DeliveryJob>): Promise<'recorded' | 'held'> {
+  private async deliverClaimed(message: ClaimedMessage, job: Job<DeliveryJob>, templates: BatchTemplates): Promise<'recorded' | 'held'> {
     const afterTimeout = job.data.afterTimeout === true;
     const observed: ObservedResponse = {};
     const attempt: AttemptFacts = { startedAt: new Date(), route: { serviceType: null, channel: null } };
     let send: Send;
     try {
-      send = await this.preparer.prepare(message, attemptTimeoutMs(this.settings.providers, afterTimeout), observed, (route) => (attempt.route = route));
+      send = await this.preparer.prepare(
+        message,
+        attemptTimeoutMs(this.settings.providers, afterTimeout),
+        observed,
+        (route) => (attempt.route = route),
+        templates,
+      );
       attempt.locale = (send as LocalizedSend).locale;
     } catch (thrown) {
       // Nothing went to the provider: no slot needed.

@@ -5,7 +5,7 @@ import { DeliveryError, type OutgoingMessage } from '../providers/messaging-prov
 import { MessagingProviderRegistry } from '../providers/messaging-provider.registry.js';
 import { observeResponses, type ObservedResponse } from '../providers/provider-responses.js';
 import { SuppressionsService } from '../suppressions/suppressions.service.js';
-import { MessageRenderer, type RenderedMessage } from '../templates/message-renderer.js';
+import { MessageRenderer, type BatchTemplates, type RenderedMessage } from '../templates/message-renderer.js';
 import { MessageTemplateError } from '../templates/message-templates.js';
 import type { ClaimedMessage } from './delivery-queue.js';
 import { ProviderChoice } from './provider-choice.js';
@@ -39,8 +39,22 @@ export class MessagePreparer {
     private readonly renderer: MessageRenderer,
   ) {}
 
-  /** The send, ready to go; `routed` learns where it goes as soon as that is known. Throws a DeliveryError when it cannot be sent. */
-  async prepare(message: ClaimedMessage, timeoutMs: number, observed: ObservedResponse, routed: (route: Route) => void): Promise<Send> {
+  /** The stored templates of a batch of claimed messages, read once when the first of them is prepared. */
+  templatesFor(messages: Iterable<ClaimedMessage>): BatchTemplates {
+    return this.renderer.forBatch([...messages].map((message) => message.action_type));
+  }
+
+  /**
+   * The send, ready to go; `routed` learns where it goes as soon as that is known. Throws a DeliveryError when it
+   * cannot be sent. `templates`: those of the message's batch (templatesFor).
+   */
+  async prepare(
+    message: ClaimedMessage,
+    timeoutMs: number,
+    observed: ObservedResponse,
+    routed: (route: Route) => void,
+    templates: BatchTemplates = this.templatesFor([message]),
+  ): Promise<Send> {
     const { recipient, params } = JSON.parse(this.keys.open(message.payload, payloadContext(message.id))) as {
       recipient: Recipient;
       params: Record<string, unknown>;
@@ -57,11 +71,11 @@ export class MessagePreparer {
     const requestedLocale = message.locale;
     if (provider.channel === 'email') {
       if (!recipient.email) throw new DeliveryError(false, undefined, 'No email identity supplied.');
-      rendered = await render(() => this.renderer.render(message.action_type, params, requestedLocale, 'email'));
+      rendered = await render(() => this.renderer.render(message.action_type, params, requestedLocale, 'email', templates));
       outgoing = { ...base, channel: 'email', to: recipient.email.trim(), ...rendered.email! };
     } else {
       if (!recipient.phone_number) throw new DeliveryError(false, undefined, 'No phone identity supplied.');
-      rendered = await render(() => this.renderer.render(message.action_type, params, requestedLocale, 'sms'));
+      rendered = await render(() => this.renderer.render(message.action_type, params, requestedLocale, 'sms', templates));
       outgoing = { ...base, channel: 'sms', to: recipient.phone_number.trim(), body: rendered.sms! };
     }
     // Decision D28: a suppressed recipient fails at once, before any provider call.

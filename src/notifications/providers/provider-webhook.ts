@@ -45,7 +45,7 @@ export class WebhookRefused extends Error {
 }
 
 /** One provider's webhook: verifies a call with the config's secrets, then reads its events (ignored kinds left out). */
-export type WebhookReader = (request: WebhookRequest, secrets: MessagingSecrets) => ProviderEvent[];
+export type WebhookReader = (request: WebhookRequest, secrets: MessagingSecrets) => ProviderEvent[] | Promise<ProviderEvent[]>;
 
 /** Signed timestamps further than this from Herald's clock are refused (replays of captured calls, D26). */
 export const MAX_SIGNATURE_AGE_SECONDS = 300;

@@ -3,6 +3,7 @@ import { isCustomizable } from './customizable-types.js';
 import { localeChain } from './locale-chain.js';
 import { hasBuiltIn, MessageTemplateError, renderEmail, renderSms, templateVariables, type RenderedEmail } from './message-templates.js';
 import type { MessagingActionType } from './messaging-action-type.js';
+import type { TemplateContent } from './messaging-template.entity.js';
 import { MessagingTemplatesService } from './messaging-templates.service.js';
 import { renderTemplateEmail, renderTemplateSms } from './template-rendering.js';
 import { variablesFor } from './template-variables.js';
@@ -14,19 +15,60 @@ export interface RenderedMessage {
   locale: string;
 }
 
+type StoredVariant = { locale: string; content: TemplateContent };
+
+/**
+ * The enabled stored templates of a batch of messages' action types, read once for the batch (one indexed query, on
+ * the first message that needs them) instead of once per message. A failed read fails each message that needed it.
+ */
+export class BatchTemplates {
+  private read: Promise<Map<string, StoredVariant[]>> | undefined;
+
+  constructor(
+    private readonly templates: MessagingTemplatesService,
+    private readonly types: readonly MessagingActionType[],
+  ) {}
+
+  async of(actionType: MessagingActionType): Promise<StoredVariant[]> {
+    if (!isCustomizable(actionType)) return [];
+    this.read ??= this.readAll();
+    return (await this.read).get(actionType) ?? [];
+  }
+
+  private async readAll(): Promise<Map<string, StoredVariant[]>> {
+    const types = [...new Set(this.types.filter((type) => isCustomizable(type)))];
+    const byType = new Map<string, StoredVariant[]>();
+    for (const { type, locale, content } of await this.templates.enabledVariantsOf(types)) {
+      byType.set(type, [...(byType.get(type) ?? []), { locale, content }]);
+    }
+    return byType;
+  }
+}
+
 /**
  * What a message says (decision D32). Walks the request's locale chain (exact → language → base); at each level an
  * enabled stored template of the type (for SMS, one with its own SMS text) wins over the built-in wording, and a
- * level with neither passes to the next. The stored templates are read per message (one indexed query), so a change
- * is used by the next message on every instance, without a cache to invalidate.
+ * level with neither passes to the next. The stored templates are read per batch of claimed messages (BatchTemplates),
+ * so a change is used by the next batch on every instance, without a cache to invalidate.
  */
 @Injectable()
 export class MessageRenderer {
   constructor(private readonly templates: MessagingTemplatesService) {}
 
-  async render(actionType: MessagingActionType, params: unknown, requestedLocale: string | null, channel: 'email' | 'sms'): Promise<RenderedMessage> {
+  /** The stored templates of a batch of messages of these action types, read when the first of them is rendered. */
+  forBatch(actionTypes: readonly MessagingActionType[]): BatchTemplates {
+    return new BatchTemplates(this.templates, actionTypes);
+  }
+
+  async render(
+    actionType: MessagingActionType,
+    params: unknown,
+    requestedLocale: string | null,
+    channel: 'email' | 'sms',
+    batch: BatchTemplates = this.forBatch([actionType]),
+  ): Promise<RenderedMessage> {
     const chain = localeChain(requestedLocale);
-    const stored = isCustomizable(actionType) ? await this.templates.enabledVariants(actionType, chain) : [];
+    const stored = await batch.of(actionType);
     for (const level of chain) {
       const template = stored.find((t) => t.locale === level && (channel === 'email' || t.content.sms));
       if (template && isCustomizable(actionType)) {

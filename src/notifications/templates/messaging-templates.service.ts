@@ -67,7 +67,7 @@ export class MessagingTemplatesService {
     return raw;
   }
 
-  /** The hot path of every message: the enabled variants of `type` among `locales`, in one indexed query. */
+  /** The enabled variants of `type` among `locales`, in one indexed query (a preview; messages read per batch). */
   async enabledVariants(type: string, locales: string[]): Promise<{ locale: string; content: TemplateContent }[]> {
     return preparedQuery(
       this.dataSource,
@@ -75,6 +75,17 @@ export class MessagingTemplatesService {
       'herald_messaging_template_enabled',
       'SELECT locale, content FROM messaging_template WHERE type = $1 AND is_enabled AND locale = ANY($2::varchar[])',
       [type, locales],
+    );
+  }
+
+  /** The hot path of the outbox: every enabled variant of each of `types`, for a batch of messages, in one indexed query. */
+  async enabledVariantsOf(types: string[]): Promise<{ type: string; locale: string; content: TemplateContent }[]> {
+    return preparedQuery(
+      this.dataSource,
+      undefined,
+      'herald_messaging_templates_enabled',
+      'SELECT type, locale, content FROM messaging_template WHERE type = ANY($1::varchar[]) AND is_enabled',
+      [types],
     );
   }
 

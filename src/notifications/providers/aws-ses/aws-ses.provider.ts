@@ -1,14 +1,20 @@
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { Inject, Injectable } from '@nestjs/common';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
-import { AwsSesClients } from './aws-ses.clients.js';
+import { lazySdk } from '../lazy-sdk.js';
+import type { AwsSesClients } from './aws-ses.clients.js';
 import { AWS_SES as PROVIDER, toAwsSesDeliveryError } from './aws-ses.errors.js';
 import { awsSesTarget } from './aws-ses.target.js';
 
 const UTF8 = 'UTF-8';
+
+/** @aws-sdk/client-sesv2, with Herald's clients of it (which load @aws-sdk/client-sts for an assumed role). */
+const sesSdk = lazySdk(async () => {
+  const [{ SendEmailCommand }, { AwsSesClients }] = await Promise.all([import('@aws-sdk/client-sesv2'), import('./aws-ses.clients.js')]);
+  return { SendEmailCommand, AwsSesClients };
+});
 
 /**
  * Email through Amazon SES v2 (`SendEmail` with Simple content), via @aws-sdk/client-sesv2 (decision D33). Before
@@ -20,12 +26,9 @@ export class AwsSesProvider implements MessagingProvider {
   readonly channel = 'email' as const;
   /** The time the identity and credential caches read; a test may replace it to see minutes pass. */
   now: () => number = () => Date.now();
-  private readonly clients: AwsSesClients;
+  private clients: AwsSesClients | undefined;
 
-  constructor(@Inject(SETTINGS) private readonly settings: Settings) {
-    const { awsSesEndpointUrl, awsStsEndpointUrl, timeoutMs } = settings.providers;
-    this.clients = new AwsSesClients({ sesEndpoint: awsSesEndpointUrl, stsEndpoint: awsStsEndpointUrl, timeoutMs, now: () => this.now() });
-  }
+  constructor(@Inject(SETTINGS) private readonly settings: Settings) {}
 
   async send(message: OutgoingMessage, context: ProviderContext): Promise<DeliveryReceipt> {
     if (message.channel !== 'email') throw configurationError(PROVIDER, `cannot send ${message.channel} messages`);
@@ -34,6 +37,9 @@ export class AwsSesProvider implements MessagingProvider {
     const timeoutMs = context.timeoutMs ?? this.settings.providers.timeoutMs;
     const abortSignal = AbortSignal.timeout(timeoutMs);
     try {
+      const { SendEmailCommand, AwsSesClients } = await sesSdk();
+      const { awsSesEndpointUrl, awsStsEndpointUrl, timeoutMs: callTimeoutMs } = this.settings.providers;
+      this.clients ??= new AwsSesClients({ sesEndpoint: awsSesEndpointUrl, stsEndpoint: awsStsEndpointUrl, timeoutMs: callTimeoutMs, now: () => this.now() });
       const ses = this.clients.for(target);
       await ses.checkIdentities(target, abortSignal);
       const result = await ses.client.send(

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import mailchimpTransactional from '@mailchimp/mailchimp_transactional';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/index.js';
 import { asRecord, configurationError, nonEmptyText } from '../delivery-error.mapper.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
 import { MAILCHIMP_TRANSACTIONAL as PROVIDER, rejectionError, toMailchimpTransactionalDeliveryError } from './mailchimp-transactional.errors.js';
+import { lazySdk } from '../lazy-sdk.js';
+
+const mailchimpSdk = lazySdk(async () => (await import('@mailchimp/mailchimp_transactional')).default);
 
 /** The SDK's API version path, under Mandrill's host or `MAILCHIMP_TRANSACTIONAL_API_URL`. */
 const API_PATH = '/api/1.3';
@@ -33,7 +35,7 @@ export class MailchimpTransactionalProvider implements MessagingProvider {
     if (message.channel !== 'email') throw configurationError(PROVIDER, `cannot send ${message.channel} messages`);
     const { apiKey, from } = target(context);
     const redaction = { recipient: message.to, secrets: Object.values(context.secrets ?? {}) };
-    const client = mailchimpTransactional(apiKey);
+    const client = (await mailchimpSdk())(apiKey);
     const { mailchimpTransactionalApiUrl, timeoutMs } = this.settings.providers;
     // A client per call. Not setDefaultTimeoutMs: it sets the SDK's one axios instance, shared by every client;
     // the client's own request config is passed to each call and wins over those defaults.

@@ -1,11 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import FormData from 'form-data';
-import Mailgun from 'mailgun.js';
+import type Mailgun from 'mailgun.js';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError } from '../delivery-error.mapper.js';
+import { lazySdk } from '../lazy-sdk.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
 import { MAILGUN as PROVIDER, toMailgunDeliveryError } from './mailgun.errors.js';
+
+const mailgunSdk = lazySdk(async () => {
+  const [{ default: MailgunClient }, { default: FormData }] = await Promise.all([import('mailgun.js'), import('form-data')]);
+  return { MailgunClient, FormData };
+});
 
 export const MAILGUN_HOST = 'https://api.mailgun.net';
 export const MAILGUN_EU_HOST = 'https://api.eu.mailgun.net';
@@ -62,7 +67,8 @@ export class MailgunProvider implements MessagingProvider {
     const content = message.text === '' ? { html: message.html } : message.html === '' ? { text: message.text } : { html: message.html, text: message.text };
     try {
       // A client per call, from this config's key: nothing of a config outlives the call.
-      const client = new Mailgun(FormData).client({
+      const { MailgunClient, FormData } = await mailgunSdk();
+      const client = new MailgunClient(FormData).client({
         username: 'api',
         key: apiKey,
         url: mailgunBaseUrl(isEuDomain, this.settings.providers.mailgunApiUrl),

@@ -20,7 +20,7 @@ import {
  * (mailgun.js has no helper to check it). The signature does not cover `event-data`: the token is what is kept
  * against replays, so a captured call cannot be sent again with other event data.
  */
-export const readMailgunWebhook: WebhookReader = (request, secrets) => {
+export const readMailgunWebhook = ((request, secrets) => {
   const key = text((secrets as unknown as Record<string, unknown>).mailgun_webhook_signing_key);
   if (!key) throw new WebhookRefused('No mailgun_webhook_signing_key is configured for MAILGUN');
   const body = record(request.body);
@@ -53,7 +53,7 @@ export const readMailgunWebhook: WebhookReader = (request, secrets) => {
     suppress: mapped.suppress,
   };
   return [event];
-};
+}) satisfies WebhookReader;
 
 /** `delivered`; `failed` permanent → bounced (suppressed), temporary → deferred; `complained` (suppressed). */
 function classify(data: Record<string, unknown>): { type: DeliveryEventType; suppress: ProviderEvent['suppress'] } | undefined {

@@ -2,12 +2,15 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError, nonEmptyText } from '../delivery-error.mapper.js';
 import { DeliveryError, type DeliveryReceipt, type MessagingProvider, type OutgoingMessage, type ProviderContext } from '../messaging-provider.js';
 import { SMTP as PROVIDER, toSmtpDeliveryError } from './smtp.errors.js';
+import { lazySdk } from '../lazy-sdk.js';
+
+const nodemailerSdk = lazySdk(async () => (await import('nodemailer')).default);
 
 /** What a pool is made for: the config's server and login. */
 interface SmtpTarget {
@@ -54,7 +57,7 @@ export class SmtpProvider implements MessagingProvider, OnApplicationShutdown {
     if (message.channel !== 'email') throw configurationError(PROVIDER, `cannot send ${message.channel} messages`);
     const smtp = target(context);
     const redaction = { recipient: message.to, secrets: [smtp.username, smtp.password] };
-    const transporter = this.transporterFor(smtp);
+    const transporter = await this.transporterFor(smtp);
     const timeoutMs = context.timeoutMs ?? this.settings.providers.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     // The pool's own timeouts cover connecting, the greeting and an idle socket; this one covers the whole attempt,
@@ -86,10 +89,13 @@ export class SmtpProvider implements MessagingProvider, OnApplicationShutdown {
     this.pool = undefined;
   }
 
-  private transporterFor(smtp: SmtpTarget): Transporter {
+  private async transporterFor(smtp: SmtpTarget): Promise<Transporter> {
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([smtp.host, smtp.port, smtp.security, smtp.username, smtp.password]))
       .digest('hex');
+    if (this.pool?.fingerprint === fingerprint) return this.pool.transporter;
+    const nodemailer = await nodemailerSdk();
+    // Another send may have made the pool while this one loaded the SDK.
     if (this.pool?.fingerprint === fingerprint) return this.pool.transporter;
     // The config or its secrets changed: the old pool's connections are logged in as before, so it goes.
     this.pool?.transporter.close();

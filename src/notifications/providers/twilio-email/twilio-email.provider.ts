@@ -1,11 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client } from '@sendgrid/client';
-import { MailService, type MailDataRequired } from '@sendgrid/mail';
+import type { Client } from '@sendgrid/client';
+import type { MailDataRequired, MailService } from '@sendgrid/mail';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError, nonEmptyText } from '../delivery-error.mapper.js';
+import { lazySdk } from '../lazy-sdk.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
 import { SENDGRID as PROVIDER, toSendGridDeliveryError } from './twilio-email.errors.js';
+
+const sendGridSdk = lazySdk(async () => {
+  // The packages' types declare only their default export for an import(); the classes are named exports too.
+  const [client, mail] = (await Promise.all([import('@sendgrid/client'), import('@sendgrid/mail')])) as unknown as [
+    { Client: typeof Client },
+    { MailService: typeof MailService },
+  ];
+  return { Client: client.Client, MailService: mail.MailService };
+});
 
 interface SendGridTarget {
   apiKey: string;
@@ -48,6 +58,7 @@ export class TwilioEmailProvider implements MessagingProvider {
     if (first === undefined) throw configurationError(PROVIDER, 'the message has neither html nor text');
     try {
       // Never @sendgrid/mail's global singleton: a client and a mail service per call, from this config's key.
+      const { Client, MailService } = await sendGridSdk();
       const client = new Client();
       client.setApiKey(apiKey); // also resets the base URL to SendGrid's: the override must come after it
       const { sendgridApiUrl, timeoutMs } = this.settings.providers;

@@ -1,4 +1,4 @@
-import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
+import type { EventWebhook } from '@sendgrid/eventwebhook';
 import { createHash } from 'node:crypto';
 import { HeraldError } from '../../../common/errors/herald.error.js';
 import {
@@ -16,8 +16,16 @@ import {
   type ProviderEvent,
   type WebhookReader,
 } from '../provider-webhook.js';
+import { lazySdk } from '../lazy-sdk.js';
 
-const verifier = new EventWebhook();
+/** SendGrid's own verifier (and its ECDSA library), loaded on the first event webhook call. */
+const verifierSdk = lazySdk(async () => {
+  const { EventWebhook } = await import('@sendgrid/eventwebhook');
+  return new EventWebhook();
+});
+/** `EventWebhookHeader`'s two names. */
+const SIGNATURE_HEADER = 'X-Twilio-Email-Event-Webhook-Signature';
+const TIMESTAMP_HEADER = 'X-Twilio-Email-Event-Webhook-Timestamp';
 /** The last key parsed: parsing costs more than a verification, and a config has one key. */
 let parsedKey: { text: string; key: ReturnType<EventWebhook['convertPublicKeyToECDSA']> } | undefined;
 
@@ -27,15 +35,15 @@ let parsedKey: { text: string; key: ReturnType<EventWebhook['convertPublicKeyToE
  * SendGrid's own @sendgrid/eventwebhook against the config's `twilio_email_webhook_public_key`. Custom args come back
  * as top-level fields of each event (`herald_message_id`).
  */
-export const readSendGridWebhook: WebhookReader = (request, secrets) => {
+export const readSendGridWebhook: WebhookReader = async (request, secrets) => {
   const keyText = text((secrets as unknown as Record<string, unknown>).twilio_email_webhook_public_key);
   if (!keyText) throw new WebhookRefused('No twilio_email_webhook_public_key is configured for TWILIO_EMAIL');
-  const signature = header(request, EventWebhookHeader.SIGNATURE());
-  const timestamp = header(request, EventWebhookHeader.TIMESTAMP());
-  if (!signature || !timestamp) throw new WebhookRefused(`Missing ${EventWebhookHeader.SIGNATURE()} or ${EventWebhookHeader.TIMESTAMP()} header`);
+  const signature = header(request, SIGNATURE_HEADER);
+  const timestamp = header(request, TIMESTAMP_HEADER);
+  if (!signature || !timestamp) throw new WebhookRefused(`Missing ${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER} header`);
   checkSignedTimestamp(timestamp, request.now);
   if (!request.rawBody) throw new WebhookRefused('The SendGrid event webhook posts JSON');
-  if (!verify(keyText, request.rawBody, signature, timestamp)) throw new WebhookRefused('Invalid SendGrid event webhook signature');
+  if (!verify(await verifierSdk(), keyText, request.rawBody, signature, timestamp)) throw new WebhookRefused('Invalid SendGrid event webhook signature');
 
   if (!Array.isArray(request.body)) return [];
   if (request.body.length > MAX_EVENTS_PER_CALL) throw new HeraldError('payload_too_large', `At most ${MAX_EVENTS_PER_CALL} events per call`);
@@ -62,7 +70,7 @@ export const readSendGridWebhook: WebhookReader = (request, secrets) => {
   return events;
 };
 
-function verify(keyText: string, body: Buffer, signature: string, timestamp: string): boolean {
+function verify(verifier: EventWebhook, keyText: string, body: Buffer, signature: string, timestamp: string): boolean {
   try {
     if (parsedKey?.text !== keyText) parsedKey = { text: keyText, key: verifier.convertPublicKeyToECDSA(keyText) };
     return verifier.verifySignature(parsedKey.key, body, signature, timestamp);

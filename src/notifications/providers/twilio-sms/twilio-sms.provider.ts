@@ -1,13 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import twilio from 'twilio';
-import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import type * as TwilioHttpResponse from 'twilio/lib/http/response.js';
 import { MessagingServiceType } from '../../../common/messaging-service-type.js';
 import { SETTINGS, type Settings } from '../../../config/index.js';
 import { configurationError, nonEmptyText } from '../delivery-error.mapper.js';
+import { lazySdk } from '../lazy-sdk.js';
 import type { DeliveryReceipt, MessagingProvider, OutgoingMessage, ProviderContext } from '../messaging-provider.js';
 import { TWILIO as PROVIDER, toTwilioDeliveryError } from './twilio-sms.errors.js';
+import type { HeraldTwilioRequestClient } from './twilio-sms.http-client.js';
 import { CALLBACK_MESSAGE_ID } from './twilio-sms.webhook.js';
+
+/** The twilio SDK (the largest of the provider SDKs), with Herald's HTTP client for it. */
+const twilioSdk = lazySdk(async () => {
+  const [{ default: twilio }, { HeraldTwilioRequestClient }] = await Promise.all([import('twilio'), import('./twilio-sms.http-client.js')]);
+  return { twilio, HeraldTwilioRequestClient };
+});
 
 /**
  * Decision D26: where Twilio posts a message's status changes, naming the message, or undefined when Herald's public
@@ -16,39 +21,6 @@ import { CALLBACK_MESSAGE_ID } from './twilio-sms.webhook.js';
 export function statusCallbackUrl(settings: Pick<Settings, 'publicUrl' | 'webhooksAllowHttp'>, messageId: string): string | undefined {
   if (!settings.publicUrl.startsWith('https://') && !settings.webhooksAllowHttp) return undefined;
   return `${settings.publicUrl}/api/v1/messaging/webhooks/twilio_text?${CALLBACK_MESSAGE_ID}=${encodeURIComponent(messageId)}`;
-}
-
-/**
- * The HTTP client every Twilio call goes through (twilio's documented `httpClient` option): an explicit timeout, no
- * automatic retries (Herald's outbox retries), and, when `TWILIO_API_URL` is set, every request sent to that origin
- * instead (path and query kept). The SDK has no base-URL setting of its own, and `edge`/`region` only rename
- * `api.twilio.com`. It holds no credentials: they come with each request.
- */
-export class HeraldTwilioRequestClient extends twilio.RequestClient {
-  private readonly baseUrl: string | undefined;
-  private timeoutMs: number;
-
-  /** `socketTimeoutMs` bounds the agent's sockets: the longest timeout any call may be given. */
-  constructor(baseUrl: string | undefined, timeoutMs: number, socketTimeoutMs = timeoutMs) {
-    super({ timeout: Math.max(timeoutMs, socketTimeoutMs), autoRetry: false });
-    this.baseUrl = baseUrl?.replace(/\/+$/, '');
-    this.timeoutMs = timeoutMs;
-  }
-
-  /** The same client (agent and connections shared) with another request timeout, for one call. */
-  withTimeout(timeoutMs: number): HeraldTwilioRequestClient {
-    if (timeoutMs === this.timeoutMs) return this;
-    const view = Object.create(this) as HeraldTwilioRequestClient;
-    view.timeoutMs = timeoutMs;
-    return view;
-  }
-
-  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<TwilioHttpResponse.default<TData>> {
-    const timed = { ...opts, timeout: this.timeoutMs };
-    if (this.baseUrl === undefined) return super.request<TData>(timed);
-    const original = new URL(opts.uri);
-    return super.request<TData>({ ...timed, uri: `${this.baseUrl}${original.pathname}${original.search}` });
-  }
 }
 
 interface TwilioTarget {
@@ -76,12 +48,9 @@ function target(context: ProviderContext): TwilioTarget {
 export class TwilioSmsProvider implements MessagingProvider {
   readonly serviceType = MessagingServiceType.TWILIO_TEXT;
   readonly channel = 'sms' as const;
-  private readonly httpClient: HeraldTwilioRequestClient;
+  private httpClient: HeraldTwilioRequestClient | undefined;
 
-  constructor(@Inject(SETTINGS) private readonly settings: Settings) {
-    // Built from settings only (no config's credentials), so one serves every call and keeps its connections.
-    this.httpClient = new HeraldTwilioRequestClient(settings.providers.twilioApiUrl, settings.providers.timeoutMs, settings.providers.timeoutMaxMs);
-  }
+  constructor(@Inject(SETTINGS) private readonly settings: Settings) {}
 
   async send(message: OutgoingMessage, context: ProviderContext): Promise<DeliveryReceipt> {
     if (message.channel !== 'sms') throw configurationError(PROVIDER, `cannot send ${message.channel} messages`);
@@ -90,6 +59,10 @@ export class TwilioSmsProvider implements MessagingProvider {
     try {
       // A client per call, from this config's credentials. `env: {}` keeps TWILIO_* variables of the process (edge,
       // region, log level) from changing where or how Herald sends: its own settings decide.
+      const { twilio, HeraldTwilioRequestClient } = await twilioSdk();
+      // Built from settings only (no config's credentials), so one serves every call and keeps its connections.
+      const { twilioApiUrl, timeoutMs, timeoutMaxMs } = this.settings.providers;
+      this.httpClient ??= new HeraldTwilioRequestClient(twilioApiUrl, timeoutMs, timeoutMaxMs);
       const httpClient = context.timeoutMs === undefined ? this.httpClient : this.httpClient.withTimeout(context.timeoutMs);
       const client = twilio(accountSid, authToken, { httpClient, env: {}, autoRetry: false });
       const statusCallback = statusCallbackUrl(this.settings, message.messageId);

@@ -23,22 +23,22 @@ describe("Twilio's status callback", () => {
     expect(statusCallbackUrl({ publicUrl: 'https://herald.example', webhooksAllowHttp: false }, MESSAGE)).toBe(URL_);
   });
 
-  it('maps delivered, undelivered and failed; suppresses on unknown or landline numbers and on STOP', () => {
-    const read = (params: Record<string, string>) => readTwilioStatusCallback(call({ MessageSid: 'SM1', To: '+15550001111', ...params }), secrets);
-    expect(read({ MessageStatus: 'delivered' })[0]).toMatchObject({ type: 'delivered', suppress: null, messageId: MESSAGE, providerMessageId: 'SM1' });
-    expect(read({ MessageStatus: 'undelivered', ErrorCode: '30005' })[0]).toMatchObject({ type: 'undelivered', suppress: 'bounce' });
-    expect(read({ MessageStatus: 'failed', ErrorCode: '21610' })[0]).toMatchObject({ type: 'undelivered', suppress: 'complaint' });
-    expect(read({ MessageStatus: 'undelivered', ErrorCode: '30003' })[0]).toMatchObject({ type: 'undelivered', suppress: null });
-    expect(read({ MessageStatus: 'sent' })).toEqual([]);
-    expect(read({ MessageStatus: 'undelivered', ErrorCode: '30003', ErrorMessage: 'Unreachable +15550001111' })[0].reason).toBe(
+  it('maps delivered, undelivered and failed; suppresses on unknown or landline numbers and on STOP', async () => {
+    const read = async (params: Record<string, string>) => await readTwilioStatusCallback(call({ MessageSid: 'SM1', To: '+15550001111', ...params }), secrets);
+    expect((await read({ MessageStatus: 'delivered' }))[0]).toMatchObject({ type: 'delivered', suppress: null, messageId: MESSAGE, providerMessageId: 'SM1' });
+    expect((await read({ MessageStatus: 'undelivered', ErrorCode: '30005' }))[0]).toMatchObject({ type: 'undelivered', suppress: 'bounce' });
+    expect((await read({ MessageStatus: 'failed', ErrorCode: '21610' }))[0]).toMatchObject({ type: 'undelivered', suppress: 'complaint' });
+    expect((await read({ MessageStatus: 'undelivered', ErrorCode: '30003' }))[0]).toMatchObject({ type: 'undelivered', suppress: null });
+    expect(await read({ MessageStatus: 'sent' })).toEqual([]);
+    expect((await read({ MessageStatus: 'undelivered', ErrorCode: '30003', ErrorMessage: 'Unreachable +15550001111' }))[0].reason).toBe(
       'Twilio error 30003: Unreachable [recipient]',
     );
   });
 
-  it('refuses another token, another URL and a changed parameter', () => {
+  it('refuses another token, another URL and a changed parameter', async () => {
     const params = { MessageSid: 'SM1', MessageStatus: 'delivered' };
-    expect(() => readTwilioStatusCallback(call(params, URL_, 'other'), secrets)).toThrow(WebhookRefused);
-    expect(() => readTwilioStatusCallback({ ...call(params), url: URL_.replace('message_id=', 'message_id=0') }, secrets)).toThrow(WebhookRefused);
-    expect(() => readTwilioStatusCallback({ ...call(params), body: { ...params, MessageStatus: 'undelivered' } }, secrets)).toThrow(WebhookRefused);
+    await expect(readTwilioStatusCallback(call(params, URL_, 'other'), secrets)).rejects.toThrow(WebhookRefused);
+    await expect(readTwilioStatusCallback({ ...call(params), url: URL_.replace('message_id=', 'message_id=0') }, secrets)).rejects.toThrow(WebhookRefused);
+    await expect(readTwilioStatusCallback({ ...call(params), body: { ...params, MessageStatus: 'undelivered' } }, secrets)).rejects.toThrow(WebhookRefused);
   });
 });

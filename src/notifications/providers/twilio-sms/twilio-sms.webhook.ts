@@ -1,4 +1,3 @@
-import twilio from 'twilio';
 import {
   eventReason,
   header,
@@ -10,6 +9,9 @@ import {
   type ProviderEvent,
   type WebhookReader,
 } from '../provider-webhook.js';
+import { lazySdk } from '../lazy-sdk.js';
+
+const twilioSdk = lazySdk(async () => (await import('twilio')).default);
 
 /** The query parameter of the status callback URL Herald gives Twilio with each message (see TwilioSmsProvider). */
 export const CALLBACK_MESSAGE_ID = 'message_id';
@@ -27,14 +29,14 @@ const SUPPRESSING_ERRORS: Readonly<Record<string, 'bounce' | 'complaint'>> = {
  * the SDK's own `validateRequest`. There is no timestamp: the signature and the replay table (one entry per message and
  * status) are the guard. `delivered` → delivered; `undelivered` and `failed` → undelivered; the rest is progress.
  */
-export const readTwilioStatusCallback: WebhookReader = (request, secrets) => {
+export const readTwilioStatusCallback: WebhookReader = async (request, secrets) => {
   const authToken = text((secrets as unknown as Record<string, unknown>).twilio_auth_token);
   if (!authToken) throw new WebhookRefused('No twilio_auth_token is configured for TWILIO_TEXT');
   const signature = header(request, 'x-twilio-signature');
   if (!signature) throw new WebhookRefused('Missing X-Twilio-Signature header');
   const params = request.body === undefined || request.body === null ? {} : record(request.body);
   if (!params || request.rawBody !== undefined) throw new WebhookRefused('Twilio status callbacks are form-encoded');
-  if (!valid(authToken, signature, request.url, params)) throw new WebhookRefused('Invalid Twilio signature');
+  if (!(await valid(authToken, signature, request.url, params))) throw new WebhookRefused('Invalid Twilio signature');
 
   const sid = text(params.MessageSid) ?? text(params.SmsSid);
   const status = text(params.MessageStatus) ?? text(params.SmsStatus);
@@ -56,7 +58,8 @@ export const readTwilioStatusCallback: WebhookReader = (request, secrets) => {
   return [event];
 };
 
-function valid(authToken: string, signature: string, url: string, params: Record<string, unknown>): boolean {
+async function valid(authToken: string, signature: string, url: string, params: Record<string, unknown>): Promise<boolean> {
+  const twilio = await twilioSdk();
   try {
     return twilio.validateRequest(authToken, signature, url, params);
   } catch {
