@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { Settings } from './config/settings.js';
 import { DatabaseModule } from './database/database.module.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
+import { GraphqlWsModule } from './graphql/subscriptions/graphql-ws.module.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerOptions } from './common/logging.js';
 import { MessagingConfigModule } from './messaging-config/messaging-config.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(settings, logDestination)),
         DatabaseModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(settings) }),
+        GraphqlWsModule,
         AuthModule,
         HealthModule,
         MessagingConfigModule,

@@ -26,6 +26,15 @@ export interface Settings {
   production: boolean;
   /** GraphQL introspection, the playground and "Did you mean" hints (`HERALD_GRAPHQL_INTROSPECTION`; off in production). */
   graphqlIntrospection: boolean;
+  /** GraphQL subscriptions over graphql-ws at /graphql: what one instance holds open (anything without a token is bounded). */
+  graphqlWs: {
+    /** Open websocket connections per instance; more are answered 503 at the upgrade. */
+    maxConnections: number;
+    /** Active subscriptions on one connection. */
+    maxSubscriptionsPerConnection: number;
+    /** Active subscriptions of one OAuth client (token's client-id) across this instance's connections. */
+    maxSubscriptionsPerClient: number;
+  };
   /** Decision D18: shared limits for what anyone can ask without a token. 0 turns one limit off. */
   rateLimits: RateLimitSettings;
   security: {
@@ -363,6 +372,11 @@ export function loadSettings(env: Env = process.env): Settings {
     logLevel: logLevel as LogLevel,
     production,
     graphqlIntrospection: bool(env, 'HERALD_GRAPHQL_INTROSPECTION', !production),
+    graphqlWs: {
+      maxConnections: int(env, 'HERALD_GRAPHQL_WS_MAX_CONNECTIONS', 500, 1, 100_000),
+      maxSubscriptionsPerConnection: int(env, 'HERALD_GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 10, 1, 1000),
+      maxSubscriptionsPerClient: int(env, 'HERALD_GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CLIENT', 50, 1, 100_000),
+    },
     rateLimits: {
       enabled: bool(env, 'HERALD_RATE_LIMITS', true),
       windowSeconds: int(env, 'HERALD_RATE_LIMIT_WINDOW_SECONDS', 3600, 1, 86400 * 7),

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SETTINGS, type Settings } from '../config/index.js';
+import { ChangeFeed } from './change-feed.js';
 import { JobQueueService } from './job-queue.service.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { MigrationsRunner } from './migrations.runner.js';
@@ -30,7 +31,7 @@ import { MigrationsRunner } from './migrations.runner.js';
       }),
     }),
   ],
-  providers: [MigrationsRunner, JobQueueService],
-  exports: [JobQueueService],
+  providers: [MigrationsRunner, JobQueueService, ChangeFeed],
+  exports: [JobQueueService, ChangeFeed],
 })
 export class DatabaseModule {}

@@ -6,6 +6,7 @@ import { ApiServiceTypeParam, ServiceTypeParam } from '../common/validation/serv
 import { DEFAULT_TEXTS } from '../messaging-config/index.js';
 import { MessagesQuery, MessagingTestRequestDto, TestMessageRequestDto } from './messages.dto.js';
 import { toAttemptResponse, toEventResponse, toMessageResponse } from './outbox/message.mapper.js';
+import { MessageRetry } from './outbox/message-retry.js';
 import { MessagesService } from './outbox/messages.service.js';
 import { TestMessageService } from './test-message.service.js';
 import { ESTIMATED_TOTAL_DESCRIPTION } from '../common/database/page-total.js';
@@ -20,6 +21,7 @@ export class MessagesController {
   constructor(
     private readonly messages: MessagesService,
     private readonly testMessages: TestMessageService,
+    private readonly retries: MessageRetry,
   ) {}
 
   @Post('config/test')
@@ -72,5 +74,17 @@ export class MessagesController {
   async get(@Param('message_id') id: string) {
     const { message, attempts, events } = await this.messages.get(id);
     return { ...toMessageResponse(message), attempt_log: attempts.map(toAttemptResponse), events: events.map(toEventResponse) };
+  }
+
+  @Post('messages/:message_id/retry')
+  @HttpCode(200)
+  @Scopes('messaging:create_or_update')
+  @ApiOperation({ summary: 'Queue a failed message again: fresh attempts, same recipient and content (a suppressed recipient still fails)' })
+  @Answers(200, MESSAGE_LOG_ENTRY)
+  @Refuses(400, 'The message is not failed: `Message <id> is <status>: only a failed message can be retried`')
+  @Refuses(404, 'No message with that id')
+  async retry(@Param('message_id') id: string) {
+    await this.retries.retry(id);
+    return toMessageResponse((await this.messages.get(id)).message);
   }
 }

@@ -114,6 +114,26 @@ export class MessageFilterArgs extends PageArgs {
   @Field(() => String, { nullable: true }) @Optional() @OneOf(DELIVERY_STATUSES) deliveryStatus?: DeliveryStatus;
 }
 
+/** The arguments of the `messageUpdated` subscription: each one given must match. */
+@ArgsType()
+export class MessageUpdatesArgs {
+  @Field(() => String, { nullable: true, description: 'queued, sending, sent or failed' }) @Optional() @OneOf(STATUSES) status?: (typeof STATUSES)[number];
+  @Field(() => String, { nullable: true }) @Optional() @OneOf(DELIVERY_STATUSES) deliveryStatus?: DeliveryStatus;
+  @Field(() => MessagingActionType, { nullable: true }) @Optional() @OneOf(ACTION_TYPES) actionType?: MessagingActionType;
+  @Field(() => String, { nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) privacyRequestId?: string;
+}
+
+@ObjectType('ProviderCircuit', {
+  description: "A provider's circuit breaker (decision D29). Kept in the database (provider_circuit), shared by every instance: the same answer from each",
+})
+export class ProviderCircuitObject {
+  @Field(() => MessagingServiceType) serviceType: string;
+  @Field({ description: 'closed (sending), open (skipped while another provider can send) or half_open (the open time passed; the next send is the trial)' })
+  state: string;
+  @Field(() => Date, { nullable: true, description: 'Until when it is (or was, when half_open) open; null when closed' }) openUntil: Date | null;
+  @Field(() => Int, { nullable: true, description: 'Retryable failures in a row within the last minute (5 open it)' }) recentFailures: number | null;
+}
+
 @InputType()
 export class TestMessageInput {
   @Field(() => MessagingServiceType) @Required() @OneOf(SERVICE_TYPES) serviceType: MessagingServiceType;

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Scopes } from '../auth/index.js';
 import { RequestValidationError, notFound } from '../common/errors/herald.error.js';
 import { MessagingServiceType } from '../common/messaging-service-type.graphql.js';
@@ -7,13 +7,18 @@ import {
   MessageFilterArgs,
   MessageObject,
   MessagePageObject,
+  MessageUpdatesArgs,
   MessagingServiceTestObject,
+  ProviderCircuitObject,
   TestMessageInput,
   TestMessageResultObject,
   ToIdentityInput,
 } from './messages.dto.js';
+import { MessageUpdates } from './live/message-updates.js';
 import { toMessageObject } from './outbox/message.mapper.js';
+import { MessageRetry } from './outbox/message-retry.js';
 import { MessagesService } from './outbox/messages.service.js';
+import { ProviderCircuits } from './outbox/provider-circuits.js';
 import { testMessageCommandOfInput, toTestMessageResultObject } from './test-message.mapper.js';
 import { TestMessageService } from './test-message.service.js';
 
@@ -23,7 +28,46 @@ export class MessagesResolver {
     private readonly messageLog: MessagesService,
     private readonly testMessages: TestMessageService,
     private readonly configs: MessagingConfigService,
+    private readonly retries: MessageRetry,
+    private readonly circuits: ProviderCircuits,
+    private readonly updates: MessageUpdates,
   ) {}
+
+  @Subscription(() => MessageObject, {
+    description:
+      "A message's state changed (created, attempted, sent, failed, retried, a delivery event): the same Message as the query (recipient masked; " +
+      'no attemptLog or events). status and deliveryStatus are those of the change; the other fields as read when it is delivered',
+    // The iterator yields the Message itself.
+    resolve: (message: MessageObject) => message,
+  })
+  @Scopes('messaging:read')
+  messageUpdated(@Args() args: MessageUpdatesArgs) {
+    return this.updates.open({
+      status: args.status,
+      deliveryStatus: args.deliveryStatus,
+      actionType: args.actionType,
+      privacyRequestId: args.privacyRequestId,
+    });
+  }
+
+  @Query(() => [ProviderCircuitObject], {
+    description:
+      "Each provider's circuit (decision D29 failover) that has counted a failure (a provider with none is closed); from the database, the same on every instance",
+  })
+  @Scopes('messaging:read')
+  async providerCircuits(): Promise<ProviderCircuitObject[]> {
+    return (await this.circuits.states()).map((c) => ({ ...c }));
+  }
+
+  @Mutation(() => MessageObject, {
+    description:
+      'Queues a failed message again (fresh attempts, same recipient and content); BAD_USER_INPUT unless its status is failed; suppression still applies',
+  })
+  @Scopes('messaging:create_or_update')
+  async retryMessage(@Args('id', { type: () => ID }) id: string): Promise<MessageObject> {
+    await this.retries.retry(id);
+    return toMessageObject((await this.messageLog.get(id)).message);
+  }
 
   @Query(() => MessagePageObject, { description: 'The message log, newest first' })
   @Scopes('messaging:read')

@@ -9,6 +9,8 @@ import { WebhookIntakeService } from './events/webhook-intake.service.js';
 import { WebhooksController } from './events/webhooks.controller.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesResolver } from './messages.resolver.js';
+import { MessageUpdates } from './live/message-updates.js';
+import { MessageRetry } from './outbox/message-retry.js';
 import { NotificationsService } from './notifications.service.js';
 import { MessageAttemptEntity, MessageEntity } from './outbox/message.entity.js';
 import { MessageDeliveryWorker } from './outbox/message-delivery.worker.js';
@@ -65,6 +67,8 @@ import { TestMessageService } from './test-message.service.js';
     MessagesService,
     TestMessageService,
     MessagesResolver,
+    MessageRetry,
+    MessageUpdates,
     NotificationSettingsResolver,
     SuppressionsService,
     SuppressionsResolver,

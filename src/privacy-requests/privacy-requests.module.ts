@@ -24,6 +24,7 @@ import { IdentityVault } from './requests/identity-vault.js';
 import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity } from './requests/privacy-request.entity.js';
 import { PrivacyRequestsController } from './requests/privacy-requests.controller.js';
 import { PrivacyRequestsResolver } from './requests/privacy-requests.resolver.js';
+import { PrivacyRequestUpdates } from './requests/privacy-request-updates.js';
 import { PrivacyRequestsService } from './requests/privacy-requests.service.js';
 import { RequestIntakeService } from './requests/request-intake.service.js';
 import { RequestReviewService } from './requests/request-review.service.js';
@@ -47,6 +48,7 @@ import { RetentionPurge } from './retention/retention-purge.js';
     RequestIntakeService,
     RequestReviewService,
     PrivacyRequestsResolver,
+    PrivacyRequestUpdates,
     IdentityVault,
     AccessPackages,
     ExecutionQueue,

@@ -18,15 +18,26 @@ export function hostileInputPlugin(): ApolloServerPlugin {
 // No per-request state: one listener serves every request.
 const listener: GraphQLRequestListener<Record<string, unknown>> = {
   async didResolveOperation({ request, source, document, contextValue }) {
-    const issue = variablesIssue(request.variables) ?? nameIssue(request.operationName) ?? (mayHoldHostileLiteral(source) ? literalIssue(document) : undefined);
-    if (!issue) return;
-    const requestId = (contextValue as { req?: { id?: string } }).req?.id;
-    logRefusal(requestId, issue);
-    throw new GraphQLError(`${describe(issue.loc)}: ${issue.msg}`, {
-      extensions: { code: 'BAD_USER_INPUT', detail: [issue], http: { status: 400 } },
-    });
+    const refusal = hostileOperationError(request.variables, request.operationName, source, document, (contextValue as { req?: { id?: string } }).req?.id);
+    if (refusal) throw refusal;
   },
 };
+
+/** The same checks for an operation that does not go through Apollo (a subscription over graphql-ws): the refusal, logged. */
+export function hostileOperationError(
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+  source: string,
+  document: DocumentNode,
+  requestId: string | undefined,
+): GraphQLError | undefined {
+  const issue = variablesIssue(variables ?? undefined) ?? nameIssue(operationName) ?? (mayHoldHostileLiteral(source) ? literalIssue(document) : undefined);
+  if (!issue) return undefined;
+  logRefusal(requestId, issue);
+  return new GraphQLError(`${describe(issue.loc)}: ${issue.msg}`, {
+    extensions: { code: 'BAD_USER_INPUT', detail: [issue], http: { status: 400 } },
+  });
+}
 
 function variablesIssue(variables: Record<string, unknown> | undefined): ValidationIssue | undefined {
   return variables === undefined || variables === null ? undefined : findHostile(variables, ['variables']);

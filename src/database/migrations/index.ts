@@ -19,6 +19,7 @@ import { Locales1764000600000 } from './1764000600000-locales.js';
 import { MoreEmailServiceTypes1764000710000 } from './1764000710000-more-email-service-types.js';
 import { BatchedErasureEmails1764000800000 } from './1764000800000-batched-erasure-emails.js';
 import { Retention1764000900000 } from './1764000900000-retention.js';
+import { LiveUpdates1764001000000 } from './1764001000000-live-updates.js';
 
 /** Every migration, oldest first. Listed by hand: ESM builds cannot glob-load classes reliably. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   MoreEmailServiceTypes1764000710000,
   BatchedErasureEmails1764000800000,
   Retention1764000900000,
+  LiveUpdates1764001000000,
 ];

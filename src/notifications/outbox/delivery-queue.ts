@@ -19,6 +19,8 @@ export interface ClaimedMessage {
   payload: string;
   privacy_request_id: string | null;
   attempts: number;
+  /** Attempts made before its last retryMessage: the attempts of this round are `attempts - attempts_before_retry`. */
+  attempts_before_retry: number;
   /** The provider of the last attempt before this one (null before the first): decision D29 turns to the next. */
   service_type: string | null;
   /** Decision D32: the locale asked for (the message's `requested_locale`); null renders the base text. */

@@ -145,7 +145,8 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       'herald_claim_messages',
       `UPDATE message SET status = 'sending', attempts = attempts + 1, updated_at = now()
        WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
-       RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts, service_type, requested_locale AS locale`,
+       RETURNING id, idempotency_key, action_type, service_type_rule, payload, privacy_request_id, attempts, attempts_before_retry, service_type,
+         requested_locale AS locale`,
       [messageIds],
     );
     return new Map(rows.map((row) => [row.id, row]));
@@ -204,11 +205,13 @@ export class MessageDeliveryWorker implements OnModuleInit, BeforeApplicationShu
       return this.attempts.record(message, { outcome: 'sent', startedAt, ...route, locale, providerMessageId: outcome.providerMessageId, circuit: 'success' });
     }
     const error = outcome;
-    const retry = error.retryable && message.attempts < this.settings.delivery.maxAttempts;
+    // A message retried by hand (retryMessage) has a fresh budget: its attempts count from there.
+    const round = message.attempts - message.attempts_before_retry;
+    const retry = error.retryable && round < this.settings.delivery.maxAttempts;
     let next: NextAttempt | undefined;
     if (retry) {
       const retryAfterSeconds = parseRetryAfter(observed.retryAfter);
-      const delaySeconds = retryDelaySeconds(message.attempts, this.settings.delivery, { status: error.status, retryAfterSeconds });
+      const delaySeconds = retryDelaySeconds(round, this.settings.delivery, { status: error.status, retryAfterSeconds });
       // Once an attempt timed out, the provider is slow: every later attempt waits the longer timeout.
       next = { delaySeconds, job: { messageId: message.id, ...(job.afterTimeout === true || error.timedOut ? { afterTimeout: true } : {}) } };
     }

@@ -14,6 +14,16 @@ export const CIRCUIT = { failures: 5, windowSeconds: 60, openSeconds: 60 } as co
 /** How often a process reads the circuits other processes opened. */
 const READ_EVERY_MS = 1_000;
 
+/** A provider's circuit as `providerCircuits` shows it. */
+export interface CircuitState {
+  serviceType: string;
+  /** closed: sending; open: skipped until `openUntil`; half_open: the open minute passed, the next send is the trial. */
+  state: 'closed' | 'open' | 'half_open';
+  openUntil: Date | null;
+  /** Retryable failures in a row counted within the window (0 when the count is older than the window). */
+  recentFailures: number;
+}
+
 interface Known {
   /** Clock time (ms) until which the circuit is open; 0 when closed. */
   until: number;
@@ -46,6 +56,23 @@ export class ProviderCircuits {
   async open(): Promise<Set<string>> {
     if (Date.now() - this.readAt >= READ_EVERY_MS) await (this.reading ??= this.read().finally(() => (this.reading = undefined)));
     return this.openKnown();
+  }
+
+  /**
+   * Every circuit stored (a provider that never failed has none: closed), read now from the table every instance
+   * shares, in the Clock's time.
+   */
+  async states(): Promise<CircuitState[]> {
+    const rows = await this.dataSource.query<
+      { service_type: string; consecutive_failures: number; first_failure_at: Date | null; opened_until: Date | null }[]
+    >('SELECT service_type, consecutive_failures, first_failure_at, opened_until FROM provider_circuit ORDER BY service_type');
+    const now = this.clock.now().getTime();
+    return rows.map((row) => ({
+      serviceType: row.service_type,
+      state: row.opened_until === null ? 'closed' : row.opened_until.getTime() > now ? 'open' : 'half_open',
+      openUntil: row.opened_until,
+      recentFailures: row.first_failure_at !== null && row.first_failure_at.getTime() >= now - CIRCUIT.windowSeconds * 1000 ? row.consecutive_failures : 0,
+    }));
   }
 
   /** The open circuits as last known, without reading: for a send while the database is failing. */

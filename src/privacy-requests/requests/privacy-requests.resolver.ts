@@ -1,4 +1,4 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import { OauthClientsService, CurrentCaller, Public, Scopes, type Caller } from '../../auth/index.js';
 import { HeraldError, RequestValidationError } from '../../common/errors/herald.error.js';
@@ -14,8 +14,10 @@ import {
   PrivacyRequestListArgs,
   PrivacyRequestObject,
   PrivacyRequestPageObject,
+  PrivacyRequestStatusValue,
   ReviewResultObject,
 } from '../dto/privacy-request.graphql.js';
+import { PrivacyRequestUpdates } from './privacy-request-updates.js';
 import {
   createCommandOfInput,
   listParamsOfArgs,
@@ -41,7 +43,21 @@ export class PrivacyRequestsResolver {
     private readonly review: RequestReviewService,
     private readonly messageLog: MessagesService,
     private readonly clients: OauthClientsService,
+    private readonly updates: PrivacyRequestUpdates,
   ) {}
+
+  @Subscription(() => PrivacyRequestObject, {
+    description: "A privacy request's status changed (or it was created): the PrivacyRequest of the query, with the status of the change",
+    // The iterator yields the PrivacyRequest itself.
+    resolve: (request: PrivacyRequestObject) => request,
+  })
+  @Scopes('privacy-request:read')
+  privacyRequestUpdated(
+    @Args('id', { type: () => ID, nullable: true }) id?: string,
+    @Args('statuses', { type: () => [PrivacyRequestStatusValue], nullable: true }) statuses?: PrivacyRequestStatusValue[],
+  ) {
+    return this.updates.open({ id: id ?? undefined, statuses: statuses ?? undefined });
+  }
 
   @Query(() => PrivacyRequestPageObject, { description: 'Requests, newest first' })
   @Scopes('privacy-request:read')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource } from 'typeorm';
+import { Brackets, DataSource, In } from 'typeorm';
 import { pageTotal } from '../../common/database/page-total.js';
 import { escapeLike } from '../../common/database/postgres-errors.js';
 import { badRequest, invalid, notFound } from '../../common/errors/herald.error.js';
@@ -41,6 +41,13 @@ export class PrivacyRequestsService {
     const request = await this.dataSource.getRepository(PrivacyRequestEntity).findOneBy({ id });
     if (!request) throw privacyRequestNotFound(id);
     return (await this.views([request], options))[0];
+  }
+
+  /** The requests with these ids that exist, as `get` shows them (no identities), in no particular order. */
+  async getMany(ids: string[]): Promise<PrivacyRequestView[]> {
+    if (ids.length === 0) return [];
+    const requests = await this.dataSource.getRepository(PrivacyRequestEntity).findBy({ id: In(ids) });
+    return this.views(requests, {});
   }
 
   /** Contradictory filters are a 400, an unknown `sortField` a 422 at `sortField`. */
