@@ -7,7 +7,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-RUN npm run build && rm dist/.tsbuildinfo dist/.build-stamp.json && npm prune --omit=dev
+# The operator console (React, built by Vite into dist/console/; Vite is a devDependency, pruned after).
+COPY console ./console
+RUN npm run build && rm dist/.tsbuildinfo dist/.build-stamp.json dist/console/.build-stamp.json && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 # HOST: inside a container the published port reaches Herald only on all interfaces (the default is loopback).

@@ -30,6 +30,19 @@ export default defineConfig(
     },
   },
   {
+    // The operator console (console/): a browser program with its own tsconfig (DOM, JSX, bundler resolution).
+    name: 'herald/console',
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { project: './console/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
+    },
+  },
+  {
     name: 'herald/tests',
     files: ['test/**/*.ts'],
     rules: {

@@ -1,7 +1,12 @@
-// Compiles src/ into dist/ (tsc, tsconfig.build.json), and knows whether dist/ is current.
+// Compiles src/ into dist/ (tsc, tsconfig.build.json) and the operator console (console/, Vite) into dist/console/,
+// and knows whether each is current.
 //
 //   node scripts/build.mjs             a clean build: dist/ removed, everything compiled (`npm run build`: CI, tests, image)
 //   node scripts/build.mjs --if-stale  what `npm start` runs: nothing when dist/ was built from the sources as they are
+//
+// The console has a stamp of its own (dist/console/.build-stamp.json: every file under console/ and the lockfile);
+// a change to any of them, or a missing stamp, rebuilds the console (a Vite build is whole, a few seconds), and only
+// the console: Herald's modules and the console's bundle are built independently.
 //
 // Every build leaves a stamp (dist/.build-stamp.json: the path, size and mtime of every source and of the files that
 // shape the build, and the newest output). With --if-stale, an unchanged stamp means no compiler at all (~50 ms);
@@ -11,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,6 +26,10 @@ export const TSBUILDINFO = join(DIST, '.tsbuildinfo');
 const STAMP = join(DIST, '.build-stamp.json');
 /** Files that change what the compiler produces besides the sources: a change here means a clean build. */
 const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+/** The console's sources (its index.html, vite.config.ts, tsconfig.json and src/) and where Vite writes it. */
+export const CONSOLE_SRC = join(ROOT, 'console');
+export const CONSOLE_DIST = join(DIST, 'console');
+const CONSOLE_STAMP = join(CONSOLE_DIST, '.build-stamp.json');
 
 /** The compiled sources: every .ts under src/ but the specs (tsconfig.build.json's include and exclude). */
 function sources(dir = join(ROOT, 'src'), found = []) {
@@ -46,11 +55,12 @@ export function snapshot() {
   return { files, build };
 }
 
-/** The mtime of the newest compiled module in dist/ (0 when there is none). */
+/** The mtime of the newest compiled module in dist/ (0 when there is none); the console's bundle is not one. */
 function newestOutput(dir = DIST) {
   let newest = 0;
   for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
     const path = join(dir, entry.name);
+    if (path === CONSOLE_DIST) continue;
     if (entry.isDirectory()) newest = Math.max(newest, newestOutput(path));
     else if (entry.name.endsWith('.js')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
@@ -92,18 +102,59 @@ export function compile() {
   return result.status === 0;
 }
 
+/** Every file of the console's sources with its fingerprint, and the lockfile's (a new React is a new bundle). */
+export function consoleSnapshot(dir = CONSOLE_SRC, files = {}) {
+  for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) consoleSnapshot(path, files);
+    else files[relative(ROOT, path)] = fingerprint(path);
+  }
+  if (dir === CONSOLE_SRC) files['package-lock.json'] = existsSync(join(ROOT, 'package-lock.json')) ? fingerprint(join(ROOT, 'package-lock.json')) : null;
+  return files;
+}
+
+/** Why the console must be built again, or undefined when dist/console/ matches its sources. */
+export function consoleStaleness(now = consoleSnapshot()) {
+  if (!existsSync(join(CONSOLE_DIST, 'index.html'))) return 'no console in dist/console/';
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(CONSOLE_STAMP, 'utf8'));
+  } catch {
+    return 'no console build stamp';
+  }
+  const names = new Set([...Object.keys(now), ...Object.keys(stamp)]);
+  const changed = [...names].filter((name) => stamp[name] !== now[name]);
+  return changed.length === 0 ? undefined : `${changed[0]}${changed.length > 1 ? ` and ${changed.length - 1} more` : ''} changed`;
+}
+
+/** `vite build` of console/ into dist/console/ (emptied first); true when it built. */
+export function buildConsole() {
+  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', join(CONSOLE_SRC, 'vite.config.ts')], { cwd: ROOT, stdio: 'inherit' });
+  return result.status === 0;
+}
+
 /** A clean build, or with `ifStale` only what the changes since the last build need. True when dist/ is current. */
 export function build({ ifStale = false } = {}) {
   // Taken before compiling: a file saved during the compile is seen as changed next time.
   const now = snapshot();
+  const consoleNow = consoleSnapshot();
   const { state, why } = ifStale ? staleness(now) : { state: 'clean' };
-  if (state === 'fresh') return true;
+  if (state !== 'fresh') {
+    const started = Date.now();
+    if (state === 'clean') rmSync(DIST, { recursive: true, force: true });
+    if (ifStale) process.stderr.write(`Building dist/ (${state === 'clean' ? 'clean build' : 'incremental'}: ${why})...\n`);
+    if (!compile()) return false;
+    writeStamp(now);
+    if (ifStale) process.stderr.write(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  const consoleWhy = ifStale ? consoleStaleness(consoleNow) : 'clean build';
+  if (consoleWhy === undefined) return true;
   const started = Date.now();
-  if (state === 'clean') rmSync(DIST, { recursive: true, force: true });
-  if (ifStale) process.stderr.write(`Building dist/ (${state === 'clean' ? 'clean build' : 'incremental'}: ${why})...\n`);
-  if (!compile()) return false;
-  writeStamp(now);
-  if (ifStale) process.stderr.write(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (ifStale) process.stderr.write(`Building the console into dist/console/ (${consoleWhy})...\n`);
+  if (!buildConsole()) return false;
+  writeFileSync(CONSOLE_STAMP, `${JSON.stringify(consoleNow)}\n`);
+  if (ifStale) process.stderr.write(`Built the console in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return true;
 }
 

@@ -17,7 +17,7 @@ import { MAX_LENGTH } from './common/validation/fides-validators.js';
 import { answerFrameworkError, jsonBodyParser, refuseHostileInput } from './common/validation/hostile-input.js';
 import { HERALD_VERSION } from './common/version.js';
 import type { Settings } from './config/settings.js';
-import { registerPlayground } from './playground/index.js';
+import { registerConsole, registerPlayground } from './playground/index.js';
 
 /** Request bodies above this are refused with 413 (Fides' largest bodies, bulk datasets, stay far below). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -60,6 +60,7 @@ export async function createApp(settings: Settings, options: { logDestination?: 
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);
   registerPlayground(app, settings);
+  registerConsole(app);
   await app.init();
   return app;
 }

@@ -33,6 +33,7 @@ export function startPage(options: { playground: boolean; rootClientId: string; 
     <p class="what">Messaging for privacy requests, compatible with Fides clients. Version ${escape(HERALD_VERSION)}.</p>
     <h2>On this server</h2>
     <ul>
+      <li><a href="/console">/console</a>: the operator console (messages, providers, templates, suppressions, privacy requests). Sign in with a client id and secret.</li>
       <li><a href="/docs">/docs</a>: the REST API under <code>/api/v1</code> (Swagger UI); the OpenAPI document is <a href="/openapi.json">/openapi.json</a>.</li>
       ${graphql}
       <li><a href="/health">/health</a>: the web server, the database and the queue (no token).</li>

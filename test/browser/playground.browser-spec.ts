@@ -157,7 +157,7 @@ describe('the GraphQL playground and the start page, with introspection on', () 
 
     const links: string[] = [];
     for (const link of await page.locator('a[href]').all()) links.push(new URL((await link.getAttribute('href'))!, `${base}/`).href);
-    expect(links.map((link) => new URL(link).pathname)).toEqual(['/docs', '/openapi.json', '/graphql', '/health']);
+    expect(links.map((link) => new URL(link).pathname)).toEqual(['/console', '/docs', '/openapi.json', '/graphql', '/health']);
     for (const link of links) {
       expect(new URL(link).origin).toBe(base);
       const followed = await page.goto(link);

@@ -79,10 +79,11 @@ export class OpenApiConformance {
 }
 
 /**
- * Routes outside the REST contract: GraphQL has its schema, the documentation routes serve themselves, and `*` is
- * @fastify/cors' catch-all OPTIONS route for preflights.
+ * Routes outside the REST contract: GraphQL has its schema, the documentation routes serve themselves, the operator
+ * console's page and files are a web application (src/playground/register-console.ts), and `*` is @fastify/cors'
+ * catch-all OPTIONS route for preflights.
  */
-const UNDOCUMENTED = ['/graphql', '/docs', '/openapi', '*'];
+const UNDOCUMENTED = ['/graphql', '/docs', '/openapi', '/console', '*'];
 /** The page of links at / (src/playground/): a page, not a REST operation. */
 const START_PAGE = '/';
 

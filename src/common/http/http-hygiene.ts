@@ -21,7 +21,8 @@ export const API_CSP: Directives = {
 };
 
 /**
- * Herald's pages: Swagger UI at /docs, the GraphQL playground (GraphiQL) at GET /graphql and the start page at /.
+ * Herald's pages: Swagger UI at /docs, the GraphQL playground (GraphiQL) at GET /graphql, the start page at / and the
+ * operator console at /console (its subscriptions are WebSockets to /graphql: 'self' covers ws: and wss: there).
  * Each loads Herald's own files only: scripts from 'self' and no inline script; styles from 'self' and inline (Swagger
  * UI's <style> block, GraphiQL's dialogs and style attributes); data: fonts and images (GraphiQL's stylesheet inlines
  * its fonts); requests to 'self' (GraphiQL posts to /graphql). Helmet's page defaults without
@@ -102,7 +103,13 @@ export async function registerHttpHygiene(app: NestFastifyApplication, settings:
 function relaxForPages(request: FastifyRequest, reply: FastifyReply): void {
   const route = request.routeOptions.url;
   if (route === undefined) return;
-  const page = route === '/' || route === '/docs' || route.startsWith('/docs/') || (route === '/graphql' && request.method === 'GET');
+  const page =
+    route === '/' ||
+    route === '/docs' ||
+    route.startsWith('/docs/') ||
+    route === '/console' ||
+    route.startsWith('/console/') ||
+    (route === '/graphql' && request.method === 'GET');
   // The security hook wrote its header on the raw response; replacing it there keeps a single policy.
   if (page) reply.raw.setHeader('content-security-policy', PAGE_POLICY);
 }
