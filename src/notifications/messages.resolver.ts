@@ -52,11 +52,17 @@ export class MessagesResolver {
 
   @Query(() => [ProviderCircuitObject], {
     description:
-      "Each provider's circuit (decision D29 failover) that has counted a failure (a provider with none is closed); from the database, the same on every instance",
+      "Each configured provider's circuit (decision D29 failover), and any other that has counted a failure; from the database, the same on every instance",
   })
   @Scopes('messaging:read')
   async providerCircuits(): Promise<ProviderCircuitObject[]> {
-    return (await this.circuits.states()).map((c) => ({ ...c }));
+    const [states, configs] = await Promise.all([this.circuits.states(), this.configs.list({ page: 1, size: 100 })]);
+    const counted = new Set(states.map((c) => c.serviceType));
+    // A configured provider that never failed has no circuit row: it is closed, and an operator expects to see it.
+    const closed = configs.items
+      .filter((config) => !counted.has(config.serviceType))
+      .map((config) => ({ serviceType: config.serviceType, state: 'closed', openUntil: null, recentFailures: 0 }));
+    return [...states, ...closed].sort((a, b) => a.serviceType.localeCompare(b.serviceType));
   }
 
   @Mutation(() => MessageObject, {

@@ -351,6 +351,8 @@ describe('GraphQL subscriptions (graphql-ws at /graphql)', () => {
     const before = await graphql(a, '{ providerCircuits { serviceType state openUntil recentFailures } }', {}, root);
     expect(before.errors).toBeUndefined();
     expect((before.data!.providerCircuits as { state: string }[]).every((c) => c.state === 'closed')).toBe(true);
+    // The configured provider is listed before it ever failed.
+    expect((before.data!.providerCircuits as { serviceType: string }[]).map((c) => c.serviceType)).toContain('MAILGUN');
     fakes.mailgun.failNext(5, 503);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await notify(a)).id);
