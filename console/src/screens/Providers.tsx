@@ -486,7 +486,7 @@ function CircuitPanel() {
       <p className="muted">A provider that keeps failing is paused (open) for a while; its messages wait or fall back.</p>
       <ErrorNote error={error} title="The circuit states could not be read" />
       {fetching && !data && <Loading what="circuit states" />}
-      {data && data.providerCircuits.length === 0 && <Empty>No provider is configured yet.</Empty>}
+      {data && data.providerCircuits.length === 0 && <Empty>No circuits: add a provider and its circuit shows here.</Empty>}
       {data && data.providerCircuits.length > 0 && (
         <ul className="plain">
           {data.providerCircuits.map((circuit) => (
