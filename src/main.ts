@@ -42,9 +42,10 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let firstStart: BannerFacts['firstStart'];
   if (settings.databaseUrl === undefined) {
-    // The embedded server starts in its own process: the framework loads meanwhile (each takes about a second). An
-    // error is reported where it is awaited. (Waiting for an external database, which counts time, is not overlapped.)
-    loadApp().catch(() => undefined);
+    // The embedded server starts in its own process: the framework loads meanwhile. Loading blocks the event loop for
+    // most of a second, so it begins once initdb or the server runs (`whileWaiting`), not before the steps that spawn
+    // them (begun first, they waited for the whole load: a restart's server started after it). An error is reported
+    // where it is awaited. (Waiting for an external database, which counts time, is not overlapped.)
     const given = settings.security;
     try {
       embedded = await startEmbeddedDatabase(
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
           if (settings.logLevel === 'debug' || settings.logLevel === 'trace') process.stderr.write(`[postgres] ${line}\n`);
         },
         { appEncryptionKey: given.appEncryptionKey },
+        { whileWaiting: () => void loadApp().catch(() => undefined) },
       );
     } catch (error) {
       // A data dir that cannot be used, or one another Herald holds: one line, like a bad setting.

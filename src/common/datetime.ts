@@ -2,5 +2,6 @@
 export function fidesDateTime(date: Date): string;
 export function fidesDateTime(date: Date | null): string | null;
 export function fidesDateTime(date: Date | null): string | null {
-  return date ? date.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00') : null;
+  // toISOString always ends in `.sssZ`: slicing is the regex's result at a fraction of its cost (lists print thousands).
+  return date ? `${date.toISOString().slice(0, -1)}000+00:00` : null;
 }

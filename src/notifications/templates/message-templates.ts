@@ -1,4 +1,5 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { durationUnit, humanizeDuration, type BuiltInLanguage } from './humanize-duration.js';
 import { MessagingActionType } from './messaging-action-type.js';
 import * as sources from './message-template-sources.js';
@@ -236,8 +237,12 @@ const SOURCES: Record<MessagingActionType, MessageTemplateSource> = {
   [MessagingActionType.TEST_MESSAGE]: sources.TEST_MESSAGE,
 };
 
-/** An isolated environment: no global helpers or partials; only the built-in block helpers are known. */
-const handlebars = Handlebars.create();
+/**
+ * An isolated environment: no global helpers or partials; only the built-in block helpers are known. Made on the first
+ * template compiled, not at start-up (loading handlebars was part of every restart).
+ */
+let handlebars: typeof Handlebars | undefined;
+const environment = () => (handlebars ??= (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create());
 
 type Compiled = (view: View) => string;
 
@@ -247,7 +252,7 @@ function compile(key: string, source: string, escape: boolean): Compiled {
   let template = compiled.get(key);
   if (!template) {
     // strict: a value missing from the view throws instead of rendering as nothing.
-    const delegate = handlebars.compile<View>(source, { strict: true, knownHelpersOnly: true, noEscape: !escape });
+    const delegate = environment().compile<View>(source, { strict: true, knownHelpersOnly: true, noEscape: !escape });
     template = (view) => delegate(view);
     compiled.set(key, template);
   }

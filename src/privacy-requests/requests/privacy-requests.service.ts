@@ -5,7 +5,7 @@ import { pageTotal } from '../../common/database/page-total.js';
 import { escapeLike } from '../../common/database/postgres-errors.js';
 import { badRequest, invalid, notFound } from '../../common/errors/herald.error.js';
 import { Page, pageOffset, toPage } from '../../common/pagination.js';
-import { PoliciesService, type Policy } from '../policies/policies.service.js';
+import { PoliciesService } from '../policies/policies.service.js';
 import { IdentityVault } from './identity-vault.js';
 import { AuditLogEntity, ExecutionLogEntity, PrivacyRequestEntity } from './privacy-request.entity.js';
 import type { ListPrivacyRequestsParams, PrivacyRequestView } from './privacy-request.types.js';
@@ -93,9 +93,17 @@ export class PrivacyRequestsService {
     // NULLS LAST, id DESC) indexes; ascending, created_at (never null) is written NULLS FIRST so they serve it backwards.
     const direction = filter.sortDirection === 'asc' ? 'ASC' : 'DESC';
     const nulls = direction === 'ASC' && sort === 'r.created_at' ? 'NULLS FIRST' : 'NULLS LAST';
-    const requests = await q.clone().orderBy(sort, direction, nulls).addOrderBy('r.id', direction).skip(pageOffset(page)).take(page.size).getMany();
-    const { total } = await pageTotal(q, page, requests.length);
-    return toPage(await this.views(requests, { includeIdentities: filter.includeIdentities, verbose: filter.verbose }), total, page);
+    const ordered = q.clone().orderBy(sort, direction, nulls).addOrderBy('r.id', direction);
+    const requests = await ordered.clone().skip(pageOffset(page)).take(page.size).getMany();
+    // By created_at (the default), all or of one status, the (created_at, id) and (status, created_at, id) indexes serve
+    // the order: the count walks the page's index, not the table.
+    const indexed = sort === 'r.created_at' && (filter.statuses?.length ?? 0) <= 1;
+    // The total and the page's policies (and logs) are independent reads: on two connections at once.
+    const [{ total }, views] = await Promise.all([
+      pageTotal(ordered, page, requests.length, undefined, { countInOrder: indexed }),
+      this.views(requests, { includeIdentities: filter.includeIdentities, verbose: filter.verbose }),
+    ]);
+    return toPage(views, total, page);
   }
 
   /** Execution logs of a request, oldest first. */
@@ -116,8 +124,7 @@ export class PrivacyRequestsService {
 
   /** The requests with their policies, and their identities and logs when asked for. */
   private async views(requests: PrivacyRequestEntity[], options: { includeIdentities?: boolean; verbose?: boolean }): Promise<PrivacyRequestView[]> {
-    const policies = new Map<string, Policy>();
-    for (const policyId of new Set(requests.map((r) => r.policyId))) policies.set(policyId, (await this.policies.findById(policyId)) as Policy);
+    const policies = await this.policies.findByIds(requests.map((r) => r.policyId));
     const ids = requests.map((r) => r.id);
     const [executionLogs, auditLogs] =
       options.verbose && ids.length > 0

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { nodeHttp } from '../../../common/http/node-http.js';
 import { asRecord, httpStatus, isTransportCode, nonEmptyText, toDeliveryError, type ClassifiedError, type Redaction } from '../delivery-error.mapper.js';
 import type { DeliveryError } from '../messaging-provider.js';
 
@@ -19,7 +19,7 @@ export function classifyMailgunError(error: unknown): ClassifiedError | undefine
     return { transportCode: message, text: details ?? message };
   }
   const status = httpStatus(e.status);
-  const statusText = status === undefined ? undefined : STATUS_CODES[status];
+  const statusText = status === undefined ? undefined : nodeHttp.STATUS_CODES[status];
   const extra = [message, details].filter((t): t is string => t !== undefined && t !== statusText);
   return { status, text: [...new Set(extra)].join(': ') || undefined };
 }
