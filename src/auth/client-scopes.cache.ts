@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { SETTINGS, type Settings } from '../config/index.js';
+import { NOT_KNOWN, type NotKnown } from './not-known.js';
 
 const CHANNEL = 'herald_oauth_client';
 /** A safety net only: entries are evicted by notification the moment any Herald process changes a client. */
@@ -34,12 +35,18 @@ export class ClientScopesCache implements OnModuleInit, OnApplicationShutdown {
 
   /** The client's scopes, or null when there is no such client. */
   async scopesOf(clientId: string): Promise<string[] | null> {
-    const cached = this.listening ? this.entries.get(clientId) : undefined;
-    if (cached && cached.expires > Date.now()) return cached.scopes;
+    const cached = this.cachedScopesOf(clientId);
+    if (cached !== NOT_KNOWN) return cached;
     const rows = await this.dataSource.query<{ scopes: string[] }[]>('SELECT scopes FROM oauth_client WHERE id = $1', [clientId]);
     const scopes = rows[0]?.scopes ?? null;
     if (this.listening) this.entries.set(clientId, { scopes, expires: Date.now() + TTL_MS });
     return scopes;
+  }
+
+  /** `scopesOf` from the cache alone (synchronous): NOT_KNOWN when the database must be asked. */
+  cachedScopesOf(clientId: string): string[] | null | NotKnown {
+    const cached = this.listening ? this.entries.get(clientId) : undefined;
+    return cached && cached.expires > Date.now() ? cached.scopes : NOT_KNOWN;
   }
 
   /** Call after a change to a client has committed: evicts it here and in every other process. */

@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { SETTINGS, type Settings } from '../config/index.js';
 import { HeraldError } from '../common/errors/herald.error.js';
 import { ClientScopesCache } from './client-scopes.cache.js';
+import { NOT_KNOWN, type NotKnown } from './not-known.js';
 import { OauthClientEntity } from './oauth-client.entity.js';
 import { INVALID_SCOPE_MESSAGE, SCOPE_REGISTRY, isScope } from './scope-registry.js';
 import { hashSecret, safeEqual, spendVerifyWork, verifySecret } from './secret-hash.js';
@@ -51,14 +52,30 @@ export class OauthClientsService {
    * D25): a deleted client's tokens stop authenticating (401); a scope taken away stops authorising (403).
    */
   async authenticate(token: string): Promise<Caller | undefined> {
+    const known = this.authenticateKnown(token);
+    if (known !== NOT_KNOWN) return known;
     const claims: TokenClaims | undefined = await this.tokens.verify(token);
     if (!claims) return undefined;
-    if (claims.clientId === this.settings.security.oauthRootClientId) {
-      return { clientId: claims.clientId, scopes: claims.scopes, root: true };
-    }
+    if (this.isRoot(claims)) return { clientId: claims.clientId, scopes: claims.scopes, root: true };
     const scopes = await this.scopeCache.scopesOf(claims.clientId);
-    if (scopes === null) return undefined;
-    return { clientId: claims.clientId, scopes, root: false };
+    return scopes === null ? undefined : { clientId: claims.clientId, scopes, root: false };
+  }
+
+  /**
+   * `authenticate` from its caches alone, synchronously: the same answer, checked at each request all the same, or
+   * NOT_KNOWN when the token must be decrypted or the client's scopes read from the database.
+   */
+  authenticateKnown(token: string): Caller | undefined | NotKnown {
+    const claims = this.tokens.verifyKnown(token);
+    if (claims === NOT_KNOWN || claims === undefined) return claims;
+    if (this.isRoot(claims)) return { clientId: claims.clientId, scopes: claims.scopes, root: true };
+    const scopes = this.scopeCache.cachedScopesOf(claims.clientId);
+    if (scopes === NOT_KNOWN) return NOT_KNOWN;
+    return scopes === null ? undefined : { clientId: claims.clientId, scopes, root: false };
+  }
+
+  private isRoot(claims: TokenClaims): boolean {
+    return claims.clientId === this.settings.security.oauthRootClientId;
   }
 
   async create(scopes: string[]): Promise<{ client_id: string; client_secret: string }> {

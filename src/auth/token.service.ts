@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { KeyRing } from '../common/crypto/index.js';
 import { SETTINGS, type Settings } from '../config/index.js';
+import { NOT_KNOWN, type NotKnown } from './not-known.js';
 
 const DECRYPTED_CACHE_SIZE = 10_000;
 /** Herald's tokens are about 1 KB with every scope; anything much longer is not one of them. */
@@ -54,17 +55,24 @@ export class TokenService {
 
   /** The claims of a token that is ours and still valid; undefined for anything else. */
   async verify(token: string, now: Date = new Date()): Promise<TokenClaims | undefined> {
+    const known = this.verifyKnown(token, now.getTime());
+    if (known !== NOT_KNOWN) return known;
+    const claims = await this.decrypt(token);
+    if (!claims) return undefined;
+    if (this.decrypted.size >= DECRYPTED_CACHE_SIZE) this.decrypted.delete(this.decrypted.keys().next().value as string);
+    this.decrypted.set(token, claims);
+    return claims.expiresAt.getTime() <= now.getTime() ? undefined : claims;
+  }
+
+  /**
+   * `verify` without decrypting: the claims of a token decrypted before (undefined once it has expired), or NOT_KNOWN.
+   */
+  verifyKnown(token: string, nowMs: number = Date.now()): TokenClaims | undefined | NotKnown {
     // Only tokens of ours are remembered: anyone can send garbage, and 10,000 cached 15 KB strings were 145 MB.
     if (token.length > MAX_TOKEN_LENGTH) return undefined;
-    let claims = this.decrypted.get(token);
-    if (claims === undefined) {
-      claims = await this.decrypt(token);
-      if (!claims) return undefined;
-      if (this.decrypted.size >= DECRYPTED_CACHE_SIZE) this.decrypted.delete(this.decrypted.keys().next().value as string);
-      this.decrypted.set(token, claims);
-    }
-    if (claims.expiresAt.getTime() <= now.getTime()) return undefined;
-    return claims;
+    const claims = this.decrypted.get(token);
+    if (claims === undefined) return NOT_KNOWN;
+    return claims.expiresAt.getTime() <= nowMs ? undefined : claims;
   }
 
   private async decrypt(token: string): Promise<TokenClaims | undefined> {

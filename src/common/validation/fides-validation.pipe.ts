@@ -43,7 +43,9 @@ export class FidesValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (!metadata.metatype || !this.toValidate(metadata)) return super.transform(value, metadata);
+    // A parameter that is no DTO (a path key, a GraphQL scalar argument) is converted here, not by awaiting the base
+    // class's async transform: a promise less for each such parameter of every request (issue 20).
+    if (!metadata.metatype || !this.toValidate(metadata)) return this.transformPrimitive(value, metadata);
     if (metadata.type === 'query' && this.forbidUnknown) {
       this.queryPipe ??= new FidesValidationPipe(false);
       return this.queryPipe.transform(value, metadata);
