@@ -37,6 +37,15 @@ export const PRIVACY_REQUEST_STATUSES = [
 ] as const;
 export type PrivacyRequestStatus = (typeof PRIVACY_REQUEST_STATUSES)[number];
 
+/** One page of a list, and the variables that choose it. */
+export interface Page<Item> {
+  items: Item[];
+  page: number;
+  size: number;
+  total: number;
+}
+type Paging = { page: number; size: number };
+
 // ---- Activity -------------------------------------------------------------------------------------------------------
 
 export interface MessageRow {
@@ -55,8 +64,23 @@ export interface MessageRow {
   sentAt: string | null;
 }
 
-const MESSAGE_FIELDS = `
-  id actionType status deliveryStatus serviceType channel recipient attempts failureReason privacyRequestId createdAt updatedAt sentAt
+// Field lists that several operations read are fragments, spread where they are read and appended once each.
+const MESSAGE_ROW = gql`
+  fragment ConsoleMessageRow on Message {
+    id
+    actionType
+    status
+    deliveryStatus
+    serviceType
+    channel
+    recipient
+    attempts
+    failureReason
+    privacyRequestId
+    createdAt
+    updatedAt
+    sentAt
+  }
 `;
 
 export interface MessageFilters {
@@ -66,23 +90,27 @@ export interface MessageFilters {
   privacyRequestId?: string;
 }
 
-export const MESSAGES = gql<{ messages: { items: MessageRow[]; page: number; size: number; total: number } }, MessageFilters & { page: number; size: number }>`
+export const MESSAGES = gql<{ messages: Page<MessageRow> }, MessageFilters & Paging>`
   query ConsoleMessages($status: String, $deliveryStatus: String, $actionType: MessagingActionType, $privacyRequestId: String, $page: Int!, $size: Int!) {
     messages(status: $status, deliveryStatus: $deliveryStatus, actionType: $actionType, privacyRequestId: $privacyRequestId, page: $page, size: $size) {
-      items { ${MESSAGE_FIELDS} }
+      items {
+        ...ConsoleMessageRow
+      }
       page
       size
       total
     }
   }
+  ${MESSAGE_ROW}
 `;
 
 export const MESSAGE_UPDATED = gql<{ messageUpdated: MessageRow }, MessageFilters>`
   subscription ConsoleMessageUpdated($status: String, $deliveryStatus: String, $actionType: MessagingActionType, $privacyRequestId: String) {
     messageUpdated(status: $status, deliveryStatus: $deliveryStatus, actionType: $actionType, privacyRequestId: $privacyRequestId) {
-      ${MESSAGE_FIELDS}
+      ...ConsoleMessageRow
     }
   }
+  ${MESSAGE_ROW}
 `;
 
 export interface MessageDetail extends MessageRow {
@@ -104,20 +132,38 @@ export interface MessageDetail extends MessageRow {
 export const MESSAGE = gql<{ message: MessageDetail }, { id: string }>`
   query ConsoleMessage($id: ID!) {
     message(id: $id) {
-      ${MESSAGE_FIELDS}
+      ...ConsoleMessageRow
       providerMessageId
       locale
       requestedLocale
-      attemptLog { number outcome reason serviceType statusCode startedAt finishedAt }
-      events { type serviceType reason occurredAt receivedAt }
+      attemptLog {
+        number
+        outcome
+        reason
+        serviceType
+        statusCode
+        startedAt
+        finishedAt
+      }
+      events {
+        type
+        serviceType
+        reason
+        occurredAt
+        receivedAt
+      }
     }
   }
+  ${MESSAGE_ROW}
 `;
 
 export const RETRY_MESSAGE = gql<{ retryMessage: MessageRow }, { id: string }>`
   mutation ConsoleRetryMessage($id: ID!) {
-    retryMessage(id: $id) { ${MESSAGE_FIELDS} }
+    retryMessage(id: $id) {
+      ...ConsoleMessageRow
+    }
   }
+  ${MESSAGE_ROW}
 `;
 
 // ---- Providers ------------------------------------------------------------------------------------------------------
@@ -141,22 +187,55 @@ export interface MessagingConfig {
   details: ConfigDetails | null;
 }
 
-const CONFIG_FIELDS = `
-  key name serviceType hasSecrets lastTestSucceeded lastTestTimestamp updatedAt
-  details {
-    __typename
-    ... on MailgunDetails { domain apiVersion isEuDomain useProviderTemplate }
-    ... on TwilioEmailDetails { twilioEmailFrom useProviderTemplate }
-    ... on MailchimpTransactionalDetails { emailFrom }
-    ... on AwsSesDetails { awsRegion sesDomain: domain sesEmailFrom: emailFrom }
-    ... on SmtpDetails { host port security emailFrom }
+const CONFIG = gql`
+  fragment ConsoleConfig on MessagingConfig {
+    key
+    name
+    serviceType
+    hasSecrets
+    lastTestSucceeded
+    lastTestTimestamp
+    updatedAt
+    details {
+      __typename
+      ... on MailgunDetails {
+        domain
+        apiVersion
+        isEuDomain
+        useProviderTemplate
+      }
+      ... on TwilioEmailDetails {
+        twilioEmailFrom
+        useProviderTemplate
+      }
+      ... on MailchimpTransactionalDetails {
+        emailFrom
+      }
+      ... on AwsSesDetails {
+        awsRegion
+        sesDomain: domain
+        sesEmailFrom: emailFrom
+      }
+      ... on SmtpDetails {
+        host
+        port
+        security
+        emailFrom
+      }
+    }
   }
 `;
 
 export const CONFIGS = gql<{ messagingConfigs: { items: MessagingConfig[]; total: number } }, Record<string, never>>`
   query ConsoleConfigs {
-    messagingConfigs(page: 1, size: 100) { items { ${CONFIG_FIELDS} } total }
+    messagingConfigs(page: 1, size: 100) {
+      items {
+        ...ConsoleConfig
+      }
+      total
+    }
   }
+  ${CONFIG}
 `;
 
 export interface NotificationSettings {
@@ -164,6 +243,22 @@ export interface NotificationSettings {
   emailFallbackServiceTypes: ServiceType[];
   smsFallbackServiceTypes: ServiceType[];
 }
+
+const SETTINGS = gql`
+  fragment ConsoleNotificationSettings on NotificationSettings {
+    notificationServiceType
+    emailFallbackServiceTypes
+    smsFallbackServiceTypes
+  }
+`;
+
+const DEFAULT_STATUS = gql`
+  fragment ConsoleDefaultStatus on MessagingDefaultStatus {
+    configured
+    configStatus
+    detail
+  }
+`;
 
 export const PROVIDER_STATUS = gql<
   {
@@ -175,21 +270,17 @@ export const PROVIDER_STATUS = gql<
 >`
   query ConsoleProviderStatus {
     email: messagingDefaultStatus(messagingMethod: EMAIL) {
-      configured
-      configStatus
-      detail
+      ...ConsoleDefaultStatus
     }
     sms: messagingDefaultStatus(messagingMethod: SMS) {
-      configured
-      configStatus
-      detail
+      ...ConsoleDefaultStatus
     }
     notificationSettings {
-      notificationServiceType
-      emailFallbackServiceTypes
-      smsFallbackServiceTypes
+      ...ConsoleNotificationSettings
     }
   }
+  ${DEFAULT_STATUS}
+  ${SETTINGS}
 `;
 
 export interface ProviderCircuit {
@@ -223,20 +314,29 @@ export interface ConfigInput {
 
 export const CREATE_CONFIG = gql<{ createMessagingConfig: MessagingConfig }, { input: ConfigInput }>`
   mutation ConsoleCreateConfig($input: MessagingConfigInput!) {
-    createMessagingConfig(input: $input) { ${CONFIG_FIELDS} }
+    createMessagingConfig(input: $input) {
+      ...ConsoleConfig
+    }
   }
+  ${CONFIG}
 `;
 
 export const UPDATE_CONFIG = gql<{ updateMessagingConfig: MessagingConfig }, { key: string; input: ConfigInput }>`
   mutation ConsoleUpdateConfig($key: String!, $input: MessagingConfigInput!) {
-    updateMessagingConfig(key: $key, input: $input) { ${CONFIG_FIELDS} }
+    updateMessagingConfig(key: $key, input: $input) {
+      ...ConsoleConfig
+    }
   }
+  ${CONFIG}
 `;
 
 export const SET_SECRETS = gql<{ setMessagingConfigSecrets: MessagingConfig }, { key: string; input: Record<string, Record<string, string>> }>`
   mutation ConsoleSetSecrets($key: String!, $input: MessagingSecretsInput!) {
-    setMessagingConfigSecrets(key: $key, input: $input) { ${CONFIG_FIELDS} }
+    setMessagingConfigSecrets(key: $key, input: $input) {
+      ...ConsoleConfig
+    }
   }
+  ${CONFIG}
 `;
 
 export const TEST_SERVICE = gql<
@@ -244,18 +344,24 @@ export const TEST_SERVICE = gql<
   { serviceType: ServiceType; toIdentity: { email?: string; phoneNumber?: string } }
 >`
   mutation ConsoleTestService($serviceType: MessagingServiceType!, $toIdentity: ToIdentityInput!) {
-    testMessagingService(serviceType: $serviceType, toIdentity: $toIdentity) { succeeded details config { ${CONFIG_FIELDS} } }
+    testMessagingService(serviceType: $serviceType, toIdentity: $toIdentity) {
+      succeeded
+      details
+      config {
+        ...ConsoleConfig
+      }
+    }
   }
+  ${CONFIG}
 `;
 
 export const UPDATE_NOTIFICATION_SETTINGS = gql<{ updateNotificationSettings: NotificationSettings }, { input: Partial<NotificationSettings> }>`
   mutation ConsoleUpdateNotificationSettings($input: NotificationSettingsInput!) {
     updateNotificationSettings(input: $input) {
-      notificationServiceType
-      emailFallbackServiceTypes
-      smsFallbackServiceTypes
+      ...ConsoleNotificationSettings
     }
   }
+  ${SETTINGS}
 `;
 
 // ---- Templates ------------------------------------------------------------------------------------------------------
@@ -276,6 +382,29 @@ export interface MessagingTemplate {
   content: TemplateContent;
 }
 
+const TEMPLATE_CONTENT = gql`
+  fragment ConsoleTemplateContent on MessagingTemplateContent {
+    subject
+    body
+    sms
+  }
+`;
+
+const TEMPLATE = gql`
+  fragment ConsoleTemplate on MessagingTemplate {
+    id
+    type
+    label
+    locale
+    isEnabled
+    updatedAt
+    content {
+      ...ConsoleTemplateContent
+    }
+  }
+  ${TEMPLATE_CONTENT}
+`;
+
 export const TEMPLATES = gql<
   {
     messagingTemplates: { type: string; label: string }[];
@@ -290,21 +419,12 @@ export const TEMPLATES = gql<
     }
     messagingTemplateSummary(page: 1, size: 100) {
       items {
-        id
-        type
-        label
-        locale
-        isEnabled
-        updatedAt
-        content {
-          subject
-          body
-          sms
-        }
+        ...ConsoleTemplate
       }
       total
     }
   }
+  ${TEMPLATE}
 `;
 
 export const TEMPLATE_PREVIEW = gql<
@@ -326,12 +446,11 @@ export const TEMPLATE_DEFAULT = gql<{ messagingTemplateDefault: { content: Templ
   query ConsoleTemplateDefault($type: String!) {
     messagingTemplateDefault(type: $type) {
       content {
-        subject
-        body
-        sms
+        ...ConsoleTemplateContent
       }
     }
   }
+  ${TEMPLATE_CONTENT}
 `;
 
 export const UPDATE_TEMPLATE = gql<
@@ -340,19 +459,10 @@ export const UPDATE_TEMPLATE = gql<
 >`
   mutation ConsoleUpdateTemplate($id: ID!, $input: MessagingTemplateInput!) {
     updateMessagingTemplate(id: $id, input: $input) {
-      id
-      type
-      label
-      locale
-      isEnabled
-      updatedAt
-      content {
-        subject
-        body
-        sms
-      }
+      ...ConsoleTemplate
     }
   }
+  ${TEMPLATE}
 `;
 
 export const CREATE_TEMPLATE = gql<
@@ -361,19 +471,10 @@ export const CREATE_TEMPLATE = gql<
 >`
   mutation ConsoleCreateTemplate($type: String!, $input: MessagingTemplateInput!) {
     createMessagingTemplate(type: $type, input: $input) {
-      id
-      type
-      label
-      locale
-      isEnabled
-      updatedAt
-      content {
-        subject
-        body
-        sms
-      }
+      ...ConsoleTemplate
     }
   }
+  ${TEMPLATE}
 `;
 
 export const DELETE_TEMPLATE = gql<{ deleteMessagingTemplate: boolean }, { id: string }>`
@@ -393,35 +494,38 @@ export interface Suppression {
   createdAt: string;
 }
 
-export const SUPPRESSIONS = gql<{ suppressions: { items: Suppression[]; page: number; size: number; total: number } }, { page: number; size: number }>`
+const SUPPRESSION = gql`
+  fragment ConsoleSuppression on Suppression {
+    id
+    channel
+    cause
+    recipientHint
+    messageId
+    createdAt
+  }
+`;
+
+export const SUPPRESSIONS = gql<{ suppressions: Page<Suppression> }, Paging>`
   query ConsoleSuppressions($page: Int!, $size: Int!) {
     suppressions(page: $page, size: $size) {
       items {
-        id
-        channel
-        cause
-        recipientHint
-        messageId
-        createdAt
+        ...ConsoleSuppression
       }
       page
       size
       total
     }
   }
+  ${SUPPRESSION}
 `;
 
 export const ADD_SUPPRESSION = gql<{ addSuppression: Suppression }, { input: { email?: string; phoneNumber?: string } }>`
   mutation ConsoleAddSuppression($input: AddSuppressionInput!) {
     addSuppression(input: $input) {
-      id
-      channel
-      cause
-      recipientHint
-      messageId
-      createdAt
+      ...ConsoleSuppression
     }
   }
+  ${SUPPRESSION}
 `;
 
 export const REMOVE_SUPPRESSION = gql<{ removeSuppression: boolean }, { id: string }>`
@@ -444,7 +548,19 @@ export interface PrivacyRequestRow {
   failureReason: string | null;
 }
 
-const REQUEST_FIELDS = 'id status policyKey policyName requestedAt createdAt daysLeft externalId failureReason';
+const REQUEST_ROW = gql`
+  fragment ConsoleRequestRow on PrivacyRequest {
+    id
+    status
+    policyKey
+    policyName
+    requestedAt
+    createdAt
+    daysLeft
+    externalId
+    failureReason
+  }
+`;
 
 export interface PrivacyRequestFilters {
   statuses?: PrivacyRequestStatus[];
@@ -452,18 +568,18 @@ export interface PrivacyRequestFilters {
   identity?: string;
 }
 
-export const PRIVACY_REQUESTS = gql<
-  { privacyRequests: { items: PrivacyRequestRow[]; page: number; size: number; total: number } },
-  PrivacyRequestFilters & { page: number; size: number }
->`
+export const PRIVACY_REQUESTS = gql<{ privacyRequests: Page<PrivacyRequestRow> }, PrivacyRequestFilters & Paging>`
   query ConsolePrivacyRequests($statuses: [PrivacyRequestStatus!], $requestId: String, $identity: String, $page: Int!, $size: Int!) {
     privacyRequests(statuses: $statuses, requestId: $requestId, identity: $identity, page: $page, size: $size) {
-      items { ${REQUEST_FIELDS} }
+      items {
+        ...ConsoleRequestRow
+      }
       page
       size
       total
     }
   }
+  ${REQUEST_ROW}
 `;
 
 export interface PrivacyRequestDetail extends PrivacyRequestRow {
@@ -482,39 +598,86 @@ export interface PrivacyRequestDetail extends PrivacyRequestRow {
 export const PRIVACY_REQUEST = gql<{ privacyRequest: PrivacyRequestDetail }, { id: string }>`
   query ConsolePrivacyRequest($id: ID!) {
     privacyRequest(id: $id) {
-      ${REQUEST_FIELDS}
-      locale failedStep reviewedAt reviewedBy identityVerifiedAt startedProcessingAt finishedProcessingAt
-      messages { ${MESSAGE_FIELDS} }
-      auditLogs { action message userId createdAt }
-      executionLogs { actionType status datasetName collectionName message updatedAt }
+      ...ConsoleRequestRow
+      locale
+      failedStep
+      reviewedAt
+      reviewedBy
+      identityVerifiedAt
+      startedProcessingAt
+      finishedProcessingAt
+      messages {
+        ...ConsoleMessageRow
+      }
+      auditLogs {
+        action
+        message
+        userId
+        createdAt
+      }
+      executionLogs {
+        actionType
+        status
+        datasetName
+        collectionName
+        message
+        updatedAt
+      }
     }
   }
+  ${REQUEST_ROW}
+  ${MESSAGE_ROW}
 `;
 
 export const PRIVACY_REQUEST_UPDATED = gql<{ privacyRequestUpdated: PrivacyRequestRow }, { id?: string; statuses?: PrivacyRequestStatus[] }>`
   subscription ConsolePrivacyRequestUpdated($id: ID, $statuses: [PrivacyRequestStatus!]) {
-    privacyRequestUpdated(id: $id, statuses: $statuses) { ${REQUEST_FIELDS} }
+    privacyRequestUpdated(id: $id, statuses: $statuses) {
+      ...ConsoleRequestRow
+    }
   }
+  ${REQUEST_ROW}
 `;
 
 type ReviewResult = { succeeded: PrivacyRequestRow[]; failed: { privacyRequestId: string; message: string }[] };
 
+const REVIEW_RESULT = gql`
+  fragment ConsoleReviewResult on PrivacyRequestReviewResult {
+    succeeded {
+      ...ConsoleRequestRow
+    }
+    failed {
+      privacyRequestId
+      message
+    }
+  }
+  ${REQUEST_ROW}
+`;
+
 export const APPROVE_REQUESTS = gql<{ approvePrivacyRequests: ReviewResult }, { ids: string[] }>`
   mutation ConsoleApprove($ids: [ID!]!) {
-    approvePrivacyRequests(ids: $ids) { succeeded { ${REQUEST_FIELDS} } failed { privacyRequestId message } }
+    approvePrivacyRequests(ids: $ids) {
+      ...ConsoleReviewResult
+    }
   }
+  ${REVIEW_RESULT}
 `;
 
 export const DENY_REQUESTS = gql<{ denyPrivacyRequests: ReviewResult }, { ids: string[]; reason?: string }>`
   mutation ConsoleDeny($ids: [ID!]!, $reason: String) {
-    denyPrivacyRequests(ids: $ids, reason: $reason) { succeeded { ${REQUEST_FIELDS} } failed { privacyRequestId message } }
+    denyPrivacyRequests(ids: $ids, reason: $reason) {
+      ...ConsoleReviewResult
+    }
   }
+  ${REVIEW_RESULT}
 `;
 
 export const RETRY_REQUEST = gql<{ retryPrivacyRequest: PrivacyRequestRow }, { id: string }>`
   mutation ConsoleRetryRequest($id: ID!) {
-    retryPrivacyRequest(id: $id) { ${REQUEST_FIELDS} }
+    retryPrivacyRequest(id: $id) {
+      ...ConsoleRequestRow
+    }
   }
+  ${REQUEST_ROW}
 `;
 
 export const AUTH_INFO = gql<{ authInfo: { clientId: string; root: boolean; scopes: string[] } }, Record<string, never>>`

@@ -147,3 +147,16 @@ export function useDebounced<T>(value: T, ms: number): T {
 }
 
 export const words = (value: string): string => value.toLowerCase().replace(/_/g, ' ');
+
+/** A select's options: each value, shown as `text` makes it (as it is by default). */
+export function Options({ values, text = (value) => value }: { values: readonly string[]; text?: (value: string) => string }) {
+  return (
+    <>
+      {values.map((value) => (
+        <option key={value} value={value}>
+          {text(value)}
+        </option>
+      ))}
+    </>
+  );
+}

@@ -2,68 +2,28 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
+import type { Page } from 'playwright-core';
+import type { ProviderFakes } from '../fakes/provider-fakes.mjs';
+import { openBrowser, watchTab, type Browser } from '../support/browser.js';
 import { waitFor } from '../support/privacy-request-world.js';
 import { ROOT_CLIENT_ID, ROOT_CLIENT_SECRET, bearer, createTestApp, graphql, type TestApp } from '../support/test-app.js';
+import { startWebhookFakes } from '../support/webhook-fakes.js';
 
 /**
  * Issue 21 items 2 and 3: the operator console at /console in a real Chromium (playwright-core, Debian's chromium),
  * against a real Herald on a throwaway database and the loopback provider fakes. Every request the pages make must go
- * to Herald (anything else is refused and fails the test); script and console errors fail it too. Each screen is
- * checked with axe-core (serious and critical violations fail) and photographed into .ci-results/console-*.png.
+ * to Herald (anything else is refused and fails the test: test/support/browser.ts); script and console errors fail it
+ * too. Each screen is checked with axe-core (serious and critical violations fail) and photographed into
+ * .ci-results/console-*.png.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(ROOT, '.ci-results');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SIGNING_KEY = 'console-mailgun-signing-key-7c1d';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('no chromium on the PATH: apt-get install -y chromium (or set CHROMIUM_PATH)');
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface Tab {
-  page: Page;
-  problems: string[];
-}
-
-/** A page whose script errors and console errors are collected. */
-async function openTab(context: BrowserContext, existing?: Page): Promise<Tab> {
-  const page = existing ?? (await context.newPage());
-  const problems: string[] = [];
-  page.on('pageerror', (error) => void problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  return { page, problems };
-}
 
 /** axe-core on the page as it is: no serious or critical violation. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
@@ -85,12 +45,9 @@ describe('the operator console', () => {
   let fakes: ProviderFakes;
   let t: TestApp;
   let base: string;
-  let context: BrowserContext;
-  let profile: string;
   let dataDir: string;
-  let tab: Tab;
+  let browser: Browser;
   let live: boolean;
-  const foreign: string[] = [];
   let pendingRequestId: string;
 
   beforeAll(async () => {
@@ -98,18 +55,15 @@ describe('the operator console', () => {
     // The console's bundle (dist/console/): built by `npm run build`; built here when a plain tsc built dist/.
     if (!existsSync(join(ROOT, 'dist', 'console', 'index.html')))
       execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     dataDir = await mkdtemp(join(tmpdir(), 'herald-console-'));
-    fakes = await startProviderFakes({ webhookUrl: base, mailgun: { webhookSigningKey: SIGNING_KEY } });
+    const webhooks = await startWebhookFakes({ mailgun: { webhookSigningKey: SIGNING_KEY } });
+    ({ fakes, base } = webhooks);
     t = await createTestApp({
-      ...fakes.env,
-      HERALD_PUBLIC_URL: base,
-      HERALD_WEBHOOKS_ALLOW_HTTP: 'true',
+      ...webhooks.env,
       HERALD_DATA_DIR: dataDir,
       FIDES__EXECUTION__REQUIRE_MANUAL_REQUEST_APPROVAL: 'true',
     });
-    await t.app.listen({ port, host: '127.0.0.1' });
+    await t.app.listen({ port: webhooks.port, host: '127.0.0.1' });
     const created = await t
       .http()
       .post('/api/v1/privacy-request')
@@ -120,34 +74,17 @@ describe('the operator console', () => {
     const schema = await graphql(t, '{ __schema { subscriptionType { fields { name } } } }', {}, await t.rootToken());
     live = ((schema.data?.__schema as any)?.subscriptionType?.fields ?? []).some((field: { name: string }) => field.name === 'messageUpdated');
 
-    profile = await mkdtemp(join(tmpdir(), 'herald-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath(),
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    await context.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (new URL(url).origin === base) return route.continue();
-      foreign.push(url);
-      return route.abort('blockedbyclient');
-    });
-    // WebSockets are not routed: the one the console opens must be Herald's too.
-    context.on('page', (page) => page.on('websocket', (socket) => void (new URL(socket.url()).host !== new URL(base).host && foreign.push(socket.url()))));
-    tab = await openTab(context, context.pages()[0] ?? (await context.newPage()));
-    tab.page.on('websocket', (socket) => void (new URL(socket.url()).host !== new URL(base).host && foreign.push(socket.url())));
+    browser = await openBrowser(base, { viewport: { width: 1280, height: 900 } });
   });
   afterAll(async () => {
-    await context?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await browser?.close();
     await t?.close();
     await fakes?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
   afterEach(() => {
-    const problems = tab.problems.splice(0).filter(unexpected);
-    expect(foreign.splice(0)).toEqual([]);
+    const problems = browser.problems.splice(0).filter(unexpected);
+    expect(browser.foreign.splice(0)).toEqual([]);
     expect(problems).toEqual([]);
   });
 
@@ -165,7 +102,7 @@ describe('the operator console', () => {
   }
 
   it('is served from Herald alone, under a strict page policy, with hashed files cached', async () => {
-    const { page } = tab;
+    const { page } = browser;
     const answer = await page.goto(`${base}/console/activity`);
     expect(answer?.status()).toBe(200);
     const csp = answer!.headers()['content-security-policy'];
@@ -185,7 +122,7 @@ describe('the operator console', () => {
   });
 
   it('signs in with the root client; a wrong secret is refused in words', async () => {
-    const { page } = tab;
+    const { page } = browser;
     await page.goto(`${base}/console/activity`);
     await page.getByLabel('Client id').fill(ROOT_CLIENT_ID);
     await page.getByLabel('Client secret').fill('not-the-secret');
@@ -194,7 +131,7 @@ describe('the operator console', () => {
     await expectAccessible(page, 'sign-in');
     await shoot(page, 'sign-in');
     // The refused token request logs a 401 in the console: expected here.
-    tab.problems.length = 0;
+    browser.problems.length = 0;
     await signIn(page);
     await page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
     expect(page.url()).toBe(`${base}/console/activity`);
@@ -205,7 +142,7 @@ describe('the operator console', () => {
   });
 
   it('adds a Mailgun provider with its secrets; secrets show as set, never their values', async () => {
-    const { page } = tab;
+    const { page } = browser;
     await page.getByRole('link', { name: 'Providers' }).click();
     await page.getByRole('heading', { name: 'Providers', level: 1 }).waitFor();
     await page.getByText('No provider is configured yet').waitFor();
@@ -243,9 +180,9 @@ describe('the operator console', () => {
   });
 
   it('sends a test message from Providers and Activity shows it queued, sent, then delivered, live', async () => {
-    const { page } = tab;
+    const { page } = browser;
     // A second tab (its own session storage: it signs in too) keeps Activity open and records every status it shows.
-    const watcher = await openTab(context);
+    const watcher = watchTab(await browser.context.newPage());
     await watcher.page.goto(`${base}/console/activity?actionType=TEST_MESSAGE`);
     await signIn(watcher.page);
     await watcher.page.getByText('No messages match these filters.').waitFor();
@@ -308,7 +245,7 @@ describe('the operator console', () => {
 
   it('retries a failed message from its page, and the page follows it to sent', async () => {
     if (!live) return; // retryMessage is part of the live half
-    const { page } = tab;
+    const { page } = browser;
     await page.goto(`${base}/console/providers`);
     // Mailgun refuses the next message outright (a 400 is not retried): the test message fails.
     fakes.mailgun.failNext(1, 400);
@@ -332,7 +269,7 @@ describe('the operator console', () => {
   });
 
   it('edits a template: the preview follows the text, and saving stores it', async () => {
-    const { page } = tab;
+    const { page } = browser;
     await page.getByRole('link', { name: 'Templates' }).click();
     await page.getByRole('heading', { name: 'Templates', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Subject identity verification' }).click();
@@ -357,7 +294,7 @@ describe('the operator console', () => {
   });
 
   it('adds and removes a suppression', async () => {
-    const { page } = tab;
+    const { page } = browser;
     await page.getByRole('link', { name: 'Suppressions' }).click();
     await page.getByRole('heading', { name: 'Suppressions', level: 1 }).waitFor();
     await page.getByText('No suppressed recipient.').waitFor();
@@ -377,7 +314,7 @@ describe('the operator console', () => {
   });
 
   it('approves a pending privacy request from its page', async () => {
-    const { page } = tab;
+    const { page } = browser;
     await page.getByRole('link', { name: 'Privacy requests' }).click();
     await page.getByRole('heading', { name: 'Privacy requests', level: 1 }).waitFor();
     const row = page.locator(`tr[data-request-id="${pendingRequestId}"]`);
@@ -402,7 +339,7 @@ describe('the operator console', () => {
   });
 
   it('at 390 px wide, folds the navigation behind a Menu button and does not scroll sideways', async () => {
-    const { page } = tab;
+    const { page } = browser;
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/console/activity`);
     await page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
@@ -421,13 +358,13 @@ describe('the operator console', () => {
   });
 
   it('an expired token returns to sign-in with a clear message; signing out forgets the token', async () => {
-    const { page } = tab;
+    const { page } = browser;
     await page.evaluate(`sessionStorage.setItem('herald-console-session', JSON.stringify({ token: 'expired-or-revoked', clientId: 'herald-root' }))`);
     await page.goto(`${base}/console/suppressions`);
     await page.getByText('Your session has expired or its token is no longer valid. Sign in again.').waitFor();
     expect(await page.evaluate<string | null>("sessionStorage.getItem('herald-console-session')")).toBeNull();
     // The refused queries (401) log in the console: expected here.
-    tab.problems.length = 0;
+    browser.problems.length = 0;
     await signIn(page);
     await page.getByRole('heading', { name: 'Suppressions', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,79 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openBrowser, type Browser } from '../support/browser.js';
 import { ROOT_CLIENT_ID, createTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * Issue 16 item 3 in a real browser: GraphiQL at /graphql and the start page at /, served by Herald alone (every
  * request the pages make goes to Herald; anything else is recorded, refused and fails the test), a token typed into
- * GraphiQL's header editor, a query run from the page. Chromium is Debian's (`apt-get install chromium`; CHROMIUM_PATH
- * for another), driven by playwright-core. Screenshots go to .ci-results/.
+ * GraphiQL's header editor, a query run from the page, in Chromium (test/support/browser.ts). Screenshots go to
+ * .ci-results/.
  */
 
 const RESULTS = fileURLToPath(new URL('../../.ci-results/', import.meta.url));
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('no chromium on the PATH: apt-get install -y chromium (or set CHROMIUM_PATH)');
-  }
-}
-
-interface Browser {
-  page: Page;
-  /** Every URL the browser asked for. */
-  requests: string[];
-  /** Requests to anywhere but Herald: refused, and a failure. */
-  foreign: string[];
-  /** Script errors and console errors (a refused resource or a CSP violation logs one). */
-  problems: string[];
-  close: () => Promise<void>;
-}
-
-/** A fresh Chromium profile whose every request is recorded, and refused unless it goes to `origin`. */
-async function openBrowser(origin: string): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'herald-chromium-'));
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), headless: true, args: ARGS });
-  const requests: string[] = [];
-  const foreign: string[] = [];
-  const problems: string[] = [];
-  context.on('request', (request) => void requests.push(request.url()));
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === origin) return route.continue();
-    foreign.push(url);
-    return route.abort('blockedbyclient');
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => void problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  return {
-    page,
-    requests,
-    foreign,
-    problems,
-    close: async () => {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Replaces the whole text of a GraphiQL (CodeMirror) editor, as pasting would. */
 async function replaceEditorText(page: Page, editor: string, text: string): Promise<void> {

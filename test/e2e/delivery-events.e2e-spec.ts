@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { NotificationsService } from '../../src/notifications/notifications.service.js';
 import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
 import {
@@ -11,10 +10,11 @@ import {
   twilioStatusCallback,
   type WebhookCall,
 } from '../fakes/provider-events.mjs';
-import { startProviderFakes, type ProviderFake, type ProviderFakes } from '../fakes/provider-fakes.mjs';
+import type { ProviderFake, ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { postmanEmailDataset } from '../support/datasets.js';
 import { waitFor } from '../support/privacy-request-world.js';
 import { TestApp, bearer, captureLogs, createTestApp, graphql } from '../support/test-app.js';
+import { startWebhookFakes } from '../support/webhook-fakes.js';
 
 const SIGNING_KEY = 'mailgun-webhook-signing-key-4f1e9c';
 const SENDGRID_KEYS = sendgridKeyPair();
@@ -27,15 +27,6 @@ const WEBHOOK = {
 
 type ServiceType = 'MAILGUN' | 'TWILIO_EMAIL' | 'TWILIO_TEXT';
 
-/** A port free right now, for Herald to listen on where the fakes can call it back. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('delivery events (decisions D26, D27)', () => {
   let fakes: ProviderFakes;
   let t: TestApp;
@@ -45,14 +36,10 @@ describe('delivery events (decisions D26, D27)', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    fakes = await startProviderFakes({ webhookUrl: base, mailgun: { webhookSigningKey: SIGNING_KEY }, sendgrid: { webhookKeyPair: SENDGRID_KEYS } });
-    t = await createTestApp(
-      { ...fakes.env, HERALD_PUBLIC_URL: base, HERALD_WEBHOOKS_ALLOW_HTTP: 'true', LOG_LEVEL: 'info', HERALD_ORGANIZATION_NAME: 'Events Org' },
-      logs,
-    );
-    await t.app.listen({ port, host: '127.0.0.1' });
+    const webhooks = await startWebhookFakes({ mailgun: { webhookSigningKey: SIGNING_KEY }, sendgrid: { webhookKeyPair: SENDGRID_KEYS } });
+    ({ fakes, base } = webhooks);
+    t = await createTestApp({ ...webhooks.env, LOG_LEVEL: 'info', HERALD_ORGANIZATION_NAME: 'Events Org' }, logs);
+    await t.app.listen({ port: webhooks.port, host: '127.0.0.1' });
     root = bearer(await t.rootToken());
     const configs = [
       {

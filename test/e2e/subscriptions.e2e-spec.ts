@@ -3,7 +3,6 @@
 // Herald instances on one database, authentication and caps, privacy request changes, retryMessage and
 // providerCircuits.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { ChangeFeed } from '../../src/database/change-feed.js';
@@ -11,9 +10,10 @@ import { MessageUpdates } from '../../src/notifications/live/message-updates.js'
 import { NotificationsService } from '../../src/notifications/notifications.service.js';
 import { PrivacyRequestUpdates } from '../../src/privacy-requests/requests/privacy-request-updates.js';
 import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
-import { startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
+import type { ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { waitFor } from '../support/privacy-request-world.js';
 import { TestApp, bearer, createTestApp, graphql, obtainToken } from '../support/test-app.js';
+import { startWebhookFakes } from '../support/webhook-fakes.js';
 
 const SIGNING_KEY = 'mailgun-webhook-signing-key-subs-1';
 const MESSAGE_FIELDS = 'id status deliveryStatus recipient privacyRequestId actionType attempts failureReason';
@@ -25,14 +25,6 @@ interface Live<T> {
   errors: unknown[];
   completed: boolean;
   dispose: () => void;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('GraphQL subscriptions (graphql-ws at /graphql)', () => {
@@ -47,12 +39,11 @@ describe('GraphQL subscriptions (graphql-ws at /graphql)', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    const portA = await freePort();
-    fakes = await startProviderFakes({ webhookUrl: `http://127.0.0.1:${portA}`, mailgun: { webhookSigningKey: SIGNING_KEY } });
+    const webhooks = await startWebhookFakes({ mailgun: { webhookSigningKey: SIGNING_KEY } });
+    fakes = webhooks.fakes;
+    const portA = webhooks.port;
     const env = {
-      ...fakes.env,
-      HERALD_PUBLIC_URL: `http://127.0.0.1:${portA}`,
-      HERALD_WEBHOOKS_ALLOW_HTTP: 'true',
+      ...webhooks.env,
       FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun',
       FIDES__EXECUTION__REQUIRE_MANUAL_REQUEST_APPROVAL: 'true',
       HERALD_DELIVERY_MAX_ATTEMPTS: '1',

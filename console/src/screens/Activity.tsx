@@ -1,7 +1,7 @@
 // The message log, newest first: filters and page in the URL, live updates merged in (new rows on top of page 1,
 // changed rows in place on any page).
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
 import {
   ACTION_TYPES,
@@ -13,10 +13,36 @@ import {
   type MessageFilters,
   type MessageRow,
 } from '../operations';
+import { DataTable, type Column } from '../data-table';
+import { FilterForm, FilterSelect, useSearchQuery } from '../filters';
+import { QueryState } from '../query-state';
 import { useLive } from '../use-live';
-import { Badge, Empty, ErrorNote, Loading, PageTitle, Pager, Time, countText, errorText, words } from '../ui';
+import { Badge, PageTitle, Pager, Time, countText, errorText, words } from '../ui';
 
 const SIZES = new Set([25, 50, 100]);
+const FILTERS = ['status', 'deliveryStatus', 'actionType', 'privacyRequestId'] as const;
+
+const COLUMNS: Column<MessageRow>[] = [
+  {
+    header: 'Created',
+    cell: (row) => (
+      <Link to={`/activity/${row.id}`}>
+        <Time iso={row.createdAt} />
+        <span className="visually-hidden">: {words(row.actionType)} message</span>
+      </Link>
+    ),
+  },
+  { header: 'Action', cell: (row) => words(row.actionType) },
+  { header: 'Status', field: 'status', cell: (row) => <Badge value={row.status} /> },
+  { header: 'Delivery', field: 'deliveryStatus', cell: (row) => <Badge value={row.deliveryStatus} /> },
+  { header: 'Provider', cell: (row) => (row.serviceType ? words(row.serviceType) : '—') },
+  { header: 'Recipient', cell: (row) => row.recipient ?? '—' },
+  { header: 'Attempts', cell: (row) => row.attempts },
+  {
+    header: 'Privacy request',
+    cell: (row) => (row.privacyRequestId ? <Link to={`/privacy-requests/${row.privacyRequestId}`}>{row.privacyRequestId.slice(0, 12)}…</Link> : '—'),
+  },
+];
 
 function filtersOf(params: URLSearchParams): MessageFilters {
   const filters: MessageFilters = {};
@@ -32,13 +58,13 @@ function filtersOf(params: URLSearchParams): MessageFilters {
 }
 
 export function Activity() {
-  const [params, setParams] = useSearchParams();
+  const { params, page, setQuery, setPage } = useSearchQuery();
   const filters = useMemo(() => filtersOf(params), [params]);
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
   const sizeParam = Number.parseInt(params.get('size') ?? '50', 10);
   const size = SIZES.has(sizeParam) ? sizeParam : 50;
   const variables = useMemo(() => ({ ...filters, page, size }), [filters, page, size]);
-  const [{ data, fetching, error }] = useQuery({ query: MESSAGES, variables });
+  const [list] = useQuery({ query: MESSAGES, variables });
+  const data = list.data;
 
   // Live changes since the page was read: rows by id, and rows not on the page (newer ones), newest first.
   const [changed, setChanged] = useState<Map<string, MessageRow>>(new Map());
@@ -67,86 +93,20 @@ export function Activity() {
     return page === 1 ? [...fresh, ...current].slice(0, size) : current;
   }, [items, changed, fresh, page, size]);
 
-  const setQuery = (next: Record<string, string | undefined>) => {
-    const merged = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(next)) {
-      if (value) merged.set(name, value);
-      else merged.delete(name);
-    }
-    setParams(merged);
-  };
-
-  function applyFilters(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => {
-      const value = form.get(name);
-      return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-    };
-    setQuery({
-      status: text('status'),
-      deliveryStatus: text('deliveryStatus'),
-      actionType: text('actionType'),
-      privacyRequestId: text('privacyRequestId'),
-      page: undefined,
-    });
-  }
-
   const total = (data?.messages.total ?? 0) + (page === 1 ? fresh.length : 0);
   return (
     <section>
       <PageTitle text="Activity">Activity</PageTitle>
       <p className="muted">Every message Herald queued, newest first. Changes appear as they happen.</p>
-      <form className="filters" onSubmit={applyFilters} aria-label="Message filters" key={params.toString()}>
-        <label>
-          Status
-          <select name="status" defaultValue={filters.status ?? ''}>
-            <option value="">Any</option>
-            {MESSAGE_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Delivery status
-          <select name="deliveryStatus" defaultValue={filters.deliveryStatus ?? ''}>
-            <option value="">Any</option>
-            {DELIVERY_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Action type
-          <select name="actionType" defaultValue={filters.actionType ?? ''}>
-            <option value="">Any</option>
-            {ACTION_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {words(type)}
-              </option>
-            ))}
-          </select>
-        </label>
+      <FilterForm label="Message filters" names={FILTERS} onApply={(query) => setQuery({ ...query, page: undefined })} key={params.toString()}>
+        <FilterSelect label="Status" name="status" value={filters.status} options={MESSAGE_STATUSES} />
+        <FilterSelect label="Delivery status" name="deliveryStatus" value={filters.deliveryStatus} options={DELIVERY_STATUSES} />
+        <FilterSelect label="Action type" name="actionType" value={filters.actionType} options={ACTION_TYPES} text={words} />
         <label>
           Privacy request id
           <input name="privacyRequestId" defaultValue={filters.privacyRequestId ?? ''} spellCheck={false} />
         </label>
-        <div className="filter-actions">
-          <button type="submit" className="primary">
-            Apply filters
-          </button>
-          <button
-            type="button"
-            onClick={() => setQuery({ status: undefined, deliveryStatus: undefined, actionType: undefined, privacyRequestId: undefined, page: undefined })}
-          >
-            Clear
-          </button>
-        </div>
-      </form>
+      </FilterForm>
       {liveError && (
         <div className="note note-info" role="status">
           Live updates are unavailable ({errorText(liveError)}); the list shows what was there when it was loaded.
@@ -160,51 +120,17 @@ export function Activity() {
           </button>
         </div>
       )}
-      <ErrorNote error={error} title="The messages could not be read" />
-      {fetching && !data && <Loading what="messages" />}
-      {data && rows.length === 0 && <Empty>No messages{Object.keys(filters).length > 0 ? ' match these filters' : ' yet'}.</Empty>}
-      {rows.length > 0 && (
-        <div className="table-wrap" role="region" aria-label="Messages" tabIndex={0}>
-          <table className="data">
-            <caption className="visually-hidden">Messages, newest first ({countText(total)})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Action</th>
-                <th scope="col">Status</th>
-                <th scope="col">Delivery</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Recipient</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Privacy request</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.id} data-message-id={row.id}>
-                  <td>
-                    <Link to={`/activity/${row.id}`}>
-                      <Time iso={row.createdAt} />
-                      <span className="visually-hidden">: {words(row.actionType)} message</span>
-                    </Link>
-                  </td>
-                  <td>{words(row.actionType)}</td>
-                  <td data-field="status">
-                    <Badge value={row.status} />
-                  </td>
-                  <td data-field="deliveryStatus">
-                    <Badge value={row.deliveryStatus} />
-                  </td>
-                  <td>{row.serviceType ? words(row.serviceType) : '—'}</td>
-                  <td>{row.recipient ?? '—'}</td>
-                  <td>{row.attempts}</td>
-                  <td>{row.privacyRequestId ? <Link to={`/privacy-requests/${row.privacyRequestId}`}>{row.privacyRequestId.slice(0, 12)}…</Link> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryState result={list} what="messages" errorTitle="The messages could not be read" isEmpty={rows.length === 0}>
+        No messages{Object.keys(filters).length > 0 ? ' match these filters' : ' yet'}.
+      </QueryState>
+      <DataTable
+        label="Messages"
+        caption={`Messages, newest first (${countText(total)})`}
+        columns={COLUMNS}
+        rows={rows}
+        rowKey={(row) => row.id}
+        keyAttribute="data-message-id"
+      />
       {data && (
         <Pager
           label="Message"
@@ -212,7 +138,7 @@ export function Activity() {
           size={size}
           total={total}
           shown={rows.length}
-          onPage={(next) => setQuery({ page: next > 1 ? String(next) : undefined })}
+          onPage={setPage}
           onSize={(next) => setQuery({ size: String(next), page: undefined })}
         />
       )}

@@ -1,86 +1,64 @@
 // One message: its attempts (provider, outcome, reason), its delivery events, and a retry when it failed.
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import { MESSAGE, MESSAGE_UPDATED, RETRY_MESSAGE } from '../operations';
+import { DataTable, type Column } from '../data-table';
+import { DetailHead, Fact, Timeline } from '../detail';
+import { MESSAGE, MESSAGE_UPDATED, RETRY_MESSAGE, type MessageDetail } from '../operations';
 import { useLive } from '../use-live';
-import { Badge, Empty, ErrorNote, Loading, PageTitle, Success, Time, words } from '../ui';
+import { Badge, ErrorNote, Success, Time, words } from '../ui';
+
+const ATTEMPT_COLUMNS: Column<MessageDetail['attemptLog'][number]>[] = [
+  { header: '#', cell: (attempt) => attempt.number },
+  { header: 'Provider', cell: (attempt) => (attempt.serviceType ? words(attempt.serviceType) : 'none chosen') },
+  { header: 'Outcome', cell: (attempt) => <Badge value={attempt.outcome} /> },
+  { header: 'HTTP status', cell: (attempt) => attempt.statusCode ?? '—' },
+  { header: 'Reason', cell: (attempt) => attempt.reason ?? '—' },
+  { header: 'Started', cell: (attempt) => <Time iso={attempt.startedAt} /> },
+  { header: 'Finished', cell: (attempt) => <Time iso={attempt.finishedAt} /> },
+];
 
 export function MessageDetailScreen() {
   const { id = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: MESSAGE, variables: { id } });
+  const [read, refetch] = useQuery({ query: MESSAGE, variables: { id } });
   const [retry, runRetry] = useMutation(RETRY_MESSAGE);
   // Any change to this message reads it again (attempts and events come with the full read only).
   useLive(MESSAGE_UPDATED, {}, ({ messageUpdated }) => {
     if (messageUpdated.id === id) refetch({ requestPolicy: 'network-only' });
   });
-  const message = data?.message;
+  const message = read.data?.message;
 
   return (
     <section>
-      <p className="crumbs">
-        <Link to="/activity">← Activity</Link>
-      </p>
-      <PageTitle text="Message">Message</PageTitle>
-      <ErrorNote error={error} title="The message could not be read" />
-      {fetching && !message && <Loading what="the message" />}
+      <DetailHead back="/activity" list="Activity" title="Message" result={read} what="the message" errorTitle="The message could not be read" />
       {message && (
         <>
           <dl className="facts">
-            <div>
-              <dt>Id</dt>
-              <dd className="mono">{message.id}</dd>
-            </div>
-            <div>
-              <dt>Action</dt>
-              <dd>{words(message.actionType)}</dd>
-            </div>
-            <div>
-              <dt>Status</dt>
-              <dd data-field="status">
-                <Badge value={message.status} />
-              </dd>
-            </div>
-            <div>
-              <dt>Delivery status</dt>
-              <dd data-field="deliveryStatus">
-                <Badge value={message.deliveryStatus} />
-              </dd>
-            </div>
-            <div>
-              <dt>Provider</dt>
-              <dd>{message.serviceType ? words(message.serviceType) : 'not chosen yet'}</dd>
-            </div>
-            <div>
-              <dt>Recipient</dt>
-              <dd>{message.recipient ?? '—'}</dd>
-            </div>
-            <div>
-              <dt>Provider&apos;s message id</dt>
-              <dd className="mono">{message.providerMessageId ?? '—'}</dd>
-            </div>
-            <div>
-              <dt>Created</dt>
-              <dd>
-                <Time iso={message.createdAt} />
-              </dd>
-            </div>
-            <div>
-              <dt>Sent</dt>
-              <dd>
-                <Time iso={message.sentAt} />
-              </dd>
-            </div>
-            <div>
-              <dt>Locale</dt>
-              <dd>{message.locale === null ? 'not rendered yet' : message.locale || 'base text'}</dd>
-            </div>
+            <Fact term="Id" className="mono">
+              {message.id}
+            </Fact>
+            <Fact term="Action">{words(message.actionType)}</Fact>
+            <Fact term="Status" field="status">
+              <Badge value={message.status} />
+            </Fact>
+            <Fact term="Delivery status" field="deliveryStatus">
+              <Badge value={message.deliveryStatus} />
+            </Fact>
+            <Fact term="Provider">{message.serviceType ? words(message.serviceType) : 'not chosen yet'}</Fact>
+            <Fact term="Recipient">{message.recipient ?? '—'}</Fact>
+            <Fact term="Provider's message id" className="mono">
+              {message.providerMessageId ?? '—'}
+            </Fact>
+            <Fact term="Created">
+              <Time iso={message.createdAt} />
+            </Fact>
+            <Fact term="Sent">
+              <Time iso={message.sentAt} />
+            </Fact>
+            <Fact term="Locale">{message.locale === null ? 'not rendered yet' : message.locale || 'base text'}</Fact>
             {message.privacyRequestId && (
-              <div>
-                <dt>Privacy request</dt>
-                <dd>
-                  <Link to={`/privacy-requests/${message.privacyRequestId}`}>{message.privacyRequestId}</Link>
-                </dd>
-              </div>
+              <Fact term="Privacy request">
+                <Link to={`/privacy-requests/${message.privacyRequestId}`}>{message.privacyRequestId}</Link>
+              </Fact>
             )}
           </dl>
           {message.failureReason && (
@@ -99,58 +77,17 @@ export function MessageDetailScreen() {
           {retry.data && <Success>Queued again: it is sent with the next attempt.</Success>}
 
           <h2>Attempts</h2>
-          {(message.attemptLog ?? []).length === 0 ? (
-            <Empty>No attempt yet.</Empty>
-          ) : (
-            <div className="table-wrap" role="region" aria-label="Attempts" tabIndex={0}>
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">Provider</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">HTTP status</th>
-                    <th scope="col">Reason</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Finished</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {message.attemptLog.map((attempt) => (
-                    <tr key={attempt.number}>
-                      <td>{attempt.number}</td>
-                      <td>{attempt.serviceType ? words(attempt.serviceType) : 'none chosen'}</td>
-                      <td>
-                        <Badge value={attempt.outcome} />
-                      </td>
-                      <td>{attempt.statusCode ?? '—'}</td>
-                      <td>{attempt.reason ?? '—'}</td>
-                      <td>
-                        <Time iso={attempt.startedAt} />
-                      </td>
-                      <td>
-                        <Time iso={attempt.finishedAt} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable label="Attempts" columns={ATTEMPT_COLUMNS} rows={message.attemptLog ?? []} rowKey={(attempt) => attempt.number} empty="No attempt yet." />
 
           <h2>Delivery events</h2>
-          {(message.events ?? []).length === 0 ? (
-            <Empty>No delivery event from the provider yet.</Empty>
-          ) : (
-            <ol className="timeline">
-              {message.events.map((event, index) => (
-                <li key={index}>
-                  <Badge value={event.type} /> from {words(event.serviceType)} at <Time iso={event.occurredAt} />
-                  {event.reason && <span className="muted"> — {event.reason}</span>}
-                </li>
-              ))}
-            </ol>
-          )}
+          <Timeline entries={message.events ?? []} empty="No delivery event from the provider yet.">
+            {(event) => (
+              <>
+                <Badge value={event.type} /> from {words(event.serviceType)} at <Time iso={event.occurredAt} />
+                {event.reason && <span className="muted"> — {event.reason}</span>}
+              </>
+            )}
+          </Timeline>
         </>
       )}
     </section>

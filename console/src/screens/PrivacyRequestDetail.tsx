@@ -2,16 +2,33 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import { APPROVE_REQUESTS, DENY_REQUESTS, PRIVACY_REQUEST, PRIVACY_REQUEST_UPDATED, RETRY_REQUEST } from '../operations';
+import { DataTable, type Column } from '../data-table';
+import { DetailHead, Fact, Timeline } from '../detail';
+import { APPROVE_REQUESTS, DENY_REQUESTS, PRIVACY_REQUEST, PRIVACY_REQUEST_UPDATED, RETRY_REQUEST, type MessageRow } from '../operations';
 import { useLive } from '../use-live';
-import { Badge, Empty, ErrorNote, Loading, PageTitle, Success, Time, words } from '../ui';
+import { Badge, ErrorNote, Success, Time, words } from '../ui';
 
 const CONTEXT = { additionalTypenames: ['PrivacyRequest'] };
 const REVIEWABLE = new Set(['PENDING']);
 
+const MESSAGE_COLUMNS: Column<MessageRow>[] = [
+  {
+    header: 'Created',
+    cell: (message) => (
+      <Link to={`/activity/${message.id}`}>
+        <Time iso={message.createdAt} />
+      </Link>
+    ),
+  },
+  { header: 'Action', cell: (message) => words(message.actionType) },
+  { header: 'Status', cell: (message) => <Badge value={message.status} /> },
+  { header: 'Delivery', cell: (message) => <Badge value={message.deliveryStatus} /> },
+  { header: 'Recipient', cell: (message) => message.recipient ?? '—' },
+];
+
 export function PrivacyRequestDetailScreen() {
   const { id = '' } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: PRIVACY_REQUEST, variables: { id }, context: CONTEXT });
+  const [read, refetch] = useQuery({ query: PRIVACY_REQUEST, variables: { id }, context: CONTEXT });
   const [approved, approve] = useMutation(APPROVE_REQUESTS);
   const [denied, deny] = useMutation(DENY_REQUESTS);
   const [retried, retry] = useMutation(RETRY_REQUEST);
@@ -19,7 +36,7 @@ export function PrivacyRequestDetailScreen() {
   const [denying, setDenying] = useState(false);
   const [note, setNote] = useState<string | undefined>();
   useLive(PRIVACY_REQUEST_UPDATED, { id }, () => refetch({ requestPolicy: 'network-only' }), id === '');
-  const request = data?.privacyRequest;
+  const request = read.data?.privacyRequest;
 
   async function doApprove() {
     setNote(undefined);
@@ -47,63 +64,43 @@ export function PrivacyRequestDetailScreen() {
 
   return (
     <section>
-      <p className="crumbs">
-        <Link to="/privacy-requests">← Privacy requests</Link>
-      </p>
-      <PageTitle text="Privacy request">Privacy request</PageTitle>
-      <ErrorNote error={error} title="The privacy request could not be read" />
-      {fetching && !request && <Loading what="the privacy request" />}
+      <DetailHead
+        back="/privacy-requests"
+        list="Privacy requests"
+        title="Privacy request"
+        result={read}
+        what="the privacy request"
+        errorTitle="The privacy request could not be read"
+      />
       {request && (
         <>
           <dl className="facts">
-            <div>
-              <dt>Id</dt>
-              <dd className="mono">{request.id}</dd>
-            </div>
-            <div>
-              <dt>Status</dt>
-              <dd data-field="status">
-                <Badge value={request.status} />
-              </dd>
-            </div>
-            <div>
-              <dt>Policy</dt>
-              <dd>
-                {request.policyName} <span className="muted mono">({request.policyKey})</span>
-              </dd>
-            </div>
-            <div>
-              <dt>Requested</dt>
-              <dd>
-                <Time iso={request.requestedAt} />
-              </dd>
-            </div>
-            <div>
-              <dt>Days left</dt>
-              <dd>{request.daysLeft ?? '—'}</dd>
-            </div>
-            <div>
-              <dt>Locale</dt>
-              <dd>{request.locale ?? '—'}</dd>
-            </div>
-            <div>
-              <dt>Reviewed</dt>
-              <dd>
-                {request.reviewedAt ? (
-                  <>
-                    <Time iso={request.reviewedAt} /> by {request.reviewedBy ?? 'unknown'}
-                  </>
-                ) : (
-                  'not yet'
-                )}
-              </dd>
-            </div>
-            <div>
-              <dt>Finished</dt>
-              <dd>
-                <Time iso={request.finishedProcessingAt} />
-              </dd>
-            </div>
+            <Fact term="Id" className="mono">
+              {request.id}
+            </Fact>
+            <Fact term="Status" field="status">
+              <Badge value={request.status} />
+            </Fact>
+            <Fact term="Policy">
+              {request.policyName} <span className="muted mono">({request.policyKey})</span>
+            </Fact>
+            <Fact term="Requested">
+              <Time iso={request.requestedAt} />
+            </Fact>
+            <Fact term="Days left">{request.daysLeft ?? '—'}</Fact>
+            <Fact term="Locale">{request.locale ?? '—'}</Fact>
+            <Fact term="Reviewed">
+              {request.reviewedAt ? (
+                <>
+                  <Time iso={request.reviewedAt} /> by {request.reviewedBy ?? 'unknown'}
+                </>
+              ) : (
+                'not yet'
+              )}
+            </Fact>
+            <Fact term="Finished">
+              <Time iso={request.finishedProcessingAt} />
+            </Fact>
           </dl>
           {request.failureReason && (
             <div className="note note-error">
@@ -147,72 +144,35 @@ export function PrivacyRequestDetailScreen() {
           {note && <Success>{note}</Success>}
 
           <h2>Messages</h2>
-          {request.messages.length === 0 ? (
-            <Empty>No message for this request yet.</Empty>
-          ) : (
-            <div className="table-wrap" role="region" aria-label="Messages of this request" tabIndex={0}>
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">Created</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Delivery</th>
-                    <th scope="col">Recipient</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {request.messages.map((message) => (
-                    <tr key={message.id}>
-                      <td>
-                        <Link to={`/activity/${message.id}`}>
-                          <Time iso={message.createdAt} />
-                        </Link>
-                      </td>
-                      <td>{words(message.actionType)}</td>
-                      <td>
-                        <Badge value={message.status} />
-                      </td>
-                      <td>
-                        <Badge value={message.deliveryStatus} />
-                      </td>
-                      <td>{message.recipient ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            label="Messages of this request"
+            columns={MESSAGE_COLUMNS}
+            rows={request.messages}
+            rowKey={(message) => message.id}
+            empty="No message for this request yet."
+          />
 
           <h2>Audit log</h2>
-          {request.auditLogs.length === 0 ? (
-            <Empty>Nothing recorded yet.</Empty>
-          ) : (
-            <ol className="timeline">
-              {request.auditLogs.map((log, index) => (
-                <li key={index}>
-                  <Time iso={log.createdAt} />: <strong>{words(log.action)}</strong>
-                  {log.userId ? ` by ${log.userId}` : ''}
-                  {log.message ? <span className="muted"> — {log.message}</span> : null}
-                </li>
-              ))}
-            </ol>
-          )}
+          <Timeline entries={request.auditLogs} empty="Nothing recorded yet.">
+            {(log) => (
+              <>
+                <Time iso={log.createdAt} />: <strong>{words(log.action)}</strong>
+                {log.userId ? ` by ${log.userId}` : ''}
+                {log.message ? <span className="muted"> — {log.message}</span> : null}
+              </>
+            )}
+          </Timeline>
 
           <h2>Execution log</h2>
-          {request.executionLogs.length === 0 ? (
-            <Empty>No execution step recorded yet.</Empty>
-          ) : (
-            <ol className="timeline">
-              {request.executionLogs.map((log, index) => (
-                <li key={index}>
-                  <Time iso={log.updatedAt} />: {words(log.actionType)} <Badge value={log.status} />
-                  {log.datasetName ? ` ${log.datasetName}${log.collectionName ? `.${log.collectionName}` : ''}` : ''}
-                  {log.message ? <span className="muted"> — {log.message}</span> : null}
-                </li>
-              ))}
-            </ol>
-          )}
+          <Timeline entries={request.executionLogs} empty="No execution step recorded yet.">
+            {(log) => (
+              <>
+                <Time iso={log.updatedAt} />: {words(log.actionType)} <Badge value={log.status} />
+                {log.datasetName ? ` ${log.datasetName}${log.collectionName ? `.${log.collectionName}` : ''}` : ''}
+                {log.message ? <span className="muted"> — {log.message}</span> : null}
+              </>
+            )}
+          </Timeline>
         </>
       )}
     </section>

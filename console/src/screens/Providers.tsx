@@ -1,6 +1,6 @@
 // Messaging providers: their configs (secrets shown as set or not, never their values), create and edit, whether
 // the active email and SMS providers could send, a test message, the fallback order and the circuit breakers.
-import { useState, type FormEvent } from 'react';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import {
@@ -18,67 +18,49 @@ import {
   type MessagingConfig,
   type ServiceType,
 } from '../operations';
-import { Badge, Empty, ErrorNote, Loading, PageTitle, Success, Time, words } from '../ui';
+import { DataTable, actionsColumn, type Column } from '../data-table';
+import { QueryState } from '../query-state';
+import { Badge, Empty, ErrorNote, Loading, Options, PageTitle, Success, Time, words } from '../ui';
 import { DETAIL_FIELDS, SECRET_FIELDS, configInput, detailValues, secretsInput, type FieldSpec, type FormValues } from './provider-fields';
 
 const MUTATION_CONTEXT = { additionalTypenames: ['MessagingConfig', 'NotificationSettings'] };
 
 export function Providers() {
-  const [{ data, fetching, error }] = useQuery({ query: CONFIGS, variables: {}, context: MUTATION_CONTEXT });
+  const [list] = useQuery({ query: CONFIGS, variables: {}, context: MUTATION_CONTEXT });
   const [editing, setEditing] = useState<MessagingConfig | 'new' | undefined>();
-  const configs = data?.messagingConfigs.items ?? [];
+  const configs = list.data?.messagingConfigs.items ?? [];
+  const columns: Column<MessagingConfig>[] = [
+    { header: 'Name', cell: (config) => config.name },
+    { header: 'Key', className: 'mono', cell: (config) => config.key },
+    { header: 'Provider', cell: (config) => words(config.serviceType) },
+    { header: 'Details', cell: detailSummary },
+    { header: 'Secrets', cell: (config) => (config.hasSecrets ? <Badge value="set" /> : <span className="badge badge-bad">not set</span>) },
+    {
+      header: 'Last test',
+      cell: (config) =>
+        config.lastTestTimestamp ? (
+          <>
+            <Badge value={config.lastTestSucceeded ? 'sent' : 'failed'} /> <Time iso={config.lastTestTimestamp} />
+          </>
+        ) : (
+          'never'
+        ),
+    },
+    actionsColumn((config) => (
+      <button type="button" onClick={() => setEditing(config)} aria-label={`Edit ${config.name}`}>
+        Edit
+      </button>
+    )),
+  ];
   return (
     <section>
       <PageTitle text="Providers">Providers</PageTitle>
       <StatusPanel />
       <h2>Configurations</h2>
-      <ErrorNote error={error} title="The configurations could not be read" />
-      {fetching && !data && <Loading what="configurations" />}
-      {data && configs.length === 0 && <Empty>No provider is configured yet. Add one to start sending.</Empty>}
-      {configs.length > 0 && (
-        <div className="table-wrap" role="region" aria-label="Configurations" tabIndex={0}>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Details</th>
-                <th scope="col">Secrets</th>
-                <th scope="col">Last test</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {configs.map((config) => (
-                <tr key={config.key} data-config-key={config.key}>
-                  <td>{config.name}</td>
-                  <td className="mono">{config.key}</td>
-                  <td>{words(config.serviceType)}</td>
-                  <td>{detailSummary(config)}</td>
-                  <td>{config.hasSecrets ? <Badge value="set" /> : <span className="badge badge-bad">not set</span>}</td>
-                  <td>
-                    {config.lastTestTimestamp ? (
-                      <>
-                        <Badge value={config.lastTestSucceeded ? 'sent' : 'failed'} /> <Time iso={config.lastTestTimestamp} />
-                      </>
-                    ) : (
-                      'never'
-                    )}
-                  </td>
-                  <td>
-                    <button type="button" onClick={() => setEditing(config)} aria-label={`Edit ${config.name}`}>
-                      Edit
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryState result={list} what="configurations" errorTitle="The configurations could not be read" isEmpty={configs.length === 0}>
+        No provider is configured yet. Add one to start sending.
+      </QueryState>
+      <DataTable label="Configurations" columns={columns} rows={configs} rowKey={(config) => config.key} keyAttribute="data-config-key" />
       {editing === undefined ? (
         <div className="actions">
           <button type="button" className="primary" onClick={() => setEditing('new')}>
@@ -145,6 +127,13 @@ function Fields({ fields, values, onChange, idPrefix }: { fields: FieldSpec[]; v
       {fields.map((field) => {
         const value = values[field.name];
         const hintId = field.hint ? `${idPrefix}-${field.name}-hint` : undefined;
+        // What the select, text area and text input share.
+        const control = {
+          name: field.name,
+          value: typeof value === 'string' ? value : '',
+          onChange: (event: ChangeEvent<HTMLSelectElement | HTMLTextAreaElement | HTMLInputElement>) => set(field.name, event.target.value),
+          'aria-describedby': hintId,
+        };
         if (field.kind === 'checkbox') {
           return (
             <label key={field.name} className="check">
@@ -158,37 +147,18 @@ function Fields({ fields, values, onChange, idPrefix }: { fields: FieldSpec[]; v
               {field.label}
               {field.required ? ' (required)' : ''}
               {field.kind === 'select' ? (
-                <select
-                  name={field.name}
-                  value={typeof value === 'string' ? value : ''}
-                  onChange={(event) => set(field.name, event.target.value)}
-                  aria-describedby={hintId}
-                >
+                <select {...control}>
                   <option value="">{field.required ? 'Choose…' : 'Default'}</option>
-                  {field.options!.map((option) => (
-                    <option key={option} value={option}>
-                      {option}
-                    </option>
-                  ))}
+                  <Options values={field.options!} />
                 </select>
               ) : field.kind === 'textarea' ? (
-                <textarea
-                  name={field.name}
-                  rows={3}
-                  value={typeof value === 'string' ? value : ''}
-                  onChange={(event) => set(field.name, event.target.value)}
-                  aria-describedby={hintId}
-                  spellCheck={false}
-                />
+                <textarea {...control} rows={3} spellCheck={false} />
               ) : (
                 <input
-                  name={field.name}
+                  {...control}
                   type={field.kind === 'secret' ? 'password' : field.kind === 'number' ? 'number' : 'text'}
                   autoComplete={field.kind === 'secret' ? 'new-password' : 'off'}
                   required={field.required}
-                  value={typeof value === 'string' ? value : ''}
-                  onChange={(event) => set(field.name, event.target.value)}
-                  aria-describedby={hintId}
                   spellCheck={false}
                 />
               )}
@@ -250,11 +220,7 @@ function ConfigEditor({ config, onDone }: { config: MessagingConfig | undefined;
             setSecrets({});
           }}
         >
-          {SERVICE_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {words(type)}
-            </option>
-          ))}
+          <Options values={SERVICE_TYPES} text={words} />
         </select>
       </label>
       <label>
@@ -324,11 +290,7 @@ function TestPanel({ configs }: { configs: MessagingConfig[] }) {
           <label>
             Through
             <select name="testServiceType" value={chosen} onChange={(event) => setServiceType(event.target.value as ServiceType)}>
-              {types.map((type) => (
-                <option key={type} value={type}>
-                  {words(type)}
-                </option>
-              ))}
+              <Options values={types} text={words} />
             </select>
           </label>
           <label>
@@ -394,11 +356,7 @@ function FallbackEditor({ active, email, sms }: { active: ServiceType | null; em
         Active email provider
         <select name="notificationServiceType" value={activeType} onChange={(event) => setActiveType(event.target.value as ServiceType)}>
           <option value="">None chosen</option>
-          {EMAIL_SERVICE_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {words(type)}
-            </option>
-          ))}
+          <Options values={EMAIL_SERVICE_TYPES} text={words} />
         </select>
       </label>
       <OrderEditor legend="Email fallbacks" choices={EMAIL_SERVICE_TYPES} order={emailOrder} onChange={setEmailOrder} />
@@ -462,11 +420,7 @@ function OrderEditor({
           <label className="inline">
             Add{' '}
             <select value={toAdd} onChange={(event) => setAdding(event.target.value as ServiceType)}>
-              {left.map((type) => (
-                <option key={type} value={type}>
-                  {words(type)}
-                </option>
-              ))}
+              <Options values={left} text={words} />
             </select>
           </label>
           <button type="button" onClick={() => toAdd && onChange([...order, toAdd])}>
@@ -479,14 +433,15 @@ function OrderEditor({
 }
 
 function CircuitPanel() {
-  const [{ data, error, fetching }, refetch] = useQuery({ query: PROVIDER_CIRCUITS, variables: {}, requestPolicy: 'network-only' });
+  const [circuits, refetch] = useQuery({ query: PROVIDER_CIRCUITS, variables: {}, requestPolicy: 'network-only' });
+  const data = circuits.data;
   return (
     <div className="panel" role="group" aria-labelledby="circuits-title">
       <h2 id="circuits-title">Circuit breakers</h2>
       <p className="muted">A provider that keeps failing is paused (open) for a while; its messages wait or fall back.</p>
-      <ErrorNote error={error} title="The circuit states could not be read" />
-      {fetching && !data && <Loading what="circuit states" />}
-      {data && data.providerCircuits.length === 0 && <Empty>No circuits: add a provider and its circuit shows here.</Empty>}
+      <QueryState result={circuits} what="circuit states" errorTitle="The circuit states could not be read" isEmpty={data?.providerCircuits.length === 0}>
+        No circuits: add a provider and its circuit shows here.
+      </QueryState>
       {data && data.providerCircuits.length > 0 && (
         <ul className="plain">
           {data.providerCircuits.map((circuit) => (

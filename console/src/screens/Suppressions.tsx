@@ -1,15 +1,17 @@
 // Recipients Herald no longer sends to (bounces, complaints, or added here); addresses are masked by Herald.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ADD_SUPPRESSION, REMOVE_SUPPRESSION, SUPPRESSIONS } from '../operations';
-import { Empty, ErrorNote, Loading, PageTitle, Pager, Success, Time } from '../ui';
+import { DataTable, actionsColumn, type Column } from '../data-table';
+import { ADD_SUPPRESSION, REMOVE_SUPPRESSION, SUPPRESSIONS, type Suppression } from '../operations';
+import { QueryState } from '../query-state';
+import { ErrorNote, PageTitle, Pager, Success, Time } from '../ui';
 
 const CONTEXT = { additionalTypenames: ['Suppression'] };
 const SIZE = 50;
 
 export function Suppressions() {
   const [page, setPage] = useState(1);
-  const [{ data, fetching, error }] = useQuery({ query: SUPPRESSIONS, variables: { page, size: SIZE }, context: CONTEXT });
+  const [list] = useQuery({ query: SUPPRESSIONS, variables: { page, size: SIZE }, context: CONTEXT });
   const [added, add] = useMutation(ADD_SUPPRESSION);
   const [removed, remove] = useMutation(REMOVE_SUPPRESSION);
   const [channel, setChannel] = useState<'email' | 'sms'>('email');
@@ -33,6 +35,19 @@ export function Suppressions() {
     if (!outcome.error) setNote(`Herald sends to ${hint} again.`);
   }
 
+  const columns: Column<Suppression>[] = [
+    { header: 'Recipient', cell: (item) => item.recipientHint },
+    { header: 'Channel', cell: (item) => item.channel },
+    { header: 'Cause', cell: (item) => item.cause },
+    { header: 'Since', cell: (item) => <Time iso={item.createdAt} /> },
+    actionsColumn((item) => (
+      <button type="button" onClick={() => void unsuppress(item.id, item.recipientHint)} aria-label={`Remove the suppression of ${item.recipientHint}`}>
+        Remove
+      </button>
+    )),
+  ];
+
+  const data = list.data;
   const items = data?.suppressions.items ?? [];
   return (
     <section>
@@ -63,47 +78,10 @@ export function Suppressions() {
       <ErrorNote error={added.error} title="Not added" />
       <ErrorNote error={removed.error} title="Not removed" />
       {note && <Success>{note}</Success>}
-      <ErrorNote error={error} title="The suppressions could not be read" />
-      {fetching && !data && <Loading what="suppressions" />}
-      {data && items.length === 0 && <Empty>No suppressed recipient.</Empty>}
-      {items.length > 0 && (
-        <div className="table-wrap" role="region" aria-label="Suppressed recipients" tabIndex={0}>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Recipient</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Cause</th>
-                <th scope="col">Since</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr key={item.id} data-suppression-id={item.id}>
-                  <td>{item.recipientHint}</td>
-                  <td>{item.channel}</td>
-                  <td>{item.cause}</td>
-                  <td>
-                    <Time iso={item.createdAt} />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      onClick={() => void unsuppress(item.id, item.recipientHint)}
-                      aria-label={`Remove the suppression of ${item.recipientHint}`}
-                    >
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryState result={list} what="suppressions" errorTitle="The suppressions could not be read" isEmpty={items.length === 0}>
+        No suppressed recipient.
+      </QueryState>
+      <DataTable label="Suppressed recipients" columns={columns} rows={items} rowKey={(item) => item.id} keyAttribute="data-suppression-id" />
       {data && <Pager label="Suppression" page={page} size={SIZE} total={data.suppressions.total} shown={items.length} onPage={setPage} />}
     </section>
   );

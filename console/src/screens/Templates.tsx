@@ -4,13 +4,15 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useClient, useMutation, useQuery } from 'urql';
 import { CREATE_TEMPLATE, DELETE_TEMPLATE, TEMPLATES, TEMPLATE_DEFAULT, TEMPLATE_PREVIEW, UPDATE_TEMPLATE, type MessagingTemplate } from '../operations';
+import { QueryState } from '../query-state';
 import { Badge, Empty, ErrorNote, Loading, PageTitle, Success, Time, errorText, useDebounced } from '../ui';
 
 const CONTEXT = { additionalTypenames: ['MessagingTemplate'] };
 const localeName = (locale: string): string => (locale === '' ? 'Base (every locale without its own)' : locale);
 
 export function Templates() {
-  const [{ data, fetching, error }] = useQuery({ query: TEMPLATES, variables: {}, context: CONTEXT });
+  const [read] = useQuery({ query: TEMPLATES, variables: {}, context: CONTEXT });
+  const data = read.data;
   const [params, setParams] = useSearchParams();
   const types = data?.messagingTemplates ?? [];
   const type = params.get('type') ?? types[0]?.type;
@@ -28,8 +30,7 @@ export function Templates() {
       <p className="muted">
         What Herald&apos;s messages say. Use <code>__VARIABLE__</code> placeholders such as <code>__CODE__</code>; the preview fills them with samples.
       </p>
-      <ErrorNote error={error} title="The templates could not be read" />
-      {fetching && !data && <Loading what="templates" />}
+      <QueryState result={read} what="templates" errorTitle="The templates could not be read" />
       {data && (
         <div className="split">
           <nav aria-label="Template types" className="side">
