@@ -30,6 +30,8 @@ export interface Settings {
   graphqlWs: {
     /** Open websocket connections per instance; more are answered 503 at the upgrade. */
     maxConnections: number;
+    /** Open websocket connections from one client address (as the rate limits count it); more are answered 429. */
+    maxConnectionsPerAddress: number;
     /** Active subscriptions on one connection. */
     maxSubscriptionsPerConnection: number;
     /** Active subscriptions of one OAuth client (token's client-id) across this instance's connections. */
@@ -374,6 +376,7 @@ export function loadSettings(env: Env = process.env): Settings {
     graphqlIntrospection: bool(env, 'HERALD_GRAPHQL_INTROSPECTION', !production),
     graphqlWs: {
       maxConnections: int(env, 'HERALD_GRAPHQL_WS_MAX_CONNECTIONS', 500, 1, 100_000),
+      maxConnectionsPerAddress: int(env, 'HERALD_GRAPHQL_WS_MAX_CONNECTIONS_PER_ADDRESS', 20, 1, 100_000),
       maxSubscriptionsPerConnection: int(env, 'HERALD_GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 10, 1, 1000),
       maxSubscriptionsPerClient: int(env, 'HERALD_GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CLIENT', 50, 1, 100_000),
     },

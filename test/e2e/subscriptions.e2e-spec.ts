@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { ChangeFeed } from '../../src/database/change-feed.js';
+import { GraphqlWsServer } from '../../src/graphql/subscriptions/graphql-ws.server.js';
 import { MessageUpdates } from '../../src/notifications/live/message-updates.js';
 import { NotificationsService } from '../../src/notifications/notifications.service.js';
 import { PrivacyRequestUpdates } from '../../src/privacy-requests/requests/privacy-request-updates.js';
@@ -33,16 +34,19 @@ describe('GraphQL subscriptions (graphql-ws at /graphql)', () => {
   let b: TestApp;
   let wsA: string;
   let wsB: string;
+  /** Where each app's websockets are (apps started by a test add theirs). */
+  const urls = new Map<TestApp, string>();
   let root: string;
   let reader: string;
   const clients: Client[] = [];
   let seq = 0;
 
+  let env: Record<string, string>;
   beforeAll(async () => {
     const webhooks = await startWebhookFakes({ mailgun: { webhookSigningKey: SIGNING_KEY } });
     fakes = webhooks.fakes;
     const portA = webhooks.port;
-    const env = {
+    env = {
       ...webhooks.env,
       FIDES__NOTIFICATIONS__NOTIFICATION_SERVICE_TYPE: 'mailgun',
       FIDES__EXECUTION__REQUIRE_MANUAL_REQUEST_APPROVAL: 'true',
@@ -58,6 +62,7 @@ describe('GraphQL subscriptions (graphql-ws at /graphql)', () => {
     const portB = (b.app.getHttpServer().address() as { port: number }).port;
     wsA = `ws://127.0.0.1:${portA}/graphql`;
     wsB = `ws://127.0.0.1:${portB}/graphql`;
+    urls.set(a, wsA).set(b, wsB);
     root = await a.rootToken();
     await a
       .http()
@@ -91,7 +96,7 @@ describe('GraphQL subscriptions (graphql-ws at /graphql)', () => {
 
   /** A graphql-ws client of one app (its `app` tells `live` where to look for the subscription). */
   function client(app: TestApp, token: string): Client & { app: TestApp } {
-    const url = app === a ? wsA : wsB;
+    const url = urls.get(app)!;
     const c = createClient({ url, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
     clients.push(c);
     return Object.assign(c, { app });
@@ -188,8 +193,9 @@ describe('GraphQL subscriptions (graphql-ws at /graphql)', () => {
   async function rawSocket(
     url: string,
     first?: (socket: WebSocket) => void,
+    headers: Record<string, string> = {},
   ): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
-    const socket = new WebSocket(url, 'graphql-transport-ws');
+    const socket = new WebSocket(url, 'graphql-transport-ws', { headers });
     const closed = new Promise<{ code: number; reason: string }>((resolve) =>
       socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     );
@@ -282,6 +288,100 @@ describe('GraphQL subscriptions (graphql-ws at /graphql)', () => {
 
   it('answers upgrades elsewhere than /graphql with 404', async () => {
     await expect(rawSocket(wsA.replace('/graphql', '/api/v1/health'))).rejects.toThrow('upgrade refused: 404');
+  });
+
+  describe('websockets per client address (HERALD_GRAPHQL_WS_MAX_CONNECTIONS_PER_ADDRESS=3)', () => {
+    let direct: TestApp;
+    let proxied: TestApp;
+    const started: TestApp[] = [];
+
+    /** Another Herald on the same database, listening; its websocket URL is known to `client`. */
+    async function start(overrides: Record<string, string>): Promise<TestApp> {
+      const app = await createTestApp({ ...env, HERALD_GRAPHQL_WS_MAX_CONNECTIONS_PER_ADDRESS: '3', ...overrides }, undefined, a.databaseUrl);
+      started.push(app);
+      await app.app.listen({ port: 0, host: '127.0.0.1' });
+      urls.set(app, `ws://127.0.0.1:${(app.app.getHttpServer().address() as { port: number }).port}/graphql`);
+      return app;
+    }
+    beforeAll(async () => {
+      direct = await start({});
+      proxied = await start({ HERALD_TRUST_PROXY: '127.0.0.1' });
+    });
+    afterAll(async () => {
+      for (const app of started) await app.close();
+    });
+
+    /** The open sockets the server counts per address (what must shrink back as sockets close). */
+    const held = (app: TestApp) => Object.fromEntries(app.app.get(GraphqlWsServer)['perAddress']);
+    const forwarded = (address: string) => ({ 'X-Forwarded-For': address });
+
+    /** A socket past `connection_init` (acknowledged). */
+    async function authenticated(url: string, headers: Record<string, string> = {}) {
+      const raw = await rawSocket(url, undefined, headers);
+      const acked = new Promise((resolve) => raw.socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')))));
+      raw.socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${root}` } }));
+      expect(await acked).toEqual({ type: 'connection_ack' });
+      return raw;
+    }
+
+    async function closeAll(...raws: { socket: WebSocket; closed: Promise<unknown> }[]) {
+      for (const raw of raws) raw.socket.close(1000);
+      await Promise.all(raws.map((raw) => raw.closed));
+    }
+
+    it('refuses a 4th socket from one address with 429 at the upgrade (pending and authenticated count); X-Forwarded-For is ignored without trust', async () => {
+      const url = urls.get(direct)!;
+      const open = [await authenticated(url), await authenticated(url)];
+      // Still waiting for connection_init: it holds a place too.
+      const pending = await rawSocket(url);
+      expect(held(direct)).toEqual({ '127.0.0.1': 3 });
+      await expect(rawSocket(url)).rejects.toThrow('upgrade refused: 429');
+      // Not behind a trusted proxy: a forwarded address is no other client.
+      await expect(rawSocket(url, undefined, forwarded('203.0.113.9'))).rejects.toThrow('upgrade refused: 429');
+      expect(held(direct)).toEqual({ '127.0.0.1': 3 });
+      expect([...open, pending].map((raw) => raw.socket.readyState)).toEqual([WebSocket.OPEN, WebSocket.OPEN, WebSocket.OPEN]);
+      // The other instance keeps its own count: the same address is welcome there.
+      const elsewhere = await authenticated(wsA);
+
+      // Closing one frees its place: a normal subscription gets in and sees events.
+      await closeAll(pending);
+      await waitFor('the closed socket to be released', async () => held(direct)['127.0.0.1'] === 2);
+      const sub = await live<MessageEvent>(client(direct, root), MESSAGES);
+      expect(sub.errors).toEqual([]);
+      const { id } = await notify(direct);
+      await waitFor('the sent event', async () => sub.events.some((e) => e.id === id && e.status === 'sent'));
+      expect(held(direct)).toEqual({ '127.0.0.1': 3 });
+      await expect(rawSocket(url)).rejects.toThrow('upgrade refused: 429');
+      sub.dispose();
+
+      await closeAll(...open, elsewhere);
+      await waitFor('every socket to be released', async () => Object.keys(held(direct)).length === 0);
+      expect((await graphql(direct, '{ providerCircuits { serviceType } }', {}, root)).errors).toBeUndefined();
+    });
+
+    it('behind a trusted proxy (HERALD_TRUST_PROXY=127.0.0.1) counts each forwarded address apart, IPv6 by /64', async () => {
+      const url = urls.get(proxied)!;
+      const one = [];
+      for (let i = 0; i < 3; i++) one.push(await authenticated(url, forwarded('198.51.100.1')));
+      await expect(rawSocket(url, undefined, forwarded('198.51.100.1'))).rejects.toThrow('upgrade refused: 429');
+      // The proxy's hop list: the client is the last untrusted one.
+      await expect(rawSocket(url, undefined, forwarded('198.51.100.1, 127.0.0.1'))).rejects.toThrow('upgrade refused: 429');
+      const other = await authenticated(url, forwarded('198.51.100.2'));
+      const proxy = await authenticated(url);
+      const v6 = [];
+      for (const host of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::3']) v6.push(await authenticated(url, forwarded(host)));
+      await expect(rawSocket(url, undefined, forwarded('2001:db8:1:2::4'))).rejects.toThrow('upgrade refused: 429');
+      const nextBlock = await authenticated(url, forwarded('2001:db8:1:3::1'));
+      expect(held(proxied)).toEqual({ '198.51.100.1': 3, '198.51.100.2': 1, '127.0.0.1': 1, '2001:db8:1:2::/64': 3, '2001:db8:1:3::/64': 1 });
+
+      await closeAll(...one, other, proxy, ...v6, nextBlock);
+      await waitFor('every socket to be released', async () => Object.keys(held(proxied)).length === 0);
+      // The server goes on: a normal subscription works.
+      const sub = await live<MessageEvent>(client(proxied, root), MESSAGES);
+      const { id } = await notify(proxied);
+      await waitFor('the sent event', async () => sub.events.some((e) => e.id === id && e.status === 'sent'));
+      sub.dispose();
+    });
   });
 
   describe('retryMessage', () => {

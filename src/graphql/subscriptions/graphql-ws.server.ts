@@ -23,6 +23,7 @@ import { formatGraphqlError } from '../graphql-errors.js';
 import { GRAPHQL_MAX_TOKENS } from '../graphql.options.js';
 import { aliasesPerRootFieldRule, depthLimitRule, fieldCountRule, withoutSuggestions } from '../limits/index.js';
 import { websocketOperationTypesRule } from '../operation-types.rule.js';
+import { trustOf, upgradeAddress } from './upgrade-address.js';
 
 /** A frame larger than this closes the socket (1009): subscribe messages are small. */
 export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -52,13 +53,17 @@ type Extra = { connection: Connection };
  * schema Nest built, the same validation limits as Apollo's (decision D17), the same bearer tokens (given in
  * `connection_init`, refused with 4403) and the same resolvers, so the same `@Scopes` and error codes. Everything a
  * client without a token can reach is bounded: the frame size, the wait for `connection_init`, the connections per
- * instance; with a token, the subscriptions per connection and per client, and the bytes waiting on a socket.
+ * instance and per client address (so one address cannot take them all); with a token, the subscriptions per
+ * connection and per client, and the bytes waiting on a socket.
  */
 @Injectable()
 export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('GraphqlWs');
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, handleProtocols });
   private readonly perClient = new Map<string, number>();
+  /** Open sockets (pending and authenticated) per client address: an entry lives only while its address has one. */
+  private readonly perAddress = new Map<string, number>();
+  private readonly trust: ReturnType<typeof trustOf>;
   private readonly connections = new Set<Connection>();
   private readonly upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head);
   private sequence = 0;
@@ -70,7 +75,9 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     private readonly moduleRef: ModuleRef,
     private readonly clients: OauthClientsService,
     @Inject(SETTINGS) private readonly settings: Settings,
-  ) {}
+  ) {
+    this.trust = trustOf(settings.trustProxy);
+  }
 
   onApplicationBootstrap(): void {
     this.schema = this.moduleRef.get(GraphQLSchemaHost, { strict: false }).schema;
@@ -106,7 +113,18 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnApplicationShu
     if (!PATHS.has(path)) return refuse(socket, 404, 'Not Found');
     // The handshake completes synchronously, so the count of clients is exact here.
     if (this.wss.clients.size >= this.settings.graphqlWs.maxConnections) return refuse(socket, 503, 'Service Unavailable');
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
+    const address = upgradeAddress(request, this.trust);
+    if ((this.perAddress.get(address) ?? 0) >= this.settings.graphqlWs.maxConnectionsPerAddress) return refuse(socket, 429, 'Too Many Requests');
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // Counted only once the handshake succeeded (ws answers a bad one itself), and released when the socket closes.
+      this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+      ws.once('close', () => {
+        const left = (this.perAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.perAddress.set(address, left);
+        else this.perAddress.delete(address);
+      });
+      this.wss.emit('connection', ws, request);
+    });
   }
 
   private opened(server: ReturnType<typeof makeServer<Record<string, unknown>, Extra>>, socket: WebSocket): void {
