@@ -38,7 +38,7 @@ export async function createApp(settings: Settings, options: { logDestination?: 
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     // The client address (rate limits per address) comes from X-Forwarded-For only through trusted proxies.
     // (A hop count is a number: Fastify takes it, the adapter's type omits it.)
-    trustProxy: settings.trustProxy as boolean | string[],
+    trustProxy: settings.trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings, options.logDestination), adapter, {
     bufferLogs: true,

@@ -109,6 +109,15 @@ describe('loadSettings', () => {
     expect((error as Error).message).toBe(`Invalid setting ${name}: ${message}`);
   });
 
+  it('reads HERALD_TRUST_PROXY as a switch or proxy addresses, and refuses a hop count that would trust nothing', () => {
+    expect(loadSettings({}).trustProxy).toBe(false);
+    expect(loadSettings({ HERALD_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadSettings({ HERALD_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    for (const hops of ['1', '2']) {
+      expect(() => loadSettings({ HERALD_TRUST_PROXY: hops })).toThrow('Invalid setting HERALD_TRUST_PROXY: a hop count cannot be checked');
+    }
+  });
+
   it('never repeats the value of a secret setting', () => {
     expect(() => loadSettings({ FIDES__SECURITY__APP_ENCRYPTION_KEY: 'my-private-key' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('my-private-key') as unknown }) as Error,

@@ -8,9 +8,9 @@ export interface Settings {
   host: string;
   /**
    * Which `X-Forwarded-For` hops to believe for the client address (`HERALD_TRUST_PROXY`): false (none), true (all),
-   * a hop count, or a list of proxy addresses/CIDRs. Rate limits per address depend on it.
+   * or a list of proxy addresses/CIDRs (a hop count is refused). Rate limits per address depend on it.
    */
-  trustProxy: boolean | number | string[];
+  trustProxy: boolean | string[];
   /** Where clients reach Herald: the base of the download links sent to data subjects and of the webhook URLs. */
   publicUrl: string;
   /** Decision D26: Twilio is asked to call back only at an https `publicUrl`, or an http one when this is on (tests). */
@@ -232,13 +232,16 @@ function list(env: Env, name: string): string[] {
     .filter((v) => v !== '');
 }
 
-function trustProxy(env: Env, name: string): boolean | number | string[] {
+function trustProxy(env: Env, name: string): boolean | string[] {
   const value = raw(env, name);
   if (value === undefined) return false;
   const lower = value.toLowerCase();
   if (TRUE.includes(lower) && lower !== '1') return true;
   if (FALSE.includes(lower)) return false;
-  if (/^\d+$/.test(value)) return int(env, name, 0, 1, 100);
+  // Fastify 5 trusts no hop for a hop count (it cannot check the immediate peer), so one would silently do nothing.
+  if (/^\d+$/.test(value)) {
+    throw new SettingsError(name, "a hop count cannot be checked: give true, false, or the proxies' addresses or CIDRs (comma-separated)");
+  }
   return list(env, name);
 }
 

@@ -84,7 +84,6 @@ export class MessagesController {
   @Refuses(400, 'The message is not failed: `Message <id> is <status>: only a failed message can be retried`')
   @Refuses(404, 'No message with that id')
   async retry(@Param('message_id') id: string) {
-    await this.retries.retry(id);
-    return toMessageResponse((await this.messages.get(id)).message);
+    return toMessageResponse(await this.retries.retry(id));
   }
 }

@@ -71,8 +71,7 @@ export class MessagesResolver {
   })
   @Scopes('messaging:create_or_update')
   async retryMessage(@Args('id', { type: () => ID }) id: string): Promise<MessageObject> {
-    await this.retries.retry(id);
-    return toMessageObject((await this.messageLog.get(id)).message);
+    return toMessageObject(await this.retries.retry(id));
   }
 
   @Query(() => MessagePageObject, { description: 'The message log, newest first' })

@@ -5,6 +5,7 @@ import { badRequest, notFound } from '../../common/errors/herald.error.js';
 import { JobQueueService, transactionDb } from '../../database/index.js';
 import { retryJobId } from './attempt-recorder.js';
 import { DELIVERY_QUEUE } from './delivery-queue.js';
+import { MessageEntity } from './message.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,10 +21,14 @@ export class MessageRetry {
     private readonly queue: JobQueueService,
   ) {}
 
-  /** Throws not found for an unknown id and bad request (BAD_USER_INPUT) unless the message is failed. */
-  async retry(id: string): Promise<void> {
+  /**
+   * The message as the retry left it (queued), read in the retry's transaction: a worker may claim it as soon as it
+   * commits, so a later read could already say sending. Throws not found for an unknown id and bad request
+   * (BAD_USER_INPUT) unless the message is failed.
+   */
+  async retry(id: string): Promise<MessageEntity> {
     if (!UUID.test(id)) throw notFound(`No message found with id ${id}`);
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       // One statement, so a concurrent retry of the same message waits for this one and then finds it queued.
       const rows = await manager.query<{ status: string; attempts: number | null }[]>(
         `WITH target AS (SELECT id, status FROM message WHERE id = $1 FOR UPDATE),
@@ -37,6 +42,7 @@ export class MessageRetry {
       const { status, attempts } = rows[0];
       if (attempts === null) throw badRequest(`Message ${id} is ${status}: only a failed message can be retried`);
       await this.queue.boss.insert(DELIVERY_QUEUE, [{ id: retryJobId(id, attempts + 1), data: { messageId: id } }], { db: transactionDb(manager) });
+      return manager.findOneByOrFail(MessageEntity, { id });
     });
   }
 }
