@@ -281,10 +281,15 @@ describe('the operator console', () => {
     await page.locator('[data-preview="subject"]', { hasNotText: before }).waitFor();
     expect(await preview.innerText()).toMatch(/^Your Herald code is \S+$/);
     expect(await preview.innerText()).not.toContain('__CODE__');
+    // Saved while disabled, the page says messages keep the built-in text; enabled, that they use it.
+    await page.getByLabel('Enabled (messages use it)').uncheck();
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByText('Saved, but disabled: new messages keep the built-in text until it is enabled.').waitFor();
+    await page.getByLabel('Enabled (messages use it)').check();
     await page.getByRole('button', { name: 'Save template' }).click();
     await page.getByText('Saved. New messages of this type use it.').waitFor();
-    const stored = await t.db.query("SELECT content FROM messaging_template WHERE type = 'subject_identity_verification' AND locale = ''");
-    expect(stored.rows[0].content.subject).toBe('Your Herald code is __CODE__');
+    const stored = await t.db.query("SELECT content, is_enabled FROM messaging_template WHERE type = 'subject_identity_verification' AND locale = ''");
+    expect(stored.rows).toEqual([{ content: expect.objectContaining({ subject: 'Your Herald code is __CODE__' }), is_enabled: true }]);
     await expectAccessible(page, 'templates');
     await shoot(page, 'templates');
     // The built-in text comes back into the editor.

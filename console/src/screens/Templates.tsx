@@ -133,7 +133,9 @@ function TemplateEditor({ template }: { template: MessagingTemplate }) {
     event.preventDefault();
     setNote(undefined);
     const outcome = await save({ id: template.id, input: { content: { subject, body }, isEnabled: enabled } }, CONTEXT);
-    if (!outcome.error) setNote('Saved. New messages of this type use it.');
+    if (outcome.error) return;
+    // Only an enabled template is used: a disabled one is kept but messages keep the built-in text.
+    setNote(enabled ? 'Saved. New messages of this type use it.' : 'Saved, but disabled: new messages keep the built-in text until it is enabled.');
   }
 
   async function loadBuiltIn() {
