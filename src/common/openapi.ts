@@ -104,7 +104,7 @@ export const RateLimited = (description: string) =>
     headers: { 'Retry-After': { description: 'Seconds until the limit lets the caller in again', schema: { type: 'integer', minimum: 1 } } },
   });
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+const METHODS = ['get', 'head', 'put', 'post', 'delete', 'patch'] as const;
 const jsonOf = (schema: Schema) => ({ 'application/json': { schema: schema as SchemaObject } });
 
 /**

@@ -157,7 +157,10 @@ export function toRawSecrets(serviceType: MessagingServiceType, input: Messaging
       return { twilio_api_key: input.twilioEmail.apiKey, twilio_email_webhook_public_key: input.twilioEmail.webhookPublicKey };
     case MessagingServiceType.MAILCHIMP_TRANSACTIONAL:
       if (!input.mailchimpTransactional) throw mismatch('mailchimpTransactional', serviceType);
-      return { mailchimp_transactional_api_key: input.mailchimpTransactional.apiKey };
+      return {
+        mailchimp_transactional_api_key: input.mailchimpTransactional.apiKey,
+        mailchimp_transactional_webhook_key: input.mailchimpTransactional.webhookKey,
+      };
     case MessagingServiceType.SMTP:
       if (!input.smtp) throw mismatch('smtp', serviceType);
       return { smtp_username: input.smtp.username, smtp_password: input.smtp.password };

@@ -28,6 +28,8 @@ export class TwilioEmailSecrets {
 
 export class MailchimpTransactionalSecrets {
   @Required() @IsString() @MaxLen(MAX_LENGTH.secret) mailchimp_transactional_api_key: string;
+  /** Decision D26: the Mandrill webhook's key (Settings → Webhooks), which signs the delivery events it posts to Herald. */
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) mailchimp_transactional_webhook_key?: string | null;
 }
 
 /** Decision D33: the SMTP server's login (AUTH PLAIN or LOGIN, as the server offers). */
@@ -60,7 +62,11 @@ const SCHEMAS: Record<MessagingServiceType, { type: new () => object; keys: stri
     keys: ['twilio_account_sid', 'twilio_auth_token', 'twilio_messaging_service_sid', 'twilio_sender_phone_number'],
   },
   [MessagingServiceType.TWILIO_EMAIL]: { type: TwilioEmailSecrets, keys: ['twilio_api_key'], extras: ['twilio_email_webhook_public_key'] },
-  [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: { type: MailchimpTransactionalSecrets, keys: ['mailchimp_transactional_api_key'] },
+  [MessagingServiceType.MAILCHIMP_TRANSACTIONAL]: {
+    type: MailchimpTransactionalSecrets,
+    keys: ['mailchimp_transactional_api_key'],
+    extras: ['mailchimp_transactional_webhook_key'],
+  },
   [MessagingServiceType.SMTP]: { type: SmtpSecrets, keys: ['smtp_username', 'smtp_password'] },
   [MessagingServiceType.AWS_SES]: { type: AwsSesSecrets, keys: ['auth_method', 'aws_access_key_id', 'aws_secret_access_key', 'aws_assume_role_arn'] },
 };

@@ -1,15 +1,18 @@
 // Mailchimp Transactional (decision D33) through @mailchimp/mailchimp_transactional against the loopback Mandrill fake:
 // the exact request, Fides' rejection texts, which failures are retried, the config and secrets texts, and D29
-// failover into and out of it through the outbox.
+// failover into and out of it through the outbox; its signed delivery events (D26-D28) posted back by the fake.
+import { randomUUID } from 'node:crypto';
 import { loadSettings } from '../../src/config/settings.js';
 import { MailchimpTransactionalProvider } from '../../src/notifications/providers/mailchimp-transactional/mailchimp-transactional.provider.js';
 import { DeliveryError, type OutgoingEmail, type ProviderContext } from '../../src/notifications/providers/messaging-provider.js';
 import { NotificationsService } from '../../src/notifications/notifications.service.js';
 import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
 import { startMandrillFake, type MandrillFake } from '../fakes/mandrill-fake.mjs';
+import { mandrillEvents, postEvent, WEBHOOK_PATHS, type WebhookCall } from '../fakes/provider-events.mjs';
 import { startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { waitFor } from '../support/privacy-request-world.js';
 import { TestApp, bearer, createTestApp, graphql } from '../support/test-app.js';
+import { freePort } from '../support/webhook-fakes.js';
 
 const API_KEY = 'md-mandrill-secret-key-0123456789';
 const FROM = 'privacy@example.com';
@@ -67,6 +70,7 @@ describe('Mailchimp Transactional through @mailchimp/mailchimp_transactional', (
         text: 'Your code is 123456',
         to: [{ email: TO, type: 'to' }],
         headers: { 'X-Idempotency-Key': 'idem-3f1c2a9e-1' },
+        metadata: { herald_message_id: email.messageId },
       },
     });
     expect(receipt.providerMessageId).toMatch(/^[0-9a-f]{32}$/);
@@ -315,5 +319,171 @@ describe('Mailchimp Transactional configs and sending through the outbox', () =>
       ]);
       expect(fakes.mailgun.lastRequest()?.fields).toMatchObject({ to: TO });
     });
+  });
+});
+
+describe('Mailchimp Transactional delivery events (decisions D26-D28): the Mandrill fake posts signed webhook events', () => {
+  const WEBHOOK_KEY = 'mandrill-webhook-key-7d3e1a';
+  let mandrill: MandrillFake;
+  let t: TestApp;
+  let base: string;
+  let url: string;
+  let root: Record<string, string>;
+  let seq = 0;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    url = `${base}${WEBHOOK_PATHS.mandrill}`;
+    mandrill = await startMandrillFake({ apiKey: API_KEY, webhookUrl: base, webhookSigningKey: WEBHOOK_KEY });
+    t = await createTestApp({ MAILCHIMP_TRANSACTIONAL_API_URL: mandrill.url, HERALD_PUBLIC_URL: base, HERALD_WEBHOOKS_ALLOW_HTTP: 'true' });
+    await t.app.listen({ port, host: '127.0.0.1' });
+    root = bearer(await t.rootToken());
+    await t
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(root)
+      .send({ key: 'mandrill', name: 'Mandrill', service_type: 'mailchimp_transactional', details: { email_from: FROM } })
+      .expect(200);
+    await t
+      .http()
+      .put('/api/v1/messaging/config/mandrill/secret')
+      .set(root)
+      .send({ mailchimp_transactional_api_key: API_KEY, mailchimp_transactional_webhook_key: WEBHOOK_KEY })
+      .expect(200);
+  });
+  afterEach(() => mandrill.reset());
+  afterAll(async () => {
+    await t.close();
+    await mandrill.close();
+  });
+
+  /** One message to `to` (by default a recipient of its own) through Mandrill; its id once sent or failed. */
+  async function send(to = `subject.${++seq}@example.org`): Promise<string> {
+    const { messageId } = await t.app.get(NotificationsService).notify({
+      actionType: MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE,
+      recipient: { email: to },
+      idempotencyKey: `mandrill-events-${++seq}-${randomUUID()}`,
+      serviceType: 'MAILCHIMP_TRANSACTIONAL',
+    });
+    await waitFor('the message to end', async () => ['sent', 'failed'].includes((await row(messageId)).status));
+    return messageId;
+  }
+  const row = async (id: string) =>
+    (await t.db.query('SELECT status, delivery_status, provider_message_id, failure_reason FROM message WHERE id = $1', [id])).rows[0];
+  const message = async (id: string) => (await t.http().get(`/api/v1/messaging/messages/${id}`).set(root).expect(200)).body;
+  const tables = async () =>
+    (
+      await t.db.query(`SELECT (SELECT count(*) FROM message_event)::int AS events, (SELECT count(*) FROM webhook_replay)::int AS replays,
+        (SELECT count(*) FROM message WHERE delivery_status <> 'unknown')::int AS statuses, (SELECT count(*) FROM suppression)::int AS suppressions`)
+    ).rows[0];
+
+  it("a delivered event: Herald's id went out in the metadata, and the message shows delivered with the event", async () => {
+    const id = await send();
+    expect((mandrill.lastRequest()!.body as { message: { metadata: unknown } }).message.metadata).toEqual({ herald_message_id: id });
+    expect((await row(id)).provider_message_id).toBe(mandrill.accepted.at(-1)!.providerMessageId);
+
+    expect(await mandrill.emitEvent({ type: 'delivered', messageId: id })).toEqual({ status: 200, body: { received: 1, recorded: 1 } });
+    const delivered = await message(id);
+    expect(delivered.delivery_status).toBe('delivered');
+    expect(delivered.events).toEqual([
+      { type: 'delivered', service_type: 'MAILCHIMP_TRANSACTIONAL', occurred_at: expect.any(String), received_at: expect.any(String), reason: null },
+    ]);
+  });
+
+  it('a hard bounce: bounced with the reason (no recipient), the recipient suppressed, the next message to it not sent', async () => {
+    const to = `bounced.${++seq}@example.org`;
+    const id = await send(to);
+    expect(await mandrill.emitEvent({ type: 'bounced', messageId: id })).toEqual({ status: 200, body: { received: 1, recorded: 1 } });
+    const bounced = await message(id);
+    expect(bounced.delivery_status).toBe('bounced');
+    expect(bounced.events).toEqual([expect.objectContaining({ type: 'bounced', reason: expect.stringContaining('bad_mailbox smtp;550 5.1.1') })]);
+    expect(JSON.stringify(bounced.events)).not.toContain(to);
+    expect((await t.db.query('SELECT cause, channel FROM suppression WHERE message_id = $1', [id])).rows).toEqual([{ cause: 'bounce', channel: 'email' }]);
+
+    const sent = mandrill.requests.length;
+    const next = await send(to);
+    expect(await row(next)).toMatchObject({ status: 'failed', failure_reason: 'recipient suppressed (bounce)' });
+    expect(mandrill.requests).toHaveLength(sent);
+  });
+
+  it('deferral, soft bounce and spam climb the ladder; a spam report suppresses as a complaint; opens and clicks are not recorded', async () => {
+    const id = await send();
+    const providerMessageId = mandrill.accepted.at(-1)!.providerMessageId;
+    let ts = Math.floor(Date.now() / 1000) - 600;
+    const events = (kinds: string[]) =>
+      mandrillEvents({ url, webhookKey: WEBHOOK_KEY, events: kinds.map((kind) => ({ kind, messageId: id, providerMessageId, ts: ++ts })) });
+    expect(await postEvent(events(['send', 'open', 'click', 'unsub']))).toEqual({ status: 200, body: { received: 0, recorded: 0 } });
+    expect(await postEvent(events(['deferral', 'soft_bounce']))).toEqual({ status: 200, body: { received: 2, recorded: 2 } });
+    expect((await row(id)).delivery_status).toBe('undelivered');
+    expect(await postEvent(events(['spam']))).toEqual({ status: 200, body: { received: 1, recorded: 1 } });
+    expect((await message(id)).events.map((e: { type: string }) => e.type)).toEqual(['deferred', 'undelivered', 'complained']);
+    expect((await row(id)).delivery_status).toBe('complained');
+    expect((await t.db.query('SELECT cause FROM suppression WHERE message_id = $1', [id])).rows).toEqual([{ cause: 'complaint' }]);
+  });
+
+  it('refuses a wrong signature, a missing one and a body changed after signing: 401, nothing recorded', async () => {
+    const id = await send();
+    const providerMessageId = mandrill.accepted.at(-1)!.providerMessageId;
+    const before = await tables();
+    const refused = async (call: WebhookCall) => expect(await postEvent(call)).toEqual({ status: 401, body: { detail: expect.any(String) } });
+    await refused(mandrillEvents({ url, webhookKey: 'not-the-key', events: [{ type: 'bounced', messageId: id, providerMessageId }] }));
+    const good = mandrillEvents({ url, webhookKey: WEBHOOK_KEY, events: [{ type: 'bounced', messageId: id, providerMessageId }] });
+    await refused({ ...good, headers: { 'content-type': good.headers['content-type'] } });
+    await refused({ ...good, body: good.body.replace('hard_bounce', 'delivered') });
+    // Signed for another URL (Mandrill signs the URL as configured in it).
+    await refused({ ...good, url: `${url}?x=1` });
+    expect(await tables()).toEqual(before);
+    expect((await row(id)).delivery_status).toBe('unknown');
+  });
+
+  it('a replayed call is recorded once', async () => {
+    const id = await send();
+    const call = mandrillEvents({
+      url,
+      webhookKey: WEBHOOK_KEY,
+      events: [{ type: 'delivered', messageId: id, providerMessageId: mandrill.accepted.at(-1)!.providerMessageId }],
+    });
+    expect(await postEvent(call)).toEqual({ status: 200, body: { received: 1, recorded: 1 } });
+    expect(await postEvent(call)).toEqual({ status: 200, body: { received: 1, recorded: 0 } });
+    expect((await t.db.query('SELECT count(*)::int AS n FROM message_event WHERE message_id = $1', [id])).rows[0].n).toBe(1);
+  });
+
+  it("answers Mandrill's checks when the webhook is added: a HEAD, and an unsigned POST with no events", async () => {
+    const before = await tables();
+    expect((await fetch(url, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/messaging/webhooks/postmark`, { method: 'HEAD' })).status).toBe(404);
+    const test = { url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'mandrill_events=%5B%5D' };
+    expect(await postEvent(test)).toEqual({ status: 200, body: { received: 0, recorded: 0 } });
+    expect(await tables()).toEqual(before);
+  });
+
+  it('takes the webhook key over GraphQL too, and never shows it', async () => {
+    const token = await t.rootToken();
+    const other = 'mandrill-webhook-key-from-graphql';
+    const res = await graphql(
+      t,
+      `mutation { setMessagingConfigSecrets(key: "mandrill", input: { mailchimpTransactional: { apiKey: "${API_KEY}", webhookKey: "${other}" } }) { key } }`,
+      {},
+      token,
+    );
+    expect(res.errors).toBeUndefined();
+    try {
+      // Secrets are looked up again within seconds, and at once after a change in this process.
+      const id = await send();
+      const providerMessageId = mandrill.accepted.at(-1)!.providerMessageId;
+      const signed = (webhookKey: string) => mandrillEvents({ url, webhookKey, events: [{ type: 'delivered', messageId: id, providerMessageId }] });
+      expect((await postEvent(signed(WEBHOOK_KEY))).status).toBe(401);
+      expect(await postEvent(signed(other))).toEqual({ status: 200, body: { received: 1, recorded: 1 } });
+      const config = await t.http().get('/api/v1/messaging/config/mandrill').set(root).expect(200);
+      expect(JSON.stringify(config.body)).not.toContain(other);
+    } finally {
+      await t
+        .http()
+        .put('/api/v1/messaging/config/mandrill/secret')
+        .set(root)
+        .send({ mailchimp_transactional_api_key: API_KEY, mailchimp_transactional_webhook_key: WEBHOOK_KEY })
+        .expect(200);
+    }
   });
 });

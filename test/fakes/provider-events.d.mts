@@ -2,8 +2,9 @@ import type { KeyObject } from 'node:crypto';
 
 export type FakeEventType = 'delivered' | 'bounced' | 'complained' | 'deferred';
 export const EVENT_TYPES: FakeEventType[];
-export const WEBHOOK_PATHS: { mailgun: string; twilio: string; sendgrid: string };
+export const WEBHOOK_PATHS: { mailgun: string; twilio: string; sendgrid: string; mandrill: string };
 export const FAKE_MAILGUN_SIGNING_KEY: string;
+export const FAKE_MANDRILL_WEBHOOK_KEY: string;
 
 /** A webhook call ready to post: to `url`, or to Herald's base URL + `path`. */
 export interface WebhookCall {
@@ -44,6 +45,14 @@ export function twilioStatusCallback(options: {
   authToken: string;
 }): WebhookCall;
 
+export function mandrillSignature(webhookKey: string, url: string, params: Record<string, string>): string;
+/** One Mandrill webhook call to `url` (Herald's whole webhook URL); `kind` is a raw Mandrill event name instead of `type`. */
+export function mandrillEvents(options: {
+  url: string;
+  events: { type?: FakeEventType; kind?: string; messageId?: string; providerMessageId?: string; recipient?: string; ts?: number }[];
+  webhookKey: string;
+}): WebhookCall;
+
 /** Posts the call; resolves with Herald's status and parsed body. */
 export function postEvent(call: WebhookCall, base?: string): Promise<{ status: number; body: unknown }>;
 
@@ -64,7 +73,7 @@ export interface FakeEventSource {
   readonly emitted: { type: string; messageId?: string; status?: number; body?: unknown; error?: string }[];
   /** Posts `type` for an accepted message (Herald's id or the provider's; default the last one). */
   emitEvent(options: { type: FakeEventType; messageId?: string; webhookUrl?: string }): Promise<{ status: number; body: unknown }>;
-  /** Mailgun: `{ signing_key }`; SendGrid: `{ public_key, public_key_pem }` (also at `GET /__fake/webhook-key`). */
+  /** Mailgun: `{ signing_key }`; SendGrid: `{ public_key, public_key_pem }`; Mandrill: `{ webhook_key }` (also at `GET /__fake/webhook-key`). */
   webhookKey(): Record<string, string>;
   /** An event after every accepted message from now on (undefined to stop), to `url` (Herald's base URL). */
   setAutoEvent(type: FakeEventType | undefined, url?: string, delayMs?: number): void;
@@ -77,7 +86,7 @@ export interface FakeEventOptions {
   autoEvent?: FakeEventType;
   /** How long after accepting it (default 20 ms). */
   autoEventDelayMs?: number;
-  /** Mailgun only: the webhook signing key (default FAKE_MAILGUN_SIGNING_KEY). */
+  /** Mailgun (default FAKE_MAILGUN_SIGNING_KEY) and Mandrill (default FAKE_MANDRILL_WEBHOOK_KEY): the key that signs. */
   webhookSigningKey?: string;
   /** SendGrid only: the key pair that signs (default a new one). */
   webhookKeyPair?: ReturnType<typeof sendgridKeyPair>;

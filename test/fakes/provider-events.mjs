@@ -5,6 +5,8 @@
 //   SendGrid: JSON array of events; X-Twilio-Email-Event-Webhook-Signature = base64 DER ECDSA P-256 SHA-256 over
 //             timestamp + body, X-Twilio-Email-Event-Webhook-Timestamp = timestamp
 //   Twilio:   form body; X-Twilio-Signature = base64 HMAC-SHA1(auth token, URL + sorted name+value pairs)
+//   Mandrill: form body `mandrill_events` (JSON array); X-Mandrill-Signature = base64 HMAC-SHA1(webhook key, URL as
+//             configured in Mandrill + sorted name+value pairs)
 import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 export const EVENT_TYPES = ['delivered', 'bounced', 'complained', 'deferred'];
@@ -12,6 +14,7 @@ export const WEBHOOK_PATHS = {
   mailgun: '/api/v1/messaging/webhooks/mailgun',
   twilio: '/api/v1/messaging/webhooks/twilio_text',
   sendgrid: '/api/v1/messaging/webhooks/twilio_email',
+  mandrill: '/api/v1/messaging/webhooks/mailchimp_transactional',
 };
 
 const hex = (bytes) => randomBytes(bytes).toString('hex');
@@ -144,6 +147,59 @@ export function twilioStatusCallback({ url, type, messageSid, accountSid = `AC${
   };
 }
 
+/** Mandrill's signature of a call to `url` (as configured in Mandrill) with form `params`: Twilio's scheme, its own key. */
+export const mandrillSignature = (webhookKey, url, params) => twilioSignature(webhookKey, url, params);
+
+/**
+ * One Mandrill webhook call with one or more events, posted to `url` (Herald's whole webhook URL, as configured in
+ * Mandrill): `{ url, headers, body }`. `kind` overrides the Mandrill event name (`soft_bounce`, `reject`, `open`, ...).
+ */
+export function mandrillEvents({ url, events, webhookKey }) {
+  const kinds = {
+    delivered: { event: 'delivered', msg: { state: 'sent' } },
+    bounced: {
+      event: 'hard_bounce',
+      msg: {
+        state: 'bounced',
+        bounce_description: 'bad_mailbox',
+        bgtools_code: 10,
+        diag: 'smtp;550 5.1.1 The email account that you tried to reach does not exist',
+      },
+    },
+    deferred: {
+      event: 'deferral',
+      msg: { state: 'deferred', smtp_events: [{ ts: seconds(), type: 'deferred', diag: '451 4.3.5 Temporarily unavailable, try again later.' }] },
+    },
+    complained: { event: 'spam', msg: { state: 'sent' } },
+  };
+  const list = events.map(({ type, kind, messageId, providerMessageId = hex(16), recipient = 'someone@example.org', ts = seconds() }) => {
+    if (kind === undefined) checkType(type);
+    const base = kinds[type] ?? { event: kind, msg: {} };
+    return {
+      event: kind ?? base.event,
+      _id: providerMessageId,
+      ts,
+      msg: {
+        ts: ts - 5,
+        subject: 'Your privacy request',
+        email: recipient,
+        sender: 'privacy@example.com',
+        tags: [],
+        metadata: messageId ? { herald_message_id: messageId } : {},
+        _id: providerMessageId,
+        _version: hex(11),
+        ...base.msg,
+      },
+    };
+  });
+  const params = { mandrill_events: JSON.stringify(list) };
+  return {
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-mandrill-signature': mandrillSignature(webhookKey, url, params) },
+    body: new URLSearchParams(params).toString(),
+  };
+}
+
 /** Posts a built call to `url` (or `base` + its path); resolves with Herald's answer. */
 export async function postEvent(call, base) {
   const url = call.url ?? `${base}${call.path}`;
@@ -160,6 +216,8 @@ export async function postEvent(call, base) {
 
 /** The Mailgun fake's webhook signing key unless one is given (set it as the config's mailgun_webhook_signing_key). */
 export const FAKE_MAILGUN_SIGNING_KEY = 'fake-mailgun-webhook-signing-key';
+/** The Mandrill fake's webhook key unless one is given (set it as the config's mailchimp_transactional_webhook_key). */
+export const FAKE_MANDRILL_WEBHOOK_KEY = 'fake-mandrill-webhook-key';
 
 /**
  * A provider fake's delivery events: it remembers each message it accepted (`accepted(...)` from its handler) and can
@@ -169,16 +227,22 @@ export const FAKE_MAILGUN_SIGNING_KEY = 'fake-mailgun-webhook-signing-key';
 export function fakeEventSource(provider, options = {}) {
   const accepted = [];
   const emitted = [];
-  const signingKey = options.webhookSigningKey ?? FAKE_MAILGUN_SIGNING_KEY;
+  const signingKey = options.webhookSigningKey ?? (provider === 'mandrill' ? FAKE_MANDRILL_WEBHOOK_KEY : FAKE_MAILGUN_SIGNING_KEY);
   const keys = provider === 'sendgrid' ? (options.webhookKeyPair ?? sendgridKeyPair()) : undefined;
   const initial = { type: options.autoEvent, url: options.webhookUrl, delayMs: options.autoEventDelayMs ?? 20 };
   let auto = { ...initial };
   const timers = new Set();
 
-  function build(message, type) {
+  function build(message, type, webhookUrl) {
     if (provider === 'mailgun')
       return mailgunEvent({ type, messageId: message.messageId, providerMessageId: message.providerMessageId, recipient: message.recipient, signingKey });
     if (provider === 'sendgrid') return sendgridEvents({ events: [{ type, ...message }], privateKey: keys.privateKey });
+    if (provider === 'mandrill') {
+      // Mandrill signs with the URL as configured in it: the webhook URL's base (given now or at the start) + the path.
+      const base = webhookUrl ?? auto.url;
+      if (!base) throw new Error("no webhook URL: give url= (Herald's base URL) or start the fakes with FAKES_WEBHOOK_URL");
+      return mandrillEvents({ url: `${base}${WEBHOOK_PATHS.mandrill}`, events: [{ type, ...message }], webhookKey: signingKey });
+    }
     const url = message.callbackUrl ?? (auto.url ? `${auto.url}${WEBHOOK_PATHS.twilio}` : undefined);
     if (!url) throw new Error('this message had no StatusCallback and no webhook URL is set');
     return twilioStatusCallback({
@@ -195,7 +259,7 @@ export function fakeEventSource(provider, options = {}) {
   async function emitEvent({ type, messageId, webhookUrl } = {}) {
     const message = messageId ? accepted.findLast((m) => m.messageId === messageId || m.providerMessageId === messageId) : accepted.at(-1);
     if (!message) throw new Error(messageId ? `no accepted message ${messageId}` : 'no message accepted yet');
-    const call = build(message, type);
+    const call = build(message, type, webhookUrl);
     const base = webhookUrl ?? auto.url;
     if (!call.url && !base) throw new Error("no webhook URL: give url= (Herald's base URL) or start the fakes with FAKES_WEBHOOK_URL");
     const result = await postEvent(call, base);
@@ -206,9 +270,11 @@ export function fakeEventSource(provider, options = {}) {
   const webhookKey = () =>
     provider === 'mailgun'
       ? { signing_key: signingKey }
-      : provider === 'sendgrid'
-        ? { public_key: keys.publicKey, public_key_pem: keys.publicKeyPem }
-        : { note: 'Twilio signs with the auth token of the account that sent the message' };
+      : provider === 'mandrill'
+        ? { webhook_key: signingKey }
+        : provider === 'sendgrid'
+          ? { public_key: keys.publicKey, public_key_pem: keys.publicKeyPem }
+          : { note: 'Twilio signs with the auth token of the account that sent the message' };
 
   const setAutoEvent = (type, url = auto.url, delayMs = auto.delayMs) => {
     if (type !== undefined && type !== null) checkType(type);

@@ -19,6 +19,7 @@
 //   FAKES_WEBHOOK_URL=http://127.0.0.1:8080 (Herald's base URL; Twilio uses the StatusCallback Herald gave it)
 //   FAKES_AUTO_EVENT=delivered|bounced|complained|deferred   one event after every accepted message
 //   FAKES_MAILGUN_SIGNING_KEY (default fake-mailgun-webhook-signing-key): set it as the config's mailgun_webhook_signing_key
+//   FAKES_MANDRILL_WEBHOOK_KEY (default fake-mandrill-webhook-key): set it as the config's mailchimp_transactional_webhook_key
 //   curl 'http://127.0.0.1:9303/__fake/webhook-key'     SendGrid's public key, for twilio_email_webhook_public_key
 //   curl -X POST 'http://127.0.0.1:9301/__fake/events?type=bounced'   (&message_id=<Herald's id>, default the last message)
 //   curl -X POST 'http://127.0.0.1:9302/__fake/auto-events?type=delivered'   (type=off to stop; &url= Herald's base URL)
@@ -91,7 +92,14 @@ const fakes = await startProviderFakes({
 });
 
 const host = process.env.FAKES_HOST || '127.0.0.1';
-const mandrill = await startMandrillFake({ host, port: port('MANDRILL_FAKE_PORT', 9304), onRequest: log });
+const mandrill = await startMandrillFake({
+  host,
+  port: port('MANDRILL_FAKE_PORT', 9304),
+  onRequest: log,
+  webhookUrl,
+  autoEvent,
+  ...(process.env.FAKES_MANDRILL_WEBHOOK_KEY ? { webhookSigningKey: process.env.FAKES_MANDRILL_WEBHOOK_KEY } : {}),
+});
 const smtp = await startSmtpFake({
   host,
   port: port('SMTP_FAKE_PORT', 9305),
@@ -113,6 +121,7 @@ if (templates.length > 0) console.log(`Provider-side templates held by the Mailg
 console.log(`Delivery events: to ${webhookUrl ?? '(no FAKES_WEBHOOK_URL: only on demand with url=)'}${autoEvent ? `, ${autoEvent} after every message` : ''}.`);
 console.log(`  mailgun_webhook_signing_key: ${fakes.mailgun.webhookKey().signing_key}`);
 console.log(`  twilio_email_webhook_public_key: ${fakes.sendgrid.webhookKey().public_key}`);
+console.log(`  mailchimp_transactional_webhook_key: ${mandrill.webhookKey().webhook_key}`);
 
 let stopping = false;
 async function stop() {

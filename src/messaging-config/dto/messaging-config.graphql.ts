@@ -226,6 +226,11 @@ export class TwilioEmailSecretsInput {
 @InputType()
 export class MailchimpTransactionalSecretsInput {
   @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.secret) apiKey: string;
+  @Field({ nullable: true, description: "The Mandrill webhook's key: verifies the delivery events it posts (decision D26)" })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.secret)
+  webhookKey?: string;
 }
 
 @InputType()

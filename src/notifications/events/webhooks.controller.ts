@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Head, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../auth/index.js';
 import { HeraldError, notFound } from '../../common/errors/herald.error.js';
@@ -14,11 +14,11 @@ import { WEBHOOK_RECEIPT } from './events.openapi.js';
 import { WebhookIntakeService, type WebhookReceipt } from './webhook-intake.service.js';
 
 /**
- * The providers' own formats: Mailgun's JSON object and Twilio's form (their top-level fields, as properties) or
- * SendGrid's JSON array of events.
+ * The providers' own formats: Mailgun's JSON object, Twilio's and Mandrill's forms (their top-level fields, as
+ * properties) or SendGrid's JSON array of events.
  */
 const WEBHOOK_BODY = {
-  description: "The provider's own event format: Mailgun's JSON object, Twilio's form, or SendGrid's JSON array of events",
+  description: "The provider's own event format: Mailgun's JSON object, Twilio's or Mandrill's form, or SendGrid's JSON array of events",
   oneOf: [
     {
       type: 'object',
@@ -28,6 +28,7 @@ const WEBHOOK_BODY = {
         MessageSid: { type: 'string', description: 'Twilio' },
         MessageStatus: { type: 'string', description: 'Twilio' },
         ErrorCode: { type: 'string', description: 'Twilio' },
+        mandrill_events: { type: 'string', description: 'Mandrill: a JSON array of events' },
       },
     },
     { type: 'array', items: { type: 'object' } },
@@ -39,7 +40,9 @@ const WEBHOOK_TYPES: Readonly<Record<string, MessagingServiceType>> = {
   mailgun: MessagingServiceType.MAILGUN,
   twilio_text: MessagingServiceType.TWILIO_TEXT,
   twilio_email: MessagingServiceType.TWILIO_EMAIL,
+  mailchimp_transactional: MessagingServiceType.MAILCHIMP_TRANSACTIONAL,
 };
+const NO_EVENTS = `Delivery events are taken for ${Object.keys(WEBHOOK_TYPES).join(', ')}`;
 
 @ApiTags('Delivery events')
 @Controller('messaging/webhooks')
@@ -59,7 +62,8 @@ export class WebhooksController {
   @HttpCode(200)
   @RouteConfig(KEEP_RAW_BODY)
   @ApiOperation({
-    summary: "A provider's delivery events, in its own format and signed its way (Mailgun webhook, Twilio status callback, SendGrid event webhook)",
+    summary:
+      "A provider's delivery events, in its own format and signed its way (Mailgun webhook, Twilio status callback, SendGrid event webhook, Mandrill webhook)",
   })
   @ApiParam({ name: 'service_type', enum: Object.keys(WEBHOOK_TYPES) })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
@@ -70,7 +74,7 @@ export class WebhooksController {
   @RateLimited('too many refused webhook calls from this address')
   async receive(@Param('service_type') type: string, @Body() body: unknown, @Req() request: FastifyRequest): Promise<WebhookReceipt> {
     const serviceType = WEBHOOK_TYPES[type.toLowerCase()];
-    if (!serviceType) throw notFound('Delivery events are taken for mailgun, twilio_text and twilio_email');
+    if (!serviceType) throw notFound(NO_EVENTS);
     try {
       return await this.intake.receive(serviceType, {
         // What the provider called: Herald's public address and the path and query as they arrived (Twilio signs it).
@@ -86,5 +90,17 @@ export class WebhooksController {
       await this.rateLimits.charge([{ limit: 'webhookFailuresPerAddress', subject: clientAddress(request.ip) }]);
       throw new HeraldError('unauthenticated', error.detail);
     }
+  }
+
+  /** Mandrill checks that a webhook's URL exists (a HEAD request) before it adds the webhook: no body, no signature. */
+  @Head(':service_type')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Answers 200 for a service type with delivery events (Mandrill checks its webhook URL this way)' })
+  @ApiParam({ name: 'service_type', enum: Object.keys(WEBHOOK_TYPES) })
+  @ApiResponse({ status: 200, description: 'The webhook URL exists (no body)' })
+  @Refuses(404, 'Not a service type with delivery events')
+  probe(@Param('service_type') type: string): void {
+    if (!WEBHOOK_TYPES[type.toLowerCase()]) throw notFound(NO_EVENTS);
   }
 }

@@ -52,6 +52,9 @@ export class MailchimpTransactionalProvider implements MessagingProvider {
           text: message.text,
           to: [{ email: message.to.trim(), type: 'to' }],
           headers: { 'X-Idempotency-Key': message.idempotencyKey },
+          // Comes back in each webhook event's `msg.metadata`, so every event finds its message (D26). (The SDK's
+          // types ask for a `website` key, copied from Mandrill's example; Mandrill takes any keys.)
+          metadata: { herald_message_id: message.messageId } as unknown as { website: string },
         },
       });
     } catch (error) {
