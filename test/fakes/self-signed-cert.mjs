@@ -38,7 +38,7 @@ export function selfSignedCertificate({ dnsNames = ['localhost'], ips = ['127.0.
   // A name of its own: two fakes' certificates trusted together must not be taken for one another (OpenSSL finds an
   // issuer by name). Clients check the host against the alternative names.
   const subject = `herald fake ${serial.toString('hex').slice(0, 12)}`;
-  serial[0] &= 0x7f; // a positive INTEGER
+  serial[0] = (serial[0] & 0x7f) | 0x40; // a positive INTEGER, minimally encoded (no leading zero byte for DER to refuse)
   const now = Date.now();
   const altNames = seq(...dnsNames.map((d) => tlv(0x82, Buffer.from(d))), ...ips.map((ip) => tlv(0x87, Buffer.from(ip.split('.').map(Number)))));
   const extensions = tlv(
