@@ -5,6 +5,7 @@ import { ChangeFanout, ChangeFeed, type LiveSubscription } from '../../database/
 import type { MessageObject } from '../messages.dto.js';
 import { MessageEntity } from '../outbox/message.entity.js';
 import { toMessageObject } from '../outbox/message.mapper.js';
+import { isUuid } from '../../common/uuid.js';
 
 /** What the `message` triggers announce of one change (the live-updates migration): `id|status|delivery_status`. */
 interface MessageChange {
@@ -21,7 +22,6 @@ export interface MessageUpdateFilter {
   privacyRequestId?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Every column the message log shows; not the sealed payload. */
 const SHOWN_COLUMNS: (keyof MessageEntity)[] = [
   'id',
@@ -57,7 +57,7 @@ export class MessageUpdates {
       channel: 'herald_message',
       parse: (entry) => {
         const [id, status, deliveryStatus] = entry.split('|');
-        return UUID.test(id) && status && deliveryStatus ? { id, status, deliveryStatus } : undefined;
+        return isUuid(id) && status && deliveryStatus ? { id, status, deliveryStatus } : undefined;
       },
       key: (change) => `${change.id}|${change.status}|${change.deliveryStatus}`,
       mayMatch: (filter, change) =>

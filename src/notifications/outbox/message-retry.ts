@@ -6,8 +6,7 @@ import { JobQueueService, transactionDb } from '../../database/index.js';
 import { retryJobId } from './attempt-recorder.js';
 import { DELIVERY_QUEUE } from './delivery-queue.js';
 import { MessageEntity } from './message.entity.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../common/uuid.js';
 
 /**
  * An operator's retry of a failed message: queued again with a fresh budget of attempts (its attempts keep their
@@ -27,7 +26,7 @@ export class MessageRetry {
    * (BAD_USER_INPUT) unless the message is failed.
    */
   async retry(id: string): Promise<MessageEntity> {
-    if (!UUID.test(id)) throw notFound(`No message found with id ${id}`);
+    if (!isUuid(id)) throw notFound(`No message found with id ${id}`);
     return this.dataSource.transaction(async (manager) => {
       // One statement, so a concurrent retry of the same message waits for this one and then finds it queued.
       const rows = await manager.query<{ status: string; attempts: number | null }[]>(

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MessagingSecrets } from '../../secrets/index.js';
 import { sanitizeReason } from './delivery-error.mapper.js';
+import { isUuid } from '../../common/uuid.js';
 
 /** What a delivery event says became of a message (decision D27); `unknown` is the status before any event. */
 export const DELIVERY_EVENT_TYPES = ['deferred', 'delivered', 'undelivered', 'bounced', 'complained'] as const;
@@ -52,10 +53,8 @@ export const MAX_SIGNATURE_AGE_SECONDS = 300;
 /** The most events one call may carry (SendGrid batches); past it the whole call is refused. */
 export const MAX_EVENTS_PER_CALL = 5000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Herald's message id as carried back by a provider: a UUID, else nothing (never passed on to SQL as is). */
-export const heraldMessageId = (value: unknown): string | null => (typeof value === 'string' && UUID.test(value.trim()) ? value.trim().toLowerCase() : null);
+export const heraldMessageId = (value: unknown): string | null => (typeof value === 'string' && isUuid(value.trim()) ? value.trim().toLowerCase() : null);
 
 /** A provider's event id as stored (at most 255 characters): a longer one is kept as its hash. */
 export const storedEventId = (id: string): string => (id.length <= 200 ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`);

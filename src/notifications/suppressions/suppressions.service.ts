@@ -10,6 +10,7 @@ import { maskRecipient } from '../outbox/recipient.js';
 import { normaliseRecipient, suppressionContext, suppressionHash, suppressionHashes, type SealedRecipient } from './suppressed-recipient.js';
 import { SuppressionChecks } from './suppression-checks.js';
 import { SuppressionEntity, type SuppressionCause, type SuppressionChannel } from './suppression.entity.js';
+import { isUuid } from '../../common/uuid.js';
 
 /** Stop sending to a recipient: from a delivery event (bounce, complaint) or by hand. */
 export interface SuppressCommand {
@@ -29,8 +30,6 @@ export interface AddSuppressionCommand {
 export interface Suppressed {
   cause: SuppressionCause;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const COLUMNS = `id, recipient_hash AS "recipientHash", recipient, recipient_hint AS "recipientHint", channel, cause,
   message_id AS "messageId", created_at AS "createdAt"`;
@@ -88,7 +87,7 @@ export class SuppressionsService {
 
   /** Sends to the recipient again. */
   async remove(id: string): Promise<void> {
-    const result = UUID.test(id) ? await this.dataSource.getRepository(SuppressionEntity).delete({ id }) : { affected: 0 };
+    const result = isUuid(id) ? await this.dataSource.getRepository(SuppressionEntity).delete({ id }) : { affected: 0 };
     if (!result.affected) throw notFound(`No suppression found with id ${id}`);
   }
 
@@ -125,7 +124,7 @@ export class SuppressionsService {
         hint,
         channel,
         cause,
-        command.messageId && UUID.test(command.messageId) ? command.messageId : null,
+        command.messageId && isUuid(command.messageId) ? command.messageId : null,
       ],
     );
     return inserted ?? (await find());

@@ -8,6 +8,7 @@ import { CUSTOMIZABLE_TYPES, FIDES_ACTION_TYPES, isCustomizable, TYPE_INFO, type
 import { canonicalLocale } from './locale-chain.js';
 import { MessagingTemplateEntity, type TemplateContent } from './messaging-template.entity.js';
 import { parseContent } from './template-content.js';
+import { isUuid } from '../../common/uuid.js';
 
 /** A template as `GET /messaging/templates` shows it: one per type, stored or built-in. */
 export interface BasicTemplate {
@@ -30,7 +31,6 @@ export interface BasicUpdateOutcome {
   failed: { message: string; data: Record<string, unknown> }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_BASIC_ITEMS = 50;
 
 const ENABLED_CONFLICT =
@@ -105,7 +105,7 @@ export class MessagingTemplatesService {
   }
 
   async get(id: string): Promise<MessagingTemplateEntity> {
-    const row = UUID.test(id) ? await this.repo.findOneBy({ id }) : null;
+    const row = isUuid(id) ? await this.repo.findOneBy({ id }) : null;
     if (!row) throw notFoundWithId(id);
     return row;
   }
