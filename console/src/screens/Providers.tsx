@@ -1,6 +1,6 @@
 // Messaging providers: their configs (secrets shown as set or not, never their values), create and edit, whether
 // the active email and SMS providers could send, a test message, the fallback order and the circuit breakers.
-import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import {
@@ -324,12 +324,7 @@ function FallbackPanel() {
       <p className="muted">After a retryable failure, later attempts of a message turn to these providers, in this order.</p>
       <ErrorNote error={error} title="The settings could not be read" />
       {settings && (
-        <FallbackEditor
-          key={JSON.stringify(settings)}
-          active={settings.notificationServiceType}
-          email={settings.emailFallbackServiceTypes}
-          sms={settings.smsFallbackServiceTypes}
-        />
+        <FallbackEditor active={settings.notificationServiceType} email={settings.emailFallbackServiceTypes} sms={settings.smsFallbackServiceTypes} />
       )}
     </div>
   );
@@ -341,26 +336,47 @@ function FallbackEditor({ active, email, sms }: { active: ServiceType | null; em
   const [smsOrder, setSmsOrder] = useState(sms);
   const [result, save] = useMutation(UPDATE_NOTIFICATION_SETTINGS);
   const [saved, setSaved] = useState(false);
+  // The settings query refetches after any provider change; it must neither wipe an operator's unsaved edits nor the
+  // "saved" notice, so the form follows the server only while it holds no edits of its own.
+  const [dirty, setDirty] = useState(false);
+  const serverState = JSON.stringify([active, email, sms]);
+  useEffect(() => {
+    if (dirty) return;
+    setActiveType(active ?? '');
+    setEmailOrder(email);
+    setSmsOrder(sms);
+  }, [serverState]); // by value: a refetch that returns the same settings changes nothing
+
+  function edit<T>(set: (value: T) => void) {
+    return (value: T) => {
+      set(value);
+      setDirty(true);
+      setSaved(false);
+    };
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSaved(false);
     const input = { emailFallbackServiceTypes: emailOrder, smsFallbackServiceTypes: smsOrder, ...(activeType ? { notificationServiceType: activeType } : {}) };
     const outcome = await save({ input }, MUTATION_CONTEXT);
-    if (!outcome.error) setSaved(true);
+    if (!outcome.error) {
+      setDirty(false);
+      setSaved(true);
+    }
   }
 
   return (
     <form className="stack narrow" onSubmit={(event) => void submit(event)}>
       <label>
         Active email provider
-        <select name="notificationServiceType" value={activeType} onChange={(event) => setActiveType(event.target.value as ServiceType)}>
+        <select name="notificationServiceType" value={activeType} onChange={(event) => edit(setActiveType)(event.target.value as ServiceType)}>
           <option value="">None chosen</option>
           <Options values={EMAIL_SERVICE_TYPES} text={words} />
         </select>
       </label>
-      <OrderEditor legend="Email fallbacks" choices={EMAIL_SERVICE_TYPES} order={emailOrder} onChange={setEmailOrder} />
-      <OrderEditor legend="SMS fallbacks" choices={SMS_SERVICE_TYPES} order={smsOrder} onChange={setSmsOrder} />
+      <OrderEditor legend="Email fallbacks" choices={EMAIL_SERVICE_TYPES} order={emailOrder} onChange={edit(setEmailOrder)} />
+      <OrderEditor legend="SMS fallbacks" choices={SMS_SERVICE_TYPES} order={smsOrder} onChange={edit(setSmsOrder)} />
       <ErrorNote error={result.error} title="Not saved" />
       {saved && <Success>The fallback order is saved.</Success>}
       <div className="actions">
