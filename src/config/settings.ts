@@ -97,6 +97,11 @@ export interface Settings {
     awsSesEndpointUrl: string | undefined;
     /** STS's endpoint, for an SES config's assume-role; unset: the region's public STS endpoint. */
     awsStsEndpointUrl: string | undefined;
+    /**
+     * Where SNS signing certificates are fetched and subscriptions confirmed (`AWS_SNS_ENDPOINT_URL`: a local stand-in);
+     * unset: only `https://sns.{the topic's region}.amazonaws.com` (`.com.cn` in China).
+     */
+    awsSnsEndpointUrl: string | undefined;
     /** Fides' setting: the role every AWS_SES config assumes, winning over its `aws_assume_role_arn` secret. */
     awsSesAssumeRoleArn: string | undefined;
     /** Every provider call gives up after this long (and counts as a retryable failure). */
@@ -445,6 +450,7 @@ export function loadSettings(env: Env = process.env): Settings {
       smtpPoolSize: int(env, 'HERALD_SMTP_POOL_SIZE', 5, 1, 100),
       awsSesEndpointUrl: url(env, 'AWS_SES_ENDPOINT_URL', ['http', 'https']),
       awsStsEndpointUrl: url(env, 'AWS_STS_ENDPOINT_URL', ['http', 'https']),
+      awsSnsEndpointUrl: url(env, 'AWS_SNS_ENDPOINT_URL', ['http', 'https']),
       awsSesAssumeRoleArn: roleArn(env, 'FIDES__CREDENTIALS__NOTIFICATIONS__AWS_SES_ASSUME_ROLE_ARN'),
       timeoutMs: int(env, 'HERALD_PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),
       timeoutMaxMs: Math.max(

@@ -16,7 +16,7 @@ const SECRETS_EXAMPLE = {
   description:
     'MAILGUN {mailgun_api_key, mailgun_webhook_signing_key?}; TWILIO_TEXT {twilio_account_sid, twilio_auth_token, twilio_messaging_service_sid?, twilio_sender_phone_number?}; ' +
     'TWILIO_EMAIL {twilio_api_key, twilio_email_webhook_public_key?}; MAILCHIMP_TRANSACTIONAL {mailchimp_transactional_api_key, mailchimp_transactional_webhook_key?}; ' +
-    'SMTP {smtp_username, smtp_password}; AWS_SES {auth_method, aws_access_key_id?, aws_secret_access_key?, aws_assume_role_arn?}',
+    'SMTP {smtp_username, smtp_password}; AWS_SES {auth_method, aws_access_key_id?, aws_secret_access_key?, aws_assume_role_arn?, aws_sns_topic_arn?}',
   schema: { type: 'object', additionalProperties: { type: 'string' }, example: { mailgun_api_key: 'key-...' } },
 } as const;
 

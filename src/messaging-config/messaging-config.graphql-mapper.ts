@@ -171,6 +171,7 @@ export function toRawSecrets(serviceType: MessagingServiceType, input: Messaging
         aws_access_key_id: input.awsSes.accessKeyId ?? null,
         aws_secret_access_key: input.awsSes.secretAccessKey ?? null,
         aws_assume_role_arn: input.awsSes.assumeRoleArn ?? null,
+        aws_sns_topic_arn: input.awsSes.snsTopicArn,
       };
   }
 }

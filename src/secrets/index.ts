@@ -1,5 +1,5 @@
 /** What other modules may use of secrets (docs/architecture.md, "Module surfaces"). */
-export { validateMessagingSecrets } from './messaging-secrets.schemas.js';
+export { snsTopicArns, validateMessagingSecrets } from './messaging-secrets.schemas.js';
 export { validateMessagingSecretsAsIssues } from './messaging-secrets.issues.js';
 export type { MessagingSecrets } from './messaging-secrets.schemas.js';
 export { SecretsModule } from './secrets.module.js';

@@ -47,6 +47,11 @@ export class AwsSesSecrets {
   @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) aws_access_key_id?: string | null;
   @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) aws_secret_access_key?: string | null;
   @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) aws_assume_role_arn?: string | null;
+  /**
+   * Decision D26: the SNS topics SES publishes this config's delivery events to (one ARN, or several separated by
+   * commas); Herald takes SNS messages of these topics only, and confirms subscriptions to them.
+   */
+  @Optional() @IsString() @MaxLen(MAX_LENGTH.secret) aws_sns_topic_arn?: string | null;
 }
 
 export type MessagingSecrets = MailgunSecrets | TwilioTextSecrets | TwilioEmailSecrets | MailchimpTransactionalSecrets | SmtpSecrets | AwsSesSecrets;
@@ -68,7 +73,11 @@ const SCHEMAS: Record<MessagingServiceType, { type: new () => object; keys: stri
     extras: ['mailchimp_transactional_webhook_key'],
   },
   [MessagingServiceType.SMTP]: { type: SmtpSecrets, keys: ['smtp_username', 'smtp_password'] },
-  [MessagingServiceType.AWS_SES]: { type: AwsSesSecrets, keys: ['auth_method', 'aws_access_key_id', 'aws_secret_access_key', 'aws_assume_role_arn'] },
+  [MessagingServiceType.AWS_SES]: {
+    type: AwsSesSecrets,
+    keys: ['auth_method', 'aws_access_key_id', 'aws_secret_access_key', 'aws_assume_role_arn'],
+    extras: ['aws_sns_topic_arn'],
+  },
 };
 
 export const TWILIO_SENDER_REQUIRED = 'Either the twilio_messaging_service_sid or the twilio_sender_phone_number should be supplied.';
@@ -78,6 +87,20 @@ export const AWS_SES_KEYS_REQUIRED = 'An Access Key ID and a Secret Access Key m
 export const AWS_ROLE_ARN_FORMAT = 'aws_assume_role_arn must be an IAM role ARN, such as arn:aws:iam::123456789012:role/herald-ses';
 /** An IAM role ARN (any partition); STS would refuse anything else. */
 const AWS_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+export const AWS_SNS_TOPIC_ARN_FORMAT =
+  'aws_sns_topic_arn must be one SNS topic ARN, or up to 10 separated by commas, such as arn:aws:sns:us-east-1:123456789012:ses-events';
+/** An SNS topic ARN (any partition; FIFO topics end in .fifo). */
+export const AWS_SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+export const MAX_SNS_TOPICS = 10;
+
+/** The topics of an `aws_sns_topic_arn` secret, or undefined when one of them is not a topic ARN. */
+export function snsTopicArns(text: string): string[] | undefined {
+  const arns = text
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter((arn) => arn !== '');
+  return arns.length > 0 && arns.length <= MAX_SNS_TOPICS && arns.every((arn) => AWS_SNS_TOPIC_ARN.test(arn)) ? arns : undefined;
+}
 
 /** Fides' model-level checks of AWS SES secrets (its texts, `loc` `__root__`), and the ARN's form. */
 function awsSesProblems(raw: Record<string, unknown>): string[] {
@@ -94,6 +117,8 @@ function awsSesProblems(raw: Record<string, unknown>): string[] {
     problems.push(`${AWS_SES_KEYS_REQUIRED} ('__root__',)`);
   const arn = raw.aws_assume_role_arn;
   if (typeof arn === 'string' && arn.trim() !== '' && !AWS_ROLE_ARN.test(arn.trim())) problems.push(`${AWS_ROLE_ARN_FORMAT} ('aws_assume_role_arn',)`);
+  const topics = raw.aws_sns_topic_arn;
+  if (typeof topics === 'string' && topics.trim() !== '' && !snsTopicArns(topics)) problems.push(`${AWS_SNS_TOPIC_ARN_FORMAT} ('aws_sns_topic_arn',)`);
   return problems;
 }
 

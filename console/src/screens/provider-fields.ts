@@ -55,12 +55,16 @@ export const SECRET_FIELDS: Record<ServiceType, FieldSpec[]> = {
     { name: 'apiKey', label: 'SendGrid API key', kind: 'secret', required: true },
     { name: 'webhookPublicKey', label: 'Event webhook verification key', kind: 'textarea', hint: 'base64 or PEM' },
   ],
-  MAILCHIMP_TRANSACTIONAL: [{ name: 'apiKey', label: 'API key', kind: 'secret', required: true }],
+  MAILCHIMP_TRANSACTIONAL: [
+    { name: 'apiKey', label: 'API key', kind: 'secret', required: true },
+    { name: 'webhookKey', label: 'Webhook key', kind: 'secret', hint: 'verifies the delivery events Mandrill posts' },
+  ],
   AWS_SES: [
     { name: 'authMethod', label: 'Credentials', kind: 'select', options: ['automatic', 'secret_keys'], required: true },
     { name: 'accessKeyId', label: 'Access key id', kind: 'secret' },
     { name: 'secretAccessKey', label: 'Secret access key', kind: 'secret' },
     { name: 'assumeRoleArn', label: 'Role to assume (ARN)' },
+    { name: 'snsTopicArn', label: 'SNS topic ARN(s) of delivery events', hint: 'separated by commas; Herald takes SNS messages of these topics only' },
   ],
   SMTP: [
     { name: 'username', label: 'Username', kind: 'secret', required: true },

@@ -253,6 +253,15 @@ export class AwsSesSecretsInput {
   @IsString()
   @MaxLen(MAX_LENGTH.secret)
   assumeRoleArn?: string;
+  @Field({
+    nullable: true,
+    description:
+      'The SNS topic ARN(s), separated by commas, that SES publishes delivery events to; Herald takes SNS messages of these topics only (decision D26)',
+  })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.secret)
+  snsTopicArn?: string;
 }
 
 @InputType({ description: "Exactly one of these, matching the config's service type" })

@@ -1,11 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MessagingServiceType } from '../../common/messaging-service-type.js';
 import { MessagingConfigService } from '../../messaging-config/index.js';
 import type { MessagingSecrets } from '../../secrets/index.js';
 import { WebhookRefused, type WebhookRequest } from '../providers/provider-webhook.js';
-import { WEBHOOK_READERS } from '../providers/webhook-readers.js';
+import { webhookReaders } from '../providers/webhook-readers.js';
+import { SETTINGS, type Settings } from '../../config/index.js';
 import { DeliveryEventRecorder } from './delivery-event-recorder.js';
 
 /** What a webhook call came to: events Herald reads (other kinds are left out) and those new to a known message. */
@@ -31,17 +32,20 @@ export class WebhookIntakeService implements OnModuleDestroy {
   private readonly secrets = new Map<MessagingServiceType, { secrets: MessagingSecrets | null; expires: number }>();
   private lastPurge = 0;
   private purging?: Promise<unknown>;
+  private readonly readers: ReturnType<typeof webhookReaders>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly configs: MessagingConfigService,
     private readonly recorder: DeliveryEventRecorder,
+    @Inject(SETTINGS) settings: Settings,
   ) {
+    this.readers = webhookReaders(settings.providers.awsSnsEndpointUrl);
     configs.onChange(() => this.secrets.clear());
   }
 
   async receive(serviceType: MessagingServiceType, request: WebhookRequest): Promise<WebhookReceipt> {
-    const reader = WEBHOOK_READERS[serviceType];
+    const reader = this.readers[serviceType];
     if (!reader) throw new WebhookRefused(`${serviceType} posts no delivery events`);
     const secrets = await this.secretsOf(serviceType);
     if (!secrets) throw new WebhookRefused(`No ${serviceType} messaging config with secrets to verify its delivery events`);

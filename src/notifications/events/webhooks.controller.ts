@@ -15,10 +15,11 @@ import { WebhookIntakeService, type WebhookReceipt } from './webhook-intake.serv
 
 /**
  * The providers' own formats: Mailgun's JSON object, Twilio's and Mandrill's forms (their top-level fields, as
- * properties) or SendGrid's JSON array of events.
+ * properties), SendGrid's JSON array of events or SNS's message (JSON sent as text/plain) carrying SES's.
  */
 const WEBHOOK_BODY = {
-  description: "The provider's own event format: Mailgun's JSON object, Twilio's or Mandrill's form, or SendGrid's JSON array of events",
+  description:
+    "The provider's own event format: Mailgun's JSON object, Twilio's or Mandrill's form, SendGrid's JSON array of events, or an SNS message carrying an SES event",
   oneOf: [
     {
       type: 'object',
@@ -29,6 +30,9 @@ const WEBHOOK_BODY = {
         MessageStatus: { type: 'string', description: 'Twilio' },
         ErrorCode: { type: 'string', description: 'Twilio' },
         mandrill_events: { type: 'string', description: 'Mandrill: a JSON array of events' },
+        Type: { type: 'string', description: 'SNS (AWS SES events, sent as text/plain): Notification, SubscriptionConfirmation or UnsubscribeConfirmation' },
+        Message: { type: 'string', description: 'SNS: the SES event, as JSON text' },
+        Signature: { type: 'string', description: "SNS: base64 RSA signature under SNS's certificate at SigningCertURL" },
       },
     },
     { type: 'array', items: { type: 'object' } },
@@ -41,6 +45,7 @@ const WEBHOOK_TYPES: Readonly<Record<string, MessagingServiceType>> = {
   twilio_text: MessagingServiceType.TWILIO_TEXT,
   twilio_email: MessagingServiceType.TWILIO_EMAIL,
   mailchimp_transactional: MessagingServiceType.MAILCHIMP_TRANSACTIONAL,
+  aws_ses: MessagingServiceType.AWS_SES,
 };
 const NO_EVENTS = `Delivery events are taken for ${Object.keys(WEBHOOK_TYPES).join(', ')}`;
 
@@ -63,14 +68,15 @@ export class WebhooksController {
   @RouteConfig(KEEP_RAW_BODY)
   @ApiOperation({
     summary:
-      "A provider's delivery events, in its own format and signed its way (Mailgun webhook, Twilio status callback, SendGrid event webhook, Mandrill webhook)",
+      "A provider's delivery events, in its own format and signed its way (Mailgun webhook, Twilio status callback, SendGrid event webhook, Mandrill webhook, SES events through an SNS HTTPS subscription)",
   })
   @ApiParam({ name: 'service_type', enum: Object.keys(WEBHOOK_TYPES) })
-  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded', 'text/plain')
   @ApiBody({ schema: WEBHOOK_BODY })
   @Answers(200, WEBHOOK_RECEIPT)
-  @Refuses(401, 'Missing, wrong or stale signature, or no secret to check it with; nothing was recorded')
+  @Refuses(401, 'Missing, wrong or stale signature, or no secret to check it with (for SNS: a topic not configured); nothing was recorded')
   @Refuses(404, 'Not a service type with delivery events')
+  @Refuses(503, "SNS's signing certificate could not be fetched, or SNS did not confirm a subscription; SNS retries")
   @RateLimited('too many refused webhook calls from this address')
   async receive(@Param('service_type') type: string, @Body() body: unknown, @Req() request: FastifyRequest): Promise<WebhookReceipt> {
     const serviceType = WEBHOOK_TYPES[type.toLowerCase()];
