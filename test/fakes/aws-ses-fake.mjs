@@ -2,9 +2,16 @@
 // and STS `AssumeRole` (query API, XML answers) on one port. Every request must carry a SigV4 Authorization header
 // whose credential scope names the region (when the fake is given one) and the service (`ses` or `sts`); signatures
 // themselves are not checked. Records every request; throttles, rejects or reports an identity as pending on demand.
+// It also plays Amazon SNS, which brings SES's delivery events to Herald (POST /api/v1/messaging/webhooks/aws_ses): an
+// RSA key and a self-signed certificate (CN sns.amazonaws.com) made at start, served at its SigningCertURL
+// (`GET /SimpleNotificationService-<32 hex>.pem`, unauthenticated as SNS's are), `GET /?Action=ConfirmSubscription`
+// for the SubscribeURL of the confirmations it sends (`fake.sns.subscribe`), and signed Notifications carrying the SES
+// events of the messages it accepted (`fake.emitEvent`, `autoEvent`, `/__fake/events`, as the other fakes do).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { startFakeHttpServer } from './fake-http-server.mjs';
+import { FAKE_SNS_TOPIC_ARN, WEBHOOK_PATHS, fakeEventSource, postEvent, snsCertPath, snsMessage, snsToken } from './provider-events.mjs';
+import { selfSignedCertificate } from './self-signed-cert.mjs';
 
 const SEND = '/v2/email/outbound-emails';
 const IDENTITY = /^\/v2\/email\/identities\/([^/]+)$/;
@@ -36,22 +43,65 @@ function stsXmlError(status, code, message) {
 const SES_ERROR_TYPES = { 400: 'BadRequestException', 403: 'AccessDeniedException', 404: 'NotFoundException', 429: 'TooManyRequestsException' };
 const STS_ERROR_CODES = { 400: 'Throttling', 403: 'AccessDenied', 429: 'Throttling' };
 
-/** The body of an injected failure (`failNext`, `failRandomly`): SES's JSON or STS's XML, by the request's path. */
+const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+/** SNS's query API: `GET /?Action=...` (what a SubscribeURL or UnsubscribeURL is), and its certificates. */
+const isSns = (record) => (record.path === '/' && record.method === 'GET') || /^\/SimpleNotificationService-[^/]*\.pem$/.test(record.path);
+
+function snsXmlError(status, code, message) {
+  const type = status >= 500 ? 'Receiver' : 'Sender';
+  const body =
+    `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>` +
+    `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+  return { status, headers: { 'content-type': 'text/xml' }, body };
+}
+const SNS_ERROR_CODES = { 400: 'InvalidParameter', 403: 'AuthorizationError', 404: 'NotFound', 429: 'Throttled' };
+
+/** The body of an injected failure (`failNext`, `failRandomly`): SES's JSON, or STS's or SNS's XML, by the request's path. */
 function errorBody(status, record) {
   const text = STATUS_CODES[status] ?? 'Error';
   if (record && isSts(record)) return stsXmlError(status, STS_ERROR_CODES[status] ?? (status >= 500 ? 'InternalFailure' : 'InvalidRequest'), text).body;
+  if (record && isSns(record)) return snsXmlError(status, SNS_ERROR_CODES[status] ?? (status >= 500 ? 'InternalError' : 'InvalidParameter'), text).body;
   return { __type: SES_ERROR_TYPES[status] ?? (status >= 500 ? 'InternalFailure' : 'BadRequestException'), message: text };
 }
 
 const xmlEscape = (text) => String(text).replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]);
 const present = (value) => typeof value === 'string' && value !== '';
 
+/** Where an SNS message goes: `url` as is when it names the webhook, else Herald's base URL + the webhook's path. */
+function endpointOf(url) {
+  if (!url) throw new Error("no webhook URL: give Herald's base URL (or the webhook's whole URL), or start the fake with webhookUrl");
+  const trimmed = url.replace(/\/+$/, '');
+  return new URL(trimmed).pathname.endsWith(WEBHOOK_PATHS.awsSes) ? trimmed : `${trimmed}${WEBHOOK_PATHS.awsSes}`;
+}
+
 /**
  * SES v2 and STS. Options: `region` (the only region accepted in the credential scope; any when not given),
  * `accessKeyId` (the only long-term key accepted; any when not given), `identityStatus` (default SUCCESS),
  * `assumedRoleSeconds` (lifetime of assumed-role credentials; default the asked DurationSeconds, else 3600).
+ * SNS: `snsTopicArn` (default FAKE_SNS_TOPIC_ARN); delivery events: `webhookUrl`, `autoEvent`, `autoEventDelayMs`,
+ * `snsSignatureVersion` (of the events' Notifications, default '1'), `sesEventFormat` (`event` or `notification`).
  */
 export async function startAwsSesFake(options = {}) {
+  // SNS: a key and certificate of its own (SNS signs with RSA), and the tokens of the confirmations it sent, by topic.
+  const snsCert = selfSignedCertificate({ keyType: 'rsa', commonName: 'sns.amazonaws.com', dnsNames: ['sns.amazonaws.com'], ips: [] });
+  const certPath = snsCertPath();
+  const topicArn = options.snsTopicArn ?? FAKE_SNS_TOPIC_ARN;
+  /** Tokens handed out (topic ARN → Set of tokens). Kept across reset, as a real token outlives a test's reset. */
+  const tokens = new Map();
+  const confirmations = [];
+  let url = '';
+  const events = fakeEventSource('aws-ses', {
+    ...options,
+    snsTopicArn: topicArn,
+    snsPrivateKey: snsCert.privateKey,
+    snsCertUrl: () => `${url}${certPath}`,
+  });
+  /** The subscription of each topic the fake sent a SubscriptionConfirmation for (the events' topic: its own). */
+  const subscriptions = new Map([[topicArn, events.sns.subscriptionArn]]);
+  const subscriptionOf = (topic) => {
+    if (!subscriptions.has(topic)) subscriptions.set(topic, `${topic}:${randomUUID()}`);
+    return subscriptions.get(topic);
+  };
   const identities = new Map();
   /** Send-only faults, in order: `throttle` (429 TooManyRequestsException) or `reject` (400 MessageRejected). */
   const sendFaults = [];
@@ -130,6 +180,72 @@ export async function startAwsSesFake(options = {}) {
     };
   }
 
+  /** `GET /?Action=ConfirmSubscription&TopicArn=...&Token=...` (a SubscribeURL) and `GET /?Action=Unsubscribe&SubscriptionArn=...`. */
+  function snsAction(record) {
+    const q = record.query;
+    if (q.Action === 'ConfirmSubscription') {
+      if (!present(q.TopicArn) || !present(q.Token)) return snsXmlError(400, 'InvalidParameter', 'Invalid parameter: TopicArn or Token');
+      if (!tokens.get(q.TopicArn)?.has(q.Token)) return snsXmlError(400, 'InvalidParameter', 'Invalid parameter: Token');
+      confirmations.push({ topicArn: q.TopicArn, token: q.Token });
+      const body =
+        `<ConfirmSubscriptionResponse xmlns="${SNS_XMLNS}"><ConfirmSubscriptionResult>` +
+        `<SubscriptionArn>${xmlEscape(subscriptionOf(q.TopicArn))}</SubscriptionArn></ConfirmSubscriptionResult>` +
+        `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></ConfirmSubscriptionResponse>`;
+      return { status: 200, headers: { 'content-type': 'text/xml' }, body };
+    }
+    if (q.Action === 'Unsubscribe') {
+      if (![...subscriptions.values()].includes(q.SubscriptionArn)) return snsXmlError(404, 'NotFound', 'Subscription does not exist');
+      const body = `<UnsubscribeResponse xmlns="${SNS_XMLNS}"><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></UnsubscribeResponse>`;
+      return { status: 200, headers: { 'content-type': 'text/xml' }, body };
+    }
+    return snsXmlError(400, 'InvalidAction', `The action ${q.Action ?? ''} is not valid for this web service.`);
+  }
+
+  /** Posts a signed SNS message to Herald; resolves with its answer. */
+  function postSns(webhookUrl, fields) {
+    const call = snsMessage({ certUrl: `${url}${certPath}`, privateKey: snsCert.privateKey, ...fields });
+    return postEvent({ ...call, url: endpointOf(webhookUrl ?? options.webhookUrl) });
+  }
+
+  /** A SubscriptionConfirmation or UnsubscribeConfirmation with a new token, good for ConfirmSubscription on that topic. */
+  function confirmation(type, webhookUrl, opts = {}) {
+    const topic = opts.topicArn ?? topicArn;
+    const token = snsToken();
+    if (!tokens.has(topic)) tokens.set(topic, new Set());
+    tokens.get(topic).add(token);
+    return postSns(webhookUrl, { type, topicArn: topic, token, subscriptionArn: subscriptionOf(topic), signatureVersion: opts.signatureVersion ?? '1' });
+  }
+
+  const sns = {
+    topicArn,
+    get subscriptionArn() {
+      return subscriptionOf(topicArn);
+    },
+    privateKey: snsCert.privateKey,
+    certPem: snsCert.cert,
+    certPath,
+    get certUrl() {
+      return `${url}${certPath}`;
+    },
+    confirmations,
+    certFetches: () => fake.requests.filter((r) => r.method === 'GET' && r.path === certPath),
+    subscribe: (webhookUrl, opts) => confirmation('SubscriptionConfirmation', webhookUrl, opts),
+    unsubscribe: (webhookUrl, opts) => confirmation('UnsubscribeConfirmation', webhookUrl, opts),
+    notify(webhookUrl, event, opts = {}) {
+      const topic = opts.topicArn ?? topicArn;
+      return postSns(webhookUrl, {
+        type: 'Notification',
+        topicArn: topic,
+        subscriptionArn: subscriptionOf(topic),
+        message: typeof event === 'string' ? event : JSON.stringify(event),
+        subject: opts.subject,
+        messageId: opts.messageId,
+        timestamp: opts.timestamp,
+        signatureVersion: opts.signatureVersion ?? '1',
+      });
+    },
+  };
+
   function sendEmail(record) {
     const refused = refuseSignature(record, 'ses');
     if (refused) return refused;
@@ -151,10 +267,31 @@ export async function startAwsSesFake(options = {}) {
       const who = unverified ?? from;
       return sesError(400, 'MessageRejected', `Email address is not verified. The following identities failed the check in region ${region}: ${who}`);
     }
-    return { status: 200, body: { MessageId: `0100${randomBytes(8).toString('hex')}-${randomUUID()}-000000` } };
+    const providerMessageId = `0100${randomBytes(8).toString('hex')}-${randomUUID()}-000000`;
+    // Herald tags each send with its own id (SES v2 EmailTags); SES gives the tags back in event publishing.
+    const tag = Array.isArray(mail.EmailTags) ? mail.EmailTags.find((t) => t?.Name === 'herald_message_id') : undefined;
+    events.accepted({
+      messageId: present(tag?.Value) ? tag.Value : undefined,
+      providerMessageId,
+      recipient: to[0],
+      source: from.replace(/^.*<([^>]+)>\s*$/, '$1'),
+      configurationSet: present(mail.ConfigurationSetName) ? mail.ConfigurationSetName : undefined,
+    });
+    return { status: 200, body: { MessageId: providerMessageId } };
   }
 
   const controls = {
+    ...events.controls,
+    // curl -X POST 'http://127.0.0.1:9307/__fake/sns-subscribe?url=http://127.0.0.1:8080'  (&signatureVersion=2)
+    'sns-subscribe': async (method, q) => {
+      if (method !== 'POST') return { status: 405, body: { error: 'use POST' } };
+      try {
+        const signatureVersion = q.get('signatureVersion') ?? '1';
+        return { status: 200, body: await sns.subscribe(q.get('url') ?? undefined, { signatureVersion }) };
+      } catch (error) {
+        return { status: 400, body: { error: error.message } };
+      }
+    },
     throttle: (method, q) => {
       for (let i = 0; i < Number(q.get('count') ?? 1); i++) sendFaults.push('throttle');
       return { status: 200, body: { ok: true } };
@@ -172,24 +309,31 @@ export async function startAwsSesFake(options = {}) {
     },
   };
 
-  const fake = await startFakeHttpServer({
-    name: 'aws-ses',
-    host: options.host,
-    port: options.port,
-    onRequest: options.onRequest,
-    controls,
-    errorBody,
-    handle(record) {
-      if (isSts(record)) return assumeRole(record);
-      if (record.path === SEND && record.method === 'POST') return sendEmail(record);
-      const identity = IDENTITY.exec(record.path);
-      if (identity && record.method === 'GET') return getIdentity(record, decodeURIComponent(identity[1]));
-      return sesError(404, 'NotFoundException', `Unknown operation ${record.method} ${record.path}`);
-    },
-  });
+  const fake = await events.attach(
+    startFakeHttpServer({
+      name: 'aws-ses',
+      host: options.host,
+      port: options.port,
+      onRequest: options.onRequest,
+      controls,
+      errorBody,
+      handle(record) {
+        if (isSts(record)) return assumeRole(record);
+        if (record.method === 'GET' && record.path === certPath)
+          return { status: 200, headers: { 'content-type': 'application/x-x509-ca-cert' }, body: snsCert.cert };
+        if (isSns(record)) return record.path === '/' ? snsAction(record) : snsXmlError(404, 'NotFound', 'The specified key does not exist.');
+        if (record.path === SEND && record.method === 'POST') return sendEmail(record);
+        const identity = IDENTITY.exec(record.path);
+        if (identity && record.method === 'GET') return getIdentity(record, decodeURIComponent(identity[1]));
+        return sesError(404, 'NotFoundException', `Unknown operation ${record.method} ${record.path}`);
+      },
+    }),
+  );
+  url = fake.url;
 
   const baseReset = fake.reset;
   return Object.assign(fake, {
+    sns,
     throttleNext(count = 1) {
       for (let i = 0; i < count; i++) sendFaults.push('throttle');
     },
@@ -208,6 +352,7 @@ export async function startAwsSesFake(options = {}) {
       identities.clear();
       sendFaults.length = 0;
       assumedRoles.length = 0;
+      confirmations.length = 0;
     },
   });
 }

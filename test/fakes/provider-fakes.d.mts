@@ -54,7 +54,7 @@ export interface ProviderFakesOptions {
   sendgrid?: Omit<SendGridFakeOptions, 'host' | 'port' | 'onRequest'>;
   awsSes?: Omit<AwsSesFakeOptions, 'host' | 'port' | 'onRequest'>;
   onRequest?: (request: RecordedRequest) => void;
-  /** Herald's base URL, for the delivery events of all three. */
+  /** Herald's base URL, for the delivery events of all four. */
   webhookUrl?: string;
   /** Post this event after every message any of them accepts. */
   autoEvent?: FakeEventOptions['autoEvent'];
@@ -67,7 +67,15 @@ export interface ProviderFakes {
   awsSes: AwsSesFake;
   urls: { mailgun: string; twilio: string; sendgrid: string; awsSes: string };
   /** Herald's settings pointing at the fakes: spread into `loadSettings({ ... })` or the environment. */
-  env: { MAILGUN_API_URL: string; TWILIO_API_URL: string; SENDGRID_API_URL: string; AWS_SES_ENDPOINT_URL: string; AWS_STS_ENDPOINT_URL: string };
+  env: {
+    MAILGUN_API_URL: string;
+    TWILIO_API_URL: string;
+    SENDGRID_API_URL: string;
+    AWS_SES_ENDPOINT_URL: string;
+    AWS_STS_ENDPOINT_URL: string;
+    /** Where Herald fetches SNS signing certificates and confirms subscriptions (the SES fake). */
+    AWS_SNS_ENDPOINT_URL: string;
+  };
   reset(): void;
   close(): Promise<void>;
 }

@@ -325,7 +325,7 @@ export async function startProviderFakes(options = {}) {
     started.push(twilio);
     const sendgrid = await startSendGridFake({ ...events, ...options.sendgrid, host, port: ports.sendgrid, onRequest });
     started.push(sendgrid);
-    const awsSes = await startAwsSesFake({ ...options.awsSes, host, port: ports.awsSes, onRequest });
+    const awsSes = await startAwsSesFake({ ...events, ...options.awsSes, host, port: ports.awsSes, onRequest });
     started.push(awsSes);
     return {
       mailgun,
@@ -337,9 +337,10 @@ export async function startProviderFakes(options = {}) {
         MAILGUN_API_URL: mailgun.url,
         TWILIO_API_URL: twilio.url,
         SENDGRID_API_URL: sendgrid.url,
-        // One fake answers both SES and STS.
+        // One fake answers SES, STS and SNS (its signing certificates and SubscribeURLs, for the SES delivery events).
         AWS_SES_ENDPOINT_URL: awsSes.url,
         AWS_STS_ENDPOINT_URL: awsSes.url,
+        AWS_SNS_ENDPOINT_URL: awsSes.url,
       },
       reset() {
         for (const fake of started) fake.reset();

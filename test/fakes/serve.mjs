@@ -1,6 +1,6 @@
-// `npm run fakes`: Mailgun, Twilio, SendGrid and AWS SES stand-ins on fixed loopback ports, to try Herald end to end without
+// `npm run fakes`: Mailgun, Twilio, SendGrid and AWS SES (with SNS) stand-ins on fixed loopback ports, to try Herald end to end without
 // accounts. Start Herald with the printed *_API_URL settings; every request the fakes receive is logged here.
-//   MAILGUN_FAKE_PORT (9301), TWILIO_FAKE_PORT (9302), SENDGRID_FAKE_PORT (9303), AWS_SES_FAKE_PORT (9307: SES v2 and STS), FAKES_HOST (127.0.0.1)
+//   MAILGUN_FAKE_PORT (9301), TWILIO_FAKE_PORT (9302), SENDGRID_FAKE_PORT (9303), AWS_SES_FAKE_PORT (9307: SES v2, STS and SNS), FAKES_HOST (127.0.0.1)
 //   MANDRILL_FAKE_PORT (9304): Mailchimp Transactional; curl -X POST 'http://127.0.0.1:9304/__fake/reject?count=1&reason=hard-bounce'
 //   SMTP_FAKE_PORT (9305): an SMTP server offering STARTTLS; its self-signed certificate is written to a file for HERALD_SMTP_CA_FILE
 //   SMTP_FAKE_CONTROL_PORT (9306): curl -X POST 'http://127.0.0.1:9306/__fake/fail?count=1&code=450'  (421, 450, 550, ...);
@@ -21,6 +21,10 @@
 //   FAKES_MAILGUN_SIGNING_KEY (default fake-mailgun-webhook-signing-key): set it as the config's mailgun_webhook_signing_key
 //   FAKES_MANDRILL_WEBHOOK_KEY (default fake-mandrill-webhook-key): set it as the config's mailchimp_transactional_webhook_key
 //   curl 'http://127.0.0.1:9303/__fake/webhook-key'     SendGrid's public key, for twilio_email_webhook_public_key
+//   AWS SES: Amazon SNS messages carrying SES events, signed with the certificate the SES fake serves (9307, also
+//     AWS_SNS_ENDPOINT_URL), from the topic arn:aws:sns:us-east-1:123456789012:herald-ses-events (the topic ARN to
+//     configure; curl 'http://127.0.0.1:9307/__fake/webhook-key'). A SubscriptionConfirmation, Herald confirming at the fake:
+//     curl -X POST 'http://127.0.0.1:9307/__fake/sns-subscribe?url=http://127.0.0.1:8080'   (&signatureVersion=2)
 //   curl -X POST 'http://127.0.0.1:9301/__fake/events?type=bounced'   (&message_id=<Herald's id>, default the last message)
 //   curl -X POST 'http://127.0.0.1:9302/__fake/auto-events?type=delivered'   (type=off to stop; &url= Herald's base URL)
 import { EVENT_TYPES } from './provider-events.mjs';
@@ -122,6 +126,7 @@ console.log(`Delivery events: to ${webhookUrl ?? '(no FAKES_WEBHOOK_URL: only on
 console.log(`  mailgun_webhook_signing_key: ${fakes.mailgun.webhookKey().signing_key}`);
 console.log(`  twilio_email_webhook_public_key: ${fakes.sendgrid.webhookKey().public_key}`);
 console.log(`  mailchimp_transactional_webhook_key: ${mandrill.webhookKey().webhook_key}`);
+console.log(`  aws_ses SNS topic ARN: ${fakes.awsSes.webhookKey().topic_arn} (POST ${fakes.awsSes.url}/__fake/sns-subscribe?url=<Herald's base URL>)`);
 
 let stopping = false;
 async function stop() {
