@@ -153,7 +153,7 @@ function sesEvents(message: SnsMessage, now: Date): ProviderEvent[] {
   const mail = record(event.mail) ?? {};
   const sesId = text(mail.messageId);
   const tags = record(mail.tags);
-  const tagged = Array.isArray(tags?.herald_message_id) ? tags.herald_message_id[0] : undefined;
+  const tagged: unknown = Array.isArray(tags?.herald_message_id) ? (tags.herald_message_id as unknown[])[0] : undefined;
   const at = Date.parse(text(outcome.detail.timestamp) ?? '');
   const recipient = outcome.recipient ?? (Array.isArray(mail.destination) ? text(mail.destination[0]) : undefined);
   return [
