@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { NotificationsService } from '../../src/notifications/notifications.service.js';
 import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
 import {
   mailgunEvent,
@@ -12,6 +11,7 @@ import {
 } from '../fakes/provider-events.mjs';
 import type { ProviderFake, ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { postmanEmailDataset } from '../support/datasets.js';
+import { deliveryEventWorld } from '../support/delivery-events.js';
 import { waitFor } from '../support/privacy-request-world.js';
 import { TestApp, bearer, captureLogs, createTestApp, graphql } from '../support/test-app.js';
 import { startWebhookFakes } from '../support/webhook-fakes.js';
@@ -33,7 +33,6 @@ describe('delivery events (decisions D26, D27)', () => {
   let base: string;
   let root: Record<string, string>;
   const logs = captureLogs();
-  let seq = 0;
 
   beforeAll(async () => {
     const webhooks = await startWebhookFakes({ mailgun: { webhookSigningKey: SIGNING_KEY }, sendgrid: { webhookKeyPair: SENDGRID_KEYS } });
@@ -68,25 +67,21 @@ describe('delivery events (decisions D26, D27)', () => {
 
   const fakeOf = (type: ServiceType): ProviderFake => ({ MAILGUN: fakes.mailgun, TWILIO_EMAIL: fakes.sendgrid, TWILIO_TEXT: fakes.twilio })[type];
 
+  const world = deliveryEventWorld(
+    () => t,
+    () => root,
+  );
+  const { row, message, tables } = world;
   /** One message through the service type to a recipient of its own (a bounce suppresses it); its id once sent. */
-  async function sendVia(serviceType: ServiceType, actionType = MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE): Promise<string> {
-    seq += 1;
-    const recipient = serviceType === 'TWILIO_TEXT' ? { phone_number: `+1555200${String(seq).padStart(4, '0')}` } : { email: `subject.${seq}@example.org` };
-    const { messageId } = await t.app.get(NotificationsService).notify({ actionType, recipient, idempotencyKey: `events-${seq}-${randomUUID()}`, serviceType });
-    await waitFor('the message to be sent', async () => (await row(messageId)).status === 'sent');
-    return messageId;
+  function sendVia(serviceType: ServiceType, actionType = MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE): Promise<string> {
+    const n = world.unique();
+    const recipient = serviceType === 'TWILIO_TEXT' ? { phone_number: `+1555200${String(n).padStart(4, '0')}` } : { email: `subject.${n}@example.org` };
+    return world.send(serviceType, recipient, { actionType, settled: 'sent' });
   }
 
-  const row = async (id: string) => (await t.db.query('SELECT status, delivery_status, recipient_hint FROM message WHERE id = $1', [id])).rows[0];
-  const message = async (id: string) => (await t.http().get(`/api/v1/messaging/messages/${id}`).set(root).expect(200)).body;
   const eventRows = async (id: string) =>
     (await t.db.query('SELECT type, service_type, reason, provider_event_id FROM message_event WHERE message_id = $1 ORDER BY occurred_at, received_at', [id]))
       .rows;
-  const tables = async () =>
-    (
-      await t.db.query(`SELECT (SELECT count(*) FROM message_event)::int AS events, (SELECT count(*) FROM webhook_replay)::int AS replays,
-        (SELECT count(*) FROM message WHERE delivery_status <> 'unknown')::int AS statuses, (SELECT count(*) FROM suppression)::int AS suppressions`)
-    ).rows[0];
 
   describe.each([
     ['mailgun', 'MAILGUN', 'bounced'],

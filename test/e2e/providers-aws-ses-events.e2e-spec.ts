@@ -1,12 +1,10 @@
 // Amazon SES delivery events (decisions D26-D28) as SNS posts them to Herald's HTTPS subscription: the SES fake plays
 // SNS too (an RSA signing certificate it serves, signed messages, ConfirmSubscription). Herald fetches certificates and
 // confirms subscriptions only at AWS_SNS_ENDPOINT_URL (the fake); what is sent, stored and refused is checked.
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { NotificationsService } from '../../src/notifications/notifications.service.js';
-import { MessagingActionType } from '../../src/notifications/templates/messaging-action-type.js';
+import { generateKeyPairSync } from 'node:crypto';
 import { startAwsSesFake, type AwsSesFake } from '../fakes/aws-ses-fake.mjs';
 import { postEvent, sesEvent, snsMessage, type WebhookCall } from '../fakes/provider-events.mjs';
-import { waitFor } from '../support/privacy-request-world.js';
+import { deliveryEventWorld } from '../support/delivery-events.js';
 import { TestApp, bearer, createTestApp, graphql } from '../support/test-app.js';
 import { freePort } from '../support/webhook-fakes.js';
 
@@ -21,7 +19,6 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
   let t: TestApp;
   let base: string;
   let root: Record<string, string>;
-  let seq = 0;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -49,25 +46,18 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
     await ses.close();
   });
 
+  const {
+    unique,
+    row,
+    message,
+    tables,
+    send: sendVia,
+  } = deliveryEventWorld(
+    () => t,
+    () => root,
+  );
   /** One message to `to` (by default a recipient of its own) through SES; its id once sent. */
-  async function send(to = `subject.${++seq}@example.org`): Promise<string> {
-    const { messageId } = await t.app.get(NotificationsService).notify({
-      actionType: MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE,
-      recipient: { email: to },
-      idempotencyKey: `ses-events-${++seq}-${randomUUID()}`,
-      serviceType: 'AWS_SES',
-    });
-    await waitFor('the message to end', async () => ['sent', 'failed'].includes((await row(messageId)).status));
-    return messageId;
-  }
-  const row = async (id: string) =>
-    (await t.db.query('SELECT status, delivery_status, provider_message_id, failure_reason FROM message WHERE id = $1', [id])).rows[0];
-  const message = async (id: string) => (await t.http().get(`/api/v1/messaging/messages/${id}`).set(root).expect(200)).body;
-  const tables = async () =>
-    (
-      await t.db.query(`SELECT (SELECT count(*) FROM message_event)::int AS events, (SELECT count(*) FROM webhook_replay)::int AS replays,
-        (SELECT count(*) FROM message WHERE delivery_status <> 'unknown')::int AS statuses, (SELECT count(*) FROM suppression)::int AS suppressions`)
-    ).rows[0];
+  const send = (to = `subject.${unique()}@example.org`) => sendVia('AWS_SES', { email: to });
   /** A Notification carrying `event`, signed by the fake's SNS key unless told otherwise. */
   const notification = (event: object, overrides: Partial<Parameters<typeof snsMessage>[0]> = {}): WebhookCall =>
     snsMessage({ type: 'Notification', topicArn: TOPIC, message: event, certUrl: ses.sns.certUrl, privateKey: ses.sns.privateKey, ...overrides });
@@ -107,7 +97,7 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
   });
 
   it('a permanent Bounce as an identity notification (no tags, SignatureVersion 2): found by SES’s id, bounced, suppressed', async () => {
-    const to = `bounced.${++seq}@example.org`;
+    const to = `bounced.${unique()}@example.org`;
     const id = await send(to);
     const providerMessageId = ses.accepted.at(-1)!.providerMessageId;
     const event = sesEvent({ type: 'bounced', format: 'notification', providerMessageId, recipient: to });
@@ -126,7 +116,7 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
   });
 
   it('DeliveryDelay, a transient Bounce and a Complaint climb the ladder; Send, Open and SES’s own notices are not recorded', async () => {
-    const to = `ladder.${++seq}@example.org`;
+    const to = `ladder.${unique()}@example.org`;
     const id = await send(to);
     const providerMessageId = ses.accepted.at(-1)!.providerMessageId;
     const of = (options: Parameters<typeof sesEvent>[0]) => sesEvent({ messageId: id, providerMessageId, recipient: to, ...options });

@@ -1,7 +1,6 @@
 // Mailchimp Transactional (decision D33) through @mailchimp/mailchimp_transactional against the loopback Mandrill fake:
 // the exact request, Fides' rejection texts, which failures are retried, the config and secrets texts, and D29
 // failover into and out of it through the outbox; its signed delivery events (D26-D28) posted back by the fake.
-import { randomUUID } from 'node:crypto';
 import { loadSettings } from '../../src/config/settings.js';
 import { MailchimpTransactionalProvider } from '../../src/notifications/providers/mailchimp-transactional/mailchimp-transactional.provider.js';
 import { DeliveryError, type OutgoingEmail, type ProviderContext } from '../../src/notifications/providers/messaging-provider.js';
@@ -11,6 +10,7 @@ import { startMandrillFake, type MandrillFake } from '../fakes/mandrill-fake.mjs
 import { mandrillEvents, postEvent, WEBHOOK_PATHS, type WebhookCall } from '../fakes/provider-events.mjs';
 import { startProviderFakes, type ProviderFakes } from '../fakes/provider-fakes.mjs';
 import { waitFor } from '../support/privacy-request-world.js';
+import { deliveryEventWorld } from '../support/delivery-events.js';
 import { TestApp, bearer, createTestApp, graphql } from '../support/test-app.js';
 import { freePort } from '../support/webhook-fakes.js';
 
@@ -329,7 +329,6 @@ describe('Mailchimp Transactional delivery events (decisions D26-D28): the Mandr
   let base: string;
   let url: string;
   let root: Record<string, string>;
-  let seq = 0;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -358,25 +357,18 @@ describe('Mailchimp Transactional delivery events (decisions D26-D28): the Mandr
     await mandrill.close();
   });
 
+  const {
+    unique,
+    row,
+    message,
+    tables,
+    send: sendVia,
+  } = deliveryEventWorld(
+    () => t,
+    () => root,
+  );
   /** One message to `to` (by default a recipient of its own) through Mandrill; its id once sent or failed. */
-  async function send(to = `subject.${++seq}@example.org`): Promise<string> {
-    const { messageId } = await t.app.get(NotificationsService).notify({
-      actionType: MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE,
-      recipient: { email: to },
-      idempotencyKey: `mandrill-events-${++seq}-${randomUUID()}`,
-      serviceType: 'MAILCHIMP_TRANSACTIONAL',
-    });
-    await waitFor('the message to end', async () => ['sent', 'failed'].includes((await row(messageId)).status));
-    return messageId;
-  }
-  const row = async (id: string) =>
-    (await t.db.query('SELECT status, delivery_status, provider_message_id, failure_reason FROM message WHERE id = $1', [id])).rows[0];
-  const message = async (id: string) => (await t.http().get(`/api/v1/messaging/messages/${id}`).set(root).expect(200)).body;
-  const tables = async () =>
-    (
-      await t.db.query(`SELECT (SELECT count(*) FROM message_event)::int AS events, (SELECT count(*) FROM webhook_replay)::int AS replays,
-        (SELECT count(*) FROM message WHERE delivery_status <> 'unknown')::int AS statuses, (SELECT count(*) FROM suppression)::int AS suppressions`)
-    ).rows[0];
+  const send = (to = `subject.${unique()}@example.org`) => sendVia('MAILCHIMP_TRANSACTIONAL', { email: to });
 
   it("a delivered event: Herald's id went out in the metadata, and the message shows delivered with the event", async () => {
     const id = await send();
@@ -392,7 +384,7 @@ describe('Mailchimp Transactional delivery events (decisions D26-D28): the Mandr
   });
 
   it('a hard bounce: bounced with the reason (no recipient), the recipient suppressed, the next message to it not sent', async () => {
-    const to = `bounced.${++seq}@example.org`;
+    const to = `bounced.${unique()}@example.org`;
     const id = await send(to);
     expect(await mandrill.emitEvent({ type: 'bounced', messageId: id })).toEqual({ status: 200, body: { received: 1, recorded: 1 } });
     const bounced = await message(id);
