@@ -185,6 +185,8 @@ export interface MessagingConfig {
   lastTestTimestamp: string | null;
   updatedAt: string;
   details: ConfigDetails | null;
+  /** Where its provider posts delivery events and whether Herald can verify them; null for SMTP. */
+  deliveryEvents: { url: string; secretName: string; verifiable: boolean } | null;
 }
 
 const CONFIG = gql`
@@ -196,6 +198,11 @@ const CONFIG = gql`
     lastTestSucceeded
     lastTestTimestamp
     updatedAt
+    deliveryEvents {
+      url
+      secretName
+      verifiable
+    }
     details {
       __typename
       ... on MailgunDetails {

@@ -51,6 +51,7 @@ export function Time({ iso }: { iso: string | null | undefined }) {
 const TONE: Record<string, string> = {
   sent: 'ok',
   delivered: 'ok',
+  verified: 'ok',
   complete: 'ok',
   approved: 'ok',
   failed: 'bad',

@@ -141,7 +141,7 @@ export class MessagingConfigService {
   }
 
   /** The decrypted secrets of a config, for the code that sends through it. */
-  getSecrets<T extends MessagingSecrets>(config: MessagingConfigEntity): Promise<T | undefined> {
+  getSecrets<T extends MessagingSecrets>(config: { id: string }): Promise<T | undefined> {
     return this.secrets.get<T>(OWNER, config.id);
   }
 

@@ -49,6 +49,7 @@ export { ProviderCircuits } from './outbox/provider-circuits.js';
 
 // For the GraphQL schema's resolver list (src/graphql/resolvers.ts).
 export { MessagesResolver } from './messages.resolver.js';
+export { DeliveryEventsSetupResolver } from './events/delivery-events-setup.resolver.js';
 export { NotificationSettingsResolver } from './settings/notification-settings.resolver.js';
 export { SuppressionsResolver } from './suppressions/suppressions.resolver.js';
 export { MessagingTemplatesResolver } from './templates/messaging-templates.resolver.js';

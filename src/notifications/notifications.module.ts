@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { MessagingConfigModule } from '../messaging-config/index.js';
 import { RateLimitsModule } from '../rate-limits/index.js';
 import { DeliveryEventRecorder } from './events/delivery-event-recorder.js';
+import { DeliveryEventsSetupResolver } from './events/delivery-events-setup.resolver.js';
 import { MessageEventEntity } from './events/message-event.entity.js';
 import { WebhookIntakeService } from './events/webhook-intake.service.js';
 import { WebhooksController } from './events/webhooks.controller.js';
@@ -74,6 +75,7 @@ import { TestMessageService } from './test-message.service.js';
     SuppressionsResolver,
     DeliveryEventRecorder,
     WebhookIntakeService,
+    DeliveryEventsSetupResolver,
     MessagingTemplatesService,
     MessageRenderer,
     TemplatePreview,

@@ -158,6 +158,9 @@ describe('the operator console', () => {
     await page.getByText('Saved Mailgun and its secrets.').waitFor();
     const row = page.locator('tr[data-config-key="mailgun"]');
     await row.getByText('set', { exact: true }).waitFor();
+    // Its webhook, to paste into Mailgun, and verified: the signing key was given.
+    await row.getByText('verified', { exact: true }).waitFor();
+    expect(await row.locator('[data-field="webhookUrl"]').innerText()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/messaging\/webhooks\/mailgun$/);
     expect(await page.locator('body').innerText()).not.toContain('key-console-1');
     const stored = await t.db.query("SELECT service_type, details FROM messaging_config WHERE key = 'mailgun'");
     expect(stored.rows).toEqual([{ service_type: 'MAILGUN', details: expect.objectContaining({ domain: 'mg.console.example' }) }]);

@@ -217,4 +217,40 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
         .expect(200);
     }
   });
+  it('GraphQL shows where SES posts its events and whether they can be verified, never the topic; SMTP has none', async () => {
+    const token = await t.rootToken();
+    const setup = async () =>
+      (await graphql(t, '{ messagingConfigs(page: 1, size: 10) { items { key deliveryEvents { url secretName verifiable } } } }', {}, token)).data
+        ?.messagingConfigs as { items: { key: string; deliveryEvents: unknown }[] };
+    await t
+      .http()
+      .post('/api/v1/messaging/config')
+      .set(root)
+      .send({ key: 'relay', name: 'Relay', service_type: 'smtp', details: { host: '127.0.0.1', port: 2525, security: 'none', email_from: FROM } })
+      .expect(200);
+    try {
+      const verified = { url: `${base}/api/v1/messaging/webhooks/aws_ses`, secretName: 'aws_sns_topic_arn', verifiable: true };
+      expect((await setup()).items).toEqual([
+        { key: 'relay', deliveryEvents: null },
+        { key: 'ses', deliveryEvents: verified },
+      ]);
+      expect(JSON.stringify(await setup())).not.toContain(TOPIC);
+      // Without the topic, every SNS call would be refused: the console says so.
+      await t
+        .http()
+        .put('/api/v1/messaging/config/ses/secret')
+        .set(root)
+        .send({ auth_method: 'secret_keys', aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET_KEY })
+        .expect(200);
+      expect((await setup()).items.find((c) => c.key === 'ses')!.deliveryEvents).toEqual({ ...verified, verifiable: false });
+    } finally {
+      await t.http().delete('/api/v1/messaging/config/relay').set(root).expect(204);
+      await t
+        .http()
+        .put('/api/v1/messaging/config/ses/secret')
+        .set(root)
+        .send({ auth_method: 'secret_keys', aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET_KEY, aws_sns_topic_arn: TOPIC })
+        .expect(200);
+    }
+  });
 });

@@ -46,6 +46,7 @@ export function Providers() {
           'never'
         ),
     },
+    { header: 'Delivery events', cell: deliveryEventsCell },
     actionsColumn((config) => (
       <button type="button" onClick={() => setEditing(config)} aria-label={`Edit ${config.name}`}>
         Edit
@@ -74,6 +75,20 @@ export function Providers() {
       <FallbackPanel />
       <CircuitPanel />
     </section>
+  );
+}
+
+/** The webhook to give the provider, and whether its calls can be verified (else each is refused with a 401). */
+function deliveryEventsCell(config: MessagingConfig) {
+  const events = config.deliveryEvents;
+  if (!events) return <span className="muted">none ({words(config.serviceType)} reports no delivery)</span>;
+  return (
+    <>
+      {events.verifiable ? <Badge value="verified" /> : <span className="badge badge-bad">{events.secretName} not set</span>}{' '}
+      <code className="mono small" data-field="webhookUrl">
+        {events.url}
+      </code>
+    </>
   );
 }
 

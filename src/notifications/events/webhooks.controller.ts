@@ -10,6 +10,7 @@ import { KEEP_RAW_BODY, rawBodyOf } from '../../common/validation/hostile-input.
 import { SETTINGS, type Settings } from '../../config/index.js';
 import { clientAddress, RateLimitsService } from '../../rate-limits/index.js';
 import { WebhookRefused } from '../providers/provider-webhook.js';
+import { WEBHOOKS } from './delivery-events-setup.js';
 import { WEBHOOK_RECEIPT } from './events.openapi.js';
 import { WebhookIntakeService, type WebhookReceipt } from './webhook-intake.service.js';
 
@@ -40,13 +41,9 @@ const WEBHOOK_BODY = {
 };
 
 /** The path segment of each service type's webhook: Fides' lower-case service type names. */
-const WEBHOOK_TYPES: Readonly<Record<string, MessagingServiceType>> = {
-  mailgun: MessagingServiceType.MAILGUN,
-  twilio_text: MessagingServiceType.TWILIO_TEXT,
-  twilio_email: MessagingServiceType.TWILIO_EMAIL,
-  mailchimp_transactional: MessagingServiceType.MAILCHIMP_TRANSACTIONAL,
-  aws_ses: MessagingServiceType.AWS_SES,
-};
+const WEBHOOK_TYPES: Readonly<Record<string, MessagingServiceType>> = Object.fromEntries(
+  Object.entries(WEBHOOKS).map(([serviceType, webhook]) => [webhook.segment, serviceType as MessagingServiceType]),
+);
 const NO_EVENTS = `Delivery events are taken for ${Object.keys(WEBHOOK_TYPES).join(', ')}`;
 
 @ApiTags('Delivery events')
