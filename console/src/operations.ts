@@ -173,7 +173,7 @@ export type ConfigDetails =
   | { __typename: 'TwilioEmailDetails'; twilioEmailFrom: string; useProviderTemplate: boolean }
   | { __typename: 'MailchimpTransactionalDetails'; emailFrom: string }
   // Aliased: their nullable emailFrom and domain would conflict with the other details' non-null ones in one selection.
-  | { __typename: 'AwsSesDetails'; awsRegion: string; sesDomain: string | null; sesEmailFrom: string | null }
+  | { __typename: 'AwsSesDetails'; awsRegion: string; sesDomain: string | null; sesEmailFrom: string | null; configurationSetName: string | null }
   | { __typename: 'SmtpDetails'; host: string; port: number; security: string; emailFrom: string };
 
 export interface MessagingConfig {
@@ -222,6 +222,7 @@ const CONFIG = gql`
         awsRegion
         sesDomain: domain
         sesEmailFrom: emailFrom
+        configurationSetName
       }
       ... on SmtpDetails {
         host
@@ -315,7 +316,7 @@ export interface ConfigInput {
   mailgun?: { domain: string; apiVersion?: string; isEuDomain?: boolean; useProviderTemplate?: boolean };
   twilioEmail?: { twilioEmailFrom: string; useProviderTemplate?: boolean };
   mailchimpTransactional?: { emailFrom: string };
-  awsSes?: { awsRegion: string; domain?: string | null; emailFrom?: string | null };
+  awsSes?: { awsRegion: string; domain?: string | null; emailFrom?: string | null; configurationSetName?: string | null };
   smtp?: { host: string; port?: number; security?: string; emailFrom: string };
 }
 

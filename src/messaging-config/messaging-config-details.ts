@@ -45,6 +45,8 @@ export interface AwsSesDetails {
   aws_region: string;
   email_from: string | null;
   domain: string | null;
+  /** Herald's own (kept only when given): the SES configuration set every send names, for its event destinations. */
+  configuration_set_name?: string;
 }
 
 export type MessagingConfigDetails = MailgunDetails | TwilioEmailDetails | MailchimpTransactionalDetails | SmtpDetails | AwsSesDetails;
@@ -96,6 +98,9 @@ export class SmtpDetailsDto {
 /** An AWS region name (`us-east-1`, `eu-central-2`, `us-gov-west-1`): it becomes part of the endpoint's host name. */
 export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export const AWS_REGION_MESSAGE = 'value is not a valid AWS region (such as us-east-1)';
+/** SES's rule for a configuration set's name. */
+export const SES_CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+export const SES_CONFIGURATION_SET_MESSAGE = 'value is not an SES configuration set name (letters, digits, _ and -, up to 64)';
 /** Fides' text (`MessagingServiceDetailsAWS_SES`) when neither sender is given. */
 export const AWS_SES_SENDER_REQUIRED = "Either 'email_from' or 'domain' must be provided.";
 
@@ -103,6 +108,10 @@ export class AwsSesDetailsDto {
   @Required() @IsString() @Matches(AWS_REGION, { message: AWS_REGION_MESSAGE, context: { type: 'value_error' } }) aws_region: string;
   @Optional() @IsString() @Email() email_from?: string | null;
   @Optional() @IsString() @Matches(HOST_NAME, { message: HOST_NAME_MESSAGE, context: { type: 'value_error.hostname' } }) domain?: string | null;
+  @Optional()
+  @IsString()
+  @Matches(SES_CONFIGURATION_SET, { message: SES_CONFIGURATION_SET_MESSAGE, context: { type: 'value_error' } })
+  configuration_set_name?: string | null;
 }
 
 const MISSING: Record<MessagingServiceType, string | undefined> = {
@@ -156,7 +165,7 @@ export function awsSesDetails(details: unknown): AwsSesDetails {
   const emailFrom = d.email_from ?? null;
   const domain = d.domain ?? null;
   if (emailFrom === null && domain === null) throw invalid(['__root__'], AWS_SES_SENDER_REQUIRED);
-  return { aws_region: d.aws_region, email_from: emailFrom, domain };
+  return { aws_region: d.aws_region, email_from: emailFrom, domain, ...(d.configuration_set_name ? { configuration_set_name: d.configuration_set_name } : {}) };
 }
 
 /** Mailgun details with Fides' defaults, problems located within them; `{}` reports the missing domain (fidesops' behaviour). */

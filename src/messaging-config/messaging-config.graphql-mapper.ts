@@ -19,7 +19,7 @@ function detailsObject(d: MessagingConfigDetails | null): MessagingConfigDetails
   const useProviderTemplate = 'use_provider_template' in d && d.use_provider_template === true;
   if ('is_eu_domain' in d) return { domain: d.domain, isEuDomain: d.is_eu_domain, apiVersion: d.api_version, useProviderTemplate };
   if ('twilio_email_from' in d) return { twilioEmailFrom: d.twilio_email_from, useProviderTemplate };
-  if ('aws_region' in d) return { awsRegion: d.aws_region, emailFrom: d.email_from, domain: d.domain };
+  if ('aws_region' in d) return { awsRegion: d.aws_region, emailFrom: d.email_from, domain: d.domain, configurationSetName: d.configuration_set_name ?? null };
   if ('host' in d) return { host: d.host, port: d.port, security: d.security, emailFrom: d.email_from };
   return { emailFrom: d.email_from };
 }
@@ -48,7 +48,8 @@ const DETAILS_INPUTS: Readonly<Record<string, (input: DetailsFields) => Record<s
   twilioEmail: ({ twilioEmail: t }) => t && { twilio_email_from: t.twilioEmailFrom, ...providerTemplate(t.useProviderTemplate) },
   mailchimpTransactional: ({ mailchimpTransactional: m }) => m && { email_from: m.emailFrom },
   smtp: ({ smtp }) => smtp && { host: smtp.host, port: smtp.port ?? undefined, security: smtp.security ?? undefined, email_from: smtp.emailFrom },
-  awsSes: ({ awsSes: s }) => s && { aws_region: s.awsRegion, email_from: s.emailFrom ?? null, domain: s.domain ?? null },
+  awsSes: ({ awsSes: s }) =>
+    s && { aws_region: s.awsRegion, email_from: s.emailFrom ?? null, domain: s.domain ?? null, configuration_set_name: s.configurationSetName ?? null },
 };
 
 /** Fides' `details` from the input's typed fields; null when none is given, a 422 when several are. */
@@ -98,6 +99,7 @@ const DETAILS_FIELDS_OF: Readonly<Partial<Record<MessagingServiceType, Readonly<
     aws_region: ['awsSes', 'awsRegion'],
     email_from: ['awsSes', 'emailFrom'],
     domain: ['awsSes', 'domain'],
+    configuration_set_name: ['awsSes', 'configurationSetName'],
     __root__: ['awsSes'],
   },
 };

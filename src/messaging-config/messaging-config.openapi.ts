@@ -10,7 +10,13 @@ const MAILGUN_DETAILS = object({ domain: string, is_eu_domain: boolean, api_vers
 ]);
 const TWILIO_EMAIL_DETAILS = object({ twilio_email_from: string, use_provider_template: PROVIDER_TEMPLATE }, ['use_provider_template']);
 const MAILCHIMP_TRANSACTIONAL_DETAILS = object({ email_from: string });
-const AWS_SES_DETAILS = object({ aws_region: string, email_from: nullable(string), domain: nullable(string) });
+const CONFIGURATION_SET = {
+  ...string,
+  description: "Herald's own: the SES configuration set every send names (its event destinations publish delivery events); shown only when set",
+};
+const AWS_SES_DETAILS = object({ aws_region: string, email_from: nullable(string), domain: nullable(string), configuration_set_name: CONFIGURATION_SET }, [
+  'configuration_set_name',
+]);
 const SMTP_DETAILS = object({ host: string, port: integer, security: enumOf(['starttls', 'tls', 'none']), email_from: string });
 
 const DETAILS = oneOf(

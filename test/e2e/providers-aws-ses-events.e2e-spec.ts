@@ -42,8 +42,11 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
   });
   afterEach(() => ses.reset());
   afterAll(async () => {
-    await t.close();
-    await ses.close();
+    try {
+      await t.close();
+    } finally {
+      await ses.close();
+    }
   });
 
   const {
@@ -252,5 +255,24 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
         .send({ auth_method: 'secret_keys', aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET_KEY, aws_sns_topic_arn: TOPIC })
         .expect(200);
     }
+  });
+  it('names the configuration set in every send when the config has one (REST and GraphQL), and not otherwise', async () => {
+    await send();
+    expect(ses.sends().at(-1)!.body).not.toHaveProperty('ConfigurationSetName');
+    const patch = (details: object) =>
+      t.http().patch('/api/v1/messaging/config/ses').set(root).send({ key: 'ses', name: 'SES', service_type: 'aws_ses', details });
+    try {
+      const res = await patch({ aws_region: 'eu-west-1', email_from: FROM, configuration_set_name: 'herald-events' });
+      expect(res.status).toBe(200);
+      expect(res.body.details).toEqual({ aws_region: 'eu-west-1', email_from: FROM, domain: null, configuration_set_name: 'herald-events' });
+      await send();
+      expect(ses.sends().at(-1)!.body).toMatchObject({ ConfigurationSetName: 'herald-events' });
+      const shown = await graphql(t, '{ messagingConfig(key: "ses") { details { ... on AwsSesDetails { configurationSetName } } } }', {}, await t.rootToken());
+      expect(shown.data).toEqual({ messagingConfig: { details: { configurationSetName: 'herald-events' } } });
+    } finally {
+      expect((await patch({ aws_region: 'eu-west-1', email_from: FROM })).status).toBe(200);
+    }
+    await send();
+    expect(ses.sends().at(-1)!.body).not.toHaveProperty('ConfigurationSetName');
   });
 });

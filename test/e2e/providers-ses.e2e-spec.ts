@@ -63,6 +63,11 @@ describe('AWS SES (D33)', () => {
       [{ aws_region: 'email.example.com/', email_from: FROM }, ['body', 'details', 'aws_region'], 'value is not a valid AWS region (such as us-east-1)'],
       [{ aws_region: REGION, email_from: 'not an address' }, ['body', 'details', 'email_from'], 'value is not a valid email address'],
       [{ aws_region: REGION, email_from: FROM, api_version: 'v3' }, ['body', 'details', 'api_version'], 'extra fields not permitted'],
+      [
+        { aws_region: REGION, email_from: FROM, configuration_set_name: 'herald events!' },
+        ['body', 'details', 'configuration_set_name'],
+        'value is not an SES configuration set name (letters, digits, _ and -, up to 64)',
+      ],
     ])('details %j: 422 at %j, nothing stored', async (details, loc, msg) => {
       const before = await state();
       const res = await t.http().post('/api/v1/messaging/config').set(root).send({ key: 'ses', name: 'SES', service_type: 'aws_ses', details });

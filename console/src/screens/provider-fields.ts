@@ -36,6 +36,7 @@ export const DETAIL_FIELDS: Record<ServiceType, FieldSpec[]> = {
     { name: 'awsRegion', label: 'AWS region', required: true },
     { name: 'emailFrom', label: 'Sender address', hint: 'give the sender address, the domain or both' },
     { name: 'domain', label: 'Domain' },
+    { name: 'configurationSetName', label: 'Configuration set', hint: 'named in every send; its event destinations publish delivery events' },
   ],
   SMTP: [
     { name: 'host', label: 'Host', required: true },

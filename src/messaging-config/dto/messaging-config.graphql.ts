@@ -41,6 +41,8 @@ export class AwsSesDetailsObject {
   @Field() awsRegion: string;
   @Field(() => String, { nullable: true, description: 'The sender address; else noreply@ the domain' }) emailFrom: string | null;
   @Field(() => String, { nullable: true }) domain: string | null;
+  @Field(() => String, { nullable: true, description: 'The SES configuration set every send names (its event destinations publish delivery events)' })
+  configurationSetName: string | null;
 }
 
 export type MessagingConfigDetailsObject =
@@ -120,6 +122,11 @@ export class AwsSesDetailsInput {
   @Field() @Required() @IsString() @MaxLen(MAX_LENGTH.short) awsRegion: string;
   @Field({ nullable: true, description: 'Give emailFrom, domain or both' }) @Optional() @IsString() @Email() emailFrom?: string;
   @Field({ nullable: true }) @Optional() @IsString() @MaxLen(MAX_LENGTH.short) domain?: string;
+  @Field({ nullable: true, description: 'An SES configuration set for every send, whose event destinations publish delivery events (an SNS topic for Herald)' })
+  @Optional()
+  @IsString()
+  @MaxLen(MAX_LENGTH.short)
+  configurationSetName?: string;
 }
 
 @InputType()

@@ -58,6 +58,7 @@ export class AwsSesProvider implements MessagingProvider {
           },
           // Comes back in SES's event notifications; a UUID fits the tag's alphabet.
           EmailTags: [{ Name: 'herald_message_id', Value: message.messageId }],
+          ...(target.configurationSet && { ConfigurationSetName: target.configurationSet }),
         }),
         { abortSignal },
       );

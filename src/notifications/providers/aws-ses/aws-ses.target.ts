@@ -10,6 +10,8 @@ export interface AwsSesTarget {
   identities: string[];
   /** The sender: `email_from`, else `noreply@{domain}` (as Fides sends). */
   source: string;
+  /** `configuration_set_name`: named in every send, so its event destinations publish the send's events. */
+  configurationSet?: string;
   auth: AwsSesAuth;
 }
 
@@ -19,14 +21,20 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 type Loose = Partial<Record<string, unknown>>;
 
 /** The details' part of the target, or the problem with them. */
-export function awsSesSender(details: unknown): Pick<AwsSesTarget, 'region' | 'identities' | 'source'> | DeliveryError {
+export function awsSesSender(details: unknown): Pick<AwsSesTarget, 'region' | 'identities' | 'source' | 'configurationSet'> | DeliveryError {
   const d = (details ?? {}) as Loose;
   const region = nonEmptyText(d.aws_region);
   if (!region || !REGION.test(region)) return configurationError(AWS_SES, 'the config has no valid aws_region in its details');
   const emailFrom = nonEmptyText(d.email_from);
   const domain = nonEmptyText(d.domain);
   if (!emailFrom && !domain) return configurationError(AWS_SES, "the config has neither 'email_from' nor 'domain' in its details");
-  return { region, identities: [emailFrom, domain].filter((i): i is string => i !== undefined), source: emailFrom ?? `noreply@${domain}` };
+  const configurationSet = nonEmptyText(d.configuration_set_name);
+  return {
+    region,
+    identities: [emailFrom, domain].filter((i): i is string => i !== undefined),
+    source: emailFrom ?? `noreply@${domain}`,
+    ...(configurationSet && { configurationSet }),
+  };
 }
 
 /** The secrets' part of the target, or the problem with them. */
