@@ -115,6 +115,21 @@ describe('SnsEndpoint', () => {
       expect(await failure(closed.publicKey(`http://127.0.0.1:9${path(1)}`, TOPIC))).toMatchObject({ kind: 'unavailable' });
     });
 
+    it('fetches at most 4 certificates at once: a fifth distinct one is a 503 without a fetch', async () => {
+      const slow = createServer(() => undefined);
+      await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+      const slowBase = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+      try {
+        const sns = new SnsEndpoint(slowBase);
+        const hanging = [1, 2, 3, 4].map((n) => failure(sns.publicKey(`${slowBase}${path(n)}`, TOPIC)));
+        expect(await failure(sns.publicKey(`${slowBase}${path(5)}`, TOPIC))).toMatchObject({ kind: 'unavailable' });
+        slow.closeAllConnections();
+        for (const error of await Promise.all(hanging)) expect(error).toMatchObject({ kind: 'unavailable' });
+      } finally {
+        await new Promise((resolve) => slow.close(resolve));
+      }
+    });
+
     it('confirms a subscription with one GET of its SubscribeURL; a refusal by SNS is a 503', async () => {
       answers.set('/', { status: 200, body: '<ConfirmSubscriptionResponse/>' });
       const sns = new SnsEndpoint(base);

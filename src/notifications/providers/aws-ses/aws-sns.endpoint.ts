@@ -14,6 +14,8 @@ const CERT_TTL_MS = 24 * 3_600_000;
 /** A certificate URL that answered no certificate is not asked again for this long (guessed URLs cost one fetch). */
 const FAILURE_TTL_MS = 5 * 60_000;
 const FETCH_TIMEOUT_MS = 5_000;
+/** Certificates fetched at once: SNS uses one per region, so more in flight are guesses, answered 503 without a fetch. */
+const MAX_IN_FLIGHT = 4;
 
 type Cached = { key: KeyObject; expires: number } | { refused: string; expires: number };
 
@@ -43,6 +45,8 @@ export class SnsEndpoint {
       return cached.key;
     }
     let pending = this.inFlight.get(url.href);
+    if (!pending && this.inFlight.size >= MAX_IN_FLIGHT)
+      throw new HeraldError('unavailable', 'Too many SNS signing certificates are being fetched; SNS retries the message');
     if (!pending) {
       pending = this.fetchKey(url).finally(() => this.inFlight.delete(url.href));
       this.inFlight.set(url.href, pending);
