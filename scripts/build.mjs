@@ -134,6 +134,15 @@ export function buildConsole() {
   return result.status === 0;
 }
 
+/** The console built again when its sources changed since its stamp: 'fresh', 'built' or 'failed'. */
+export function buildConsoleIfStale() {
+  const now = consoleSnapshot();
+  if (consoleStaleness(now) === undefined) return 'fresh';
+  if (!buildConsole()) return 'failed';
+  writeFileSync(CONSOLE_STAMP, `${JSON.stringify(now)}\n`);
+  return 'built';
+}
+
 /** A clean build, or with `ifStale` only what the changes since the last build need. True when dist/ is current. */
 export function build({ ifStale = false } = {}) {
   // Taken before compiling: a file saved during the compile is seen as changed next time.

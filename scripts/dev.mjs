@@ -1,4 +1,4 @@
-// `npm run start:dev`: Herald that restarts when its sources change.
+// `npm run start:dev`: Herald that restarts when its sources change, and the console (console/) rebuilt when its own do.
 //
 // The TypeScript compiler runs in watch mode inside this process (incremental, dist/.tsbuildinfo). After each compile
 // that ends without errors and wrote something, Herald (`node dist/main.js`) gets SIGTERM, as from an operator, stops
@@ -6,10 +6,10 @@
 // Restarting when tsc says it has finished, rather than on file events (`node --watch`), means Herald never starts
 // from half-written output. Ctrl-C stops Herald, then the watcher.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { DIST, ROOT, TSBUILDINFO, TSCONFIG, build, snapshot, writeStamp } from './build.mjs';
+import { CONSOLE_SRC, DIST, ROOT, TSBUILDINFO, TSCONFIG, build, buildConsoleIfStale, snapshot, writeStamp } from './build.mjs';
 
 const say = (line) => process.stderr.write(`[dev] ${line}\n`);
 const formatHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' };
@@ -20,6 +20,7 @@ let started = false;
 let stopping = false;
 let queue = Promise.resolve();
 let watcher;
+let consoleWatcher;
 
 function startHerald() {
   const child = spawn(process.execPath, ['--enable-source-maps', join(DIST, 'main.js')], {
@@ -64,6 +65,7 @@ async function shutdown(signal) {
   if (stopping) return;
   stopping = true;
   watcher?.close();
+  consoleWatcher?.close();
   // On Ctrl-C the terminal has sent SIGINT to Herald as well; a second one changes nothing.
   process.exit(await stopHerald(signal));
 }
@@ -137,3 +139,20 @@ watcher = ts.createWatchProgram(
     onWatchStatus,
   ),
 );
+
+// The console: a Vite build after its sources have been quiet for a moment (an editor saves several files at once),
+// in the same queue as Herald's restarts. Herald keeps the console's page in memory, so it restarts after a build.
+let consoleTimer;
+consoleWatcher = watch(CONSOLE_SRC, { recursive: true }, () => {
+  clearTimeout(consoleTimer);
+  consoleTimer = setTimeout(() => {
+    queue = queue.then(() => {
+      if (stopping) return;
+      const started = Date.now();
+      const outcome = buildConsoleIfStale();
+      if (outcome === 'failed') say('the console did not build: Herald keeps serving the previous one');
+      else if (outcome === 'built') restartHerald(`console built in ${Date.now() - started} ms`);
+    });
+  }, 300);
+});
+say('watching console/ for changes');
