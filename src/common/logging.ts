@@ -6,8 +6,18 @@ import { nodeHttp } from './http/node-http.js';
 
 const { IncomingMessage, ServerResponse } = nodeHttp;
 
-/** Header paths pino replaces with `[redacted]` (fixed paths: wildcard redaction costs a third of throughput). */
-export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];
+/**
+ * Header paths pino replaces with `[redacted]` (fixed paths: wildcard redaction costs a third of throughput). SNS names
+ * the topic, which Herald keeps as an AWS_SES secret (`aws_sns_topic_arn`), in headers of its own.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-amz-sns-topic-arn"]',
+  'req.headers["x-amz-sns-subscription-arn"]',
+  'res.headers["set-cookie"]',
+];
 
 /**
  * Keys whose values never reach a log line, at any depth of a logged object: credentials, tokens, anything under a

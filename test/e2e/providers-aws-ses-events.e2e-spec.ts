@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { startAwsSesFake, type AwsSesFake } from '../fakes/aws-ses-fake.mjs';
 import { postEvent, sesEvent, snsMessage, type WebhookCall } from '../fakes/provider-events.mjs';
 import { deliveryEventWorld } from '../support/delivery-events.js';
-import { TestApp, bearer, createTestApp, graphql } from '../support/test-app.js';
+import { TestApp, bearer, captureLogs, createTestApp, graphql } from '../support/test-app.js';
 import { freePort } from '../support/webhook-fakes.js';
 
 const FROM = 'privacy@example.com';
@@ -19,12 +19,16 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
   let t: TestApp;
   let base: string;
   let root: Record<string, string>;
+  const logs = captureLogs();
 
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     ses = await startAwsSesFake({ snsTopicArn: TOPIC, webhookUrl: base });
-    t = await createTestApp({ AWS_SES_ENDPOINT_URL: ses.url, AWS_STS_ENDPOINT_URL: ses.url, AWS_SNS_ENDPOINT_URL: ses.url, HERALD_PUBLIC_URL: base });
+    t = await createTestApp(
+      { AWS_SES_ENDPOINT_URL: ses.url, AWS_STS_ENDPOINT_URL: ses.url, AWS_SNS_ENDPOINT_URL: ses.url, HERALD_PUBLIC_URL: base, LOG_LEVEL: 'info' },
+      logs,
+    );
     await t.app.listen({ port, host: '127.0.0.1' });
     root = bearer(await t.rootToken());
     await t
@@ -80,6 +84,14 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
     // The end of the subscription is answered and logged; nothing is recorded.
     expect((await ses.sns.unsubscribe(base)).status).toBe(200);
     expect(await tables()).toEqual(before);
+    // Logged by the topic's place in aws_sns_topic_arn (the second of two), never the secret's value.
+    const lines = logs.lines.filter((line) => line.includes('SNS subscription of AWS_SES'));
+    expect(lines.map((line) => JSON.parse(line) as { msg: string; topic: number; topics: number })).toEqual([
+      expect.objectContaining({ msg: 'SNS subscription of AWS_SES delivery events confirmed', topic: 2, topics: 2 }),
+      expect.objectContaining({ msg: 'SNS subscription of AWS_SES delivery events ended', topic: 2, topics: 2 }),
+    ]);
+    expect(logs.text()).not.toContain(TOPIC);
+    expect(logs.text()).not.toContain(OTHER_TOPIC);
   });
 
   it("a Delivery event (event publishing, SignatureVersion 1): Herald's id went out as a message tag, the message shows delivered", async () => {

@@ -76,11 +76,12 @@ export function awsSesWebhookReader(sns: SnsEndpoint): WebhookReader {
     }
     if (message.Type === 'SubscriptionConfirmation') {
       await sns.confirm(message.SubscribeURL!, message.TopicArn);
-      logger.log({ topicArn: message.TopicArn }, 'SNS subscription of AWS_SES delivery events confirmed');
+      // The topic by its place in aws_sns_topic_arn: the secret's value stays out of the log.
+      logger.log({ topic: topics.indexOf(message.TopicArn) + 1, topics: topics.length }, 'SNS subscription of AWS_SES delivery events confirmed');
       return [];
     }
     if (message.Type === 'UnsubscribeConfirmation') {
-      logger.warn({ topicArn: message.TopicArn }, 'SNS subscription of AWS_SES delivery events ended');
+      logger.warn({ topic: topics.indexOf(message.TopicArn) + 1, topics: topics.length }, 'SNS subscription of AWS_SES delivery events ended');
       return [];
     }
     return sesEvents(message, request.now);
