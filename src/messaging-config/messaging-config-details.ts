@@ -99,8 +99,8 @@ export class SmtpDetailsDto {
 export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export const AWS_REGION_MESSAGE = 'value is not a valid AWS region (such as us-east-1)';
 /** SES's rule for a configuration set's name. */
-export const SES_CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
-export const SES_CONFIGURATION_SET_MESSAGE = 'value is not an SES configuration set name (letters, digits, _ and -, up to 64)';
+const SES_CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+const SES_CONFIGURATION_SET_MESSAGE = 'value is not an SES configuration set name (letters, digits, _ and -, up to 64)';
 /** Fides' text (`MessagingServiceDetailsAWS_SES`) when neither sender is given. */
 export const AWS_SES_SENDER_REQUIRED = "Either 'email_from' or 'domain' must be provided.";
 

@@ -87,11 +87,11 @@ export const AWS_SES_KEYS_REQUIRED = 'An Access Key ID and a Secret Access Key m
 export const AWS_ROLE_ARN_FORMAT = 'aws_assume_role_arn must be an IAM role ARN, such as arn:aws:iam::123456789012:role/herald-ses';
 /** An IAM role ARN (any partition); STS would refuse anything else. */
 const AWS_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-export const AWS_SNS_TOPIC_ARN_FORMAT =
+const AWS_SNS_TOPIC_ARN_FORMAT =
   'aws_sns_topic_arn must be one SNS topic ARN, or up to 10 separated by commas, such as arn:aws:sns:us-east-1:123456789012:ses-events';
 /** An SNS topic ARN (any partition; FIFO topics end in .fifo). */
-export const AWS_SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
-export const MAX_SNS_TOPICS = 10;
+const AWS_SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+const MAX_SNS_TOPICS = 10;
 
 /** The topics of an `aws_sns_topic_arn` secret, or undefined when one of them is not a topic ARN. */
 export function snsTopicArns(text: string): string[] | undefined {

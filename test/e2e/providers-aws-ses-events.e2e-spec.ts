@@ -21,6 +21,15 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
   let root: Record<string, string>;
   const logs = captureLogs();
 
+  /** The config's secrets, with `topics` as its aws_sns_topic_arn (none when null). */
+  const putSecrets = (topics: string | null = ` ${OTHER_TOPIC}, ${TOPIC} `) =>
+    t
+      .http()
+      .put('/api/v1/messaging/config/ses/secret')
+      .set(root)
+      .send({ auth_method: 'secret_keys', aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET_KEY, ...(topics !== null && { aws_sns_topic_arn: topics }) })
+      .expect(200);
+
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -37,12 +46,7 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
       .set(root)
       .send({ key: 'ses', name: 'SES', service_type: 'aws_ses', details: { aws_region: 'eu-west-1', email_from: FROM } })
       .expect(200);
-    await t
-      .http()
-      .put('/api/v1/messaging/config/ses/secret')
-      .set(root)
-      .send({ auth_method: 'secret_keys', aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET_KEY, aws_sns_topic_arn: ` ${OTHER_TOPIC}, ${TOPIC} ` })
-      .expect(200);
+    await putSecrets();
   });
   afterEach(() => ses.reset());
   afterAll(async () => {
@@ -53,18 +57,12 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
     }
   });
 
-  const {
-    unique,
-    row,
-    message,
-    tables,
-    send: sendVia,
-  } = deliveryEventWorld(
+  const { unique, row, message, tables, sendEmail } = deliveryEventWorld(
     () => t,
     () => root,
   );
-  /** One message to `to` (by default a recipient of its own) through SES; its id once sent. */
-  const send = (to = `subject.${unique()}@example.org`) => sendVia('AWS_SES', { email: to });
+  /** One message to `to` (by default a recipient of its own) through SES; its id once sent or failed. */
+  const send = (to?: string) => sendEmail('AWS_SES', to);
   /** A Notification carrying `event`, signed by the fake's SNS key unless told otherwise. */
   const notification = (event: object, overrides: Partial<Parameters<typeof snsMessage>[0]> = {}): WebhookCall =>
     snsMessage({ type: 'Notification', topicArn: TOPIC, message: event, certUrl: ses.sns.certUrl, privateKey: ses.sns.privateKey, ...overrides });
@@ -224,14 +222,10 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
       const config = await t.http().get('/api/v1/messaging/config/ses').set(root).expect(200);
       expect(JSON.stringify(config.body)).not.toContain(OTHER_TOPIC);
     } finally {
-      await t
-        .http()
-        .put('/api/v1/messaging/config/ses/secret')
-        .set(root)
-        .send({ auth_method: 'secret_keys', aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET_KEY, aws_sns_topic_arn: TOPIC })
-        .expect(200);
+      await putSecrets();
     }
   });
+
   it('GraphQL shows where SES posts its events and whether they can be verified, never the topic; SMTP has none', async () => {
     const token = await t.rootToken();
     const setup = async () =>
@@ -251,23 +245,14 @@ describe('AWS SES delivery events through SNS (D26-D28)', () => {
       ]);
       expect(JSON.stringify(await setup())).not.toContain(TOPIC);
       // Without the topic, every SNS call would be refused: the console says so.
-      await t
-        .http()
-        .put('/api/v1/messaging/config/ses/secret')
-        .set(root)
-        .send({ auth_method: 'secret_keys', aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET_KEY })
-        .expect(200);
+      await putSecrets(null);
       expect((await setup()).items.find((c) => c.key === 'ses')!.deliveryEvents).toEqual({ ...verified, verifiable: false });
     } finally {
       await t.http().delete('/api/v1/messaging/config/relay').set(root).expect(204);
-      await t
-        .http()
-        .put('/api/v1/messaging/config/ses/secret')
-        .set(root)
-        .send({ auth_method: 'secret_keys', aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET_KEY, aws_sns_topic_arn: TOPIC })
-        .expect(200);
+      await putSecrets();
     }
   });
+
   it('names the configuration set in every send when the config has one (REST and GraphQL), and not otherwise', async () => {
     await send();
     expect(ses.sends().at(-1)!.body).not.toHaveProperty('ConfigurationSetName');

@@ -330,6 +330,15 @@ describe('Mailchimp Transactional delivery events (decisions D26-D28): the Mandr
   let url: string;
   let root: Record<string, string>;
 
+  /** The config's secrets: the API key and the webhook key the fake signs with. */
+  const putSecrets = () =>
+    t
+      .http()
+      .put('/api/v1/messaging/config/mandrill/secret')
+      .set(root)
+      .send({ mailchimp_transactional_api_key: API_KEY, mailchimp_transactional_webhook_key: WEBHOOK_KEY })
+      .expect(200);
+
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -344,12 +353,7 @@ describe('Mailchimp Transactional delivery events (decisions D26-D28): the Mandr
       .set(root)
       .send({ key: 'mandrill', name: 'Mandrill', service_type: 'mailchimp_transactional', details: { email_from: FROM } })
       .expect(200);
-    await t
-      .http()
-      .put('/api/v1/messaging/config/mandrill/secret')
-      .set(root)
-      .send({ mailchimp_transactional_api_key: API_KEY, mailchimp_transactional_webhook_key: WEBHOOK_KEY })
-      .expect(200);
+    await putSecrets();
   });
   afterEach(() => mandrill.reset());
   afterAll(async () => {
@@ -357,18 +361,12 @@ describe('Mailchimp Transactional delivery events (decisions D26-D28): the Mandr
     await mandrill.close();
   });
 
-  const {
-    unique,
-    row,
-    message,
-    tables,
-    send: sendVia,
-  } = deliveryEventWorld(
+  const { unique, row, message, tables, sendEmail } = deliveryEventWorld(
     () => t,
     () => root,
   );
   /** One message to `to` (by default a recipient of its own) through Mandrill; its id once sent or failed. */
-  const send = (to = `subject.${unique()}@example.org`) => sendVia('MAILCHIMP_TRANSACTIONAL', { email: to });
+  const send = (to?: string) => sendEmail('MAILCHIMP_TRANSACTIONAL', to);
 
   it("a delivered event: Herald's id went out in the metadata, and the message shows delivered with the event", async () => {
     const id = await send();
@@ -470,12 +468,7 @@ describe('Mailchimp Transactional delivery events (decisions D26-D28): the Mandr
       const config = await t.http().get('/api/v1/messaging/config/mandrill').set(root).expect(200);
       expect(JSON.stringify(config.body)).not.toContain(other);
     } finally {
-      await t
-        .http()
-        .put('/api/v1/messaging/config/mandrill/secret')
-        .set(root)
-        .send({ mailchimp_transactional_api_key: API_KEY, mailchimp_transactional_webhook_key: WEBHOOK_KEY })
-        .expect(200);
+      await putSecrets();
     }
   });
 });

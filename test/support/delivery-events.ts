@@ -19,6 +19,22 @@ export function deliveryEventWorld(t: () => TestApp, root: () => Record<string, 
   let seq = 0;
   const row = async (id: string): Promise<MessageRow> =>
     (await t().db.query('SELECT status, delivery_status, provider_message_id, failure_reason, recipient_hint FROM message WHERE id = $1', [id])).rows[0];
+  /** One message through `serviceType` to `recipient`; its id once sent (or failed, when `settled` is `ended`). */
+  const send = async (
+    serviceType: ServiceTypeRule,
+    recipient: { email: string } | { phone_number: string },
+    {
+      actionType = MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE,
+      settled = 'ended',
+    }: { actionType?: MessagingActionType; settled?: 'sent' | 'ended' } = {},
+  ): Promise<string> => {
+    const { messageId } = await t()
+      .app.get(NotificationsService)
+      .notify({ actionType, recipient, idempotencyKey: `events-${++seq}-${randomUUID()}`, serviceType });
+    const done = settled === 'sent' ? ['sent'] : ['sent', 'failed'];
+    await waitFor(`the message to be ${done.join(' or ')}`, async () => done.includes((await row(messageId)).status));
+    return messageId;
+  };
   return {
     /** A number new to this suite, for recipients of their own. */
     unique: () => ++seq,
@@ -30,21 +46,8 @@ export function deliveryEventWorld(t: () => TestApp, root: () => Record<string, 
         await t().db.query(`SELECT (SELECT count(*) FROM message_event)::int AS events, (SELECT count(*) FROM webhook_replay)::int AS replays,
           (SELECT count(*) FROM message WHERE delivery_status <> 'unknown')::int AS statuses, (SELECT count(*) FROM suppression)::int AS suppressions`)
       ).rows[0],
-    /** One message through `serviceType` to `recipient`; its id once sent (or failed, when `settled` is `ended`). */
-    send: async (
-      serviceType: ServiceTypeRule,
-      recipient: { email: string } | { phone_number: string },
-      {
-        actionType = MessagingActionType.PRIVACY_REQUEST_REVIEW_APPROVE,
-        settled = 'ended',
-      }: { actionType?: MessagingActionType; settled?: 'sent' | 'ended' } = {},
-    ): Promise<string> => {
-      const { messageId } = await t()
-        .app.get(NotificationsService)
-        .notify({ actionType, recipient, idempotencyKey: `events-${++seq}-${randomUUID()}`, serviceType });
-      const done = settled === 'sent' ? ['sent'] : ['sent', 'failed'];
-      await waitFor(`the message to be ${done.join(' or ')}`, async () => done.includes((await row(messageId)).status));
-      return messageId;
-    },
+    send,
+    /** One email through `serviceType` to `to` (by default a recipient of its own); its id once sent or failed. */
+    sendEmail: (serviceType: ServiceTypeRule, to = `subject.${++seq}@example.org`) => send(serviceType, { email: to }),
   };
 }

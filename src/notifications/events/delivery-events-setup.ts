@@ -10,7 +10,7 @@ export const WEBHOOKS: Readonly<Partial<Record<MessagingServiceType, { segment: 
   [MessagingServiceType.AWS_SES]: { segment: 'aws_ses', secret: 'aws_sns_topic_arn' },
 };
 
-export const WEBHOOK_PATH_PREFIX = '/api/v1/messaging/webhooks/';
+const WEBHOOK_PATH_PREFIX = '/api/v1/messaging/webhooks/';
 
 @ObjectType('DeliveryEventsSetup', { description: "How a config's provider reports what became of a message (decision D26), and whether Herald can take it" })
 export class DeliveryEventsSetupObject {

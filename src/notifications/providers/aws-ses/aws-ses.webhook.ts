@@ -89,7 +89,7 @@ export function awsSesWebhookReader(sns: SnsEndpoint): WebhookReader {
 }
 
 /** SNS's text to sign: each signed field present, as `name\nvalue\n`. */
-export function stringToSign(message: SnsMessage): string {
+function stringToSign(message: SnsMessage): string {
   let data = '';
   for (const name of SIGNED_FIELDS[message.Type]) {
     const value = message[name];
